@@ -1,0 +1,65 @@
+package io.netfloor;
+
+import io.netfloor.units.Rate;
+
+/**
+ * Plugging or updating an interface would make the sum of floors exceed what the network can
+ * guarantee. Nothing was changed. The fields say by how much.
+ */
+public final class AdmissionException extends NetFloorException {
+  private final String interfaceAlias;
+  private final Rate requestedFloor;
+  private final Rate allottedFloors;
+  private final Rate capacity;
+
+  public AdmissionException(String network, String interfaceAlias, Rate requestedFloor,
+      Rate allottedFloors, Rate capacity) {
+    this(String.format(
+        "cannot give interface '%s' a floor of %s on network '%s': floors already allotted to other"
+            + " interfaces sum to %s and the network guarantees at most %s (%s left)",
+        interfaceAlias, requestedFloor, network, allottedFloors, capacity,
+        capacity.minusOrZero(allottedFloors)), interfaceAlias, requestedFloor, allottedFloors, capacity,
+        true);
+  }
+
+  private AdmissionException(String message, String interfaceAlias, Rate requestedFloor,
+      Rate allottedFloors, Rate capacity, boolean unused) {
+    super(message);
+    this.interfaceAlias = interfaceAlias;
+    this.requestedFloor = requestedFloor;
+    this.allottedFloors = allottedFloors;
+    this.capacity = capacity;
+  }
+
+  /**
+   * The network has no inbound QoS, so there is no capacity to carve a floor from (libvirt: "Invalid
+   * use of 'floor' … network has no inbound QoS set").
+   */
+  public static AdmissionException noInboundQos(String network, String interfaceAlias,
+      Rate requestedFloor) {
+    return new AdmissionException("cannot give interface '" + interfaceAlias + "' a floor of "
+        + requestedFloor + ": network '" + network + "' has no inbound bandwidth set, so it has"
+        + " no capacity to guarantee floors from; give the network an inbound average first",
+        interfaceAlias, requestedFloor, Rate.ZERO, Rate.ZERO, true);
+  }
+
+  /** The interface whose floor was refused. */
+  public String interfaceAlias() {
+    return interfaceAlias;
+  }
+
+  /** The floor that was asked for. */
+  public Rate requestedFloor() {
+    return requestedFloor;
+  }
+
+  /** Sum of the floors of all other interfaces already plugged. */
+  public Rate allottedFloors() {
+    return allottedFloors;
+  }
+
+  /** What the network guarantees in total (its admission limit). */
+  public Rate capacity() {
+    return capacity;
+  }
+}

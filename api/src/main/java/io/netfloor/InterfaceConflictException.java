@@ -1,0 +1,11 @@
+package io.netfloor;
+
+/**
+ * The operation does not fit the interfaces the network holds: the alias is already plugged, the
+ * MAC address is used by another interface, or the alias is not plugged at all.
+ */
+public final class InterfaceConflictException extends NetFloorException {
+  public InterfaceConflictException(String message) {
+    super(message);
+  }
+}

@@ -1,0 +1,12 @@
+package io.netfloor;
+
+/**
+ * A bandwidth specification breaks one of the rules of {@code io.netfloor.model.Limits} or
+ * {@code Bandwidth} (e.g. {@code peak 5mbit is below average 10mbit}, {@code floor is only allowed
+ * on inbound}).
+ */
+public class InvalidBandwidthException extends InvalidValueException {
+  public InvalidBandwidthException(String message) {
+    super(message);
+  }
+}

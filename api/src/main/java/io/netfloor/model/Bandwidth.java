@@ -1,0 +1,81 @@
+package io.netfloor.model;
+
+import io.netfloor.InvalidBandwidthException;
+import io.netfloor.units.Rate;
+import java.util.Optional;
+
+/**
+ * The bandwidth of a network or an interface: optional {@link Limits} per {@link Direction}, as
+ * libvirt's {@code <bandwidth>} element.
+ *
+ * <p>Rule: {@code floor} is allowed only on {@code inbound} (libvirt never accepts it on
+ * {@code <outbound>}), and only where the context allows it: an interface may have one, a network
+ * may not ({@link #requireNoFloor}).
+ */
+public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
+  /** No limits at all. */
+  public static final Bandwidth NONE = new Bandwidth(Optional.empty(), Optional.empty());
+
+  public Bandwidth {
+    if (outbound.isPresent() && outbound.get().floor().isPresent()) {
+      throw new InvalidBandwidthException("floor is only allowed on inbound limits, not on outbound");
+    }
+    if (outbound.isPresent() && outbound.get().average().isEmpty()) {
+      throw new InvalidBandwidthException("outbound limits need an average");
+    }
+  }
+
+  public static Bandwidth of(Limits inbound, Limits outbound) {
+    return new Bandwidth(Optional.ofNullable(inbound), Optional.ofNullable(outbound));
+  }
+
+  public static Bandwidth inboundOnly(Limits inbound) {
+    return new Bandwidth(Optional.of(inbound), Optional.empty());
+  }
+
+  /** An interface whose only wish is a guaranteed inbound minimum. */
+  public static Bandwidth floor(Rate floor) {
+    return inboundOnly(Limits.floorOnly(floor));
+  }
+
+  /** The inbound floor, or zero. */
+  public Rate floorOrZero() {
+    return inbound.map(Limits::floorOrZero).orElse(Rate.ZERO);
+  }
+
+  public boolean hasFloor() {
+    return inbound.flatMap(Limits::floor).isPresent();
+  }
+
+  /** A copy whose inbound floor is {@code floor} ({@code null} or zero removes it). */
+  public Bandwidth withFloor(Rate floor) {
+    Rate f = floor == null || floor.isZero() ? null : floor;
+    if (inbound.isEmpty()) {
+      return f == null ? this : new Bandwidth(Optional.of(Limits.floorOnly(f)), outbound);
+    }
+    Limits in = inbound.get();
+    if (f == null && in.average().isEmpty()) {
+      return new Bandwidth(Optional.empty(), outbound); // a floor-only inbound without floor is nothing
+    }
+    return new Bandwidth(Optional.of(in.withFloor(f)), outbound);
+  }
+
+  /**
+   * Checks that there is no floor, for contexts that cannot take one (a network's own bandwidth).
+   *
+   * @throws InvalidBandwidthException naming {@code context}
+   */
+  public Bandwidth requireNoFloor(String context) {
+    if (hasFloor()) {
+      throw new InvalidBandwidthException("floor is not supported for " + context
+          + "; a floor belongs to an interface plugged into a network");
+    }
+    return this;
+  }
+
+  @Override
+  public String toString() {
+    return "Bandwidth{inbound=" + inbound.map(Limits::toString).orElse("-")
+        + ", outbound=" + outbound.map(Limits::toString).orElse("-") + "}";
+  }
+}

@@ -1,0 +1,644 @@
+package io.netfloor.model;
+
+import com.google.common.collect.ImmutableList;
+import io.netfloor.AdmissionException;
+import io.netfloor.InterfaceConflictException;
+import io.netfloor.InvalidValueException;
+import io.netfloor.plan.EtherType;
+import io.netfloor.plan.HtbClass;
+import io.netfloor.plan.HtbQdisc;
+import io.netfloor.plan.LeafQdisc;
+import io.netfloor.plan.Plan;
+import io.netfloor.plan.PlanDiff;
+import io.netfloor.plan.TcObject;
+import io.netfloor.plan.U32HashLink;
+import io.netfloor.plan.U32HashTable;
+import io.netfloor.plan.U32Handle;
+import io.netfloor.plan.U32MacFilter;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.MacAddress;
+import io.netfloor.units.Rate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.SortedSet;
+import org.pcollections.HashTreePMap;
+import org.pcollections.PMap;
+import org.pcollections.TreePSet;
+
+/**
+ * The immutable model of one bridge's HTB tree, and the only place that decides what the kernel
+ * should hold. Each operation returns a {@link TreeChange}: the new tree, the exact {@link Plan} of
+ * kernel operations from the old tree to the new one, and its undo. Operations that break a rule
+ * throw and leave the tree as it was (it is immutable).
+ *
+ * <p>The tree, as libvirt builds it on network start and plug (reference §2.3, §2.5), with NetFloor's
+ * fixes:
+ *
+ * <pre>
+ * qdisc 1: htb default 2                      root, on the bridge's egress (towards the interfaces)
+ * └─ class 1:1  rate = net average, ceil = net peak|average
+ *    ├─ class 1:2  default: rate = capacity − Σ floors (never below 8kbit), ceil = net ceiling
+ *    │   └─ qdisc 2: leaf
+ *    └─ class 1:N  one per floored interface: rate = floor, ceil = min(net ceiling, its own peak|average)
+ *        └─ qdisc N: leaf
+ * filters, prio 2, matching the destination MAC → flowid 1:N
+ *   LIBVIRT_LINEAR: node 800::(800 xor N) in the root table (libvirt's 800+N below 0x800, valid hex)
+ *   HASHED: table 10: (256 buckets) ← link 800::800 hashing MAC byte 5; node 10:&lt;byte5&gt;:&lt;k&gt;
+ * </pre>
+ *
+ * Interfaces without a floor get no class and no filter: their frames fall into 1:2, as in libvirt.
+ * Quantum is set on every class to {@code clamp(rate bytes/s ÷ r2q, 1600, 200000)}: what the kernel
+ * would pick, without its "quantum is big/small" warnings, and never libvirt's quantum of 1 byte.
+ *
+ * <p>Admission: a floor is accepted when the floors of all interfaces then sum to at most
+ * {@link NetworkConfig#floorCapacity()}; equality is allowed. The floor sum is recomputed from the
+ * interfaces, so it can never underflow (libvirt's unsigned {@code floor_sum} can).
+ *
+ * <p>All operations cost O(log n) in the number of plugged interfaces (persistent maps share structure
+ * between the old and the new tree); only {@link #kernelObjects()} is O(n).
+ */
+public final class HtbTree {
+  /** The root qdisc {@code 1:}. */
+  public static final ClassHandle ROOT_QDISC = ClassHandle.qdisc(1);
+  /** The network's top class {@code 1:1}. */
+  public static final ClassHandle TOP_CLASS = ClassHandle.of(1, 1);
+  /** The default class {@code 1:2}, for interfaces without a floor and unmatched frames. */
+  public static final ClassHandle DEFAULT_CLASS = ClassHandle.of(1, 2);
+  /** The leaf qdisc of the default class. */
+  public static final ClassHandle DEFAULT_LEAF = ClassHandle.qdisc(2);
+  /** The u32 prio of every steering filter (libvirt's). */
+  public static final int FILTER_PRIO = 2;
+  /** The kernel's id for the first u32 root table on a qdisc. */
+  public static final int ROOT_TABLE_ID = 0x800;
+  /** The hash table of the {@link FilterLayout#HASHED} layout. */
+  public static final int HASH_TABLE_ID = 0x10;
+  /** The link node of the {@link FilterLayout#HASHED} layout. */
+  public static final U32Handle HASH_LINK_HANDLE = U32Handle.of(ROOT_TABLE_ID, 0, 0x800);
+  /** Buckets of the hash table: one per value of the destination MAC's last byte. */
+  public static final int HASH_BUCKETS = 256;
+  /**
+   * The least rate the default class keeps when floors fill the capacity: 8 kbit/s (1 kB/s, libvirt's
+   * smallest unit). libvirt would set rate 0 there, which the kernel rejects.
+   */
+  public static final Rate MIN_DEFAULT_RATE = Rate.ofBitsPerSecond(8_000);
+  /** Rate and ceiling of a parked class: the least the kernel accepts. */
+  public static final Rate PARKED_RATE = Rate.ofBitsPerSecond(8);
+  public static final long MIN_QUANTUM_BYTES = 1600;
+  public static final long MAX_QUANTUM_BYTES = 200_000;
+
+  private final NetworkConfig config;
+  private final ClassIdAllocator ids;
+  private final PMap<String, PluggedInterface> interfaces;
+  private final PMap<MacAddress, String> aliasByMac;
+  private final TreePSet<Integer> parked;
+  /** HASHED layout: bucket → node ids in use there. */
+  private final PMap<Integer, TreePSet<Integer>> bucketNodes;
+  private final Rate floorSum;
+
+  private HtbTree(NetworkConfig config, ClassIdAllocator ids, PMap<String, PluggedInterface> interfaces,
+      PMap<MacAddress, String> aliasByMac, TreePSet<Integer> parked,
+      PMap<Integer, TreePSet<Integer>> bucketNodes, Rate floorSum) {
+    this.config = config;
+    this.ids = ids;
+    this.interfaces = interfaces;
+    this.aliasByMac = aliasByMac;
+    this.parked = parked;
+    this.bucketNodes = bucketNodes;
+    this.floorSum = floorSum;
+  }
+
+  /**
+   * The tree of a freshly started network, and the plan that builds it from nothing. Without inbound
+   * bandwidth the network has no HTB tree and the plan is empty.
+   */
+  public static TreeChange start(NetworkConfig config) {
+    HtbTree tree = empty(config);
+    return new TreeChange(tree, tree.buildPlan(), tree.teardownPlan(), Optional.empty());
+  }
+
+  /** A started tree with nothing plugged. */
+  public static HtbTree empty(NetworkConfig config) {
+    return new HtbTree(Objects.requireNonNull(config, "config"),
+        ClassIdAllocator.forLayout(config.filterLayout()), HashTreePMap.empty(), HashTreePMap.empty(),
+        TreePSet.empty(), HashTreePMap.empty(), Rate.ZERO);
+  }
+
+  /**
+   * Rebuilds a tree from recorded state (a status store, or an adopted libvirt network), checking that
+   * the state is consistent with {@code config}.
+   *
+   * @throws InvalidValueException naming the first inconsistency (duplicate alias, MAC or class id, a
+   *     filter handle that does not fit the layout, floors above the capacity…)
+   */
+  public static HtbTree restore(NetworkConfig config, Collection<PluggedInterface> plugged,
+      Collection<Integer> parkedIds) {
+    HtbTree t = empty(config);
+    ClassIdAllocator ids = t.ids;
+    PMap<String, PluggedInterface> ifs = t.interfaces;
+    PMap<MacAddress, String> macs = t.aliasByMac;
+    PMap<Integer, TreePSet<Integer>> buckets = t.bucketNodes;
+    Rate sum = Rate.ZERO;
+    for (PluggedInterface p : plugged) {
+      if (ifs.containsKey(p.alias())) {
+        throw new InvalidValueException("recorded state lists interface '" + p.alias() + "' twice");
+      }
+      if (macs.containsKey(p.mac())) {
+        throw new InvalidValueException("recorded state gives MAC " + p.mac() + " to both '"
+            + macs.get(p.mac()) + "' and '" + p.alias() + "'");
+      }
+      if (p.classMinor() != 0) {
+        if (!config.supportsFloors()) {
+          throw new InvalidValueException("recorded interface '" + p.alias() + "' has a floor but"
+              + " network '" + config.name() + "' has no inbound bandwidth");
+        }
+        if (ids.isUsed(p.classMinor())) {
+          throw new InvalidValueException("recorded interface '" + p.alias() + "' has class id "
+              + p.classMinor() + ", which is reserved or taken by another interface");
+        }
+        ids = ids.withUsed(p.classMinor());
+        U32Handle h = p.filterHandle().orElseThrow();
+        if (config.filterLayout() == FilterLayout.LIBVIRT_LINEAR) {
+          if (!h.equals(linearHandle(p.classMinor()))) {
+            throw new InvalidValueException("recorded interface '" + p.alias() + "' has filter "
+                + h + " but class " + p.classMinor() + " needs " + linearHandle(p.classMinor()));
+          }
+        } else {
+          if (h.htid() != HASH_TABLE_ID || h.bucket() != p.mac().octet(5)) {
+            throw new InvalidValueException("recorded interface '" + p.alias() + "' has filter " + h
+                + ", which is not in bucket " + Integer.toHexString(p.mac().octet(5)) + " of table "
+                + Integer.toHexString(HASH_TABLE_ID) + ":");
+          }
+          TreePSet<Integer> nodes = buckets.getOrDefault(h.bucket(), TreePSet.empty());
+          if (nodes.contains(h.node())) {
+            throw new InvalidValueException("recorded filter handle " + h + " is used twice");
+          }
+          buckets = buckets.plus(h.bucket(), nodes.plus(h.node()));
+        }
+        sum = sum.plus(p.bandwidth().floorOrZero());
+      }
+      ifs = ifs.plus(p.alias(), p);
+      macs = macs.plus(p.mac(), p.alias());
+    }
+    TreePSet<Integer> park = TreePSet.empty();
+    for (int id : parkedIds) {
+      if (ids.isUsed(id)) {
+        throw new InvalidValueException("recorded parked class id " + id
+            + " is reserved or taken by an interface");
+      }
+      ids = ids.withUsed(id);
+      park = park.plus(id);
+    }
+    if (config.floorCapacity().isPresent() && sum.compareTo(config.floorCapacity().get()) > 0) {
+      throw new InvalidValueException("recorded floors sum to " + sum + " but network '"
+          + config.name() + "' now guarantees at most " + config.floorCapacity().get()
+          + "; raise the network's inbound bandwidth or unplug interfaces");
+    }
+    return new HtbTree(config, ids, ifs, macs, park, buckets, sum);
+  }
+
+  // ---------------------------------------------------------------- queries
+
+  public NetworkConfig config() {
+    return config;
+  }
+
+  /** The class ids in use (reserved, floored interfaces and parked classes). */
+  public ClassIdAllocator classIds() {
+    return ids;
+  }
+
+  /** Plugged interfaces by alias (unmodifiable). */
+  public Map<String, PluggedInterface> interfaces() {
+    return Collections.unmodifiableMap(interfaces);
+  }
+
+  public Optional<PluggedInterface> find(String alias) {
+    return Optional.ofNullable(interfaces.get(alias));
+  }
+
+  /** Class minors pre-created and waiting for a plug, ascending. */
+  public SortedSet<Integer> parkedClassIds() {
+    return Collections.unmodifiableSortedSet(parked);
+  }
+
+  /** Sum of the floors of all plugged interfaces. */
+  public Rate floorSum() {
+    return floorSum;
+  }
+
+  /** What floors may still be granted before admission refuses; empty without inbound QoS. */
+  public Optional<Rate> remainingCapacity() {
+    return config.floorCapacity().map(c -> c.minusOrZero(floorSum));
+  }
+
+  /** The rate of the default class 1:2 for the current floors. */
+  public Rate defaultClassRate() {
+    return defaultRateFor(floorSum);
+  }
+
+  /** Every kernel object this tree stands for, in a stable order. O(n). */
+  public List<TcObject> kernelObjects() {
+    List<TcObject> out = new ArrayList<>(networkObjects(floorSum));
+    interfaces.values().stream()
+        .sorted((a, b) -> Integer.compare(a.classMinor(), b.classMinor()))
+        .forEach(p -> out.addAll(interfaceObjects(p)));
+    for (int id : parked) {
+      out.addAll(parkedObjects(id));
+    }
+    return ImmutableList.copyOf(out);
+  }
+
+  /** The plan that builds this tree from nothing (network start, or a rebuild). */
+  public Plan buildPlan() {
+    return PlanDiff.between(List.of(), kernelObjects());
+  }
+
+  /** The plan that removes everything this tree made (network stop). */
+  public Plan teardownPlan() {
+    return PlanDiff.between(kernelObjects(), List.of());
+  }
+
+  // ---------------------------------------------------------------- operations
+
+  /**
+   * Plugs an interface. With a floor it gets its own class (a parked one if there is any, else a new
+   * one with the lowest free id), a leaf qdisc and a filter; without, it uses the default class.
+   *
+   * @throws InterfaceConflictException if the alias is plugged or the MAC belongs to another interface
+   * @throws AdmissionException if the floor does not fit the network's capacity
+   * @throws io.netfloor.ClassIdExhaustedException if no class id is left
+   */
+  public TreeChange plug(String alias, MacAddress mac, Bandwidth bandwidth) {
+    PluggedInterface.checkAlias(alias);
+    Objects.requireNonNull(mac, "mac");
+    Objects.requireNonNull(bandwidth, "bandwidth");
+    if (interfaces.containsKey(alias)) {
+      throw new InterfaceConflictException("interface '" + alias + "' is already plugged into network '"
+          + config.name() + "'; unplug it first or use update");
+    }
+    requireMacFree(mac, alias);
+    if (!bandwidth.hasFloor()) {
+      PluggedInterface p = new PluggedInterface(alias, mac, bandwidth, 0, Optional.empty());
+      HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac.plus(mac, alias), parked,
+          bucketNodes, floorSum);
+      return new TreeChange(next, Plan.EMPTY, Plan.EMPTY, Optional.of(p));
+    }
+    Rate newSum = admit(alias, bandwidth.floorOrZero(), Rate.ZERO);
+    return giveClass(alias, mac, bandwidth, null, newSum);
+  }
+
+  /**
+   * Unplugs an interface: its filter, leaf qdisc and class go (or the class is parked, with
+   * {@link ClassStrategy#PARKED_POOL}), its id is released and the default class gets its share back.
+   *
+   * @throws InterfaceConflictException if the alias is not plugged
+   */
+  public TreeChange unplug(String alias) {
+    PluggedInterface old = require(alias);
+    if (old.classMinor() == 0) {
+      HtbTree next = with(ids, interfaces.minus(alias), aliasByMac.minus(old.mac()), parked,
+          bucketNodes, floorSum);
+      return new TreeChange(next, Plan.EMPTY, Plan.EMPTY, Optional.empty());
+    }
+    Rate newSum = floorSum.minus(old.bandwidth().floorOrZero());
+    return takeClass(old, newSum, interfaces.minus(alias), aliasByMac.minus(old.mac()), null);
+  }
+
+  /**
+   * Changes an interface's bandwidth live. Only the floor (and the ceiling its own peak or average
+   * imposes) concern the bridge: a changed floor re-rates its class; a new floor gives it a class; a
+   * removed floor takes the class away. Admission is checked against the other interfaces' floors.
+   *
+   * @throws InterfaceConflictException if the alias is not plugged
+   * @throws AdmissionException if the new floor does not fit
+   */
+  public TreeChange update(String alias, Bandwidth bandwidth) {
+    PluggedInterface old = require(alias);
+    Objects.requireNonNull(bandwidth, "bandwidth");
+    Rate oldFloor = old.bandwidth().floorOrZero();
+    if (!bandwidth.hasFloor()) {
+      if (old.classMinor() == 0) {
+        PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, 0, Optional.empty());
+        return new TreeChange(with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes,
+            floorSum), Plan.EMPTY, Plan.EMPTY, Optional.of(p));
+      }
+      PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, 0, Optional.empty());
+      return takeClass(old, floorSum.minus(oldFloor), interfaces.plus(alias, p), aliasByMac, p);
+    }
+    Rate newSum = admit(alias, bandwidth.floorOrZero(), oldFloor);
+    if (old.classMinor() == 0) {
+      return giveClass(alias, old.mac(), bandwidth, old, newSum);
+    }
+    PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, old.classMinor(),
+        old.filterHandle());
+    List<TcObject> before = new ArrayList<>(interfaceObjects(old));
+    before.add(defaultClass(floorSum));
+    List<TcObject> after = new ArrayList<>(interfaceObjects(p));
+    after.add(defaultClass(newSum));
+    HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes, newSum);
+    return change(next, before, after, p);
+  }
+
+  /**
+   * Changes an interface's MAC address (libvirt: the guest changed it): its filter is replaced.
+   *
+   * @throws InterfaceConflictException if the alias is not plugged or the MAC belongs to another
+   *     interface
+   */
+  public TreeChange changeMac(String alias, MacAddress mac) {
+    PluggedInterface old = require(alias);
+    if (old.mac().equals(mac)) {
+      return new TreeChange(this, Plan.EMPTY, Plan.EMPTY, Optional.of(old));
+    }
+    requireMacFree(mac, alias);
+    PMap<MacAddress, String> macs = aliasByMac.minus(old.mac()).plus(mac, alias);
+    if (old.classMinor() == 0) {
+      PluggedInterface p = new PluggedInterface(alias, mac, old.bandwidth(), 0, Optional.empty());
+      return new TreeChange(with(ids, interfaces.plus(alias, p), macs, parked, bucketNodes, floorSum),
+          Plan.EMPTY, Plan.EMPTY, Optional.of(p));
+    }
+    PMap<Integer, TreePSet<Integer>> buckets = releaseNode(bucketNodes, old.filterHandle().get());
+    U32Handle handle = config.filterLayout() == FilterLayout.LIBVIRT_LINEAR
+        ? linearHandle(old.classMinor()) : hashedHandle(buckets, mac);
+    buckets = useNode(buckets, handle);
+    PluggedInterface p = new PluggedInterface(alias, mac, old.bandwidth(), old.classMinor(),
+        Optional.of(handle));
+    HtbTree next = with(ids, interfaces.plus(alias, p), macs, parked, buckets, floorSum);
+    return change(next, interfaceObjects(old), interfaceObjects(p), p);
+  }
+
+  /**
+   * Pre-creates {@code count} parked classes (rate 8bit, a leaf qdisc, no filter) with the lowest free
+   * ids, so that later plugs take them with a class <em>change</em> instead of an add.
+   *
+   * @throws InvalidValueException if the network has no inbound QoS (no tree to park in)
+   * @throws io.netfloor.ClassIdExhaustedException if fewer than {@code count} ids are free
+   */
+  public TreeChange park(int count) {
+    if (count < 0) {
+      throw new InvalidValueException("cannot park " + count + " classes");
+    }
+    if (!config.supportsFloors()) {
+      throw new InvalidValueException("network '" + config.name()
+          + "' has no inbound bandwidth, so it has no HTB tree to park classes in");
+    }
+    ClassIdAllocator a = ids;
+    TreePSet<Integer> p = parked;
+    List<TcObject> after = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      int id = a.lowestFree();
+      a = a.withUsed(id);
+      p = p.plus(id);
+      after.addAll(parkedObjects(id));
+    }
+    return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), List.of(), after, null);
+  }
+
+  /** Deletes up to {@code count} parked classes, highest ids first, releasing their ids. */
+  public TreeChange releaseParked(int count) {
+    if (count < 0) {
+      throw new InvalidValueException("cannot release " + count + " parked classes");
+    }
+    ClassIdAllocator a = ids;
+    TreePSet<Integer> p = parked;
+    List<TcObject> before = new ArrayList<>();
+    for (int i = 0; i < count && !p.isEmpty(); i++) {
+      int id = p.last();
+      p = p.minus(id);
+      a = a.withReleased(id);
+      before.addAll(parkedObjects(id));
+    }
+    return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), before, List.of(), null);
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private TreeChange giveClass(String alias, MacAddress mac, Bandwidth bandwidth,
+      PluggedInterface old, Rate newSum) {
+    List<TcObject> before = new ArrayList<>();
+    before.add(defaultClass(floorSum));
+    ClassIdAllocator a = ids;
+    TreePSet<Integer> p = parked;
+    int id;
+    if (!parked.isEmpty()) {
+      id = parked.first();
+      p = p.minus(id);
+      before.addAll(parkedObjects(id));
+    } else {
+      id = a.lowestFree();
+      a = a.withUsed(id);
+    }
+    U32Handle handle = config.filterLayout() == FilterLayout.LIBVIRT_LINEAR
+        ? linearHandle(id) : hashedHandle(bucketNodes, mac);
+    PluggedInterface plugged = new PluggedInterface(alias, mac, bandwidth, id, Optional.of(handle));
+    List<TcObject> after = new ArrayList<>(interfaceObjects(plugged));
+    after.add(defaultClass(newSum));
+    PMap<MacAddress, String> macs = old == null ? aliasByMac.plus(mac, alias) : aliasByMac;
+    HtbTree next = with(a, interfaces.plus(alias, plugged), macs, p, useNode(bucketNodes, handle),
+        newSum);
+    return change(next, before, after, plugged);
+  }
+
+  /** Takes {@code old}'s class away (deleted or parked); {@code affected} is what remains of it. */
+  private TreeChange takeClass(PluggedInterface old, Rate newSum, PMap<String, PluggedInterface> ifs,
+      PMap<MacAddress, String> macs, PluggedInterface affected) {
+    List<TcObject> before = new ArrayList<>(interfaceObjects(old));
+    before.add(defaultClass(floorSum));
+    List<TcObject> after = new ArrayList<>();
+    after.add(defaultClass(newSum));
+    ClassIdAllocator a = ids;
+    TreePSet<Integer> p = parked;
+    if (config.classStrategy() == ClassStrategy.PARKED_POOL) {
+      p = p.plus(old.classMinor());
+      after.addAll(parkedObjects(old.classMinor()));
+    } else {
+      a = a.withReleased(old.classMinor());
+    }
+    PMap<Integer, TreePSet<Integer>> buckets = releaseNode(bucketNodes, old.filterHandle().get());
+    return change(with(a, ifs, macs, p, buckets, newSum), before, after, affected);
+  }
+
+  private TreeChange change(HtbTree next, List<TcObject> before, List<TcObject> after,
+      PluggedInterface affected) {
+    return new TreeChange(next, PlanDiff.between(before, after), PlanDiff.between(after, before),
+        Optional.ofNullable(affected));
+  }
+
+  /** Returns the new floor sum, or throws when {@code floor} replacing {@code oldFloor} does not fit. */
+  private Rate admit(String alias, Rate floor, Rate oldFloor) {
+    if (!config.supportsFloors()) {
+      throw AdmissionException.noInboundQos(config.name(), alias, floor);
+    }
+    Rate others = floorSum.minus(oldFloor);
+    Rate capacity = config.floorCapacity().orElseThrow();
+    if (others.plus(floor).compareTo(capacity) > 0) {
+      throw new AdmissionException(config.name(), alias, floor, others, capacity);
+    }
+    return others.plus(floor);
+  }
+
+  private PluggedInterface require(String alias) {
+    PluggedInterface p = interfaces.get(alias);
+    if (p == null) {
+      throw new InterfaceConflictException("interface '" + alias + "' is not plugged into network '"
+          + config.name() + "'");
+    }
+    return p;
+  }
+
+  private void requireMacFree(MacAddress mac, String alias) {
+    String holder = aliasByMac.get(mac);
+    if (holder != null && !holder.equals(alias)) {
+      throw new InterfaceConflictException("MAC " + mac + " is already used by interface '" + holder
+          + "' on network '" + config.name() + "'; two interfaces cannot share a floor filter");
+    }
+  }
+
+  private HtbTree with(ClassIdAllocator a, PMap<String, PluggedInterface> ifs,
+      PMap<MacAddress, String> macs, TreePSet<Integer> p, PMap<Integer, TreePSet<Integer>> buckets,
+      Rate sum) {
+    return new HtbTree(config, a, ifs, macs, p, buckets, sum);
+  }
+
+  /** libvirt's node {@code 800 + id} for ids below 0x800, kept valid (12-bit) above by the xor. */
+  static U32Handle linearHandle(int classMinor) {
+    return U32Handle.of(ROOT_TABLE_ID, 0, 0x800 ^ classMinor);
+  }
+
+  private static U32Handle hashedHandle(PMap<Integer, TreePSet<Integer>> buckets, MacAddress mac) {
+    int bucket = mac.octet(5);
+    TreePSet<Integer> used = buckets.getOrDefault(bucket, TreePSet.empty());
+    int node = 1;
+    while (used.contains(node)) {
+      node++;
+    }
+    if (node > 0xfff) {
+      throw new io.netfloor.ClassIdExhaustedException("hash bucket "
+          + Integer.toHexString(bucket) + " already holds 4095 interfaces");
+    }
+    return U32Handle.of(HASH_TABLE_ID, bucket, node);
+  }
+
+  private PMap<Integer, TreePSet<Integer>> useNode(PMap<Integer, TreePSet<Integer>> buckets,
+      U32Handle h) {
+    if (config.filterLayout() != FilterLayout.HASHED) {
+      return buckets;
+    }
+    return buckets.plus(h.bucket(), buckets.getOrDefault(h.bucket(), TreePSet.empty()).plus(h.node()));
+  }
+
+  private PMap<Integer, TreePSet<Integer>> releaseNode(PMap<Integer, TreePSet<Integer>> buckets,
+      U32Handle h) {
+    if (config.filterLayout() != FilterLayout.HASHED) {
+      return buckets;
+    }
+    TreePSet<Integer> left = buckets.getOrDefault(h.bucket(), TreePSet.empty()).minus(h.node());
+    return left.isEmpty() ? buckets.minus(h.bucket()) : buckets.plus(h.bucket(), left);
+  }
+
+  // ---------------------------------------------------------------- objects
+
+  private Rate defaultRateFor(Rate sum) {
+    return config.floorCapacity()
+        .map(c -> Rate.max(c.minusOrZero(sum), MIN_DEFAULT_RATE))
+        .orElse(MIN_DEFAULT_RATE);
+  }
+
+  private long quantum(Rate rate) {
+    long q = rate.bytesPerSecond() / config.rateToQuantum();
+    return Math.max(MIN_QUANTUM_BYTES, Math.min(MAX_QUANTUM_BYTES, q));
+  }
+
+  private int protocol() {
+    return config.trafficMatch() == TrafficMatch.IPV4_ONLY ? EtherType.IPV4 : EtherType.ALL;
+  }
+
+  private List<TcObject> networkObjects(Rate sum) {
+    if (!config.supportsFloors()) {
+      return List.of();
+    }
+    Limits in = config.bandwidth().inbound().orElseThrow();
+    Rate average = in.average().orElseThrow();
+    Rate ceiling = in.ceiling().orElseThrow();
+    List<TcObject> out = new ArrayList<>();
+    out.add(new HtbQdisc(config.bridge(), ROOT_QDISC, ClassHandle.ROOT, DEFAULT_CLASS.minor(),
+        config.rateToQuantum(), OptionalInt.empty()));
+    out.add(new HtbClass(config.bridge(), TOP_CLASS, ROOT_QDISC, average, ceiling, in.burst(),
+        in.burst(), quantum(average), 0));
+    out.add(defaultClass(sum));
+    out.add(LeafQdisc.of(config.bridge(), DEFAULT_LEAF, DEFAULT_CLASS, config.leafQdisc()));
+    if (config.filterLayout() == FilterLayout.HASHED) {
+      out.add(new U32HashTable(config.bridge(), ROOT_QDISC, FILTER_PRIO, protocol(), HASH_TABLE_ID,
+          HASH_BUCKETS));
+      // hash on the word at -12 (destination MAC bytes 2-5), mask 0xff: byte 5
+      out.add(new U32HashLink(config.bridge(), ROOT_QDISC, FILTER_PRIO, protocol(), HASH_LINK_HANDLE,
+          HASH_TABLE_ID, -12, 0xff));
+    }
+    return out;
+  }
+
+  private HtbClass defaultClass(Rate sum) {
+    Limits in = config.bandwidth().inbound().orElseThrow();
+    Rate rate = defaultRateFor(sum);
+    Rate ceil = Rate.max(in.ceiling().orElseThrow(), rate);
+    return new HtbClass(config.bridge(), DEFAULT_CLASS, TOP_CLASS, rate, ceil, in.burst(),
+        Optional.empty(), quantum(rate), 0);
+  }
+
+  private List<TcObject> interfaceObjects(PluggedInterface p) {
+    if (p.classMinor() == 0) {
+      return List.of();
+    }
+    ClassHandle classId = ClassHandle.of(1, p.classMinor());
+    Rate floor = p.bandwidth().floorOrZero();
+    Rate netCeil = config.inboundCeiling().orElseThrow();
+    Rate ceil = p.bandwidth().inbound().flatMap(Limits::ceiling)
+        .map(own -> Rate.min(own, netCeil)).orElse(netCeil);
+    ceil = Rate.max(ceil, floor);
+    U32Handle handle = p.filterHandle().orElseThrow();
+    return List.of(
+        new HtbClass(config.bridge(), classId, TOP_CLASS, floor, ceil, Optional.empty(),
+            Optional.empty(), quantum(floor), 0),
+        LeafQdisc.of(config.bridge(), ClassHandle.qdisc(p.classMinor()), classId, config.leafQdisc()),
+        new U32MacFilter(config.bridge(), ROOT_QDISC, FILTER_PRIO, protocol(), handle,
+            config.filterLayout() == FilterLayout.HASHED, p.mac(),
+            config.trafficMatch() == TrafficMatch.IPV4_ONLY
+                ? OptionalInt.of(EtherType.IPV4) : OptionalInt.empty(),
+            classId));
+  }
+
+  private List<TcObject> parkedObjects(int id) {
+    ClassHandle classId = ClassHandle.of(1, id);
+    return List.of(
+        new HtbClass(config.bridge(), classId, TOP_CLASS, PARKED_RATE, PARKED_RATE, Optional.empty(),
+            Optional.empty(), MIN_QUANTUM_BYTES, 0),
+        LeafQdisc.of(config.bridge(), ClassHandle.qdisc(id), classId, config.leafQdisc()));
+  }
+
+  // ---------------------------------------------------------------- identity
+
+  /** Trees are equal when they hold the same config, interfaces, ids and parked classes. */
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HtbTree t && t.config.equals(config) && t.ids.equals(ids)
+        && t.interfaces.equals(interfaces) && t.parked.equals(parked) && t.floorSum.equals(floorSum);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(config, interfaces, parked);
+  }
+
+  @Override
+  public String toString() {
+    return "HtbTree{network=" + config.name() + ", bridge=" + config.bridge() + ", interfaces="
+        + interfaces.size() + ", floorSum=" + floorSum + ", ids=" + ids.toRanges() + ", parked="
+        + parked + "}";
+  }
+}

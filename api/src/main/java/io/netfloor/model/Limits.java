@@ -1,0 +1,144 @@
+package io.netfloor.model;
+
+import io.netfloor.InvalidBandwidthException;
+import io.netfloor.units.ByteSize;
+import io.netfloor.units.Rate;
+import java.util.Optional;
+
+/**
+ * The limits of one direction, as libvirt's {@code <inbound>}/{@code <outbound>}: {@code average}
+ * (the long-term rate), {@code peak} (the ceiling it may burst to), {@code burst} (bytes that may be
+ * sent at peak speed) and {@code floor} (the guaranteed minimum; inbound only, checked by
+ * {@link Bandwidth}).
+ *
+ * <p>Rules, checked at construction (each failure is an {@link InvalidBandwidthException} naming the
+ * rule):
+ *
+ * <ol>
+ *   <li>at least one of {@code average} and {@code floor} is present (libvirt: "Missing mandatory
+ *       average or floor attributes");
+ *   <li>{@code peak} and {@code burst} require {@code average} (libvirt: "'peak' and 'burst' require
+ *       'average' attribute");
+ *   <li>every rate present is positive: libvirt treats 0 as "absent", the kernel rejects rate 0;
+ *   <li>{@code peak ≥ average} (the ceiling cannot be below the rate; libvirt does not check this and
+ *       tc then fails late);
+ *   <li>{@code floor ≤ peak}, else {@code floor ≤ average}, when they are set: a guarantee above the
+ *       interface's own ceiling could never be delivered;
+ *   <li>{@code burst} is positive and at most 4 GiB − 1 (tc's 32-bit burst).
+ * </ol>
+ */
+public record Limits(Optional<Rate> average, Optional<Rate> peak, Optional<ByteSize> burst,
+    Optional<Rate> floor) {
+  /** tc's burst fits in a u32 of bytes. */
+  public static final long MAX_BURST_BYTES = 0xFFFF_FFFFL;
+
+  public Limits {
+    if (average.isEmpty() && floor.isEmpty()) {
+      throw new InvalidBandwidthException("limits need an average or a floor (libvirt: missing"
+          + " mandatory average or floor attributes)");
+    }
+    if (average.isEmpty() && (peak.isPresent() || burst.isPresent())) {
+      throw new InvalidBandwidthException("peak and burst require an average");
+    }
+    positive("average", average);
+    positive("peak", peak);
+    positive("floor", floor);
+    if (peak.isPresent() && peak.get().compareTo(average.get()) < 0) {
+      throw new InvalidBandwidthException("peak " + peak.get() + " is below average " + average.get()
+          + "; the ceiling cannot be lower than the rate");
+    }
+    Optional<Rate> ceiling = peak.or(() -> average);
+    if (floor.isPresent() && ceiling.isPresent() && floor.get().compareTo(ceiling.get()) > 0) {
+      throw new InvalidBandwidthException("floor " + floor.get() + " exceeds ceiling " + ceiling.get()
+          + " (" + (peak.isPresent() ? "peak" : "average") + "); a guarantee above the interface's"
+          + " own limit could never be delivered");
+    }
+    if (burst.isPresent()
+        && (burst.get().bytes() == 0 || burst.get().bytes() > MAX_BURST_BYTES)) {
+      throw new InvalidBandwidthException("burst " + burst.get() + " must be between 1 byte and "
+          + MAX_BURST_BYTES + " bytes");
+    }
+  }
+
+  private static void positive(String name, Optional<Rate> rate) {
+    if (rate.isPresent() && rate.get().isZero()) {
+      throw new InvalidBandwidthException(name + " must be positive; leave it out instead of 0");
+    }
+  }
+
+  /** Only a guaranteed minimum: what most floored VM interfaces need. */
+  public static Limits floorOnly(Rate floor) {
+    return new Limits(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(floor));
+  }
+
+  /** Only an average rate. */
+  public static Limits averageOnly(Rate average) {
+    return new Limits(Optional.of(average), Optional.empty(), Optional.empty(), Optional.empty());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The rate this direction may reach: {@code peak}, else {@code average}, if either is set. */
+  public Optional<Rate> ceiling() {
+    return peak.or(() -> average);
+  }
+
+  /** The floor, or zero when there is none. */
+  public Rate floorOrZero() {
+    return floor.orElse(Rate.ZERO);
+  }
+
+  /** A copy with another floor ({@code null} removes it). */
+  public Limits withFloor(Rate newFloor) {
+    return new Limits(average, peak, burst, Optional.ofNullable(newFloor));
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("{");
+    average.ifPresent(r -> sb.append("average=").append(r).append(' '));
+    peak.ifPresent(r -> sb.append("peak=").append(r).append(' '));
+    floor.ifPresent(r -> sb.append("floor=").append(r).append(' '));
+    burst.ifPresent(b -> sb.append("burst=").append(b).append(' '));
+    sb.setLength(sb.length() - 1);
+    return sb.append('}').toString();
+  }
+
+  /** Builds {@link Limits}; absent fields stay absent. */
+  public static final class Builder {
+    private Rate average;
+    private Rate peak;
+    private ByteSize burst;
+    private Rate floor;
+
+    private Builder() {}
+
+    public Builder average(Rate value) {
+      this.average = value;
+      return this;
+    }
+
+    public Builder peak(Rate value) {
+      this.peak = value;
+      return this;
+    }
+
+    public Builder burst(ByteSize value) {
+      this.burst = value;
+      return this;
+    }
+
+    public Builder floor(Rate value) {
+      this.floor = value;
+      return this;
+    }
+
+    /** @throws InvalidBandwidthException when a rule of {@link Limits} is broken */
+    public Limits build() {
+      return new Limits(Optional.ofNullable(average), Optional.ofNullable(peak),
+          Optional.ofNullable(burst), Optional.ofNullable(floor));
+    }
+  }
+}

@@ -1,0 +1,180 @@
+package io.netfloor.model;
+
+import com.google.common.base.CharMatcher;
+import io.netfloor.InvalidValueException;
+import io.netfloor.InvalidBandwidthException;
+import io.netfloor.plan.LeafQdiscKind;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.Rate;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A network as NetFloor shapes it: a name, the bridge device, the network's own bandwidth (its
+ * inbound average/peak is the capacity floors are carved from) and the options that decide the
+ * tree's shape.
+ *
+ * <p>Build with {@link #builder(String, String)}:
+ *
+ * <pre>{@code
+ * NetworkConfig net = NetworkConfig.builder("default", "virbr0")
+ *     .inbound(Limits.builder().average(Rate.parse("100mbit")).build())
+ *     .build();
+ * }</pre>
+ *
+ * @param name network name: 1–64 characters of {@code [A-Za-z0-9._-]}, not starting with a dot
+ *     (it names the network's status in a store)
+ * @param bandwidth the network's own limits; a floor is not allowed here
+ * @param rateToQuantum HTB r2q for the root qdisc (quantum is always set explicitly, so this only
+ *     matters to classes others add)
+ */
+public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwidth,
+    FilterLayout filterLayout, TrafficMatch trafficMatch, LeafQdiscKind leafQdisc,
+    AdmissionLimit admissionLimit, ClassStrategy classStrategy, int rateToQuantum) {
+
+  private static final CharMatcher NAME_CHARS = CharMatcher.inRange('a', 'z')
+      .or(CharMatcher.inRange('A', 'Z')).or(CharMatcher.inRange('0', '9')).or(CharMatcher.anyOf("._-"));
+
+  public NetworkConfig {
+    Objects.requireNonNull(bridge, "bridge");
+    Objects.requireNonNull(bandwidth, "bandwidth");
+    Objects.requireNonNull(filterLayout, "filterLayout");
+    Objects.requireNonNull(trafficMatch, "trafficMatch");
+    Objects.requireNonNull(leafQdisc, "leafQdisc");
+    Objects.requireNonNull(admissionLimit, "admissionLimit");
+    Objects.requireNonNull(classStrategy, "classStrategy");
+    checkName(name);
+    bandwidth.requireNoFloor("network '" + name + "'");
+    if (bandwidth.inbound().isPresent() && bandwidth.inbound().get().average().isEmpty()) {
+      throw new InvalidBandwidthException("network '" + name + "': inbound limits need an average");
+    }
+    if (rateToQuantum < 1) {
+      throw new InvalidValueException("r2q must be at least 1, got " + rateToQuantum);
+    }
+  }
+
+  /**
+   * Checks a network name.
+   *
+   * @throws InvalidValueException quoting the name and the rule
+   */
+  public static String checkName(String name) {
+    if (name == null || name.isEmpty() || name.length() > 64 || !NAME_CHARS.matchesAllOf(name)
+        || name.startsWith(".")) {
+      throw new InvalidValueException("network name '" + name + "' must be 1-64 characters of"
+          + " A-Z a-z 0-9 . _ - and must not start with '.'");
+    }
+    return name;
+  }
+
+  public static Builder builder(String name, String bridge) {
+    return new Builder(name, InterfaceName.of(bridge));
+  }
+
+  /** A builder initialised from this config. */
+  public Builder toBuilder() {
+    Builder b = new Builder(name, bridge);
+    b.bandwidth = bandwidth;
+    b.filterLayout = filterLayout;
+    b.trafficMatch = trafficMatch;
+    b.leafQdisc = leafQdisc;
+    b.admissionLimit = admissionLimit;
+    b.classStrategy = classStrategy;
+    b.rateToQuantum = rateToQuantum;
+    return b;
+  }
+
+  /** True when the network has inbound QoS, so interfaces may have floors. */
+  public boolean supportsFloors() {
+    return bandwidth.inbound().isPresent();
+  }
+
+  /** The rate of class 1:1: the network's inbound average. */
+  public Optional<Rate> inboundAverage() {
+    return bandwidth.inbound().flatMap(Limits::average);
+  }
+
+  /** The ceiling of class 1:1: inbound peak, else average. */
+  public Optional<Rate> inboundCeiling() {
+    return bandwidth.inbound().flatMap(Limits::ceiling);
+  }
+
+  /** What the sum of floors may reach (see {@link AdmissionLimit}); empty without inbound QoS. */
+  public Optional<Rate> floorCapacity() {
+    return admissionLimit == AdmissionLimit.AVERAGE ? inboundAverage() : inboundCeiling();
+  }
+
+  /**
+   * Builds a {@link NetworkConfig}; defaults: no bandwidth, HASHED, all EtherTypes, pfifo leaves,
+   * admission against the average, classes added on plug, r2q 10.
+   */
+  public static final class Builder {
+    private final String name;
+    private final InterfaceName bridge;
+    private Bandwidth bandwidth = Bandwidth.NONE;
+    private FilterLayout filterLayout = FilterLayout.HASHED;
+    private TrafficMatch trafficMatch = TrafficMatch.ALL_ETHERTYPES;
+    private LeafQdiscKind leafQdisc = LeafQdiscKind.PFIFO;
+    private AdmissionLimit admissionLimit = AdmissionLimit.AVERAGE;
+    private ClassStrategy classStrategy = ClassStrategy.ADD_ON_PLUG;
+    private int rateToQuantum = 10;
+
+    private Builder(String name, InterfaceName bridge) {
+      this.name = name;
+      this.bridge = bridge;
+    }
+
+    public Builder bandwidth(Bandwidth value) {
+      this.bandwidth = value;
+      return this;
+    }
+
+    /** Sets the inbound limits, keeping the outbound ones. */
+    public Builder inbound(Limits inbound) {
+      this.bandwidth = new Bandwidth(Optional.of(inbound), bandwidth.outbound());
+      return this;
+    }
+
+    /** Sets the outbound limits, keeping the inbound ones. */
+    public Builder outbound(Limits outbound) {
+      this.bandwidth = new Bandwidth(bandwidth.inbound(), Optional.of(outbound));
+      return this;
+    }
+
+    public Builder filterLayout(FilterLayout value) {
+      this.filterLayout = value;
+      return this;
+    }
+
+    public Builder trafficMatch(TrafficMatch value) {
+      this.trafficMatch = value;
+      return this;
+    }
+
+    public Builder leafQdisc(LeafQdiscKind value) {
+      this.leafQdisc = value;
+      return this;
+    }
+
+    public Builder admissionLimit(AdmissionLimit value) {
+      this.admissionLimit = value;
+      return this;
+    }
+
+    public Builder classStrategy(ClassStrategy value) {
+      this.classStrategy = value;
+      return this;
+    }
+
+    public Builder rateToQuantum(int value) {
+      this.rateToQuantum = value;
+      return this;
+    }
+
+    /** @throws InvalidValueException / InvalidBandwidthException when a rule is broken */
+    public NetworkConfig build() {
+      return new NetworkConfig(name, bridge, bandwidth, filterLayout, trafficMatch, leafQdisc,
+          admissionLimit, classStrategy, rateToQuantum);
+    }
+  }
+}

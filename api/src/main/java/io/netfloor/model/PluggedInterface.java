@@ -1,0 +1,68 @@
+package io.netfloor.model;
+
+import com.google.common.base.CharMatcher;
+import io.netfloor.InvalidValueException;
+import io.netfloor.plan.U32Handle;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.MacAddress;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An interface plugged into a network, as the model (and the status store) records it.
+ *
+ * @param alias the caller's name for the interface (a VM NIC, a port id): 1–128 characters of
+ *     {@code [A-Za-z0-9._:@+=-]}
+ * @param classMinor the minor of its floor class {@code 1:<minor>}, or 0 when it has no floor and
+ *     uses the default class
+ * @param filterHandle the u32 node that steers its frames, when it has a floor class
+ */
+public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth, int classMinor,
+    Optional<U32Handle> filterHandle) {
+
+  private static final CharMatcher ALIAS_CHARS = CharMatcher.inRange('a', 'z')
+      .or(CharMatcher.inRange('A', 'Z')).or(CharMatcher.inRange('0', '9'))
+      .or(CharMatcher.anyOf("._:@+=-"));
+
+  public PluggedInterface {
+    checkAlias(alias);
+    Objects.requireNonNull(mac, "mac");
+    Objects.requireNonNull(bandwidth, "bandwidth");
+    Objects.requireNonNull(filterHandle, "filterHandle");
+    if (classMinor != 0 && (classMinor < ClassIdAllocator.FIRST_ASSIGNABLE || classMinor > 0xfffe)) {
+      throw new InvalidValueException("interface '" + alias + "': class id " + classMinor
+          + " is not assignable (3..0xfffe)");
+    }
+    if ((classMinor == 0) != filterHandle.isEmpty()) {
+      throw new InvalidValueException("interface '" + alias
+          + "': a floor class and its filter go together");
+    }
+    if ((classMinor != 0) != bandwidth.hasFloor()) {
+      throw new InvalidValueException("interface '" + alias
+          + "': it has a floor class exactly when its bandwidth has a floor");
+    }
+  }
+
+  /**
+   * Checks an interface alias.
+   *
+   * @throws InvalidValueException quoting the alias and the rule
+   */
+  public static String checkAlias(String alias) {
+    if (alias == null || alias.isEmpty() || alias.length() > 128 || !ALIAS_CHARS.matchesAllOf(alias)) {
+      throw new InvalidValueException("interface alias '" + alias
+          + "' must be 1-128 characters of A-Z a-z 0-9 . _ : @ + = -");
+    }
+    return alias;
+  }
+
+  /** Its floor class, when it has a floor. */
+  public Optional<ClassHandle> floorClass() {
+    return classMinor == 0 ? Optional.empty() : Optional.of(ClassHandle.of(1, classMinor));
+  }
+
+  /** The class its inbound frames land in: its floor class, or the network's default class. */
+  public ClassHandle effectiveClass() {
+    return floorClass().orElse(HtbTree.DEFAULT_CLASS);
+  }
+}

@@ -1,0 +1,67 @@
+package io.netfloor.plan;
+
+import io.netfloor.InvalidValueException;
+import io.netfloor.units.ByteSize;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.Rate;
+import java.util.Optional;
+
+/**
+ * An HTB class. tc equivalent: {@code tc class add dev DEV parent P classid C htb rate R ceil C
+ * [burst B] [cburst CB] quantum Q prio P}.
+ *
+ * <p>The kernel needs {@code rate} and {@code ceil} of at least 1 byte/s, and a class id with the same
+ * major as its qdisc. An empty {@code burst}/{@code cburst} means "as tc computes it by default"
+ * ({@code rate / HZ + 1600} bytes); the backend computes the buffer in ticks.
+ *
+ * @param quantumBytes bytes served per round when classes share spare bandwidth; always explicit, so
+ *     the kernel never warns that a quantum "is big" or "is small"
+ * @param prio HTB priority, 0 (highest) to 7
+ */
+public record HtbClass(InterfaceName device, ClassHandle classId, ClassHandle parent, Rate rate,
+    Rate ceil, Optional<ByteSize> burst, Optional<ByteSize> cburst, long quantumBytes, int prio)
+    implements TcObject {
+
+  public HtbClass {
+    if (classId.isQdisc()) {
+      throw new InvalidValueException("an HTB class id needs a non-zero minor, got " + classId);
+    }
+    if (classId.major() != parent.major()) {
+      throw new InvalidValueException("class " + classId + " and its parent " + parent
+          + " must share the qdisc's major number");
+    }
+    if (rate.bytesPerSecond() < 1 || ceil.bytesPerSecond() < 1) {
+      throw new InvalidValueException("class " + classId + ": rate " + rate + " and ceil " + ceil
+          + " must be at least 8bit (1 byte/s); the kernel rejects 0");
+    }
+    if (ceil.compareTo(rate) < 0) {
+      throw new InvalidValueException("class " + classId + ": ceil " + ceil + " is below rate " + rate);
+    }
+    if (quantumBytes < 1 || quantumBytes > 0xFFFF_FFFFL) {
+      throw new InvalidValueException("class " + classId + ": quantum " + quantumBytes
+          + " must be in 1..4294967295 bytes");
+    }
+    if (prio < 0 || prio > 7) {
+      throw new InvalidValueException("class " + classId + ": prio " + prio + " not in 0..7");
+    }
+  }
+
+  /** A copy with another rate and ceiling (and everything else equal). */
+  public HtbClass withRates(Rate newRate, Rate newCeil, long newQuantumBytes) {
+    return new HtbClass(device, classId, parent, newRate, newCeil, burst, cburst, newQuantumBytes, prio);
+  }
+
+  @Override
+  public ObjectKey key() {
+    return new ObjectKey(ObjectKey.Kind.CLASS, device, 0, 0, classId.toBits());
+  }
+
+  @Override
+  public String describe() {
+    return "class htb " + classId + " on " + device + " parent " + parent + " rate " + rate
+        + " ceil " + ceil + burst.map(b -> " burst " + b).orElse("")
+        + cburst.map(b -> " cburst " + b).orElse("") + " quantum " + quantumBytes
+        + (prio != 0 ? " prio " + prio : "");
+  }
+}

@@ -1,0 +1,29 @@
+package io.netfloor.plan;
+
+import io.netfloor.units.InterfaceName;
+
+/**
+ * Identity of a {@link TcObject} in the kernel: what tc needs to name it for a delete.
+ *
+ * @param kind what sort of object
+ * @param device the device it lives on
+ * @param parent the parent handle (filters: the qdisc they are attached to; else 0)
+ * @param prio filter priority (0 for everything else)
+ * @param handle the object's handle: qdisc handle, class id or u32 handle (0 for a device)
+ */
+public record ObjectKey(Kind kind, InterfaceName device, int parent, int prio, int handle)
+    implements Comparable<ObjectKey> {
+
+  /** What sort of object a key names. */
+  public enum Kind { DEVICE, QDISC, CLASS, FILTER }
+
+  @Override
+  public int compareTo(ObjectKey o) {
+    int c = kind.compareTo(o.kind);
+    if (c == 0) c = device.compareTo(o.device);
+    if (c == 0) c = Integer.compareUnsigned(parent, o.parent);
+    if (c == 0) c = Integer.compare(prio, o.prio);
+    if (c == 0) c = Integer.compareUnsigned(handle, o.handle);
+    return c;
+  }
+}

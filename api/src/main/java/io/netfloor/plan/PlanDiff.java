@@ -1,0 +1,211 @@
+package io.netfloor.plan;
+
+import com.google.common.collect.ImmutableList;
+import io.netfloor.units.ClassHandle;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Turns "these objects before" into "these objects after" as an ordered {@link Plan} that the kernel
+ * accepts at every step and that never leaves a guarantee oversubscribed in between:
+ *
+ * <ol>
+ *   <li>delete filters (MAC nodes, then hash links, then hash tables): nothing points at a class
+ *       about to go, so the kernel does not answer {@code EBUSY "HTB class in use"};
+ *   <li>change classes whose rate goes <em>down</em> (e.g. the default class making room);
+ *   <li>delete leaf qdiscs, then classes (children first), then root/ingress qdiscs, then devices;
+ *   <li>add devices, then root/ingress qdiscs, then classes (parents first);
+ *   <li>change qdiscs, and classes whose rate stays or goes up;
+ *   <li>add leaf qdiscs, then filters (hash tables, links, then nodes): a filter never points at a
+ *       class that does not exist yet.
+ * </ol>
+ *
+ * A filter whose parameters change is deleted and added again (u32 nodes are not changed in place).
+ * Deleting a root or ingress qdisc removes everything under it in the kernel, so the deletes it
+ * implies are left out; deleting a device likewise removes its qdiscs.
+ */
+public final class PlanDiff {
+  private PlanDiff() {}
+
+  /** The plan that turns {@code before} into {@code after}. */
+  public static Plan between(Collection<? extends TcObject> before,
+      Collection<? extends TcObject> after) {
+    Map<ObjectKey, TcObject> old = index(before);
+    Map<ObjectKey, TcObject> neu = index(after);
+    List<TcObject> deletes = new ArrayList<>();
+    List<TcObject> adds = new ArrayList<>();
+    List<TcOp.Change> lowering = new ArrayList<>();
+    List<TcOp.Change> raising = new ArrayList<>();
+    for (Map.Entry<ObjectKey, TcObject> e : old.entrySet()) {
+      TcObject now = neu.get(e.getKey());
+      if (now == null) {
+        deletes.add(e.getValue());
+      } else if (!now.equals(e.getValue())) {
+        TcObject was = e.getValue();
+        if (changeableInPlace(was, now)) {
+          TcOp.Change change = new TcOp.Change(was, now);
+          if (was instanceof HtbClass c && ((HtbClass) now).rate().compareTo(c.rate()) < 0) {
+            lowering.add(change);
+          } else {
+            raising.add(change);
+          }
+        } else {
+          deletes.add(was);
+          adds.add(now);
+        }
+      }
+    }
+    for (Map.Entry<ObjectKey, TcObject> e : neu.entrySet()) {
+      if (!old.containsKey(e.getKey())) {
+        adds.add(e.getValue());
+      }
+    }
+    List<TcObject> cascaded = dropCascaded(deletes);
+    cascaded.sort(Comparator.comparingInt(PlanDiff::deleteRank).thenComparing(TcObject::key));
+    adds.sort(Comparator.comparingInt(PlanDiff::addRank).thenComparing(TcObject::key));
+    lowering.sort(Comparator.comparing(c -> c.after().key()));
+    raising.sort(Comparator.comparingInt((TcOp.Change c) -> c.after() instanceof HtbClass ? 1 : 0)
+        .thenComparing(c -> c.after().key()));
+
+    ImmutableList.Builder<TcOp> ops = ImmutableList.builder();
+    int i = 0;
+    while (i < cascaded.size() && deleteRank(cascaded.get(i)) < FIRST_NON_FILTER_DELETE) {
+      ops.add(new TcOp.Delete(cascaded.get(i++)));
+    }
+    lowering.forEach(ops::add);
+    while (i < cascaded.size()) {
+      ops.add(new TcOp.Delete(cascaded.get(i++)));
+    }
+    int j = 0;
+    while (j < adds.size() && addRank(adds.get(j)) <= LAST_STRUCTURAL_ADD) {
+      ops.add(new TcOp.Add(adds.get(j++)));
+    }
+    raising.forEach(ops::add);
+    while (j < adds.size()) {
+      ops.add(new TcOp.Add(adds.get(j++)));
+    }
+    return new Plan(ops.build());
+  }
+
+  private static final int FIRST_NON_FILTER_DELETE = 3;
+  private static final int LAST_STRUCTURAL_ADD = 2;
+
+  private static int deleteRank(TcObject o) {
+    if (o instanceof U32MacFilter || o instanceof U32MatchAllPolice
+        || o instanceof U32MatchAllRedirect) {
+      return 0;
+    } else if (o instanceof U32HashLink) {
+      return 1;
+    } else if (o instanceof U32HashTable) {
+      return 2;
+    } else if (o instanceof LeafQdisc) {
+      return 3;
+    } else if (o instanceof HtbClass c) {
+      return c.parent().isQdisc() ? 5 : 4; // children before parents
+    } else if (o instanceof HtbQdisc || o instanceof IngressQdisc) {
+      return 6;
+    }
+    return 7; // IfbDevice
+  }
+
+  private static int addRank(TcObject o) {
+    if (o instanceof IfbDevice) {
+      return 0;
+    } else if (o instanceof HtbQdisc || o instanceof IngressQdisc) {
+      return 1;
+    } else if (o instanceof HtbClass) {
+      return 2; // parents first: 1:1 sorts before 1:N by key
+    } else if (o instanceof LeafQdisc) {
+      return 3;
+    } else if (o instanceof U32HashTable) {
+      return 4;
+    } else if (o instanceof U32HashLink) {
+      return 5;
+    }
+    return 6; // MAC nodes, police, redirect
+  }
+
+  private static boolean changeableInPlace(TcObject was, TcObject now) {
+    if (was instanceof HtbClass a && now instanceof HtbClass b) {
+      return a.parent().equals(b.parent());
+    }
+    if (was instanceof HtbQdisc a && now instanceof HtbQdisc b) {
+      return a.parent().equals(b.parent());
+    }
+    return false;
+  }
+
+  /** Leaves out deletes that a deleted root/ingress qdisc or device already implies. */
+  private static List<TcObject> dropCascaded(List<TcObject> deletes) {
+    List<TcObject> roots = deletes.stream()
+        .filter(o -> o instanceof IfbDevice
+            || o instanceof IngressQdisc
+            || (o instanceof HtbQdisc q && q.parent().equals(ClassHandle.ROOT)))
+        .toList();
+    if (roots.isEmpty()) {
+      return new ArrayList<>(deletes);
+    }
+    List<TcObject> kept = new ArrayList<>();
+    for (TcObject o : deletes) {
+      boolean implied = false;
+      for (TcObject root : roots) {
+        if (root != o && impliedBy(root, o)) {
+          implied = true;
+          break;
+        }
+      }
+      if (!implied) {
+        kept.add(o);
+      }
+    }
+    return kept;
+  }
+
+  /** Does deleting {@code root} remove {@code o} in the kernel too? */
+  static boolean impliedBy(TcObject root, TcObject o) {
+    if (!root.device().equals(o.device())) {
+      return false;
+    }
+    if (root instanceof IfbDevice) {
+      return true;
+    } else if (root instanceof IngressQdisc) {
+      return o instanceof U32MatchAllPolice || o instanceof U32MatchAllRedirect;
+    } else if (root instanceof HtbQdisc q) {
+      return belongsToRootHtb(q, o);
+    }
+    return false;
+  }
+
+  private static boolean belongsToRootHtb(HtbQdisc root, TcObject o) {
+    int major = root.handle().major();
+    if (o instanceof HtbClass c) {
+      return c.classId().major() == major;
+    } else if (o instanceof LeafQdisc l) {
+      return l.parent().major() == major;
+    } else if (o instanceof U32HashTable f) {
+      return Objects.equals(f.parent(), root.handle());
+    } else if (o instanceof U32HashLink f) {
+      return Objects.equals(f.parent(), root.handle());
+    } else if (o instanceof U32MacFilter f) {
+      return Objects.equals(f.parent(), root.handle());
+    }
+    return false;
+  }
+
+  private static Map<ObjectKey, TcObject> index(Collection<? extends TcObject> objects) {
+    Map<ObjectKey, TcObject> map = new LinkedHashMap<>();
+    for (TcObject o : objects) {
+      TcObject prev = map.put(o.key(), o);
+      if (prev != null && !prev.equals(o)) {
+        throw new IllegalArgumentException("two objects share the kernel identity " + o.key() + ": "
+            + prev.describe() + " / " + o.describe());
+      }
+    }
+    return map;
+  }
+}

@@ -1,0 +1,22 @@
+package io.netfloor.plan;
+
+import io.netfloor.units.InterfaceName;
+
+/**
+ * One object the kernel holds for NetFloor: a qdisc, an HTB class, a u32 filter or an ifb device.
+ * Plans add, change and delete these. Each object knows its {@link #key() identity} in the kernel;
+ * two objects with the same key and different fields differ only in parameters that a change (or a
+ * delete and re-add) can fix.
+ */
+public sealed interface TcObject permits HtbQdisc, LeafQdisc, IngressQdisc, HtbClass,
+    U32HashTable, U32HashLink, U32MacFilter, U32MatchAllPolice, U32MatchAllRedirect, IfbDevice {
+
+  /** The device the object lives on. */
+  InterfaceName device();
+
+  /** Identity of the object in the kernel. */
+  ObjectKey key();
+
+  /** Short tc-like description, e.g. {@code class 1:a on br0 rate 10mbit ceil 100mbit}. */
+  String describe();
+}

@@ -1,0 +1,52 @@
+package io.netfloor.plan;
+
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.MacAddress;
+import java.util.OptionalInt;
+
+/**
+ * A u32 node that steers frames addressed <em>to</em> {@code mac} into class {@code flowId}: the
+ * frame's destination MAC (bytes −14..−9 from the network header) must equal {@code mac}. tc
+ * equivalent (libvirt's form, {@code etherType} 0x0800 present):
+ *
+ * <pre>
+ * tc filter add dev BR protocol ip prio 2 handle 800::803 u32 \
+ *    match u16 0x0800 0xffff at -2 match u32 0x00123456 0xffffffff at -12 \
+ *    match u16 0x5254 0xffff at -14 flowid 1:3
+ * </pre>
+ *
+ * Keys, in this order: the EtherType at −2 when {@code etherType} is present (as a 32-bit key at −4,
+ * mask 0x0000ffff), MAC bytes 2–5 at −12, MAC bytes 0–1 at −14 (a 32-bit key at −16, mask 0x0000ffff).
+ *
+ * @param handle where the node lives: in the prio's root table (libvirt's linear list), or in a bucket
+ *     of a NetFloor hash table
+ * @param inHashBucket true when the node sits in a bucket of a hash table that NetFloor created (the
+ *     request then carries {@code TCA_U32_HASH}); false for a node of the prio's root table
+ * @param etherType when present, only frames of this EtherType match (libvirt: IPv4 only)
+ */
+public record U32MacFilter(InterfaceName device, ClassHandle parent, int prio, int protocol,
+    U32Handle handle, boolean inHashBucket, MacAddress mac, OptionalInt etherType,
+    ClassHandle flowId) implements TcObject {
+
+  public U32MacFilter {
+    U32Filters.checkPrio(prio);
+    if (handle.node() == 0) {
+      throw new io.netfloor.InvalidValueException("a u32 node handle needs a non-zero node id, got "
+          + handle);
+    }
+  }
+
+  @Override
+  public ObjectKey key() {
+    return new ObjectKey(ObjectKey.Kind.FILTER, device, parent.toBits(), prio, handle.toBits());
+  }
+
+  @Override
+  public String describe() {
+    return "filter u32 " + handle + " on " + device + " prio " + prio + " protocol "
+        + EtherType.name(protocol) + " dst " + mac
+        + (etherType.isPresent() ? " ethertype " + EtherType.name(etherType.getAsInt()) : "")
+        + " flowid " + flowId;
+  }
+}

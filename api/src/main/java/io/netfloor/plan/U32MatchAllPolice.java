@@ -1,0 +1,38 @@
+package io.netfloor.plan;
+
+import io.netfloor.units.ByteSize;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.Rate;
+
+/**
+ * A u32 filter on a device's ingress qdisc that matches everything and polices it (libvirt's
+ * outbound limit). tc equivalent: {@code tc filter add dev DEV parent ffff: protocol all prio PRIO u32
+ * match u32 0 0 police rate R burst B mtu 64kb drop flowid :1}.
+ */
+public record U32MatchAllPolice(InterfaceName device, int prio, U32Handle handle, Rate rate,
+    ByteSize burst, ByteSize mtu) implements TcObject {
+
+  /** libvirt's police mtu. */
+  public static final ByteSize LIBVIRT_MTU = ByteSize.ofKibibytes(64);
+
+  public U32MatchAllPolice {
+    U32Filters.checkPrio(prio);
+  }
+
+  /** Always the ingress qdisc. */
+  public ClassHandle parent() {
+    return IngressQdisc.HANDLE;
+  }
+
+  @Override
+  public ObjectKey key() {
+    return new ObjectKey(ObjectKey.Kind.FILTER, device, parent().toBits(), prio, handle.toBits());
+  }
+
+  @Override
+  public String describe() {
+    return "filter u32 " + handle + " on " + device + " ingress prio " + prio
+        + " match all police rate " + rate + " burst " + burst + " mtu " + mtu + " drop";
+  }
+}

@@ -1,0 +1,14 @@
+package io.netfloor.spi;
+
+/**
+ * Counters of one HTB class as the kernel reports them ({@code TCA_STATS2}: basic, queue and HTB's
+ * application stats). Bytes are counted at layer 2, as HTB counts them.
+ *
+ * @param lends packets sent within the class's own rate
+ * @param borrows packets sent by borrowing from the parent (above the floor)
+ * @param tokens remaining rate tokens, in scheduler ticks (negative when in debt)
+ */
+public record ClassStats(long bytes, long packets, long drops, long overlimits, long requeues,
+    long backlogBytes, long queuePackets, long lends, long borrows, long tokens, long ctokens) {
+  public static final ClassStats ZERO = new ClassStats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+}

@@ -1,0 +1,35 @@
+package io.netfloor.spi;
+
+import io.netfloor.plan.U32Handle;
+import io.netfloor.plan.U32Key;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * A filter node as a kernel dump reports it (u32 in detail; other kinds with their kind only).
+ * Per-prio header messages of a dump (handle 0) are not reported.
+ *
+ * @param protocol EtherType in host terms (0x0003 all, 0x0800 ip)
+ * @param linkHtid for a u32 link node, the table it links to
+ * @param divisor for a u32 hash table, its number of buckets
+ * @param hashOffset u32 selector {@code hoff}; {@code hashMask} its {@code hmask} (host terms)
+ * @param actions kinds of the actions attached ({@code police}, {@code mirred}…)
+ */
+public record FilterInfo(InterfaceName device, ClassHandle parent, int prio, int protocol,
+    String kind, U32Handle handle, Optional<ClassHandle> classId, OptionalInt linkHtid,
+    OptionalInt divisor, int selectorFlags, int hashOffset, int hashMask, List<U32Key> keys,
+    List<String> actions) {
+
+  public FilterInfo {
+    keys = List.copyOf(keys);
+    actions = List.copyOf(actions);
+  }
+
+  /** True for a u32 hash table (a {@code divisor} entry), not a node. */
+  public boolean isHashTable() {
+    return divisor.isPresent();
+  }
+}

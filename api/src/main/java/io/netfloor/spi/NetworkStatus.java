@@ -1,0 +1,139 @@
+package io.netfloor.spi;
+
+import com.google.common.collect.ImmutableSortedMap;
+import com.google.common.collect.ImmutableSortedSet;
+import io.netfloor.InvalidValueException;
+import io.netfloor.model.HtbTree;
+import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.PluggedInterface;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.Rate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * What must survive a restart of the host application for one network: which interface holds which
+ * class id, filter and bandwidth, and which class ids are parked. The sum of floors and the set of
+ * used class ids are derived from it (so they can never disagree with the interfaces, as libvirt's
+ * separately stored {@code floor_sum} can).
+ *
+ * <p>Compared with libvirt's {@code <networkstatus>}: {@link #usedClassIds()} is its
+ * {@code class_id bitmap}, {@link #floorSum()} its {@code floor sum}, and the per-interface records
+ * are what libvirt keeps in each port's and domain's status file.
+ */
+public record NetworkStatus(String network, InterfaceName bridge,
+    SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds) {
+
+  public NetworkStatus {
+    NetworkConfig.checkName(network);
+    Objects.requireNonNull(bridge, "bridge");
+    interfaces = ImmutableSortedMap.copyOf(interfaces);
+    parkedClassIds = ImmutableSortedSet.copyOf(parkedClassIds);
+    for (Map.Entry<String, PluggedInterface> e : interfaces.entrySet()) {
+      if (!e.getKey().equals(e.getValue().alias())) {
+        throw new InvalidValueException("status of network '" + network + "' files interface '"
+            + e.getValue().alias() + "' under the key '" + e.getKey() + "'");
+      }
+    }
+  }
+
+  /** An empty status: nothing plugged. */
+  public static NetworkStatus empty(String network, InterfaceName bridge) {
+    return new NetworkStatus(network, bridge, ImmutableSortedMap.of(), ImmutableSortedSet.of());
+  }
+
+  /** The status a tree stands for. */
+  public static NetworkStatus of(HtbTree tree) {
+    return new NetworkStatus(tree.config().name(), tree.config().bridge(),
+        new TreeMap<>(tree.interfaces()), tree.parkedClassIds());
+  }
+
+  /**
+   * The tree this status describes under {@code config}.
+   *
+   * @throws InvalidValueException if the status does not fit the config (see {@link HtbTree#restore})
+   */
+  public HtbTree toTree(NetworkConfig config) {
+    if (!config.name().equals(network) || !config.bridge().equals(bridge)) {
+      throw new InvalidValueException("status is for network '" + network + "' on bridge " + bridge
+          + ", not for '" + config.name() + "' on " + config.bridge());
+    }
+    return HtbTree.restore(config, interfaces.values(), parkedClassIds);
+  }
+
+  /** Sum of the interfaces' floors. */
+  public Rate floorSum() {
+    Rate sum = Rate.ZERO;
+    for (PluggedInterface p : interfaces.values()) {
+      sum = sum.plus(p.bandwidth().floorOrZero());
+    }
+    return sum;
+  }
+
+  /** Class minors in use, reserved 0–2 included, as libvirt's bitmap lists them. */
+  public SortedSet<Integer> usedClassIds() {
+    SortedSet<Integer> used = new TreeSet<>(List.of(0, 1, 2));
+    interfaces.values().forEach(p -> {
+      if (p.classMinor() != 0) {
+        used.add(p.classMinor());
+      }
+    });
+    used.addAll(parkedClassIds);
+    return ImmutableSortedSet.copyOf(used);
+  }
+
+  public NetworkStatus withInterface(PluggedInterface iface) {
+    SortedMap<String, PluggedInterface> m = new TreeMap<>(interfaces);
+    m.put(iface.alias(), iface);
+    return new NetworkStatus(network, bridge, m, parkedClassIds);
+  }
+
+  public NetworkStatus withoutInterface(String alias) {
+    SortedMap<String, PluggedInterface> m = new TreeMap<>(interfaces);
+    m.remove(alias);
+    return new NetworkStatus(network, bridge, m, parkedClassIds);
+  }
+
+  /** With {@code ids} added to ({@code parked}) or removed from the parked set. */
+  public NetworkStatus withParked(Collection<Integer> ids, boolean parked) {
+    SortedSet<Integer> s = new TreeSet<>(parkedClassIds);
+    if (parked) {
+      s.addAll(ids);
+    } else {
+      s.removeAll(ids);
+    }
+    return new NetworkStatus(network, bridge, interfaces, s);
+  }
+
+  /** The changes that turn {@code before} into {@code after} (for journaling a tree change). */
+  public static List<StatusChange> changesBetween(HtbTree before, HtbTree after, String alias) {
+    List<StatusChange> out = new ArrayList<>();
+    if (alias != null) {
+      PluggedInterface was = before.interfaces().get(alias);
+      PluggedInterface now = after.interfaces().get(alias);
+      if (now == null && was != null) {
+        out.add(new StatusChange.InterfaceRemoved(alias));
+      } else if (now != null && !now.equals(was)) {
+        out.add(new StatusChange.InterfaceSet(now));
+      }
+    }
+    SortedSet<Integer> added = new TreeSet<>(after.parkedClassIds());
+    added.removeAll(before.parkedClassIds());
+    SortedSet<Integer> removed = new TreeSet<>(before.parkedClassIds());
+    removed.removeAll(after.parkedClassIds());
+    if (!removed.isEmpty()) {
+      out.add(new StatusChange.ClassesUnparked(removed));
+    }
+    if (!added.isEmpty()) {
+      out.add(new StatusChange.ClassesParked(added));
+    }
+    return out;
+  }
+}

@@ -1,0 +1,41 @@
+package io.netfloor.spi;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Keeps each network's {@link NetworkStatus} across restarts and crashes of the host application.
+ *
+ * <p>Contract: when {@link #save} or {@link #record} returns, the change is durable (it survives a
+ * crash of the process and of the host); when it throws, the stored status is the one before the
+ * call. {@link #load} never silently returns an empty or reset status for one it cannot read: it
+ * throws {@link StatusStoreException} naming what is wrong.
+ *
+ * <p>Implementations are safe to use from several threads; calls for the same network are
+ * serialised by the caller (the engine holds a per-network lock).
+ */
+public interface StatusStore extends AutoCloseable {
+
+  /** The stored status of {@code network}, or empty when none was ever saved (or it was deleted). */
+  Optional<NetworkStatus> load(String network);
+
+  /** Replaces the whole status of {@code status.network()}. */
+  void save(NetworkStatus status);
+
+  /**
+   * Applies one incremental change to the stored status of {@code network}; its cost must not grow
+   * with the number of interfaces.
+   *
+   * @throws StatusStoreException also when no status of {@code network} exists
+   */
+  void record(String network, StatusChange change);
+
+  /** Forgets {@code network}'s status (network stopped). Deleting a missing one is not an error. */
+  void delete(String network);
+
+  /** Names of the networks with a stored status. */
+  Set<String> networks();
+
+  @Override
+  void close();
+}

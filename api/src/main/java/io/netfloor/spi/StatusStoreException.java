@@ -1,0 +1,18 @@
+package io.netfloor.spi;
+
+import io.netfloor.NetFloorException;
+
+/**
+ * A status store could not read or write a network's status: an I/O error, a corrupt or newer-format
+ * file, unsafe permissions. The message names the file (or key) and what is wrong; a store never
+ * silently resets a status it cannot read.
+ */
+public class StatusStoreException extends NetFloorException {
+  public StatusStoreException(String message) {
+    super(message);
+  }
+
+  public StatusStoreException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

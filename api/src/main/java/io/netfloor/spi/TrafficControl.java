@@ -1,0 +1,50 @@
+package io.netfloor.spi;
+
+import io.netfloor.plan.Plan;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
+import java.util.Map;
+
+/**
+ * The kernel side of NetFloor: applies {@link Plan}s and reads back what the kernel holds. The
+ * netlink backend implements it over rtnetlink; {@link InMemoryTrafficControl} simulates it for
+ * tests.
+ *
+ * <h2>Comparison with tc</h2>
+ *
+ * Each operation of a plan is one {@code tc qdisc|class|filter add|change|del} command, without a
+ * process per command. As with {@code tc -batch}, operations are applied one after another, not
+ * atomically: when one fails, those before it stay applied, and the exception says how many.
+ *
+ * <p>Implementations are safe to use from several threads.
+ */
+public interface TrafficControl extends AutoCloseable {
+
+  /**
+   * Applies the plan's operations in order, stopping at the first one the kernel refuses.
+   *
+   * @throws TrafficControlException naming the refused operation, the errno, the kernel's message
+   *     and {@link TrafficControlException#appliedCount() how many operations were committed}
+   */
+  void apply(Plan plan);
+
+  /**
+   * What the kernel holds on {@code device}.
+   *
+   * @throws TrafficControlException if the device does not exist or the dump fails
+   */
+  KernelSnapshot dump(InterfaceName device);
+
+  /** Statistics of every HTB class on {@code device}. */
+  Map<ClassHandle, ClassStats> classStats(InterfaceName device);
+
+  /** Whether a network device of that name exists (in the backend's namespace). */
+  boolean deviceExists(InterfaceName device);
+
+  /** What the kernel supports, probed once. */
+  KernelCapabilities capabilities();
+
+  /** Releases the backend's resources (sockets). */
+  @Override
+  void close();
+}

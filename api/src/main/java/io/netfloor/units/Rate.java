@@ -1,0 +1,198 @@
+package io.netfloor.units;
+
+import io.netfloor.InvalidValueException;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.util.Locale;
+
+/**
+ * A data rate in bits per second (64-bit, so rates far above the 34 Gbit/s that 32-bit byte rates
+ * reach are representable).
+ *
+ * <p>{@link #parse} accepts tc's syntax, with tc's meanings (iproute2 {@code lib/utils_math.c},
+ * suffixes matched case-insensitively):
+ *
+ * <ul>
+ *   <li>{@code bit}, {@code kbit}, {@code mbit}, {@code gbit}, {@code tbit}: powers of 1000 bits/s;
+ *   <li>{@code kibit}, {@code mibit}, {@code gibit}, {@code tibit}: powers of 1024 bits/s;
+ *   <li>{@code bps}, {@code kbps}, {@code mbps}, {@code gbps}, {@code tbps}: <em>bytes</em>/s, powers
+ *       of 1000 (so {@code kbps} is 8000 bit/s, as tc and libvirt mean it);
+ *   <li>{@code kibps}, {@code mibps}, {@code gibps}, {@code tibps}: bytes/s, powers of 1024;
+ *   <li>a bare number: bits/s. Decimals are allowed ({@code 1.5mbit}) when the result is a whole
+ *       number of bits/s.
+ * </ul>
+ *
+ * <p>{@link #toString()} prints the largest decimal bit unit that represents the rate exactly
+ * ({@code 100mbit}, {@code 1500kbit}, {@code 8bit}), so {@code Rate.parse(r.toString()).equals(r)}.
+ * libvirt's unit (kilobytes per second, 1 = 8000 bit/s) is {@link #ofKilobytesPerSecond}.
+ *
+ * <p>Zero is a valid {@code Rate} (a sum of no floors); the bandwidth rules reject it where the kernel
+ * needs a positive rate.
+ */
+public record Rate(long bitsPerSecond) implements Comparable<Rate> {
+  /** No bandwidth. */
+  public static final Rate ZERO = new Rate(0);
+
+  private static final String[][] SUFFIXES = {
+    {"bit", "1"}, {"kbit", "1000"}, {"mbit", "1000000"}, {"gbit", "1000000000"},
+    {"tbit", "1000000000000"},
+    {"kibit", "1024"}, {"mibit", "1048576"}, {"gibit", "1073741824"}, {"tibit", "1099511627776"},
+    {"bps", "8"}, {"kbps", "8000"}, {"mbps", "8000000"}, {"gbps", "8000000000"},
+    {"tbps", "8000000000000"},
+    {"kibps", "8192"}, {"mibps", "8388608"}, {"gibps", "8589934592"}, {"tibps", "8796093022208"},
+  };
+  private static final String[] FORMAT_UNITS = {"bit", "kbit", "mbit", "gbit", "tbit"};
+
+  public Rate {
+    if (bitsPerSecond < 0) {
+      throw new InvalidValueException("rate must not be negative, got " + bitsPerSecond + " bit/s");
+    }
+  }
+
+  /** A rate of {@code bitsPerSecond} bits per second. */
+  public static Rate ofBitsPerSecond(long bitsPerSecond) {
+    return new Rate(bitsPerSecond);
+  }
+
+  /** A rate of {@code bytesPerSecond} bytes per second. */
+  public static Rate ofBytesPerSecond(long bytesPerSecond) {
+    return new Rate(multiplyExact(bytesPerSecond, 8, bytesPerSecond + " bytes/s"));
+  }
+
+  /** A rate in libvirt's unit: kilobytes per second, where 1 kB/s is 8000 bit/s. */
+  public static Rate ofKilobytesPerSecond(long kilobytesPerSecond) {
+    return new Rate(multiplyExact(kilobytesPerSecond, 8000, kilobytesPerSecond + " kB/s"));
+  }
+
+  /** {@code n} megabits per second, a convenience for tests and examples. */
+  public static Rate ofMegabits(long megabitsPerSecond) {
+    return new Rate(multiplyExact(megabitsPerSecond, 1_000_000, megabitsPerSecond + " mbit/s"));
+  }
+
+  /**
+   * Parses tc's rate syntax (see the class documentation).
+   *
+   * @throws InvalidValueException quoting the input when it is empty, has an unknown unit, is
+   *     negative, not a whole number of bits/s, or does not fit in 64 bits
+   */
+  public static Rate parse(String text) {
+    if (text == null || text.isBlank()) {
+      throw new InvalidValueException("rate is empty; expected e.g. '10mbit', '1gbit' or '125kbps'");
+    }
+    String s = text.strip();
+    int split = 0;
+    while (split < s.length() && (Character.isDigit(s.charAt(split)) || s.charAt(split) == '.')) {
+      split++;
+    }
+    if (split == 0) {
+      throw new InvalidValueException("rate '" + text + "' does not start with a number");
+    }
+    String unit = s.substring(split).toLowerCase(Locale.ROOT);
+    BigDecimal number;
+    try {
+      number = new BigDecimal(s.substring(0, split));
+    } catch (NumberFormatException e) {
+      throw new InvalidValueException("rate '" + text + "' has a malformed number", e);
+    }
+    BigDecimal scale = null;
+    if (unit.isEmpty()) {
+      scale = BigDecimal.ONE;
+    } else {
+      for (String[] suffix : SUFFIXES) {
+        if (suffix[0].equals(unit)) {
+          scale = new BigDecimal(suffix[1]);
+          break;
+        }
+      }
+    }
+    if (scale == null) {
+      throw new InvalidValueException("rate '" + text + "' has unknown unit '" + s.substring(split)
+          + "'; use bit, kbit, mbit, gbit, tbit, kibit…, or bytes/s: bps, kbps, mbps…");
+    }
+    BigDecimal bits = number.multiply(scale);
+    BigDecimal whole = bits.setScale(0, RoundingMode.DOWN);
+    if (whole.compareTo(bits) != 0) {
+      throw new InvalidValueException("rate '" + text + "' is not a whole number of bits/s");
+    }
+    if (whole.compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) > 0) {
+      throw new InvalidValueException("rate '" + text + "' exceeds the maximum of "
+          + Long.MAX_VALUE + " bit/s");
+    }
+    return new Rate(whole.longValueExact());
+  }
+
+  /** The rate in bytes per second, rounded down (what the kernel's HTB attributes carry). */
+  public long bytesPerSecond() {
+    return bitsPerSecond / 8;
+  }
+
+  /** The rate in libvirt's kilobytes per second, rounded down. */
+  public long kilobytesPerSecond() {
+    return bitsPerSecond / 8000;
+  }
+
+  public boolean isZero() {
+    return bitsPerSecond == 0;
+  }
+
+  /** {@code this + other}; throws on 64-bit overflow. */
+  public Rate plus(Rate other) {
+    return new Rate(Math.addExact(bitsPerSecond, other.bitsPerSecond));
+  }
+
+  /**
+   * {@code this - other}.
+   *
+   * @throws InvalidValueException if the result would be negative (a sum of floors must never
+   *     underflow, unlike libvirt's unsigned floor_sum)
+   */
+  public Rate minus(Rate other) {
+    if (other.bitsPerSecond > bitsPerSecond) {
+      throw new InvalidValueException("cannot subtract " + other + " from " + this
+          + ": the result would be negative");
+    }
+    return new Rate(bitsPerSecond - other.bitsPerSecond);
+  }
+
+  /** {@code max(0, this - other)}. */
+  public Rate minusOrZero(Rate other) {
+    return other.bitsPerSecond >= bitsPerSecond ? ZERO : new Rate(bitsPerSecond - other.bitsPerSecond);
+  }
+
+  public static Rate min(Rate a, Rate b) {
+    return a.compareTo(b) <= 0 ? a : b;
+  }
+
+  public static Rate max(Rate a, Rate b) {
+    return a.compareTo(b) >= 0 ? a : b;
+  }
+
+  @Override
+  public int compareTo(Rate other) {
+    return Long.compare(bitsPerSecond, other.bitsPerSecond);
+  }
+
+  /** tc's syntax, exact: the largest of bit/kbit/mbit/gbit/tbit that divides the rate. */
+  @Override
+  public String toString() {
+    long value = bitsPerSecond;
+    int unit = 0;
+    while (unit < FORMAT_UNITS.length - 1 && value != 0 && value % 1000 == 0) {
+      value /= 1000;
+      unit++;
+    }
+    return value + FORMAT_UNITS[unit];
+  }
+
+  private static long multiplyExact(long a, long b, String what) {
+    if (a < 0) {
+      throw new InvalidValueException("rate must not be negative, got " + what);
+    }
+    try {
+      return Math.multiplyExact(a, b);
+    } catch (ArithmeticException e) {
+      throw new InvalidValueException("rate " + what + " exceeds the maximum of " + Long.MAX_VALUE
+          + " bit/s");
+    }
+  }
+}
