@@ -1,0 +1,337 @@
+package io.netfloor.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netfloor.AdmissionException;
+import io.netfloor.ClassIdExhaustedException;
+import io.netfloor.InterfaceConflictException;
+import io.netfloor.InvalidValueException;
+import io.netfloor.plan.HtbClass;
+import io.netfloor.plan.LeafQdiscKind;
+import io.netfloor.plan.TcObject;
+import io.netfloor.plan.U32MacFilter;
+import io.netfloor.spi.InMemoryTrafficControl;
+import io.netfloor.spi.NetworkStatus;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.Rate;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Consumer;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Properties of {@link HtbTree} over random sequences of plug/unplug/update/changeMac/park, valid and
+ * invalid, on random network configurations. Each runs the sequence against a simulated kernel
+ * ({@link InMemoryTrafficControl}) that enforces the kernel's ordering rules.
+ */
+class HtbTreeProperties {
+
+  // ------------------------------------------------------------------ generators
+
+  @Provide
+  Arbitrary<NetworkConfig> configs() {
+    Arbitrary<FilterLayout> layout = Arbitraries.of(FilterLayout.class);
+    Arbitrary<TrafficMatch> match = Arbitraries.of(TrafficMatch.class);
+    Arbitrary<AdmissionLimit> admission = Arbitraries.of(AdmissionLimit.class);
+    Arbitrary<ClassStrategy> strategy = Arbitraries.of(ClassStrategy.class);
+    Arbitrary<Integer> averageMbit = Arbitraries.integers().between(10, 200);
+    Arbitrary<Integer> extraPeakMbit = Arbitraries.integers().between(0, 100);
+    return Combinators.combine(layout, match, admission, strategy, averageMbit, extraPeakMbit)
+        .as((l, m, a, s, avg, extra) -> {
+          Limits.Builder in = Limits.builder().average(Rate.ofMegabits(avg));
+          if (extra > 0) {
+            in.peak(Rate.ofMegabits(avg + extra));
+          }
+          return NetworkConfig.builder("net", "br0").inbound(in.build()).filterLayout(l)
+              .trafficMatch(m).admissionLimit(a).classStrategy(s).leafQdisc(LeafQdiscKind.PFIFO)
+              .build();
+        });
+  }
+
+  @Provide
+  Arbitrary<List<TreeCommand>> scenarios() {
+    Arbitrary<Integer> alias = Arbitraries.integers().between(0, 11);
+    Arbitrary<Integer> mac = Arbitraries.integers().between(0, 140);
+    Arbitrary<Integer> floor = Arbitraries.integers().between(0, 60);
+    Arbitrary<Integer> ownPeak = Arbitraries.oneOf(Arbitraries.just(0),
+        Arbitraries.integers().between(1, 300));
+    Arbitrary<TreeCommand> plug = Combinators.combine(alias, mac, floor, ownPeak)
+        .as(TreeCommand.Plug::new);
+    Arbitrary<TreeCommand> unplug = alias.map(TreeCommand.Unplug::new);
+    Arbitrary<TreeCommand> update = Combinators.combine(alias, floor, ownPeak)
+        .as(TreeCommand.Update::new);
+    Arbitrary<TreeCommand> changeMac = Combinators.combine(alias, mac).as(TreeCommand.ChangeMac::new);
+    Arbitrary<TreeCommand> park = Arbitraries.integers().between(0, 4).map(TreeCommand.Park::new);
+    Arbitrary<TreeCommand> release = Arbitraries.integers().between(0, 4)
+        .map(TreeCommand.ReleaseParked::new);
+    Arbitrary<TreeCommand> command = Arbitraries.frequencyOf(
+        net.jqwik.api.Tuple.of(6, plug), net.jqwik.api.Tuple.of(3, unplug),
+        net.jqwik.api.Tuple.of(3, update), net.jqwik.api.Tuple.of(1, changeMac),
+        net.jqwik.api.Tuple.of(1, park), net.jqwik.api.Tuple.of(1, release));
+    return command.list().ofMaxSize(40);
+  }
+
+  // ------------------------------------------------------------------ harness
+
+  /** Runs the scenario; for each step that the model accepts, calls {@code check(before, change)}. */
+  private static HtbTree run(NetworkConfig config, List<TreeCommand> commands, StepCheck check) {
+    HtbTree tree = HtbTree.start(config).tree();
+    for (TreeCommand c : commands) {
+      HtbTree before = tree;
+      TreeChange change;
+      try {
+        change = c.applyTo(tree);
+      } catch (AdmissionException | InterfaceConflictException | ClassIdExhaustedException
+          | InvalidValueException rejected) {
+        check.rejected(before, c, rejected);
+        continue;
+      }
+      check.accepted(before, c, change);
+      tree = change.tree();
+    }
+    return tree;
+  }
+
+  interface StepCheck {
+    void accepted(HtbTree before, TreeCommand command, TreeChange change);
+
+    default void rejected(HtbTree before, TreeCommand command, RuntimeException e) {}
+  }
+
+  private static StepCheck everyTree(Consumer<HtbTree> invariant) {
+    return (before, command, change) -> invariant.accept(change.tree());
+  }
+
+  private static InMemoryTrafficControl kernelWith(HtbTree tree) {
+    InMemoryTrafficControl kernel = new InMemoryTrafficControl();
+    kernel.addDevice(tree.config().bridge());
+    kernel.apply(tree.buildPlan());
+    return kernel;
+  }
+
+  private static Set<TcObject> objects(InMemoryTrafficControl kernel) {
+    return new HashSet<>(kernel.objects());
+  }
+
+  private static Set<TcObject> objects(HtbTree tree) {
+    return new HashSet<>(tree.kernelObjects());
+  }
+
+  // ------------------------------------------------------------------ properties
+
+  @Property
+  void classIdsAreUniqueInRangeAndNeverReserved(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    run(config, commands, everyTree(tree -> {
+      Set<Integer> seen = new HashSet<>();
+      List<Integer> ids = new ArrayList<>(tree.parkedClassIds());
+      tree.interfaces().values().forEach(p -> {
+        if (p.classMinor() != 0) {
+          ids.add(p.classMinor());
+        }
+      });
+      for (int id : ids) {
+        assertThat(seen.add(id)).as("class id %d assigned twice", id).isTrue();
+        assertThat(id).isBetween(3, 0xfffe);
+        assertThat(id).isNotEqualTo(0xffff);
+        if (config.filterLayout() == FilterLayout.LIBVIRT_LINEAR) {
+          assertThat(id).isLessThanOrEqualTo(0xfff).isNotEqualTo(0x800);
+        }
+        assertThat(tree.classIds().isUsed(id)).isTrue();
+      }
+      assertThat(tree.classIds().usedCount()).isEqualTo(ids.size());
+    }));
+  }
+
+  @Property
+  void floorsNeverOversubscribeTheNetwork(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    Rate capacity = config.floorCapacity().orElseThrow();
+    run(config, commands, everyTree(tree -> {
+      Rate sum = Rate.ZERO;
+      for (PluggedInterface p : tree.interfaces().values()) {
+        sum = sum.plus(p.bandwidth().floorOrZero());
+      }
+      assertThat(tree.floorSum()).isEqualTo(sum);
+      assertThat(sum).isLessThanOrEqualTo(capacity);
+    }));
+  }
+
+  @Property
+  void aRejectedOperationChangesNothing(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    run(config, commands, new StepCheck() {
+      @Override
+      public void accepted(HtbTree before, TreeCommand command, TreeChange change) {}
+
+      @Override
+      public void rejected(HtbTree before, TreeCommand command, RuntimeException e) {
+        List<TcObject> objectsBefore = before.kernelObjects();
+        NetworkStatus statusBefore = NetworkStatus.of(before);
+        // the model is immutable: retrying gives the same refusal and the tree is untouched
+        try {
+          command.applyTo(before);
+          throw new AssertionError(command + " was refused once and accepted the second time");
+        } catch (RuntimeException again) {
+          assertThat(again).hasSameClassAs(e).hasMessage(e.getMessage());
+        }
+        assertThat(before.kernelObjects()).isEqualTo(objectsBefore);
+        assertThat(NetworkStatus.of(before)).isEqualTo(statusBefore);
+      }
+    });
+  }
+
+  @Property
+  void thePlanTurnsTheOldKernelStateIntoTheNew(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    HtbTree start = HtbTree.start(config).tree();
+    InMemoryTrafficControl kernel = kernelWith(start);
+    run(config, commands, (before, command, change) -> {
+      kernel.apply(change.plan()); // the simulated kernel refuses out-of-order operations
+      assertThat(objects(kernel)).as("kernel after %s", command).isEqualTo(objects(change.tree()));
+    });
+  }
+
+  @Property
+  void planThenUndoRestoresTheTree(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    InMemoryTrafficControl kernel = kernelWith(HtbTree.start(config).tree());
+    run(config, commands, (before, command, change) -> {
+      kernel.apply(change.plan());
+      kernel.apply(change.undo());
+      assertThat(objects(kernel)).as("after undo of %s", command).isEqualTo(objects(before));
+      kernel.apply(change.plan());
+    });
+  }
+
+  @Property
+  void undoOfAnyPrefixRestoresTheTree(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    InMemoryTrafficControl kernel = kernelWith(HtbTree.start(config).tree());
+    run(config, commands, (before, command, change) -> {
+      // a failure after k operations is undone with undoOfFirst(k)
+      int k = change.plan().size() / 2;
+      kernel.apply(new io.netfloor.plan.Plan(change.plan().ops().subList(0, k)));
+      kernel.apply(change.plan().undoOfFirst(k));
+      assertThat(objects(kernel)).isEqualTo(objects(before));
+      kernel.apply(change.plan());
+    });
+  }
+
+  @Property
+  void theSameSequenceGivesTheSameIds(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    HtbTree first = run(config, commands, everyTree(t -> {}));
+    HtbTree second = run(config, commands, everyTree(t -> {}));
+    assertThat(second).isEqualTo(first);
+    assertThat(second.kernelObjects()).isEqualTo(first.kernelObjects());
+  }
+
+  @Property
+  void statusRoundTripRestoresTheSameTree(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    run(config, commands, everyTree(tree -> {
+      HtbTree restored = NetworkStatus.of(tree).toTree(config);
+      assertThat(restored).isEqualTo(tree);
+      assertThat(objects(restored)).isEqualTo(objects(tree));
+    }));
+  }
+
+  @Property
+  void everyFilterPointsAtAnExistingClassAndHandlesAreUnique(
+      @ForAll("configs") NetworkConfig config, @ForAll("scenarios") List<TreeCommand> commands) {
+    run(config, commands, everyTree(tree -> {
+      Set<ClassHandle> classes = new HashSet<>();
+      Set<Integer> handles = new HashSet<>();
+      List<U32MacFilter> filters = new ArrayList<>();
+      for (TcObject o : tree.kernelObjects()) {
+        if (o instanceof HtbClass c) {
+          classes.add(c.classId());
+        } else if (o instanceof U32MacFilter f) {
+          filters.add(f);
+        }
+      }
+      for (U32MacFilter f : filters) {
+        assertThat(classes).as("class of %s", f.describe()).contains(f.flowId());
+        assertThat(handles.add(f.handle().toBits())).as("handle %s twice", f.handle()).isTrue();
+        if (f.inHashBucket()) {
+          assertThat(f.handle().bucket()).isEqualTo(f.mac().octet(5));
+        }
+      }
+      long floored = tree.interfaces().values().stream().filter(p -> p.classMinor() != 0).count();
+      assertThat(filters).hasSize((int) floored);
+    }));
+  }
+
+  @Property
+  void theDefaultClassKeepsWhatFloorsLeaveButNeverLessThanTheMinimum(
+      @ForAll("configs") NetworkConfig config, @ForAll("scenarios") List<TreeCommand> commands) {
+    Rate capacity = config.floorCapacity().orElseThrow();
+    run(config, commands, everyTree(tree -> {
+      HtbClass defaultClass = tree.kernelObjects().stream()
+          .filter(o -> o instanceof HtbClass c && c.classId().equals(HtbTree.DEFAULT_CLASS))
+          .map(o -> (HtbClass) o).findFirst().orElseThrow();
+      Rate left = capacity.minusOrZero(tree.floorSum());
+      assertThat(defaultClass.rate()).isEqualTo(Rate.max(left, HtbTree.MIN_DEFAULT_RATE));
+      assertThat(defaultClass.rate()).isGreaterThan(Rate.ZERO);
+      assertThat(defaultClass.ceil()).isGreaterThanOrEqualTo(defaultClass.rate());
+    }));
+  }
+
+  @Property
+  void floorClassesCarryTheFloorAndTheirCeilingNeverExceedsTheNetwork(
+      @ForAll("configs") NetworkConfig config, @ForAll("scenarios") List<TreeCommand> commands) {
+    Rate netCeil = config.inboundCeiling().orElseThrow();
+    run(config, commands, everyTree(tree -> {
+      for (PluggedInterface p : tree.interfaces().values()) {
+        Optional<HtbClass> cls = tree.kernelObjects().stream()
+            .filter(o -> o instanceof HtbClass c && p.floorClass().isPresent()
+                && c.classId().equals(p.floorClass().get()))
+            .map(o -> (HtbClass) o).findFirst();
+        assertThat(cls.isPresent()).isEqualTo(p.bandwidth().hasFloor());
+        cls.ifPresent(c -> {
+          assertThat(c.rate()).isEqualTo(p.bandwidth().floorOrZero());
+          assertThat(c.ceil()).isLessThanOrEqualTo(netCeil).isGreaterThanOrEqualTo(c.rate());
+          assertThat(c.parent()).isEqualTo(HtbTree.TOP_CLASS);
+        });
+      }
+    }));
+  }
+
+  @Property
+  void parkedClassesHaveNoFilterAndArePreferredByPlugs(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    run(config, commands, (before, command, change) -> {
+      HtbTree after = change.tree();
+      for (int id : after.parkedClassIds()) {
+        assertThat(after.kernelObjects()).noneMatch(o -> o instanceof U32MacFilter f
+            && f.flowId().minor() == id);
+      }
+      if (command instanceof TreeCommand.Plug && !before.parkedClassIds().isEmpty()
+          && change.affected().flatMap(PluggedInterface::floorClass).isPresent()) {
+        assertThat(change.affected().get().classMinor()).isEqualTo(before.parkedClassIds().first());
+        assertThat(change.plan().ops()).noneMatch(op -> op instanceof io.netfloor.plan.TcOp.Add a
+            && a.object() instanceof HtbClass);
+      }
+    });
+  }
+
+  @Property
+  void aStoppedNetworkLeavesNothingBehind(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    HtbTree end = run(config, commands, everyTree(t -> {}));
+    InMemoryTrafficControl kernel = kernelWith(end);
+    assertThat(objects(kernel)).isEqualTo(objects(end));
+    kernel.apply(end.teardownPlan());
+    assertThat(kernel.objects()).isEmpty();
+    assertThat(end.teardownPlan().size()).isEqualTo(1); // deleting the root qdisc takes all with it
+  }
+}
