@@ -1,5 +1,6 @@
 package io.netfloor.spi;
 
+import io.netfloor.plan.EtherType;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.HtbQdisc;
 import io.netfloor.plan.IfbDevice;
@@ -15,6 +16,7 @@ import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
+import io.netfloor.plan.U32Key;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import java.util.ArrayList;
@@ -273,7 +275,35 @@ public final class InMemoryTrafficControl implements TrafficControl {
             ClassStats.ZERO));
       }
     }
-    return new KernelSnapshot(device, qdiscs, classes, List.of());
+    return new KernelSnapshot(device, qdiscs, classes, filters(device));
+  }
+
+  private List<FilterInfo> filters(InterfaceName device) {
+    List<FilterInfo> out = new ArrayList<>();
+    for (TcObject o : objects(device)) {
+      if (o instanceof U32HashTable t) {
+        out.add(new FilterInfo(device, t.parent(), t.prio(), t.protocol(), "u32", t.handle(),
+            Optional.empty(), OptionalInt.empty(), OptionalInt.of(t.divisor()), 0, 0, 0, List.of(),
+            List.of()));
+      } else if (o instanceof U32HashLink l) {
+        out.add(new FilterInfo(device, l.parent(), l.prio(), l.protocol(), "u32", l.handle(),
+            Optional.empty(), OptionalInt.of(l.linkHtid()), OptionalInt.empty(), 0, l.hashOffset(),
+            l.hashMask(), List.of(new U32Key(0, 0, 0, 0)), List.of()));
+      } else if (o instanceof U32MacFilter f) {
+        out.add(new FilterInfo(device, f.parent(), f.prio(), f.protocol(), "u32", f.handle(),
+            Optional.of(f.flowId()), OptionalInt.empty(), OptionalInt.empty(), 1, 0, 0,
+            U32Key.forMacFilter(f), List.of()));
+      } else if (o instanceof U32MatchAllPolice f) {
+        out.add(new FilterInfo(device, f.parent(), f.prio(), EtherType.ALL, "u32", f.handle(),
+            Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 1, 0, 0,
+            List.of(new U32Key(0, 0, 0, 0)), List.of("police")));
+      } else if (o instanceof U32MatchAllRedirect f) {
+        out.add(new FilterInfo(device, f.parent(), f.prio(), EtherType.ALL, "u32", f.handle(),
+            Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 1, 0, 0,
+            List.of(new U32Key(0, 0, 0, 0)), List.of("mirred")));
+      }
+    }
+    return out;
   }
 
   @Override

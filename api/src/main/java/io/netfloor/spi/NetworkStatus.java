@@ -89,10 +89,20 @@ public record NetworkStatus(String network, InterfaceName bridge,
     return ImmutableSortedSet.copyOf(used);
   }
 
+  /**
+   * With {@code iface} recorded (added or replaced). A class id it holds leaves the parked set: taking
+   * a parked class is one change, so a journal never holds a state where an id is both parked and
+   * assigned.
+   */
   public NetworkStatus withInterface(PluggedInterface iface) {
     SortedMap<String, PluggedInterface> m = new TreeMap<>(interfaces);
     m.put(iface.alias(), iface);
-    return new NetworkStatus(network, bridge, m, parkedClassIds);
+    SortedSet<Integer> p = parkedClassIds;
+    if (iface.classMinor() != 0 && p.contains(iface.classMinor())) {
+      p = new TreeSet<>(p);
+      p.remove(iface.classMinor());
+    }
+    return new NetworkStatus(network, bridge, m, p);
   }
 
   public NetworkStatus withoutInterface(String alias) {
@@ -112,9 +122,14 @@ public record NetworkStatus(String network, InterfaceName bridge,
     return new NetworkStatus(network, bridge, interfaces, s);
   }
 
-  /** The changes that turn {@code before} into {@code after} (for journaling a tree change). */
+  /**
+   * The changes that turn {@code before} into {@code after} (for journaling a tree change), ordered
+   * so that every prefix is itself a consistent status: a crash between two records never leaves an
+   * id both parked and assigned.
+   */
   public static List<StatusChange> changesBetween(HtbTree before, HtbTree after, String alias) {
     List<StatusChange> out = new ArrayList<>();
+    int taken = 0;
     if (alias != null) {
       PluggedInterface was = before.interfaces().get(alias);
       PluggedInterface now = after.interfaces().get(alias);
@@ -122,12 +137,14 @@ public record NetworkStatus(String network, InterfaceName bridge,
         out.add(new StatusChange.InterfaceRemoved(alias));
       } else if (now != null && !now.equals(was)) {
         out.add(new StatusChange.InterfaceSet(now));
+        taken = now.classMinor();
       }
     }
     SortedSet<Integer> added = new TreeSet<>(after.parkedClassIds());
     added.removeAll(before.parkedClassIds());
     SortedSet<Integer> removed = new TreeSet<>(before.parkedClassIds());
     removed.removeAll(after.parkedClassIds());
+    removed.remove(taken); // InterfaceSet already unparks it
     if (!removed.isEmpty()) {
       out.add(new StatusChange.ClassesUnparked(removed));
     }
