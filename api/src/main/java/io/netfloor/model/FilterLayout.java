@@ -5,7 +5,8 @@ public enum FilterLayout {
   /**
    * libvirt's form: one node per interface in the root table of prio 2, handle {@code 800::<node>}.
    * A packet walks the list until it matches, so the last of 4,000 interfaces gets 0.09× the packet
-   * rate of a lone one (measured). At most 4,093 interfaces (12-bit node ids).
+   * rate of a lone one (measured). At most 4,092 interfaces (12-bit node ids, minus the
+   * ones that class ids 0, 1, 2 and 0x800 would map to).
    */
   LIBVIRT_LINEAR,
   /**

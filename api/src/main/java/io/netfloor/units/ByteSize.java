@@ -52,7 +52,7 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     }
     String s = text.strip();
     int split = 0;
-    while (split < s.length() && (Character.isDigit(s.charAt(split)) || s.charAt(split) == '.')) {
+    while (split < s.length() && (isAsciiDigit(s.charAt(split)) || s.charAt(split) == '.')) {
       split++;
     }
     if (split == 0) {
@@ -105,5 +105,10 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
       unit++;
     }
     return value + units[unit];
+  }
+
+  /** tc reads ASCII digits only; {@link Character#isDigit} would also take e.g. fullwidth digits. */
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 }

@@ -64,7 +64,7 @@ public record ClassHandle(int major, int minor) {
     if (part.isEmpty()) {
       return 0;
     }
-    if (part.length() > 4 || !part.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+    if (part.length() > 4 || !part.chars().allMatch(MacAddress::isAsciiHex)) {
       throw new InvalidValueException("handle '" + text + "': '" + part
           + "' is not a hex number of at most 4 digits");
     }

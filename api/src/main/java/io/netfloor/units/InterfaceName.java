@@ -25,6 +25,13 @@ public record InterfaceName(String value) implements Comparable<InterfaceName> {
     if (value.equals(".") || value.equals("..")) {
       throw new InvalidValueException("interface name '" + value + "' is not allowed by Linux");
     }
+    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
+      if ((b & 0xff) == 0xa0) {
+        // the kernel's isspace() (lib/ctype.c) counts Latin-1 NBSP, so dev_valid_name refuses it
+        throw new InvalidValueException("interface name '" + value + "' contains byte 0xa0 in UTF-8"
+            + " (e.g. from U+00A0 or 'à'), which Linux counts as whitespace");
+      }
+    }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
       if (c == '/' || c == ':' || Character.isWhitespace(c) || Character.isISOControl(c)) {

@@ -36,7 +36,7 @@ public final class MacAddress implements Comparable<MacAddress> {
     byte[] octets = new byte[6];
     for (int i = 0; i < 6; i++) {
       String p = parts[i];
-      if (p.isEmpty() || p.length() > 2 || !p.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
+      if (p.isEmpty() || p.length() > 2 || !p.chars().allMatch(MacAddress::isAsciiHex)) {
         throw new InvalidValueException("MAC address '" + text + "' has a malformed octet '" + p + "'");
       }
       octets[i] = (byte) Integer.parseInt(p, 16);
@@ -111,4 +111,8 @@ public final class MacAddress implements Comparable<MacAddress> {
     return hex.toLowerCase(Locale.ROOT);
   }
 
+  /** ASCII hex only: {@link Character#digit} would also take e.g. fullwidth digits. */
+  static boolean isAsciiHex(int c) {
+    return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
 }

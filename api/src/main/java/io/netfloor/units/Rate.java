@@ -81,7 +81,7 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
     }
     String s = text.strip();
     int split = 0;
-    while (split < s.length() && (Character.isDigit(s.charAt(split)) || s.charAt(split) == '.')) {
+    while (split < s.length() && (isAsciiDigit(s.charAt(split)) || s.charAt(split) == '.')) {
       split++;
     }
     if (split == 0) {
@@ -194,5 +194,10 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
       throw new InvalidValueException("rate " + what + " exceeds the maximum of " + Long.MAX_VALUE
           + " bit/s");
     }
+  }
+
+  /** tc reads ASCII digits only; {@link Character#isDigit} would also take e.g. fullwidth digits. */
+  private static boolean isAsciiDigit(char c) {
+    return c >= '0' && c <= '9';
   }
 }
