@@ -18,10 +18,11 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
 
   public Bandwidth {
     if (outbound.isPresent() && outbound.get().floor().isPresent()) {
-      throw new InvalidBandwidthException("floor is only allowed on inbound limits, not on outbound");
+      throw new InvalidBandwidthException("floor " + outbound.get().floor().get()
+          + " is only allowed on inbound limits, not on outbound " + outbound.get());
     }
     if (outbound.isPresent() && outbound.get().average().isEmpty()) {
-      throw new InvalidBandwidthException("outbound limits need an average");
+      throw new InvalidBandwidthException("outbound limits " + outbound.get() + " need an average");
     }
   }
 
@@ -67,8 +68,8 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
    */
   public Bandwidth requireNoFloor(String context) {
     if (hasFloor()) {
-      throw new InvalidBandwidthException("floor is not supported for " + context
-          + "; a floor belongs to an interface plugged into a network");
+      throw new InvalidBandwidthException("floor " + floorOrZero() + " is not supported for "
+          + context + "; a floor belongs to an interface plugged into a network");
     }
     return this;
   }

@@ -206,7 +206,8 @@ public final class ClassIdAllocator {
 
   /**
    * Reads libvirt's bitmap syntax ({@code 0-4,7}) into an allocator with the standard reservations of
-   * {@code layout}. Reserved ids in the text are accepted and ignored (libvirt lists 0, 1 and 2).
+   * {@code layout}. Reserved ids in the text are accepted and ignored (libvirt lists 0, 1 and 2;
+   * {@link #toRanges()} lists a layout's extra reserved ids below the highest used one).
    *
    * @throws InvalidValueException quoting the text when it is malformed or names an id this layout
    *     cannot hold
@@ -237,7 +238,9 @@ public final class ClassIdAllocator {
             + "' is empty or outside 0..65535");
       }
       for (int i = lo; i <= hi; i++) {
-        if (i >= FIRST_ASSIGNABLE && a.isReserved(i)) {
+        // a layout's extra reserved ids (0x800 for LIBVIRT_LINEAR) are listed by toRanges() once
+        // the used range passes them, so they are accepted and ignored like 0, 1 and 2
+        if (i >= FIRST_ASSIGNABLE && a.isReserved(i) && !a.extraReserved.contains(i)) {
           throw new InvalidValueException("class id bitmap '" + ranges + "': id " + i
               + " cannot be used with the " + layout + " filter layout");
         }

@@ -35,10 +35,11 @@ public record Limits(Optional<Rate> average, Optional<Rate> peak, Optional<ByteS
   public Limits {
     if (average.isEmpty() && floor.isEmpty()) {
       throw new InvalidBandwidthException("limits need an average or a floor (libvirt: missing"
-          + " mandatory average or floor attributes)");
+          + " mandatory average or floor attributes), got " + describe(average, peak, burst, floor));
     }
     if (average.isEmpty() && (peak.isPresent() || burst.isPresent())) {
-      throw new InvalidBandwidthException("peak and burst require an average");
+      throw new InvalidBandwidthException("peak and burst require an average, got "
+          + describe(average, peak, burst, floor));
     }
     positive("average", average);
     positive("peak", peak);
@@ -62,7 +63,8 @@ public record Limits(Optional<Rate> average, Optional<Rate> peak, Optional<ByteS
 
   private static void positive(String name, Optional<Rate> rate) {
     if (rate.isPresent() && rate.get().isZero()) {
-      throw new InvalidBandwidthException(name + " must be positive; leave it out instead of 0");
+      throw new InvalidBandwidthException(name + " " + rate.get()
+          + " must be positive; leave it out instead of 0");
     }
   }
 
@@ -97,6 +99,14 @@ public record Limits(Optional<Rate> average, Optional<Rate> peak, Optional<ByteS
 
   @Override
   public String toString() {
+    return describe(average, peak, burst, floor);
+  }
+
+  private static String describe(Optional<Rate> average, Optional<Rate> peak,
+      Optional<ByteSize> burst, Optional<Rate> floor) {
+    if (average.isEmpty() && peak.isEmpty() && burst.isEmpty() && floor.isEmpty()) {
+      return "{}";
+    }
     StringBuilder sb = new StringBuilder("{");
     average.ifPresent(r -> sb.append("average=").append(r).append(' '));
     peak.ifPresent(r -> sb.append("peak=").append(r).append(' '));

@@ -46,7 +46,8 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     checkName(name);
     bandwidth.requireNoFloor("network '" + name + "'");
     if (bandwidth.inbound().isPresent() && bandwidth.inbound().get().average().isEmpty()) {
-      throw new InvalidBandwidthException("network '" + name + "': inbound limits need an average");
+      throw new InvalidBandwidthException("network '" + name + "': inbound limits "
+          + bandwidth.inbound().get() + " need an average");
     }
     if (rateToQuantum < 1) {
       throw new InvalidValueException("r2q must be at least 1, got " + rateToQuantum);
