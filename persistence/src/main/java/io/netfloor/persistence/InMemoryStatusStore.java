@@ -1,0 +1,76 @@
+package io.netfloor.persistence;
+
+import com.google.common.collect.ImmutableSortedSet;
+import io.netfloor.model.NetworkConfig;
+import io.netfloor.spi.NetworkStatus;
+import io.netfloor.spi.StatusChange;
+import io.netfloor.spi.StatusStore;
+import io.netfloor.spi.StatusStoreException;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A {@link StatusStore} in memory: the documented way to test code that takes a store, and the
+ * model the {@link FileStatusStore} is checked against. Nothing survives the process.
+ *
+ * <p>Thread-safe. It checks what a file store checks (network names; {@link #record} needs a saved
+ * status), so code tested against it behaves the same against files.
+ */
+public final class InMemoryStatusStore implements StatusStore {
+  private final ConcurrentHashMap<String, NetworkStatus> statuses = new ConcurrentHashMap<>();
+  private volatile boolean closed;
+
+  @Override
+  public Optional<NetworkStatus> load(String network) {
+    check(network);
+    return Optional.ofNullable(statuses.get(network));
+  }
+
+  @Override
+  public void save(NetworkStatus status) {
+    check(status.network());
+    statuses.put(status.network(), status);
+  }
+
+  @Override
+  public void record(String network, StatusChange change) {
+    check(network);
+    Objects.requireNonNull(change, "change");
+    // compute() applies the change atomically with respect to other writers of this network.
+    NetworkStatus updated = statuses.computeIfPresent(network, (n, s) -> change.applyTo(s));
+    if (updated == null) {
+      throw new StatusStoreException("no status of network '" + network
+          + "' in memory to record a change into; save one first");
+    }
+  }
+
+  @Override
+  public void delete(String network) {
+    check(network);
+    statuses.remove(network);
+  }
+
+  @Override
+  public Set<String> networks() {
+    checkOpen();
+    return ImmutableSortedSet.copyOf(statuses.keySet());
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+  }
+
+  private void check(String network) {
+    NetworkConfig.checkName(network);
+    checkOpen();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new StatusStoreException("in-memory status store is closed");
+    }
+  }
+}

@@ -1,0 +1,52 @@
+package io.netfloor.persistence.internal;
+
+import io.netfloor.model.PluggedInterface;
+import io.netfloor.spi.NetworkStatus;
+import io.netfloor.spi.StatusChange;
+import io.netfloor.units.InterfaceName;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * A network's status that a journal record updates in O(log n), where
+ * {@link StatusChange#applyTo} copies the whole (immutable) status: the store keeps one per open
+ * network so that {@code record} costs the same with 10 interfaces as with 4,000. Not thread-safe;
+ * the store guards it with the network's lock.
+ *
+ * <p>Semantics must equal {@link StatusChange#applyTo}; the store's properties compare the two.
+ */
+public final class MutableStatus {
+  private final String network;
+  private final InterfaceName bridge;
+  private final TreeMap<String, PluggedInterface> interfaces;
+  private final TreeSet<Integer> parked;
+
+  public MutableStatus(NetworkStatus status) {
+    this.network = status.network();
+    this.bridge = status.bridge();
+    this.interfaces = new TreeMap<>(status.interfaces());
+    this.parked = new TreeSet<>(status.parkedClassIds());
+  }
+
+  public void apply(StatusChange change) {
+    if (change instanceof StatusChange.InterfaceSet s) {
+      interfaces.put(s.iface().alias(), s.iface());
+      if (s.iface().classMinor() != 0) {
+        parked.remove(s.iface().classMinor()); // taking a parked class unparks it
+      }
+    } else if (change instanceof StatusChange.InterfaceRemoved r) {
+      interfaces.remove(r.alias());
+    } else if (change instanceof StatusChange.ClassesParked p) {
+      parked.addAll(p.classIds());
+    } else if (change instanceof StatusChange.ClassesUnparked u) {
+      parked.removeAll(u.classIds());
+    } else {
+      throw new IllegalArgumentException("unknown status change " + change);
+    }
+  }
+
+  /** An immutable copy. */
+  public NetworkStatus toStatus() {
+    return new NetworkStatus(network, bridge, interfaces, parked);
+  }
+}
