@@ -16,6 +16,7 @@ import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.util.ArrayList;
@@ -261,7 +262,7 @@ public final class HtbTree {
 
   /** The plan that removes everything this tree made (network stop). */
   public Plan teardownPlan() {
-    return PlanDiff.between(kernelObjects(), List.of());
+    return PlanDiff.teardown(kernelObjects());
   }
 
   // ---------------------------------------------------------------- operations
@@ -275,22 +276,39 @@ public final class HtbTree {
    * @throws io.netfloor.ClassIdExhaustedException if no class id is left
    */
   public TreeChange plug(String alias, MacAddress mac, Bandwidth bandwidth) {
+    return plug(alias, mac, Optional.empty(), bandwidth);
+  }
+
+  /**
+   * Plugs an interface whose host-side {@code device} (its tap or veth on the bridge) should also get
+   * the interface's own limits (average/peak/burst, both directions; see {@link DeviceShaping}).
+   *
+   * @throws InterfaceConflictException also if another interface has the same device, or the device
+   *     is the bridge itself
+   * @see #plug(String, MacAddress, Bandwidth)
+   */
+  public TreeChange plug(String alias, MacAddress mac, Optional<InterfaceName> device,
+      Bandwidth bandwidth) {
     PluggedInterface.checkAlias(alias);
     Objects.requireNonNull(mac, "mac");
+    Objects.requireNonNull(device, "device");
     Objects.requireNonNull(bandwidth, "bandwidth");
+    if (device.isPresent()) {
+      requireDeviceFree(device.get(), alias);
+    }
     if (interfaces.containsKey(alias)) {
       throw new InterfaceConflictException("interface '" + alias + "' is already plugged into network '"
           + config.name() + "'; unplug it first or use update");
     }
     requireMacFree(mac, alias);
     if (!bandwidth.hasFloor()) {
-      PluggedInterface p = new PluggedInterface(alias, mac, bandwidth, 0, Optional.empty());
+      PluggedInterface p = new PluggedInterface(alias, mac, bandwidth, 0, Optional.empty(), device);
       HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac.plus(mac, alias), parked,
           bucketNodes, floorSum);
-      return new TreeChange(next, Plan.EMPTY, Plan.EMPTY, Optional.of(p));
+      return change(next, List.of(), interfaceObjects(p), p);
     }
     Rate newSum = admit(alias, bandwidth.floorOrZero(), Rate.ZERO);
-    return giveClass(alias, mac, bandwidth, null, newSum);
+    return giveClass(alias, mac, device, bandwidth, null, newSum);
   }
 
   /**
@@ -304,10 +322,11 @@ public final class HtbTree {
     if (old.classMinor() == 0) {
       HtbTree next = with(ids, interfaces.minus(alias), aliasByMac.minus(old.mac()), parked,
           bucketNodes, floorSum);
-      return new TreeChange(next, Plan.EMPTY, Plan.EMPTY, Optional.empty());
+      return change(next, interfaceObjects(old), List.of(), null);
     }
     Rate newSum = floorSum.minus(old.bandwidth().floorOrZero());
-    return takeClass(old, newSum, interfaces.minus(alias), aliasByMac.minus(old.mac()), null);
+    return takeClass(old, newSum, List.of(), interfaces.minus(alias), aliasByMac.minus(old.mac()),
+        null);
   }
 
   /**
@@ -323,20 +342,21 @@ public final class HtbTree {
     Objects.requireNonNull(bandwidth, "bandwidth");
     Rate oldFloor = old.bandwidth().floorOrZero();
     if (!bandwidth.hasFloor()) {
+      PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, 0, Optional.empty(),
+          old.device());
       if (old.classMinor() == 0) {
-        PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, 0, Optional.empty());
-        return new TreeChange(with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes,
-            floorSum), Plan.EMPTY, Plan.EMPTY, Optional.of(p));
+        return change(with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes,
+            floorSum), interfaceObjects(old), interfaceObjects(p), p);
       }
-      PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, 0, Optional.empty());
-      return takeClass(old, floorSum.minus(oldFloor), interfaces.plus(alias, p), aliasByMac, p);
+      return takeClass(old, floorSum.minus(oldFloor), interfaceObjects(p),
+          interfaces.plus(alias, p), aliasByMac, p);
     }
     Rate newSum = admit(alias, bandwidth.floorOrZero(), oldFloor);
     if (old.classMinor() == 0) {
-      return giveClass(alias, old.mac(), bandwidth, old, newSum);
+      return giveClass(alias, old.mac(), old.device(), bandwidth, old, newSum);
     }
     PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, old.classMinor(),
-        old.filterHandle());
+        old.filterHandle(), old.device());
     List<TcObject> before = new ArrayList<>(interfaceObjects(old));
     before.add(defaultClass(floorSum));
     List<TcObject> after = new ArrayList<>(interfaceObjects(p));
@@ -359,7 +379,8 @@ public final class HtbTree {
     requireMacFree(mac, alias);
     PMap<MacAddress, String> macs = aliasByMac.minus(old.mac()).plus(mac, alias);
     if (old.classMinor() == 0) {
-      PluggedInterface p = new PluggedInterface(alias, mac, old.bandwidth(), 0, Optional.empty());
+      PluggedInterface p = new PluggedInterface(alias, mac, old.bandwidth(), 0, Optional.empty(),
+          old.device());
       return new TreeChange(with(ids, interfaces.plus(alias, p), macs, parked, bucketNodes, floorSum),
           Plan.EMPTY, Plan.EMPTY, Optional.of(p));
     }
@@ -368,7 +389,7 @@ public final class HtbTree {
         ? linearHandle(old.classMinor()) : hashedHandle(buckets, mac);
     buckets = useNode(buckets, handle);
     PluggedInterface p = new PluggedInterface(alias, mac, old.bandwidth(), old.classMinor(),
-        Optional.of(handle));
+        Optional.of(handle), old.device());
     HtbTree next = with(ids, interfaces.plus(alias, p), macs, parked, buckets, floorSum);
     return change(next, interfaceObjects(old), interfaceObjects(p), p);
   }
@@ -419,10 +440,13 @@ public final class HtbTree {
 
   // ---------------------------------------------------------------- internals
 
-  private TreeChange giveClass(String alias, MacAddress mac, Bandwidth bandwidth,
-      PluggedInterface old, Rate newSum) {
+  private TreeChange giveClass(String alias, MacAddress mac, Optional<InterfaceName> device,
+      Bandwidth bandwidth, PluggedInterface old, Rate newSum) {
     List<TcObject> before = new ArrayList<>();
     before.add(defaultClass(floorSum));
+    if (old != null) {
+      before.addAll(interfaceObjects(old));
+    }
     ClassIdAllocator a = ids;
     TreePSet<Integer> p = parked;
     int id;
@@ -436,7 +460,8 @@ public final class HtbTree {
     }
     U32Handle handle = config.filterLayout() == FilterLayout.LIBVIRT_LINEAR
         ? linearHandle(id) : hashedHandle(bucketNodes, mac);
-    PluggedInterface plugged = new PluggedInterface(alias, mac, bandwidth, id, Optional.of(handle));
+    PluggedInterface plugged = new PluggedInterface(alias, mac, bandwidth, id, Optional.of(handle),
+        device);
     List<TcObject> after = new ArrayList<>(interfaceObjects(plugged));
     after.add(defaultClass(newSum));
     PMap<MacAddress, String> macs = old == null ? aliasByMac.plus(mac, alias) : aliasByMac;
@@ -445,12 +470,16 @@ public final class HtbTree {
     return change(next, before, after, plugged);
   }
 
-  /** Takes {@code old}'s class away (deleted or parked); {@code affected} is what remains of it. */
-  private TreeChange takeClass(PluggedInterface old, Rate newSum, PMap<String, PluggedInterface> ifs,
-      PMap<MacAddress, String> macs, PluggedInterface affected) {
+  /**
+   * Takes {@code old}'s class away (deleted or parked); {@code affected} is what remains of it, with
+   * {@code remaining} its kernel objects (its device's, if any).
+   */
+  private TreeChange takeClass(PluggedInterface old, Rate newSum, List<TcObject> remaining,
+      PMap<String, PluggedInterface> ifs, PMap<MacAddress, String> macs,
+      PluggedInterface affected) {
     List<TcObject> before = new ArrayList<>(interfaceObjects(old));
     before.add(defaultClass(floorSum));
-    List<TcObject> after = new ArrayList<>();
+    List<TcObject> after = new ArrayList<>(remaining);
     after.add(defaultClass(newSum));
     ClassIdAllocator a = ids;
     TreePSet<Integer> p = parked;
@@ -490,6 +519,19 @@ public final class HtbTree {
           + config.name() + "'");
     }
     return p;
+  }
+
+  private void requireDeviceFree(InterfaceName device, String alias) {
+    if (device.equals(config.bridge())) {
+      throw new InterfaceConflictException("interface '" + alias + "' cannot have the bridge "
+          + device + " as its own device");
+    }
+    for (PluggedInterface p : interfaces.values()) {
+      if (p.device().equals(Optional.of(device)) && !p.alias().equals(alias)) {
+        throw new InterfaceConflictException("device " + device + " already belongs to interface '"
+            + p.alias() + "' on network '" + config.name() + "'");
+      }
+    }
   }
 
   private void requireMacFree(MacAddress mac, String alias) {
@@ -560,8 +602,12 @@ public final class HtbTree {
   }
 
   private List<TcObject> networkObjects(Rate sum) {
+    List<TcObject> outbound = config.bandwidth().outbound()
+        .map(o -> DeviceShaping.objects(config.bridge(), null, o, config.outboundShaping(),
+            config.leafQdisc(), config.rateToQuantum()))
+        .orElse(List.of());
     if (!config.supportsFloors()) {
-      return List.of();
+      return outbound;
     }
     Limits in = config.bandwidth().inbound().orElseThrow();
     Rate average = in.average().orElseThrow();
@@ -580,6 +626,7 @@ public final class HtbTree {
       out.add(new U32HashLink(config.bridge(), ROOT_QDISC, FILTER_PRIO, protocol(), HASH_LINK_HANDLE,
           HASH_TABLE_ID, -12, 0xff));
     }
+    out.addAll(outbound);
     return out;
   }
 
@@ -591,10 +638,22 @@ public final class HtbTree {
         Optional.empty(), quantum(rate), 0);
   }
 
+  /** The interface's floor objects on the bridge, then its own device's. */
   private List<TcObject> interfaceObjects(PluggedInterface p) {
+    List<TcObject> own = p.device()
+        .map(d -> DeviceShaping.objects(d, p.bandwidth().inbound().orElse(null),
+            p.bandwidth().outbound().orElse(null), config.outboundShaping(), config.leafQdisc(),
+            config.rateToQuantum()))
+        .orElse(List.of());
     if (p.classMinor() == 0) {
-      return List.of();
+      return own;
     }
+    List<TcObject> out = new ArrayList<>(floorObjects(p));
+    out.addAll(own);
+    return out;
+  }
+
+  private List<TcObject> floorObjects(PluggedInterface p) {
     ClassHandle classId = ClassHandle.of(1, p.classMinor());
     Rate floor = p.bandwidth().floorOrZero();
     Rate netCeil = config.inboundCeiling().orElseThrow();

@@ -30,7 +30,8 @@ import java.util.Optional;
  */
 public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwidth,
     FilterLayout filterLayout, TrafficMatch trafficMatch, LeafQdiscKind leafQdisc,
-    AdmissionLimit admissionLimit, ClassStrategy classStrategy, int rateToQuantum) {
+    AdmissionLimit admissionLimit, ClassStrategy classStrategy, OutboundShaping outboundShaping,
+    int rateToQuantum) {
 
   private static final CharMatcher NAME_CHARS = CharMatcher.inRange('a', 'z')
       .or(CharMatcher.inRange('A', 'Z')).or(CharMatcher.inRange('0', '9')).or(CharMatcher.anyOf("._-"));
@@ -43,6 +44,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     Objects.requireNonNull(leafQdisc, "leafQdisc");
     Objects.requireNonNull(admissionLimit, "admissionLimit");
     Objects.requireNonNull(classStrategy, "classStrategy");
+    Objects.requireNonNull(outboundShaping, "outboundShaping");
     checkName(name);
     bandwidth.requireNoFloor("network '" + name + "'");
     if (bandwidth.inbound().isPresent() && bandwidth.inbound().get().average().isEmpty()) {
@@ -81,6 +83,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     b.leafQdisc = leafQdisc;
     b.admissionLimit = admissionLimit;
     b.classStrategy = classStrategy;
+    b.outboundShaping = outboundShaping;
     b.rateToQuantum = rateToQuantum;
     return b;
   }
@@ -107,7 +110,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
 
   /**
    * Builds a {@link NetworkConfig}; defaults: no bandwidth, HASHED, all EtherTypes, pfifo leaves,
-   * admission against the average, classes added on plug, r2q 10.
+   * admission against the average, classes added on plug, outbound limits policed, r2q 10.
    */
   public static final class Builder {
     private final String name;
@@ -118,6 +121,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     private LeafQdiscKind leafQdisc = LeafQdiscKind.PFIFO;
     private AdmissionLimit admissionLimit = AdmissionLimit.AVERAGE;
     private ClassStrategy classStrategy = ClassStrategy.ADD_ON_PLUG;
+    private OutboundShaping outboundShaping = OutboundShaping.POLICE;
     private int rateToQuantum = 10;
 
     private Builder(String name, InterfaceName bridge) {
@@ -167,6 +171,12 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
       return this;
     }
 
+    /** How outbound limits are enforced; the engine sets it from the kernel's capabilities. */
+    public Builder outboundShaping(OutboundShaping value) {
+      this.outboundShaping = value;
+      return this;
+    }
+
     public Builder rateToQuantum(int value) {
       this.rateToQuantum = value;
       return this;
@@ -175,7 +185,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     /** @throws InvalidValueException / InvalidBandwidthException when a rule is broken */
     public NetworkConfig build() {
       return new NetworkConfig(name, bridge, bandwidth, filterLayout, trafficMatch, leafQdisc,
-          admissionLimit, classStrategy, rateToQuantum);
+          admissionLimit, classStrategy, outboundShaping, rateToQuantum);
     }
   }
 }

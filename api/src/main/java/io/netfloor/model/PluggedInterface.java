@@ -4,6 +4,7 @@ import com.google.common.base.CharMatcher;
 import io.netfloor.InvalidValueException;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,9 +17,11 @@ import java.util.Optional;
  * @param classMinor the minor of its floor class {@code 1:<minor>}, or 0 when it has no floor and
  *     uses the default class
  * @param filterHandle the u32 node that steers its frames, when it has a floor class
+ * @param device its host-side device (a tap or veth on the bridge), when NetFloor should also apply
+ *     the interface's own average/peak/burst limits there (libvirt §2.4); empty: floor only
  */
 public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth, int classMinor,
-    Optional<U32Handle> filterHandle) {
+    Optional<U32Handle> filterHandle, Optional<InterfaceName> device) {
 
   private static final CharMatcher ALIAS_CHARS = CharMatcher.inRange('a', 'z')
       .or(CharMatcher.inRange('A', 'Z')).or(CharMatcher.inRange('0', '9'))
@@ -29,6 +32,7 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
     Objects.requireNonNull(mac, "mac");
     Objects.requireNonNull(bandwidth, "bandwidth");
     Objects.requireNonNull(filterHandle, "filterHandle");
+    Objects.requireNonNull(device, "device");
     if (classMinor != 0 && (classMinor < ClassIdAllocator.FIRST_ASSIGNABLE || classMinor > 0xfffe)) {
       throw new InvalidValueException("interface '" + alias + "': class id " + classMinor
           + " is not assignable (3..0xfffe)");
@@ -41,6 +45,12 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
       throw new InvalidValueException("interface '" + alias
           + "': it has a floor class exactly when its bandwidth has a floor");
     }
+  }
+
+  /** An interface whose own limits NetFloor does not apply (no device). */
+  public PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth, int classMinor,
+      Optional<U32Handle> filterHandle) {
+    this(alias, mac, bandwidth, classMinor, filterHandle, Optional.empty());
   }
 
   /**

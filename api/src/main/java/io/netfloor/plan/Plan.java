@@ -29,9 +29,8 @@ public record Plan(List<TcOp> ops) {
 
   /**
    * The operations that undo the first {@code count} operations of this plan: their inverses, last
-   * first. Exact for every operation except a delete that cascades in the kernel (deleting a root
-   * qdisc also removes its classes and filters); such plans come from {@code stop}, whose undo is the
-   * full plan back instead.
+   * first. Exact for plans made by {@link PlanDiff#between}, which delete every object explicitly;
+   * not for {@link PlanDiff#teardown} plans, whose deletes cascade in the kernel.
    */
   public Plan undoOfFirst(int count) {
     if (count < 0 || count > ops.size()) {

@@ -26,15 +26,31 @@ import java.util.Objects;
  * </ol>
  *
  * A filter whose parameters change is deleted and added again (u32 nodes are not changed in place).
- * Deleting a root or ingress qdisc removes everything under it in the kernel, so the deletes it
- * implies are left out; deleting a device likewise removes its qdiscs.
+ * Every object is deleted explicitly, so each operation's {@link TcOp#inverse()} undoes exactly what
+ * it did and {@link Plan#undoOfFirst(int)} is exact. {@link #teardown} instead relies on the kernel's
+ * cascade (deleting a root or ingress qdisc removes everything under it, deleting a device its
+ * qdiscs) for the shortest plan that removes everything.
  */
 public final class PlanDiff {
   private PlanDiff() {}
 
-  /** The plan that turns {@code before} into {@code after}. */
+  /** The plan that turns {@code before} into {@code after}; every operation exactly invertible. */
   public static Plan between(Collection<? extends TcObject> before,
       Collection<? extends TcObject> after) {
+    return diff(before, after, false);
+  }
+
+  /**
+   * The shortest plan that removes {@code objects}: deletes implied by a deleted root/ingress qdisc
+   * or device are left out. Its {@link Plan#undoOfFirst} is not exact; undo a teardown with
+   * {@code between(List.of(), objects)}.
+   */
+  public static Plan teardown(Collection<? extends TcObject> objects) {
+    return diff(objects, List.of(), true);
+  }
+
+  private static Plan diff(Collection<? extends TcObject> before,
+      Collection<? extends TcObject> after, boolean cascade) {
     Map<ObjectKey, TcObject> old = index(before);
     Map<ObjectKey, TcObject> neu = index(after);
     List<TcObject> deletes = new ArrayList<>();
@@ -65,7 +81,7 @@ public final class PlanDiff {
         adds.add(e.getValue());
       }
     }
-    List<TcObject> cascaded = dropCascaded(deletes);
+    List<TcObject> cascaded = cascade ? dropCascaded(deletes) : new ArrayList<>(deletes);
     cascaded.sort(Comparator.comparingInt(PlanDiff::deleteRank).thenComparing(TcObject::key));
     adds.sort(Comparator.comparingInt(PlanDiff::addRank).thenComparing(TcObject::key));
     lowering.sort(Comparator.comparing(c -> c.after().key()));

@@ -44,15 +44,26 @@ class HtbTreeProperties {
     Arbitrary<ClassStrategy> strategy = Arbitraries.of(ClassStrategy.class);
     Arbitrary<Integer> averageMbit = Arbitraries.integers().between(10, 200);
     Arbitrary<Integer> extraPeakMbit = Arbitraries.integers().between(0, 100);
-    return Combinators.combine(layout, match, admission, strategy, averageMbit, extraPeakMbit)
-        .as((l, m, a, s, avg, extra) -> {
+    Arbitrary<Integer> outboundMbit = Arbitraries.oneOf(Arbitraries.just(0),
+        Arbitraries.integers().between(1, 100));
+    Arbitrary<OutboundShaping> outboundShaping = Arbitraries.of(OutboundShaping.class);
+    Arbitrary<LeafQdiscKind> leaf = Arbitraries.of(LeafQdiscKind.class);
+    return Combinators.combine(layout, match, admission, strategy, averageMbit, extraPeakMbit,
+            Combinators.combine(outboundMbit, outboundShaping, leaf).as(List::of))
+        .as((l, m, a, s, avg, extra, more) -> {
           Limits.Builder in = Limits.builder().average(Rate.ofMegabits(avg));
           if (extra > 0) {
             in.peak(Rate.ofMegabits(avg + extra));
           }
-          return NetworkConfig.builder("net", "br0").inbound(in.build()).filterLayout(l)
-              .trafficMatch(m).admissionLimit(a).classStrategy(s).leafQdisc(LeafQdiscKind.PFIFO)
-              .build();
+          NetworkConfig.Builder b = NetworkConfig.builder("net", "br0").inbound(in.build())
+              .filterLayout(l).trafficMatch(m).admissionLimit(a).classStrategy(s)
+              .outboundShaping((OutboundShaping) more.get(1))
+              .leafQdisc((LeafQdiscKind) more.get(2));
+          int out = (Integer) more.get(0);
+          if (out > 0) {
+            b.outbound(Limits.averageOnly(Rate.ofMegabits(out)));
+          }
+          return b.build();
         });
   }
 
@@ -63,8 +74,8 @@ class HtbTreeProperties {
     Arbitrary<Integer> floor = Arbitraries.integers().between(0, 60);
     Arbitrary<Integer> ownPeak = Arbitraries.oneOf(Arbitraries.just(0),
         Arbitraries.integers().between(1, 300));
-    Arbitrary<TreeCommand> plug = Combinators.combine(alias, mac, floor, ownPeak)
-        .as(TreeCommand.Plug::new);
+    Arbitrary<TreeCommand> plug = Combinators.combine(alias, mac, floor, ownPeak,
+        Arbitraries.of(true, false)).as(TreeCommand.Plug::new);
     Arbitrary<TreeCommand> unplug = alias.map(TreeCommand.Unplug::new);
     Arbitrary<TreeCommand> update = Combinators.combine(alias, floor, ownPeak)
         .as(TreeCommand.Update::new);
@@ -113,6 +124,9 @@ class HtbTreeProperties {
   private static InMemoryTrafficControl kernelWith(HtbTree tree) {
     InMemoryTrafficControl kernel = new InMemoryTrafficControl();
     kernel.addDevice(tree.config().bridge());
+    for (int i = 0; i < 12; i++) {
+      kernel.addDevice(TreeCommand.deviceOf(i));
+    }
     kernel.apply(tree.buildPlan());
     return kernel;
   }
@@ -319,7 +333,7 @@ class HtbTreeProperties {
           && change.affected().flatMap(PluggedInterface::floorClass).isPresent()) {
         assertThat(change.affected().get().classMinor()).isEqualTo(before.parkedClassIds().first());
         assertThat(change.plan().ops()).noneMatch(op -> op instanceof io.netfloor.plan.TcOp.Add a
-            && a.object() instanceof HtbClass);
+            && a.object() instanceof HtbClass c && c.device().equals(config.bridge()));
       }
     });
   }
@@ -332,6 +346,10 @@ class HtbTreeProperties {
     assertThat(objects(kernel)).isEqualTo(objects(end));
     kernel.apply(end.teardownPlan());
     assertThat(kernel.objects()).isEmpty();
-    assertThat(end.teardownPlan().size()).isEqualTo(1); // deleting the root qdisc takes all with it
+    // deleting a root, ingress qdisc or ifb device takes everything under it along
+    assertThat(end.teardownPlan().ops()).allMatch(op -> op instanceof io.netfloor.plan.TcOp.Delete d
+        && (d.object() instanceof io.netfloor.plan.HtbQdisc
+            || d.object() instanceof io.netfloor.plan.IngressQdisc
+            || d.object() instanceof io.netfloor.plan.IfbDevice));
   }
 }

@@ -24,6 +24,14 @@ sealed interface TreeCommand {
     if (floorMbit == 0 && ownPeakMbit == 0) {
       return Bandwidth.NONE;
     }
+    Bandwidth in = inbound(floorMbit, ownPeakMbit);
+    // interfaces with an own rate also get an outbound limit, to exercise the device's ingress
+    return ownPeakMbit > 0
+        ? new Bandwidth(in.inbound(), Optional.of(Limits.averageOnly(Rate.ofMegabits(ownPeakMbit))))
+        : in;
+  }
+
+  private static Bandwidth inbound(int floorMbit, int ownPeakMbit) {
     Limits.Builder in = Limits.builder();
     if (floorMbit > 0) {
       in.floor(Rate.ofMegabits(floorMbit));
@@ -34,15 +42,24 @@ sealed interface TreeCommand {
     return new Bandwidth(Optional.of(in.build()), Optional.empty());
   }
 
-  record Plug(int alias, int mac, int floorMbit, int ownPeakMbit) implements TreeCommand {
+  /** Host-side device of interface {@code i}, when it has one ({@code tap<i>}). */
+  static io.netfloor.units.InterfaceName deviceOf(int i) {
+    return io.netfloor.units.InterfaceName.of("tap" + i);
+  }
+
+  record Plug(int alias, int mac, int floorMbit, int ownPeakMbit, boolean withDevice)
+      implements TreeCommand {
     @Override
     public TreeChange applyTo(HtbTree tree) {
-      return tree.plug(TreeCommand.aliasOf(alias), TreeCommand.macOf(mac), bandwidth(floorMbit, ownPeakMbit));
+      return tree.plug(TreeCommand.aliasOf(alias), TreeCommand.macOf(mac),
+          withDevice ? Optional.of(deviceOf(alias)) : Optional.empty(),
+          bandwidth(floorMbit, ownPeakMbit));
     }
 
     @Override
     public String toString() {
-      return "plug(" + TreeCommand.aliasOf(alias) + ", " + TreeCommand.macOf(mac) + ", floor=" + floorMbit + "mbit"
+      return "plug(" + TreeCommand.aliasOf(alias) + ", " + TreeCommand.macOf(mac)
+          + (withDevice ? ", dev=" + deviceOf(alias) : "") + ", floor=" + floorMbit + "mbit"
           + (ownPeakMbit > 0 ? ", average=" + Math.max(ownPeakMbit, floorMbit) + "mbit" : "") + ")";
     }
   }

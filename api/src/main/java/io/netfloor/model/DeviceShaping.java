@@ -1,0 +1,105 @@
+package io.netfloor.model;
+
+import com.google.common.hash.Hashing;
+import io.netfloor.plan.HtbClass;
+import io.netfloor.plan.HtbQdisc;
+import io.netfloor.plan.IfbDevice;
+import io.netfloor.plan.IngressQdisc;
+import io.netfloor.plan.LeafQdisc;
+import io.netfloor.plan.LeafQdiscKind;
+import io.netfloor.plan.TcObject;
+import io.netfloor.plan.U32Handle;
+import io.netfloor.plan.U32MatchAllPolice;
+import io.netfloor.plan.U32MatchAllRedirect;
+import io.netfloor.units.ByteSize;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.Rate;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * The objects that enforce a device's own limits, as libvirt's {@code virNetDevBandwidthSet} with
+ * {@code swapped=true} (reference §2.3–2.4, §2.9): the direction towards the device's far end is
+ * shaped on the device's egress, the other direction on its ingress.
+ *
+ * <pre>
+ * egress (libvirt's newer layout, so that peak works: a root class cannot borrow)
+ *   qdisc 1: htb default 2
+ *   └─ class 1:1  rate = ceil = peak|average, burst
+ *      └─ class 1:2  rate = average, ceil = peak|average, burst  ── qdisc 2: leaf
+ * ingress, {@link OutboundShaping#POLICE}
+ *   qdisc ffff: ingress ── u32 match all, police rate = average, burst = burst|average×1s (as libvirt), mtu 64kb, drop
+ * ingress, {@link OutboundShaping#IFB_REDIRECT}
+ *   qdisc ffff: ingress ── u32 match all, mirred egress redirect → ifb nfb-&lt;hash&gt;
+ *   ifb: the same HTB pair as egress, from the outbound limits
+ * </pre>
+ *
+ * NetFloor owns the device's root and ingress qdiscs, as libvirt does (it clears them first).
+ */
+public final class DeviceShaping {
+  /** u32 prio of the match-all ingress filter. */
+  public static final int INGRESS_FILTER_PRIO = 1;
+  /** Handle of the match-all ingress filter (first node of the prio's root table). */
+  public static final U32Handle INGRESS_FILTER_HANDLE = U32Handle.of(0x800, 0, 0x800);
+  static final ClassHandle ROOT = ClassHandle.qdisc(1);
+  static final ClassHandle TOP = ClassHandle.of(1, 1);
+  static final ClassHandle LEAF_CLASS = ClassHandle.of(1, 2);
+
+  private DeviceShaping() {}
+
+  /**
+   * The objects for {@code device} with {@code inbound} limits shaped on its egress and
+   * {@code outbound} limits on its ingress; either may be null.
+   */
+  public static List<TcObject> objects(InterfaceName device, Limits inbound, Limits outbound,
+      OutboundShaping mode, LeafQdiscKind leaf, int rateToQuantum) {
+    List<TcObject> out = new ArrayList<>();
+    if (inbound != null && inbound.average().isPresent()) {
+      out.addAll(htbPair(device, inbound, leaf, rateToQuantum));
+    }
+    if (outbound != null) {
+      out.add(new IngressQdisc(device));
+      if (mode == OutboundShaping.POLICE) {
+        Rate average = outbound.average().orElseThrow();
+        // libvirt: burst if given, else the average's kB/s figure taken as kilobytes
+        ByteSize burst = outbound.burst().orElse(ByteSize.ofKibibytes(
+            Math.min(Math.max(1, average.kilobytesPerSecond()), 0xFFFF_FFFFL / 1024)));
+        out.add(new U32MatchAllPolice(device, INGRESS_FILTER_PRIO, INGRESS_FILTER_HANDLE, average,
+            burst, U32MatchAllPolice.LIBVIRT_MTU));
+      } else {
+        InterfaceName ifb = ifbFor(device);
+        out.add(new IfbDevice(ifb));
+        out.add(new U32MatchAllRedirect(device, INGRESS_FILTER_PRIO, INGRESS_FILTER_HANDLE, ifb));
+        out.addAll(htbPair(ifb, outbound, leaf, rateToQuantum));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The ifb device that shapes {@code device}'s ingress: {@code nfb-} and 8 hex digits of a hash of
+   * the device name (at most 12 bytes, within Linux's 15).
+   */
+  public static InterfaceName ifbFor(InterfaceName device) {
+    String hash = Hashing.crc32().hashString(device.value(), StandardCharsets.UTF_8).toString();
+    return InterfaceName.of("nfb-" + hash);
+  }
+
+  private static List<TcObject> htbPair(InterfaceName device, Limits limits, LeafQdiscKind leaf,
+      int rateToQuantum) {
+    Rate average = limits.average().orElseThrow();
+    Rate ceiling = limits.ceiling().orElseThrow();
+    long quantum = Math.max(HtbTree.MIN_QUANTUM_BYTES,
+        Math.min(HtbTree.MAX_QUANTUM_BYTES, average.bytesPerSecond() / rateToQuantum));
+    return List.of(
+        new HtbQdisc(device, ROOT, ClassHandle.ROOT, LEAF_CLASS.minor(), rateToQuantum,
+            OptionalInt.empty()),
+        new HtbClass(device, TOP, ROOT, ceiling, ceiling, limits.burst(), limits.burst(), quantum, 0),
+        new HtbClass(device, LEAF_CLASS, TOP, average, ceiling, limits.burst(), limits.burst(),
+            quantum, 0),
+        LeafQdisc.of(device, ClassHandle.qdisc(2), LEAF_CLASS, leaf));
+  }
+}
