@@ -1,0 +1,37 @@
+package io.netfloor.shaping;
+
+import io.netfloor.plan.Plan;
+import io.netfloor.plan.TcOp;
+import java.util.List;
+
+/**
+ * What {@link NetworkShaper#reconcile()} found and changed.
+ *
+ * @param repairs the kernel operations applied to make the kernel match the recorded status (empty
+ *     when they already agreed)
+ * @param notes findings that needed no repair or could not be repaired, in plain words (e.g. a
+ *     filter at a priority NetFloor does not use)
+ */
+public record ReconcileReport(Plan repairs, List<String> notes) {
+  public ReconcileReport {
+    notes = List.copyOf(notes);
+  }
+
+  /** True when the kernel already held exactly what the status describes. */
+  public boolean wasClean() {
+    return repairs.isEmpty();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(wasClean() ? "kernel and status agreed"
+        : repairs.size() + " repair(s):");
+    for (TcOp op : repairs.ops()) {
+      sb.append("\n  ").append(op.describe());
+    }
+    for (String n : notes) {
+      sb.append("\n  note: ").append(n);
+    }
+    return sb.toString();
+  }
+}

@@ -1,0 +1,17 @@
+package io.netfloor.shaping;
+
+import io.netfloor.NetFloorException;
+
+/**
+ * The engine cannot do what was asked in the state it finds: the network is not started, the bridge
+ * is missing, or the bridge holds a root qdisc NetFloor did not make.
+ */
+public class ShapingException extends NetFloorException {
+  public ShapingException(String message) {
+    super(message);
+  }
+
+  public ShapingException(String message, Throwable cause) {
+    super(message, cause);
+  }
+}

@@ -1,0 +1,140 @@
+package io.netfloor.shaping;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netfloor.NetFloorException;
+import io.netfloor.model.Bandwidth;
+import io.netfloor.model.ClassStrategy;
+import io.netfloor.model.FilterLayout;
+import io.netfloor.model.HtbTree;
+import io.netfloor.model.NetworkConfig;
+import io.netfloor.persistence.InMemoryStatusStore;
+import io.netfloor.plan.HtbClass;
+import io.netfloor.plan.TcObject;
+import io.netfloor.plan.U32MacFilter;
+import io.netfloor.spi.InMemoryTrafficControl;
+import io.netfloor.spi.NetworkStatus;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.MacAddress;
+import io.netfloor.units.Rate;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+
+/**
+ * A kernel that refuses random operations (including operations of undo plans) and a store that
+ * fails random writes: after every failure the engine's model and the store agree, no filter points
+ * at a missing class, and one {@code reconcile} once faults stop makes the kernel equal the model.
+ */
+class FaultInjectionProperties {
+  private static final InterfaceName BR = InterfaceName.of("br0");
+
+  record Step(int kind, int alias, int floorMbit) {
+    @Override
+    public String toString() {
+      return switch (kind) {
+        case 0 -> "plug(vm" + alias + ", floor=" + floorMbit + "mbit)";
+        case 1 -> "unplug(vm" + alias + ")";
+        case 2 -> "update(vm" + alias + ", floor=" + floorMbit + "mbit)";
+        default -> "park(2)";
+      };
+    }
+  }
+
+  @Provide
+  Arbitrary<List<Step>> steps() {
+    return Combinators.combine(Arbitraries.integers().between(0, 3),
+        Arbitraries.integers().between(0, 7), Arbitraries.integers().between(0, 40))
+        .as(Step::new).list().ofMinSize(8).ofMaxSize(30);
+  }
+
+  @Provide
+  Arbitrary<Set<Long>> kernelFaults() {
+    return Arbitraries.longs().between(6, 100).set().ofMaxSize(6);
+  }
+
+  @Provide
+  Arbitrary<Set<Long>> storeFaults() {
+    return Arbitraries.longs().between(2, 30).set().ofMaxSize(4);
+  }
+
+  private static MacAddress mac(int i) {
+    return MacAddress.parse(String.format("52:54:00:00:00:%02x", i + 1));
+  }
+
+  @Property(tries = 500)
+  void afterAnyFaultTheInvariantsHoldAndReconcileRepairsTheKernel(
+      @ForAll FilterLayout layout, @ForAll ClassStrategy strategy,
+      @ForAll("steps") List<Step> steps, @ForAll("kernelFaults") Set<Long> kernelFaults,
+      @ForAll("storeFaults") Set<Long> storeFaults) {
+    NetworkConfig config = NetworkShaperTest.config(layout).toBuilder().classStrategy(strategy)
+        .build();
+    InMemoryTrafficControl kernel = new InMemoryTrafficControl().addDevice(BR);
+    InMemoryStatusStore backing = new InMemoryStatusStore();
+    FaultyTrafficControl tc = new FaultyTrafficControl(kernel, kernelFaults);
+    FaultyStatusStore store = new FaultyStatusStore(backing, storeFaults);
+    tc.enabled = false;
+    store.enabled = false;
+    NetworkShaper shaper = NetworkShaper.create(config, tc, store);
+    shaper.start();
+    tc.enabled = true;
+    store.enabled = true;
+
+    for (Step s : steps) {
+      try {
+        switch (s.kind()) {
+          case 0 -> shaper.plug("vm" + s.alias(), mac(s.alias()),
+              s.floorMbit() == 0 ? Bandwidth.NONE : Bandwidth.floor(Rate.ofMegabits(s.floorMbit())));
+          case 1 -> shaper.unplug("vm" + s.alias());
+          case 2 -> shaper.update("vm" + s.alias(),
+              s.floorMbit() == 0 ? Bandwidth.NONE : Bandwidth.floor(Rate.ofMegabits(s.floorMbit())));
+          default -> shaper.park(2);
+        }
+      } catch (NetFloorException expected) {
+        // refused, kernel fault or store fault: checked below
+      }
+      HtbTree model = shaper.tree();
+      assertThat(backing.load("net").orElseThrow()).as("store after %s", s)
+          .isEqualTo(NetworkStatus.of(model));
+      assertThat(model.floorSum()).isLessThanOrEqualTo(config.floorCapacity().orElseThrow());
+      assertNoFilterWithoutClass(kernel.objects());
+    }
+
+    Statistics.label("kernel faults injected").collect(tc.faults > 0);
+    Statistics.label("store faults injected").collect(store.faults > 0);
+    Statistics.label("kernel faults injected").coverage(c -> c.check(true).percentage(p -> p > 30));
+    Statistics.label("store faults injected").coverage(c -> c.check(true).percentage(p -> p > 20));
+    tc.enabled = false;
+    store.enabled = false;
+    shaper.reconcile();
+    HtbTree model = shaper.tree();
+    assertThat(new HashSet<>(kernel.objects())).isEqualTo(new HashSet<>(model.kernelObjects()));
+    assertThat(backing.load("net").orElseThrow()).isEqualTo(NetworkStatus.of(model));
+    // a fresh engine on the same store sees the same network, with nothing to repair
+    NetworkShaper fresh = NetworkShaper.create(config, kernel, backing);
+    assertThat(fresh.start().wasClean()).isTrue();
+    assertThat(fresh.tree()).isEqualTo(model);
+  }
+
+  static void assertNoFilterWithoutClass(List<TcObject> objects) {
+    Set<ClassHandle> classes = new HashSet<>();
+    for (TcObject o : objects) {
+      if (o instanceof HtbClass c) {
+        classes.add(c.classId());
+      }
+    }
+    for (TcObject o : objects) {
+      if (o instanceof U32MacFilter f) {
+        assertThat(classes).as("class of %s", f.describe()).contains(f.flowId());
+      }
+    }
+  }
+}
