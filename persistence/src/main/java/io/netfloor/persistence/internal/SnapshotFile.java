@@ -129,6 +129,15 @@ public record SnapshotFile(NetworkStatus status, long generation, OptionalLong p
     }
   }
 
+  /** {@link #decode} for callers that already know the bytes are good (tests, tools). */
+  public static SnapshotFile decodeUnchecked(byte[] bytes) {
+    try {
+      return decode(bytes);
+    } catch (FormatException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    }
+  }
+
   /** [start, end) of each line without its '\n'; the file must end with '\n'. */
   static List<int[]> splitLines(byte[] bytes) throws FormatException {
     List<int[]> lines = new ArrayList<>();
