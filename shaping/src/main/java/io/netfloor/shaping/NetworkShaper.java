@@ -302,6 +302,7 @@ public final class NetworkShaper {
           store.save(NetworkStatus.of(tree));
         } catch (RuntimeException again) {
           storeFailure.addSuppressed(again);
+          adoptStoredStatus(storeFailure);
         }
       }
       throw storeFailure instanceof StatusStoreException s
@@ -310,6 +311,22 @@ public final class NetworkShaper {
           : storeFailure;
     }
     tree = change.tree();
+  }
+
+  /**
+   * The store holds a status we could not roll back (a prefix of the change): it is the source of
+   * truth, so the model follows it and the kernel is reconciled to it before the next change.
+   */
+  private void adoptStoredStatus(RuntimeException failure) {
+    try {
+      Optional<NetworkStatus> stored = store.load(config.name());
+      if (stored.isPresent()) {
+        tree = stored.get().toTree(config);
+      }
+    } catch (RuntimeException unreadable) {
+      failure.addSuppressed(unreadable);
+    }
+    kernelSuspect = true;
   }
 
   private void applyWithUndo(String what, Plan plan) {

@@ -70,7 +70,7 @@ class FaultInjectionProperties {
     return MacAddress.parse(String.format("52:54:00:00:00:%02x", i + 1));
   }
 
-  @Property(tries = 500)
+  @Property(tries = 1000)
   void afterAnyFaultTheInvariantsHoldAndReconcileRepairsTheKernel(
       @ForAll FilterLayout layout, @ForAll ClassStrategy strategy,
       @ForAll("steps") List<Step> steps, @ForAll("kernelFaults") Set<Long> kernelFaults,
