@@ -1,0 +1,61 @@
+package io.netfloor.netlink;
+
+import io.netfloor.plan.TcOp;
+import io.netfloor.spi.TrafficControlException;
+
+/**
+ * The kernel refused a netlink request, or the exchange itself failed. The message reads like
+ * {@code add class htb 1:3 on br0 …: EEXIST (the object already exists)} followed by the kernel's
+ * extended-ack text when it gave one ({@code kernel: "Exclusivity flag on, cannot modify"}).
+ */
+public class NetlinkException extends TrafficControlException {
+
+  /**
+   * @param what the operation that failed, as a phrase ({@code "add class htb 1:3 on br0"})
+   * @param failedOp the plan operation, or {@code null} outside a plan
+   * @param appliedCount operations of the plan committed before the failed one
+   * @param errno positive errno, or 0
+   * @param kernelMessage extended-ack text, or {@code null}
+   */
+  public NetlinkException(String what, TcOp failedOp, int appliedCount, int errno,
+      String kernelMessage, Throwable cause) {
+    this(format(what, errno, kernelMessage), failedOp, appliedCount, errno,
+        errno == 0 ? null : Errno.name(errno), kernelMessage, cause);
+  }
+
+  /** Full constructor; {@code message} is used as is. */
+  protected NetlinkException(String message, TcOp failedOp, int appliedCount, int errno,
+      String errnoName, String kernelMessage, Throwable cause) {
+    super(message, failedOp, appliedCount, errno, errnoName, kernelMessage, cause);
+  }
+
+  /** {@code what: ENAME (plain words): kernel: "text"}. */
+  static String format(String what, int errno, String kernelMessage) {
+    StringBuilder sb = new StringBuilder(what);
+    if (errno != 0) {
+      sb.append(": ").append(Errno.name(errno));
+      String plain = Errno.explain(errno);
+      if (plain != null) {
+        sb.append(" (").append(plain).append(')');
+      }
+    }
+    if (kernelMessage != null && !kernelMessage.isEmpty()) {
+      sb.append(": kernel: \"").append(kernelMessage).append('"');
+    }
+    return sb.toString();
+  }
+
+  @Override
+  public NetlinkException withAppliedCount(int count) {
+    return new NetlinkException(getMessage(), failedOp().orElse(null), count, errno(),
+        errnoName().orElse(null), kernelMessage().orElse(null), getCause());
+  }
+
+  /** A copy naming the plan operation that failed and how many before it were committed. */
+  public NetlinkException forOp(TcOp op, int appliedCount) {
+    String message = getMessage().startsWith(op.describe()) ? getMessage()
+        : op.describe() + ": " + getMessage();
+    return new NetlinkException(message, op, appliedCount, errno(), errnoName().orElse(null),
+        kernelMessage().orElse(null), getCause());
+  }
+}

@@ -1,0 +1,144 @@
+package io.netfloor.netlink;
+
+import io.netfloor.netlink.channel.NetlinkMessage;
+import io.netfloor.netlink.codec.HtbClassCodec;
+import io.netfloor.netlink.codec.HtbQdiscCodec;
+import io.netfloor.netlink.codec.LeafQdiscCodec;
+import io.netfloor.netlink.codec.LinkCodec;
+import io.netfloor.netlink.codec.U32FilterCodec;
+import io.netfloor.plan.HtbClass;
+import io.netfloor.plan.HtbQdisc;
+import io.netfloor.plan.IfbDevice;
+import io.netfloor.plan.IngressQdisc;
+import io.netfloor.plan.LeafQdisc;
+import io.netfloor.plan.TcObject;
+import io.netfloor.plan.TcOp;
+import io.netfloor.plan.U32HashLink;
+import io.netfloor.plan.U32HashTable;
+import io.netfloor.plan.U32MacFilter;
+import io.netfloor.plan.U32MatchAllPolice;
+import io.netfloor.plan.U32MatchAllRedirect;
+import io.netfloor.tc.TcTiming;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
+import java.util.Optional;
+import java.util.function.ToIntFunction;
+
+/**
+ * Turns one {@link TcOp} into one netlink request, through the codec of its object. Adds become
+ * tc's {@code add} (EXCL|CREATE); deletes name the object by parent and handle; changes are
+ * {@code change} for HTB qdiscs and classes and {@code replace} for filters and leaf qdiscs (which
+ * the kernel cannot change in place). A change of an object without parameters (ingress qdisc, ifb
+ * device) needs no request: {@link #encode} returns empty.
+ */
+final class TcOpEncoder {
+  /** {@code tc … replace}: REQUEST, ACK, CREATE, and REPLACE for qdiscs. */
+  private static final int FLAGS_REPLACE_QDISC = NetlinkMessage.NLM_F_REQUEST
+      | NetlinkMessage.NLM_F_ACK | NetlinkMessage.NLM_F_REPLACE | NetlinkMessage.NLM_F_CREATE;
+  private static final int FLAGS_REPLACE_FILTER = NetlinkMessage.NLM_F_REQUEST
+      | NetlinkMessage.NLM_F_ACK | NetlinkMessage.NLM_F_CREATE;
+
+  private final TcTiming timing;
+  private final ToIntFunction<InterfaceName> ifindex;
+
+  /** @param ifindex resolves a device name; throws {@link NetlinkException} ENODEV when missing */
+  TcOpEncoder(TcTiming timing, ToIntFunction<InterfaceName> ifindex) {
+    this.timing = timing;
+    this.ifindex = ifindex;
+  }
+
+  /** The request for {@code op}, or empty when there is nothing to send. */
+  Optional<byte[]> encode(TcOp op) {
+    TcObject o = op.object();
+    if (op instanceof TcOp.Add) {
+      return Optional.of(add(o));
+    } else if (op instanceof TcOp.Delete) {
+      return Optional.of(delete(o));
+    }
+    return change(o);
+  }
+
+  /** Whether {@code op} is a class add whose echo must be checked for the kernel's parent quirk. */
+  static boolean echoesClass(TcOp op) {
+    return op instanceof TcOp.Add && op.object() instanceof HtbClass;
+  }
+
+  private byte[] add(TcObject o) {
+    if (o instanceof IfbDevice d) {
+      return LinkCodec.encodeAddIfb(d.device());
+    }
+    int dev = ifindex.applyAsInt(o.device());
+    if (o instanceof HtbQdisc q) {
+      return HtbQdiscCodec.encodeAdd(q, dev);
+    } else if (o instanceof LeafQdisc q) {
+      return LeafQdiscCodec.encodeAdd(q, dev);
+    } else if (o instanceof IngressQdisc) {
+      return LeafQdiscCodec.encodeIngressAdd(dev);
+    } else if (o instanceof HtbClass c) {
+      // ECHO: the kernel answers with the class as created, so a missing parent (which the kernel
+      // silently turns into a top-level class) is detected
+      return HtbClassCodec.encodeAdd(c, dev, timing, true);
+    } else if (o instanceof U32HashTable t) {
+      return U32FilterCodec.encodeAdd(t, dev);
+    } else if (o instanceof U32HashLink l) {
+      return U32FilterCodec.encodeAdd(l, dev);
+    } else if (o instanceof U32MacFilter f) {
+      return U32FilterCodec.encodeAdd(f, dev);
+    } else if (o instanceof U32MatchAllPolice p) {
+      return U32FilterCodec.encodeAdd(p, dev, timing);
+    } else if (o instanceof U32MatchAllRedirect r) {
+      return U32FilterCodec.encodeAdd(r, dev, ifindex.applyAsInt(r.target()));
+    }
+    throw new IllegalArgumentException("no encoder for " + o);
+  }
+
+  private byte[] delete(TcObject o) {
+    if (o instanceof IfbDevice d) {
+      return LinkCodec.encodeDelete(d.device());
+    }
+    int dev = ifindex.applyAsInt(o.device());
+    if (o instanceof HtbQdisc q) {
+      return LeafQdiscCodec.encodeDelete(q.parent(), q.handle(), dev);
+    } else if (o instanceof LeafQdisc q) {
+      return LeafQdiscCodec.encodeDelete(q.parent(), q.handle(), dev);
+    } else if (o instanceof IngressQdisc) {
+      return LeafQdiscCodec.encodeDelete(ClassHandle.INGRESS, IngressQdisc.HANDLE, dev);
+    } else if (o instanceof HtbClass c) {
+      return HtbClassCodec.encodeDelete(c.classId(), dev);
+    } else if (o instanceof U32HashTable t) {
+      return U32FilterCodec.encodeDelete(dev, t.parent(), t.prio(), t.protocol(), t.handle());
+    } else if (o instanceof U32HashLink l) {
+      return U32FilterCodec.encodeDelete(dev, l.parent(), l.prio(), l.protocol(), l.handle());
+    } else if (o instanceof U32MacFilter f) {
+      return U32FilterCodec.encodeDelete(dev, f.parent(), f.prio(), f.protocol(), f.handle());
+    } else if (o instanceof U32MatchAllPolice p) {
+      return U32FilterCodec.encodeDelete(dev, p.parent(), p.prio(), io.netfloor.plan.EtherType.ALL,
+          p.handle());
+    } else if (o instanceof U32MatchAllRedirect r) {
+      return U32FilterCodec.encodeDelete(dev, r.parent(), r.prio(), io.netfloor.plan.EtherType.ALL,
+          r.handle());
+    }
+    throw new IllegalArgumentException("no encoder for " + o);
+  }
+
+  private Optional<byte[]> change(TcObject o) {
+    if (o instanceof IfbDevice || o instanceof IngressQdisc) {
+      return Optional.empty(); // nothing to change: identity is everything
+    }
+    int dev = ifindex.applyAsInt(o.device());
+    if (o instanceof HtbQdisc q) {
+      return Optional.of(HtbQdiscCodec.encodeChange(q, dev));
+    } else if (o instanceof HtbClass c) {
+      return Optional.of(HtbClassCodec.encodeChange(c, dev, timing));
+    } else if (o instanceof LeafQdisc) {
+      return Optional.of(withFlags(add(o), FLAGS_REPLACE_QDISC));
+    }
+    return Optional.of(withFlags(add(o), FLAGS_REPLACE_FILTER));
+  }
+
+  private static byte[] withFlags(byte[] message, int flags) {
+    java.nio.ByteBuffer.wrap(message).order(java.nio.ByteOrder.nativeOrder())
+        .putShort(6, (short) flags);
+    return message;
+  }
+}

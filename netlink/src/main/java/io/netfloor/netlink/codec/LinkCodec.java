@@ -1,0 +1,69 @@
+package io.netfloor.netlink.codec;
+
+import io.netfloor.netlink.NetlinkProtocolException;
+import io.netfloor.netlink.channel.Ack;
+import io.netfloor.netlink.channel.MessageWriter;
+import io.netfloor.netlink.channel.NetlinkMessage;
+import io.netfloor.netlink.wire.IfInfoMsg;
+import io.netfloor.units.InterfaceName;
+import java.util.OptionalInt;
+
+/**
+ * Links (reference §4): the ifindex of a name ({@code RTM_GETLINK} with {@code IFLA_IFNAME}), and
+ * ifb devices ({@code ip link add NAME type ifb up}, {@code ip link del NAME}).
+ */
+public final class LinkCodec {
+  /** {@code RTEXT_FILTER_VF}, as tc asks: keeps the reply small. */
+  private static final int RTEXT_FILTER_VF = 1;
+
+  private LinkCodec() {}
+
+  /** {@code RTM_GETLINK} by name (flags 0x005): answered by one RTM_NEWLINK, then an ack. */
+  public static byte[] encodeGet(InterfaceName name) {
+    return new MessageWriter(Rtm.RTM_GETLINK, Rtm.FLAGS_CHANGE)
+        .struct(IfInfoMsg.SIZE, new IfInfoMsg(0, 0, 0, 0, 0)::write)
+        .string(Rtm.IFLA_IFNAME, name.value())
+        .u32(Rtm.IFLA_EXT_MASK, RTEXT_FILTER_VF)
+        .finish();
+  }
+
+  /**
+   * The ifindex in the reply to {@link #encodeGet}; empty when the ack carries no RTM_NEWLINK.
+   *
+   * @throws NetlinkProtocolException if the reply's ifinfomsg is truncated
+   */
+  public static OptionalInt decodeIndex(Ack ack) {
+    for (NetlinkMessage m : ack.replies()) {
+      if (m.type() == Rtm.RTM_NEWLINK) {
+        int index = IfInfoMsg.read(m.body()).index();
+        if (index <= 0) {
+          throw new NetlinkProtocolException("RTM_NEWLINK with ifindex " + index);
+        }
+        return OptionalInt.of(index);
+      }
+    }
+    return OptionalInt.empty();
+  }
+
+  /**
+   * {@code ip link add NAME type ifb up}: {@code RTM_NEWLINK} (flags 0x605) with {@code IFF_UP} in
+   * flags and change, {@code IFLA_IFNAME} and {@code IFLA_LINKINFO { IFLA_INFO_KIND "ifb" }}.
+   */
+  public static byte[] encodeAddIfb(InterfaceName name) {
+    return new MessageWriter(Rtm.RTM_NEWLINK, Rtm.FLAGS_ADD)
+        .struct(IfInfoMsg.SIZE, new IfInfoMsg(0, 0, 0, IfInfoMsg.IFF_UP, IfInfoMsg.IFF_UP)::write)
+        .string(Rtm.IFLA_IFNAME, name.value())
+        .beginNested(Rtm.IFLA_LINKINFO)
+        .string(Rtm.IFLA_INFO_KIND, "ifb")
+        .endNested()
+        .finish();
+  }
+
+  /** {@code ip link del NAME}: {@code RTM_DELLINK} by name (flags 0x005). */
+  public static byte[] encodeDelete(InterfaceName name) {
+    return new MessageWriter(Rtm.RTM_DELLINK, Rtm.FLAGS_CHANGE)
+        .struct(IfInfoMsg.SIZE, new IfInfoMsg(0, 0, 0, 0, 0)::write)
+        .string(Rtm.IFLA_IFNAME, name.value())
+        .finish();
+  }
+}
