@@ -87,11 +87,15 @@ final class Gen {
   }
 
   static Arbitrary<PluggedInterface> interfaces() {
+    Arbitrary<Optional<io.netfloor.units.InterfaceName>> devices = Arbitraries.strings()
+        .withChars("abtapvethXYZ0189._-").ofMinLength(3).ofMaxLength(15)
+        .filter(n -> !n.equals(".") && !n.equals(".."))
+        .map(io.netfloor.units.InterfaceName::of).optional(0.5);
     return Combinators.combine(aliases(), macs(), bandwidths(),
-        Arbitraries.integers().between(3, 0xfffe), handles())
-        .as((alias, mac, bw, id, handle) -> bw.hasFloor()
-            ? new PluggedInterface(alias, mac, bw, id, Optional.of(handle))
-            : new PluggedInterface(alias, mac, bw, 0, Optional.empty()));
+        Arbitraries.integers().between(3, 0xfffe), handles(), devices)
+        .as((alias, mac, bw, id, handle, dev) -> bw.hasFloor()
+            ? new PluggedInterface(alias, mac, bw, id, Optional.of(handle), dev)
+            : new PluggedInterface(alias, mac, bw, 0, Optional.empty(), dev));
   }
 
   static Arbitrary<TreeSet<Integer>> classIds() {

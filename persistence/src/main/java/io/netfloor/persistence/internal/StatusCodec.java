@@ -7,6 +7,7 @@ import io.netfloor.model.PluggedInterface;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.units.ByteSize;
+import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.util.List;
@@ -20,7 +21,8 @@ import java.util.function.Function;
  * printed with their types' {@code toString} (tc syntax: {@code 10mbit}, {@code 15kb},
  * {@code 800::803}) and read back with their {@code parse} methods.
  *
- * <p>An interface: {@code <alias> <mac> class=<minor> filter=<handle|-> in=<limits|-> out=<limits|->},
+ * <p>An interface: {@code <alias> <mac> class=<minor> filter=<handle|-> in=<limits|-> out=<limits|->}
+ * and, when NetFloor also shapes its own device, {@code dev=<name>} (interface names hold no spaces),
  * limits as {@code average=10mbit,peak=20mbit,burst=15kb,floor=5mbit} (absent fields left out, the
  * order fixed). A change: {@code set <interface>}, {@code remove <alias>}, {@code park <ids|->},
  * {@code unpark <ids|->} with ids as {@code 3,4,9}.
@@ -41,14 +43,15 @@ public final class StatusCodec {
     return p.alias() + ' ' + p.mac() + " class=" + p.classMinor()
         + " filter=" + p.filterHandle().map(U32Handle::toString).orElse("-")
         + " in=" + p.bandwidth().inbound().map(StatusCodec::encodeLimits).orElse("-")
-        + " out=" + p.bandwidth().outbound().map(StatusCodec::encodeLimits).orElse("-");
+        + " out=" + p.bandwidth().outbound().map(StatusCodec::encodeLimits).orElse("-")
+        + p.device().map(d -> " dev=" + d).orElse("");
   }
 
   public static PluggedInterface decodeInterface(String text) throws FormatException {
     List<String> t = SPACE.splitToList(text);
-    if (t.size() != 6) {
-      throw new FormatException("an interface has 6 fields (alias mac class= filter= in= out=), found "
-          + t.size() + " in '" + text + "'");
+    if (t.size() != 6 && t.size() != 7) {
+      throw new FormatException("an interface has 6 or 7 fields (alias mac class= filter= in= out="
+          + " [dev=]), found " + t.size() + " in '" + text + "'");
     }
     PluggedInterface p = guard(text, () -> new PluggedInterface(
         t.get(0),
@@ -57,7 +60,8 @@ public final class StatusCodec {
             optional(field(t.get(4), "in"), StatusCodec::decodeLimitsUnchecked),
             optional(field(t.get(5), "out"), StatusCodec::decodeLimitsUnchecked)),
         Integer.parseInt(field(t.get(2), "class")),
-        optional(field(t.get(3), "filter"), StatusCodec::parseHandle)));
+        optional(field(t.get(3), "filter"), StatusCodec::parseHandle),
+        t.size() == 7 ? Optional.of(InterfaceName.of(field(t.get(6), "dev"))) : Optional.empty()));
     return canonical(text, p, StatusCodec::encodeInterface);
   }
 
