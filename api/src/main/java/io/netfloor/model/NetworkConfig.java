@@ -109,7 +109,8 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
   }
 
   /**
-   * Builds a {@link NetworkConfig}; defaults: no bandwidth, HASHED, all EtherTypes, pfifo leaves,
+   * Builds a {@link NetworkConfig}; defaults: no bandwidth, HASHED, all EtherTypes, fq_codel leaves
+   * (an engine falls back to sfq, then pfifo, on kernels without it),
    * admission against the average, classes added on plug, outbound limits policed, r2q 10.
    */
   public static final class Builder {
@@ -118,7 +119,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     private Bandwidth bandwidth = Bandwidth.NONE;
     private FilterLayout filterLayout = FilterLayout.HASHED;
     private TrafficMatch trafficMatch = TrafficMatch.ALL_ETHERTYPES;
-    private LeafQdiscKind leafQdisc = LeafQdiscKind.PFIFO;
+    private LeafQdiscKind leafQdisc = LeafQdiscKind.FQ_CODEL;
     private AdmissionLimit admissionLimit = AdmissionLimit.AVERAGE;
     private ClassStrategy classStrategy = ClassStrategy.ADD_ON_PLUG;
     private OutboundShaping outboundShaping = OutboundShaping.POLICE;

@@ -4,6 +4,9 @@ import io.netfloor.NetFloorException;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.OutboundShaping;
+import io.netfloor.plan.LeafQdiscKind;
+import io.netfloor.spi.KernelCapabilities;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.TreeChange;
 import io.netfloor.plan.Plan;
@@ -19,6 +22,7 @@ import io.netfloor.spi.StatusStoreException;
 import io.netfloor.spi.TrafficControl;
 import io.netfloor.spi.TrafficControlException;
 import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.util.ArrayList;
@@ -58,7 +62,9 @@ import org.slf4j.LoggerFactory;
 public final class NetworkShaper {
   private static final Logger log = LoggerFactory.getLogger(NetworkShaper.class);
 
-  private final NetworkConfig config;
+  private final NetworkConfig requested;
+  /** {@code requested}, adapted to what the kernel supports at {@link #start()}. */
+  private NetworkConfig config;
   private final TrafficControl kernel;
   private final StatusStore store;
   private final ReentrantLock lock = new ReentrantLock();
@@ -68,7 +74,8 @@ public final class NetworkShaper {
   private boolean kernelSuspect;
 
   private NetworkShaper(NetworkConfig config, TrafficControl kernel, StatusStore store) {
-    this.config = Objects.requireNonNull(config, "config");
+    this.requested = Objects.requireNonNull(config, "config");
+    this.config = config;
     this.kernel = Objects.requireNonNull(kernel, "trafficControl");
     this.store = Objects.requireNonNull(store, "statusStore");
     this.tree = HtbTree.empty(config);
@@ -83,8 +90,33 @@ public final class NetworkShaper {
     return new NetworkShaper(config, trafficControl, statusStore);
   }
 
+  /**
+   * The configuration in effect: the one given, with the leaf qdisc and the outbound mode adapted to
+   * the kernel at {@link #start()} (see {@link #adaptToKernel}).
+   */
   public NetworkConfig config() {
-    return config;
+    return locked(() -> config);
+  }
+
+  /**
+   * {@code config} as this kernel can carry it: a leaf qdisc the kernel lacks is replaced by the best
+   * it has (fq_codel, then sfq, then pfifo, which every kernel has); outbound limits are policed where
+   * the kernel has the {@code police} action, else redirected to an ifb and shaped there.
+   */
+  public static NetworkConfig adaptToKernel(NetworkConfig config, KernelCapabilities caps) {
+    NetworkConfig.Builder b = config.toBuilder();
+    if (!caps.leafQdiscs().contains(config.leafQdisc())) {
+      b.leafQdisc(caps.bestLeaf(List.of(LeafQdiscKind.FQ_CODEL, LeafQdiscKind.SFQ,
+          LeafQdiscKind.PFIFO)).orElse(LeafQdiscKind.PFIFO));
+    }
+    if (config.outboundShaping() == OutboundShaping.POLICE && !caps.police() && caps.mirred()
+        && caps.ifb()) {
+      b.outboundShaping(OutboundShaping.IFB_REDIRECT);
+    } else if (config.outboundShaping() == OutboundShaping.IFB_REDIRECT
+        && !(caps.mirred() && caps.ifb()) && caps.police()) {
+      b.outboundShaping(OutboundShaping.POLICE);
+    }
+    return b.build();
   }
 
   /** The current model of the tree (immutable; for display and inspection). */
@@ -108,6 +140,13 @@ public final class NetworkShaper {
   public ReconcileReport start() {
     return locked(() -> {
       requireBridge();
+      NetworkConfig adapted = adaptToKernel(requested, kernel.capabilities());
+      if (!adapted.equals(requested)) {
+        log.info("network {}: kernel lacks some requested features; using leaf qdisc {} and {} for"
+            + " outbound limits", requested.name(), adapted.leafQdisc().kernelName(),
+            adapted.outboundShaping());
+      }
+      config = adapted;
       Optional<NetworkStatus> stored = store.load(config.name());
       tree = stored.isPresent() ? stored.get().toTree(config) : HtbTree.empty(config);
       if (stored.isEmpty()) {
@@ -129,14 +168,29 @@ public final class NetworkShaper {
    * @return the class the interface's inbound frames land in
    */
   public ClassHandle plug(String alias, MacAddress mac, Bandwidth bandwidth) {
+    return plug(alias, mac, Optional.empty(), bandwidth);
+  }
+
+  /**
+   * Plugs an interface and also applies its own limits (inbound average/peak/burst on the device's
+   * egress, outbound on its ingress) to its host-side {@code device}, as libvirt does for a tap.
+   *
+   * @see #plug(String, MacAddress, Bandwidth)
+   */
+  public ClassHandle plug(String alias, MacAddress mac, Optional<InterfaceName> device,
+      Bandwidth bandwidth) {
     return locked(() -> {
       requireStarted();
       PluggedInterface existing = tree.interfaces().get(alias);
-      if (existing != null && existing.mac().equals(mac)
+      if (existing != null && existing.mac().equals(mac) && existing.device().equals(device)
           && existing.bandwidth().equals(bandwidth)) {
         return existing.effectiveClass();
       }
-      TreeChange change = tree.plug(alias, mac, bandwidth);
+      if (device.isPresent() && !kernel.deviceExists(device.get())) {
+        throw new ShapingException("device " + device.get() + " of interface '" + alias
+            + "' does not exist");
+      }
+      TreeChange change = tree.plug(alias, mac, device, bandwidth);
       commit("plug of '" + alias + "'", change, alias);
       return change.affected().orElseThrow().effectiveClass();
     });
