@@ -266,7 +266,9 @@ public final class NetlinkChannel implements AutoCloseable {
       if (senderPort != 0) {
         continue; // only the kernel may answer
       }
-      return MessageReader.split(receiveBuffer.getByteBuffer(0, n).order(ByteOrder.nativeOrder()));
+      // copied out: messages outlive this call, and the native buffer is reused by the next one
+      byte[] datagram = receiveBuffer.getByteArray(0, (int) n);
+      return MessageReader.split(ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder()));
     }
   }
 

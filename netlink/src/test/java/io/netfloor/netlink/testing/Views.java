@@ -1,0 +1,138 @@
+package io.netfloor.netlink.testing;
+
+import io.netfloor.plan.EtherType;
+import io.netfloor.plan.HtbClass;
+import io.netfloor.plan.HtbQdisc;
+import io.netfloor.plan.LeafQdisc;
+import io.netfloor.plan.TcObject;
+import io.netfloor.plan.U32HashLink;
+import io.netfloor.plan.U32HashTable;
+import io.netfloor.plan.U32Key;
+import io.netfloor.plan.U32MacFilter;
+import io.netfloor.spi.ClassInfo;
+import io.netfloor.spi.FilterInfo;
+import io.netfloor.spi.KernelSnapshot;
+import io.netfloor.spi.QdiscInfo;
+import io.netfloor.units.ClassHandle;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Puts the three views of a bridge in one comparable form ({@link TcOracle}'s records, in tc's
+ * spelling): what the plan model says the kernel should hold, what tc says it holds, and what
+ * NetFloor's own dump says it holds.
+ */
+public final class Views {
+  private Views() {}
+
+  private static String table(int htid) {
+    return Integer.toHexString(htid) + ":";
+  }
+
+  private static String parentName(ClassHandle parent) {
+    return parent.equals(ClassHandle.ROOT) ? "root" : parent.toString();
+  }
+
+  private static <T> List<T> sorted(List<T> in) {
+    return in.stream().sorted(Comparator.comparing(Object::toString)).toList();
+  }
+
+  public static List<TcOracle.Qdisc> expectedQdiscs(List<TcObject> objects) {
+    List<TcOracle.Qdisc> out = new ArrayList<>();
+    for (TcObject o : objects) {
+      if (o instanceof HtbQdisc q) {
+        out.add(new TcOracle.Qdisc("htb", q.handle().toString(), parentName(q.parent())));
+      } else if (o instanceof LeafQdisc q) {
+        out.add(new TcOracle.Qdisc(q.kind().kernelName(), q.handle().toString(),
+            q.parent().toString()));
+      }
+    }
+    return sorted(out);
+  }
+
+  public static List<TcOracle.HtbClass> expectedClasses(List<TcObject> objects) {
+    Set<String> leaves = objects.stream().filter(o -> o instanceof LeafQdisc)
+        .map(o -> ((LeafQdisc) o).parent().toString()).collect(Collectors.toSet());
+    List<TcOracle.HtbClass> out = new ArrayList<>();
+    for (TcObject o : objects) {
+      if (o instanceof HtbClass c) {
+        out.add(new TcOracle.HtbClass(c.classId().toString(),
+            c.parent().isQdisc() ? "root" : c.parent().toString(), c.rate().bytesPerSecond() * 8,
+            c.ceil().bytesPerSecond() * 8,
+            leaves.contains(c.classId().toString()) ? c.classId().minor() == 0 ? null
+                : Integer.toHexString(c.classId().minor()) + ":" : null));
+      }
+    }
+    return sorted(out);
+  }
+
+  /** The expected filters, plus the root table {@code 800:} the kernel makes with the first one. */
+  public static List<TcOracle.Filter> expectedFilters(List<TcObject> objects) {
+    List<TcOracle.Filter> out = new ArrayList<>();
+    Set<String> rootTables = new TreeSet<>();
+    for (TcObject o : objects) {
+      if (o instanceof U32HashTable t) {
+        out.add(new TcOracle.Filter(t.parent().toString(), EtherType.name(t.protocol()), t.prio(),
+            table(t.htid()), null, null, t.divisor(), null, 0, List.of()));
+        rootTables.add(t.parent() + "|" + EtherType.name(t.protocol()) + "|" + t.prio());
+      } else if (o instanceof U32HashLink l) {
+        out.add(new TcOracle.Filter(l.parent().toString(), EtherType.name(l.protocol()), l.prio(),
+            l.handle().toString(), null, table(l.linkHtid()), 0, Integer.toHexString(l.hashMask()),
+            l.hashOffset(), List.of(new TcOracle.Key("0", "0", 0))));
+        rootTables.add(l.parent() + "|" + EtherType.name(l.protocol()) + "|" + l.prio());
+      } else if (o instanceof U32MacFilter f) {
+        out.add(new TcOracle.Filter(f.parent().toString(), EtherType.name(f.protocol()), f.prio(),
+            f.handle().toString(), f.flowId().toString(), null, 0, null, 0,
+            keys(U32Key.forMacFilter(f))));
+        rootTables.add(f.parent() + "|" + EtherType.name(f.protocol()) + "|" + f.prio());
+      }
+    }
+    for (String r : rootTables) {
+      String[] p = r.split("\\|");
+      out.add(new TcOracle.Filter(p[0], p[1], Integer.parseInt(p[2]), "800:", null, null, 1, null,
+          0, List.of()));
+    }
+    return sorted(out);
+  }
+
+  private static List<TcOracle.Key> keys(List<U32Key> keys) {
+    return keys.stream().map(k -> new TcOracle.Key(Integer.toHexString(k.value()),
+        Integer.toHexString(k.mask()), k.offset())).toList();
+  }
+
+  public static List<TcOracle.Qdisc> qdiscs(KernelSnapshot s) {
+    return sorted(s.qdiscs().stream().map(Views::qdisc).toList());
+  }
+
+  private static TcOracle.Qdisc qdisc(QdiscInfo q) {
+    return new TcOracle.Qdisc(q.kind(), q.handle().toString(), parentName(q.parent()));
+  }
+
+  public static List<TcOracle.HtbClass> classes(KernelSnapshot s) {
+    return sorted(s.classes().stream().map(Views::htbClass).toList());
+  }
+
+  private static TcOracle.HtbClass htbClass(ClassInfo c) {
+    return new TcOracle.HtbClass(c.classId().toString(),
+        c.parent().isQdisc() ? "root" : c.parent().toString(), c.rate().bitsPerSecond(),
+        c.ceil().bitsPerSecond(), c.leafQdisc().map(ClassHandle::toString).orElse(null));
+  }
+
+  public static List<TcOracle.Filter> filters(KernelSnapshot s) {
+    return sorted(s.filters().stream().map(Views::filter).toList());
+  }
+
+  private static TcOracle.Filter filter(FilterInfo f) {
+    String handle = f.isHashTable() ? table(f.handle().htid()) : f.handle().toString();
+    boolean hashing = f.linkHtid().isPresent();
+    return new TcOracle.Filter(f.parent().toString(), EtherType.name(f.protocol()), f.prio(), handle,
+        f.classId().map(ClassHandle::toString).orElse(null),
+        hashing ? table(f.linkHtid().getAsInt()) : null, f.divisor().orElse(0),
+        hashing ? Integer.toHexString(f.hashMask()) : null, hashing ? f.hashOffset() : 0,
+        keys(f.keys()));
+  }
+}
