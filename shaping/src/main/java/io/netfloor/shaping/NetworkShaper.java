@@ -161,6 +161,33 @@ public final class NetworkShaper {
   }
 
   /**
+   * Takes over a network that libvirt (or an earlier NetFloor) shaped: {@code status} (e.g. from
+   * {@code LibvirtStatusImport}) becomes this network's stored status, and the kernel tree already
+   * on the bridge is reconciled to it. With a config that matches libvirt's tree
+   * ({@code FilterLayout.LIBVIRT_LINEAR}, {@code TrafficMatch.IPV4_ONLY},
+   * {@code AdmissionLimit.PEAK_LIKE_LIBVIRT}, the leaf qdisc libvirt used), the existing classes and
+   * filters are kept and only re-parameterised with class changes (quantum, the default class's
+   * rate), so traffic is not disturbed; the report lists every operation.
+   *
+   * @throws io.netfloor.InvalidValueException if {@code status} does not fit this network's config
+   * @throws ShapingException if the bridge is missing or holds a root qdisc that is not HTB 1:
+   */
+  public ReconcileReport adopt(NetworkStatus status) {
+    return locked(() -> {
+      requireBridge();
+      config = adaptToKernel(requested, kernel.capabilities());
+      HtbTree adopted = status.toTree(config); // validates before anything is written
+      store.save(status);
+      tree = adopted;
+      ReconcileReport report = reconcileLocked();
+      started = true;
+      log.info("network {} adopted with {} interface(s): {}", config.name(),
+          tree.interfaces().size(), report);
+      return report;
+    });
+  }
+
+  /**
    * Plugs an interface. With a floor it gets its own class; without, it uses the default class.
    * Plugging an alias again with the same MAC and bandwidth returns its class without doing anything
    * (so a caller can retry after a crash).

@@ -151,6 +151,9 @@ public final class KernelView {
         notes.add("filter " + f.kind() + " at prio " + f.prio() + " is not u32; left alone");
         continue;
       }
+      if (f.isHashTable() && f.handle().htid() >= HtbTree.ROOT_TABLE_ID) {
+        continue; // the prio's root table: the kernel makes it (ids from 800:) and removes it
+      }
       TcObject dumped = toObject(f, config);
       TcObject w = want.get(dumped.key());
       found.add(dumped.equals(w) ? w : dumped);
