@@ -27,16 +27,15 @@ import java.util.function.ToIntFunction;
 /**
  * Turns one {@link TcOp} into one netlink request, through the codec of its object. Adds become
  * tc's {@code add} (EXCL|CREATE); deletes name the object by parent and handle; changes are
- * {@code change} for HTB qdiscs and classes and {@code replace} for filters and leaf qdiscs (which
- * the kernel cannot change in place). A change of an object without parameters (ingress qdisc, ifb
+ * {@code change} for HTB qdiscs and classes, {@code replace} for leaf qdiscs; u32 filters cannot be
+ * changed in place (the kernel would keep the old selector), so a change of one is refused. A change of an object without parameters (ingress qdisc, ifb
  * device) needs no request: {@link #encode} returns empty.
  */
 final class TcOpEncoder {
   /** {@code tc … replace}: REQUEST, ACK, CREATE, and REPLACE for qdiscs. */
   private static final int FLAGS_REPLACE_QDISC = NetlinkMessage.NLM_F_REQUEST
       | NetlinkMessage.NLM_F_ACK | NetlinkMessage.NLM_F_REPLACE | NetlinkMessage.NLM_F_CREATE;
-  private static final int FLAGS_REPLACE_FILTER = NetlinkMessage.NLM_F_REQUEST
-      | NetlinkMessage.NLM_F_ACK | NetlinkMessage.NLM_F_CREATE;
+  private static final int EOPNOTSUPP = 95;
 
   private final TcTiming timing;
   private final ToIntFunction<InterfaceName> ifindex;
@@ -133,7 +132,10 @@ final class TcOpEncoder {
     } else if (o instanceof LeafQdisc) {
       return Optional.of(withFlags(add(o), FLAGS_REPLACE_QDISC));
     }
-    return Optional.of(withFlags(add(o), FLAGS_REPLACE_FILTER));
+    // cls_u32 keeps a node's selector (its match keys) when the node is "changed", and a hash
+    // table's divisor cannot change at all: a change would silently keep the old match
+    throw new NetlinkException("cannot change " + o.describe() + " in place: u32 filters are"
+        + " deleted and added again (PlanDiff does so)", null, 0, EOPNOTSUPP, null, null);
   }
 
   private static byte[] withFlags(byte[] message, int flags) {

@@ -97,6 +97,16 @@ class NetlinkErrorsKernelTest {
           () -> tc.apply(Plan.of(add(f))));
       assertThat(d.errnoName()).contains("EEXIST");
       assertThat(d.kernelMessage()).contains("Filter already exists");
+
+      // u32 keeps a node's keys on "change": the backend refuses instead of half-changing it
+      U32MacFilter moved = new U32MacFilter(BR0, ROOT_QDISC, 2, EtherType.ALL, f.handle(), false,
+          MacAddress.parse("52:54:00:12:34:57"), OptionalInt.empty(), ClassHandle.of(1, 3));
+      NetlinkException change = catchThrowableOfType(NetlinkException.class,
+          () -> tc.apply(Plan.of(add(cls(4, ClassHandle.of(1, 1))), new TcOp.Change(f, moved))));
+      assertThat(change.errnoName()).contains("EOPNOTSUPP");
+      assertThat(change.appliedCount()).isEqualTo(1);
+      assertThat(TcOracle.classes(ns, "br0")).extracting(TcOracle.HtbClass::classId)
+          .contains("1:4");
     }
   }
 

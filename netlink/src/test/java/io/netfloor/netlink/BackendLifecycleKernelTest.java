@@ -1,0 +1,109 @@
+package io.netfloor.netlink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netfloor.model.Bandwidth;
+import io.netfloor.model.HtbTree;
+import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.TreeChange;
+import io.netfloor.netlink.netns.NamespaceThread;
+import io.netfloor.netlink.testing.Netns;
+import io.netfloor.netlink.testing.TcOracle;
+import io.netfloor.plan.LeafQdiscKind;
+import io.netfloor.plan.Plan;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.MacAddress;
+import io.netfloor.units.Rate;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Namespaces, concurrency and closing of a backend, against the real kernel. */
+class BackendLifecycleKernelTest {
+  private static final InterfaceName BR0 = InterfaceName.of("br0");
+
+  @BeforeEach
+  void root() {
+    Netns.assumeRoot();
+  }
+
+  private static String myNamespace() throws Exception {
+    return Files.readSymbolicLink(Path.of("/proc/thread-self/ns/net")).toString();
+  }
+
+  @Test
+  void openingInANamespaceLeavesTheCallersNamespaceAlone() throws Exception {
+    String before = myNamespace();
+    try (Netns ns = Netns.create().bridge("br0");
+        NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
+      assertThat(myNamespace()).isEqualTo(before);
+      assertThat(tc.deviceExists(BR0)).isTrue(); // br0 exists only in the test namespace
+      // open() binds to the calling thread's namespace: here, a thread that entered ns
+      boolean seen = NamespaceThread.callIn(NamespaceThread.pathOf(ns.name()), () -> {
+        try (NetlinkTrafficControl inside = NetlinkTrafficControl.open()) {
+          return inside.deviceExists(BR0);
+        }
+      });
+      assertThat(seen).isTrue();
+      assertThat(myNamespace()).isEqualTo(before);
+    }
+  }
+
+  @Test
+  void concurrentPlugsAndDumpsOnOneBackend() throws Exception {
+    try (Netns ns = Netns.create().bridge("br0");
+        NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
+      NetworkConfig config = NetworkConfig.builder("net", "br0")
+          .inbound(Limits.builder().average(Rate.parse("1gbit")).build())
+          .filterLayout(io.netfloor.model.FilterLayout.HASHED).leafQdisc(LeafQdiscKind.PFIFO).build();
+      TreeChange start = HtbTree.start(config);
+      tc.apply(start.plan());
+      // precompute 4 disjoint plugs per thread from one tree, so the plans do not conflict
+      HtbTree tree = start.tree();
+      List<Plan> plans = new ArrayList<>();
+      for (int i = 0; i < 32; i++) {
+        TreeChange plug = tree.plug("vm" + i, MacAddress.parse(String.format("52:54:00:00:01:%02x", i)),
+            Bandwidth.floor(Rate.parse("1mbit")));
+        // only the class, leaf and filter: the default class change is shared, applied below
+        plans.add(new Plan(plug.plan().ops().stream()
+            .filter(op -> !(op instanceof io.netfloor.plan.TcOp.Change)).toList()));
+        tree = plug.tree();
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<?>> done = new ArrayList<>();
+        for (Plan p : plans) {
+          done.add(pool.submit(() -> tc.apply(p)));
+          done.add(pool.submit(() -> tc.dump(BR0)));
+        }
+        for (Future<?> f : done) {
+          f.get();
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      assertThat(TcOracle.classes(ns, "br0")).hasSize(2 + 32);
+      // 32 MAC nodes, table 10:, the link node, and the kernel's root table 800:
+      assertThat(tc.dump(BR0).filters()).hasSize(32 + 3);
+    }
+  }
+
+  @Test
+  void aClosedBackendRefusesWork() {
+    try (Netns ns = Netns.create().bridge("br0")) {
+      NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
+      tc.close();
+      tc.close(); // idempotent
+      assertThatThrownBy(() -> tc.dump(BR0)).isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("closed");
+    }
+  }
+}
