@@ -11,6 +11,7 @@ import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.TreeChange;
 import io.netfloor.plan.Plan;
 import io.netfloor.plan.PlanDiff;
+import io.netfloor.plan.IfbDevice;
 import io.netfloor.plan.TcObject;
 import io.netfloor.shaping.internal.KernelView;
 import io.netfloor.spi.ClassStats;
@@ -292,7 +293,7 @@ public final class NetworkShaper {
       requireBridge();
       KernelSnapshot snapshot = kernel.dump(config.bridge());
       if (KernelView.foreignRoot(snapshot).isEmpty()) {
-        KernelView view = KernelView.read(snapshot, config, tree.kernelObjects());
+        KernelView view = observe(snapshot, tree.kernelObjects());
         Plan teardown = PlanDiff.teardown(view.objects());
         applyWithUndo("stop of network '" + config.name() + "'", teardown);
       }
@@ -353,13 +354,60 @@ public final class NetworkShaper {
           + " remove it (tc qdisc del dev " + config.bridge() + " root) before starting network '"
           + config.name() + "'");
     }
-    List<TcObject> expected = tree.kernelObjects();
-    KernelView view = KernelView.read(snapshot, config, expected);
+    List<String> notes = new ArrayList<>();
+    List<TcObject> expected = reachable(tree.kernelObjects(), notes);
+    KernelView view = observe(snapshot, expected);
+    notes.addAll(view.notes());
     Plan repairs = PlanDiff.between(view.objects(), expected);
     applyWithUndo("reconcile of network '" + config.name() + "'", repairs);
     kernelSuspect = false;
     store.save(NetworkStatus.of(tree)); // also compacts a journal
-    return new ReconcileReport(repairs, view.notes());
+    return new ReconcileReport(repairs, notes);
+  }
+
+  /** Reads what the kernel holds on the bridge and on every other device {@code expected} uses. */
+  private KernelView observe(KernelSnapshot bridgeSnapshot, List<TcObject> expected) {
+    Map<InterfaceName, KernelSnapshot> snapshots = new java.util.LinkedHashMap<>();
+    snapshots.put(config.bridge(), bridgeSnapshot);
+    java.util.Set<InterfaceName> ifbs = new java.util.HashSet<>();
+    for (TcObject o : expected) {
+      if (o instanceof IfbDevice d) {
+        if (kernel.deviceExists(d.device())) {
+          ifbs.add(d.device());
+          snapshots.putIfAbsent(d.device(), kernel.dump(d.device()));
+        }
+      } else if (!snapshots.containsKey(o.device()) && kernel.deviceExists(o.device())) {
+        snapshots.put(o.device(), kernel.dump(o.device()));
+      }
+    }
+    return KernelView.read(snapshots, ifbs, config, expected);
+  }
+
+  /**
+   * The expected objects that can exist now: those on an interface's own device are left out while
+   * that device is gone (a stopped VM's tap), with a note; they return with the next reconcile.
+   */
+  private List<TcObject> reachable(List<TcObject> expected, List<String> notes) {
+    java.util.Set<InterfaceName> creatable = new java.util.HashSet<>();
+    for (TcObject o : expected) {
+      if (o instanceof IfbDevice d) {
+        creatable.add(d.device());
+      }
+    }
+    java.util.Map<InterfaceName, Boolean> exists = new java.util.HashMap<>();
+    List<TcObject> out = new ArrayList<>(expected.size());
+    for (TcObject o : expected) {
+      InterfaceName d = o.device();
+      boolean ok = d.equals(config.bridge()) || creatable.contains(d)
+          || exists.computeIfAbsent(d, kernel::deviceExists);
+      if (ok) {
+        out.add(o);
+      } else if (exists.get(d) != null && notes.stream().noneMatch(n -> n.startsWith("device " + d))) {
+        notes.add("device " + d + " does not exist; its limits are applied when it is back and"
+            + " reconcile runs");
+      }
+    }
+    return out;
   }
 
   /** decide (done by the caller) → kernel → commit → publish. */

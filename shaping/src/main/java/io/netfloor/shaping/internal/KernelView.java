@@ -4,6 +4,8 @@ import io.netfloor.model.HtbTree;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.HtbQdisc;
+import io.netfloor.plan.IfbDevice;
+import io.netfloor.plan.IngressQdisc;
 import io.netfloor.plan.LeafQdisc;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.plan.ObjectKey;
@@ -12,11 +14,14 @@ import io.netfloor.plan.U32HashLink;
 import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32Key;
 import io.netfloor.plan.U32MacFilter;
+import io.netfloor.plan.U32MatchAllPolice;
+import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.spi.ClassInfo;
 import io.netfloor.spi.FilterInfo;
 import io.netfloor.spi.KernelSnapshot;
 import io.netfloor.spi.QdiscInfo;
 import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,19 +47,45 @@ public final class KernelView {
 
   private KernelView() {}
 
-  /** What {@code snapshot} holds in NetFloor's space, given what {@code expected} should be there. */
+  /** What {@code snapshot} of the bridge holds in NetFloor's space. */
   public static KernelView read(KernelSnapshot snapshot, NetworkConfig config,
       List<TcObject> expected) {
+    return read(Map.of(snapshot.device(), snapshot), java.util.Set.of(), config, expected);
+  }
+
+  /**
+   * What the kernel holds in NetFloor's space on the bridge and on every other device the model uses
+   * (interfaces' own devices, ifb devices).
+   *
+   * @param snapshots a dump of each device that exists
+   * @param existingIfbs the expected ifb devices that exist
+   */
+  public static KernelView read(Map<InterfaceName, KernelSnapshot> snapshots,
+      java.util.Set<InterfaceName> existingIfbs, NetworkConfig config, List<TcObject> expected) {
     KernelView view = new KernelView();
     Map<ObjectKey, TcObject> want = new HashMap<>();
     for (TcObject o : expected) {
       want.put(o.key(), o);
+      if (o instanceof IfbDevice d && existingIfbs.contains(d.device())) {
+        view.found.add(o);
+      }
     }
-    view.readQdiscs(snapshot, config, want);
-    boolean haveRoot = view.found.stream().anyMatch(o -> o instanceof HtbQdisc);
-    if (haveRoot) {
-      view.readClasses(snapshot, config, want);
-      view.readFilters(snapshot, config, want);
+    for (KernelSnapshot snapshot : snapshots.values()) {
+      InterfaceName device = snapshot.device();
+      int before = view.found.size();
+      view.readQdiscs(snapshot, device, config, want);
+      List<TcObject> qdiscs = view.found.subList(before, view.found.size());
+      boolean haveRoot = qdiscs.stream().anyMatch(o -> o instanceof HtbQdisc);
+      boolean haveIngress = qdiscs.stream().anyMatch(o -> o instanceof IngressQdisc);
+      if (haveRoot) {
+        view.readClasses(snapshot, device, config, want);
+        if (device.equals(config.bridge())) {
+          view.readFilters(snapshot, config, want);
+        }
+      }
+      if (haveIngress) {
+        view.readIngressFilters(snapshot, device, want);
+      }
     }
     return view;
   }
@@ -76,14 +107,19 @@ public final class KernelView {
         .findFirst();
   }
 
-  private void readQdiscs(KernelSnapshot s, NetworkConfig config, Map<ObjectKey, TcObject> want) {
+  private void readQdiscs(KernelSnapshot s, InterfaceName device, NetworkConfig config,
+      Map<ObjectKey, TcObject> want) {
     for (QdiscInfo q : s.qdiscs()) {
-      if (!q.device().equals(config.bridge())) {
+      if (!q.device().equals(device)) {
+        continue;
+      }
+      if (q.kind().equals("ingress") && q.handle().equals(IngressQdisc.HANDLE)) {
+        found.add(new IngressQdisc(device));
         continue;
       }
       if (q.parent().equals(ClassHandle.ROOT) && q.kind().equals("htb")
           && q.handle().equals(HtbTree.ROOT_QDISC)) {
-        HtbQdisc dumped = new HtbQdisc(config.bridge(), q.handle(), q.parent(),
+        HtbQdisc dumped = new HtbQdisc(device, q.handle(), q.parent(),
             q.htbDefaultClassMinor().orElse(0), q.htbRateToQuantum().orElse(config.rateToQuantum()),
             OptionalInt.empty());
         TcObject w = want.get(dumped.key());
@@ -100,7 +136,7 @@ public final class KernelView {
         }
         // an unknown kind is represented as a pfifo of limit 1: it differs from anything expected,
         // so it is deleted (a delete needs only the handle and parent)
-        LeafQdisc dumped = new LeafQdisc(config.bridge(), q.handle(), q.parent(),
+        LeafQdisc dumped = new LeafQdisc(device, q.handle(), q.parent(),
             kind == null ? LeafQdiscKind.PFIFO : kind, kind == null ? 1
                 : q.leafLimit().orElse(LeafQdisc.DEFAULT_PFIFO_LIMIT));
         TcObject w = want.get(dumped.key());
@@ -112,13 +148,14 @@ public final class KernelView {
     }
   }
 
-  private void readClasses(KernelSnapshot s, NetworkConfig config, Map<ObjectKey, TcObject> want) {
+  private void readClasses(KernelSnapshot s, InterfaceName device, NetworkConfig config,
+      Map<ObjectKey, TcObject> want) {
     for (ClassInfo c : s.classes()) {
-      if (!c.device().equals(config.bridge()) || c.classId().major() != HtbTree.ROOT_QDISC.major()) {
+      if (!c.device().equals(device) || c.classId().major() != HtbTree.ROOT_QDISC.major()) {
         continue;
       }
       ClassHandle parent = c.parent().equals(ClassHandle.ROOT) ? HtbTree.ROOT_QDISC : c.parent();
-      TcObject w = want.get(new ObjectKey(ObjectKey.Kind.CLASS, config.bridge(), 0, 0,
+      TcObject w = want.get(new ObjectKey(ObjectKey.Kind.CLASS, device, 0, 0,
           c.classId().toBits()));
       if (w instanceof HtbClass h && h.parent().equals(parent) && h.rate().equals(c.rate())
           && h.ceil().equals(c.ceil()) && h.quantumBytes() == c.quantumBytes()
@@ -126,7 +163,7 @@ public final class KernelView {
         found.add(h);
         continue;
       }
-      found.add(new HtbClass(config.bridge(), c.classId(), parent, positive(c.rate()),
+      found.add(new HtbClass(device, c.classId(), parent, positive(c.rate()),
           io.netfloor.units.Rate.max(positive(c.ceil()), positive(c.rate())), Optional.empty(),
           Optional.empty(), Math.max(1, Math.min(c.quantumBytes(), 0xFFFF_FFFFL)),
           Math.max(0, Math.min(7, c.prio()))));
@@ -157,6 +194,35 @@ public final class KernelView {
       TcObject dumped = toObject(f, config);
       TcObject w = want.get(dumped.key());
       found.add(dumped.equals(w) ? w : dumped);
+    }
+  }
+
+  /** Match-all police/redirect filters on a device's ingress qdisc. */
+  private void readIngressFilters(KernelSnapshot s, InterfaceName device,
+      Map<ObjectKey, TcObject> want) {
+    for (FilterInfo f : s.filters()) {
+      if (!f.device().equals(device) || !f.parent().equals(IngressQdisc.HANDLE)) {
+        continue;
+      }
+      if (f.isHashTable() && f.handle().htid() >= HtbTree.ROOT_TABLE_ID) {
+        continue;
+      }
+      ObjectKey key = new ObjectKey(ObjectKey.Kind.FILTER, device, IngressQdisc.HANDLE.toBits(),
+          f.prio(), f.handle().toBits());
+      TcObject w = want.get(key);
+      boolean police = f.actions().contains("police");
+      boolean mirred = f.actions().contains("mirred");
+      if ((w instanceof U32MatchAllPolice && police) || (w instanceof U32MatchAllRedirect && mirred)) {
+        found.add(w); // parameters of actions are not compared
+      } else if (f.kind().equals("u32") && f.prio() > 0) {
+        // not what is expected there: represent it so that it is deleted (by handle)
+        found.add(new U32MatchAllRedirect(device, f.prio(),
+            f.handle().node() == 0 ? io.netfloor.plan.U32Handle.of(f.handle().htid(), 0, 1)
+                : f.handle(), device));
+      } else {
+        notes.add("ingress filter " + f.kind() + " at prio " + f.prio() + " on " + device
+            + " is not NetFloor's; left alone");
+      }
     }
   }
 
