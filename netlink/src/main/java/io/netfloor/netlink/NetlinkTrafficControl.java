@@ -473,6 +473,13 @@ public final class NetlinkTrafficControl implements TrafficControl {
           throw e;
         }
         LOG.debug("dump interrupted by a concurrent change, attempt {}", attempt);
+      } catch (NetlinkException e) {
+        // ENOBUFS: the socket overflowed and lost part of the dump; stale parts carry an old
+        // sequence number and are skipped by the next attempt
+        if (e.errno() != Errno.ENOBUFS || attempt >= DUMP_ATTEMPTS) {
+          throw e;
+        }
+        LOG.debug("dump overflowed the socket (ENOBUFS), attempt {}", attempt);
       }
     }
   }

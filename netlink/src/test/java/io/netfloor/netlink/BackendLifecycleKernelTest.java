@@ -97,6 +97,27 @@ class BackendLifecycleKernelTest {
   }
 
   @Test
+  void aPlanLargerThanOneDatagramGoesInSeveralBatches() {
+    try (Netns ns = Netns.create().bridge("br0");
+        NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
+      NetworkConfig config = NetworkConfig.builder("net", "br0")
+          .inbound(Limits.builder().average(Rate.parse("1gbit")).build())
+          .leafQdisc(LeafQdiscKind.PFIFO).build();
+      TreeChange start = HtbTree.start(config);
+      // 150 parked classes with their leaves: 300 requests of ~2.2 KB and 56 bytes, so both the
+      // byte and the count limit of a batch are hit many times
+      TreeChange parked = start.tree().park(150);
+      Plan all = start.plan().then(parked.plan());
+      assertThat(all.size()).isGreaterThan(9 * NetlinkTrafficControl.MAX_BATCH_OPS);
+      tc.apply(all);
+      assertThat(TcOracle.classes(ns, "br0")).hasSize(2 + 150);
+      assertThat(TcOracle.qdiscs(ns, "br0")).hasSize(1 + 1 + 150);
+      tc.apply(parked.tree().teardownPlan());
+      assertThat(TcOracle.classes(ns, "br0")).isEmpty();
+    }
+  }
+
+  @Test
   void aClosedBackendRefusesWork() {
     try (Netns ns = Netns.create().bridge("br0")) {
       NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
