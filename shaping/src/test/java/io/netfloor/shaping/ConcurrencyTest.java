@@ -15,7 +15,12 @@ import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
+import io.netfloor.netlink.NetlinkTrafficControl;
+import io.netfloor.persistence.FileStatusStore;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Set;
+import org.junit.jupiter.api.io.TempDir;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -41,6 +46,48 @@ class ConcurrencyTest {
     List<NetworkShaper> shapers = List.of(
         NetworkShaper.create(config("net0", "br0"), kernel, store),
         NetworkShaper.create(config("net1", "br1"), kernel, store));
+    hammer(shapers);
+    for (NetworkShaper s : shapers) {
+      HtbTree model = s.tree();
+      List<TcObject> onBridge = kernel.objects(s.config().bridge());
+      assertThat(new HashSet<>(onBridge)).isEqualTo(new HashSet<>(model.kernelObjects()));
+      FaultInjectionProperties.assertNoFilterWithoutClass(onBridge);
+    }
+    checkAgreement(shapers, store);
+  }
+
+  /** The same against the real kernel (one netlink socket shared by all threads) and a file store. */
+  @Test
+  void concurrentCallsAgainstTheKernelAndAFileStore(@TempDir Path dir) throws Exception {
+    try (Netns ns = Netns.withBridge();
+        NetlinkTrafficControl kernel = NetlinkTrafficControl.openInNamespace(ns.name);
+        FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
+      ns.ip("link", "add", "br1", "type", "bridge");
+      ns.ip("link", "set", "br1", "up");
+      List<NetworkShaper> shapers = List.of(
+          NetworkShaper.create(config("net0", "br0"), kernel, store),
+          NetworkShaper.create(config("net1", "br1"), kernel, store));
+      hammer(shapers);
+      checkAgreement(shapers, store);
+      NetworkShaperKernelTest.assertKernelAgrees(ns, shapers.get(0).tree());
+    }
+  }
+
+  private static void checkAgreement(List<NetworkShaper> shapers, io.netfloor.spi.StatusStore store) {
+    for (NetworkShaper s : shapers) {
+      HtbTree model = s.tree();
+      assertThat(store.load(s.config().name()).orElseThrow()).isEqualTo(NetworkStatus.of(model));
+      assertThat(s.reconcile().wasClean()).isTrue();
+      Set<Integer> ids = new HashSet<>();
+      model.interfaces().values().forEach(p -> {
+        if (p.classMinor() != 0) {
+          assertThat(ids.add(p.classMinor())).isTrue();
+        }
+      });
+    }
+  }
+
+  private static void hammer(List<NetworkShaper> shapers) throws Exception {
     shapers.forEach(NetworkShaper::start);
     AtomicInteger accepted = new AtomicInteger();
     ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -75,13 +122,5 @@ class ConcurrencyTest {
     }
     pool.shutdown();
     assertThat(accepted.get()).isGreaterThan(1000);
-    for (NetworkShaper s : shapers) {
-      HtbTree model = s.tree();
-      List<TcObject> onBridge = kernel.objects(s.config().bridge());
-      assertThat(new HashSet<>(onBridge)).isEqualTo(new HashSet<>(model.kernelObjects()));
-      assertThat(store.load(s.config().name()).orElseThrow()).isEqualTo(NetworkStatus.of(model));
-      assertThat(s.reconcile().wasClean()).isTrue();
-      FaultInjectionProperties.assertNoFilterWithoutClass(onBridge);
-    }
   }
 }
