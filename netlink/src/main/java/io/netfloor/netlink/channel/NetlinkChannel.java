@@ -44,6 +44,12 @@ public final class NetlinkChannel implements AutoCloseable {
   private final Duration timeout;
   private int nextSeq = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE / 2);
   private volatile boolean closed;
+  /**
+   * Nanoseconds spent inside {@code sendto}/{@code recvfrom} on this socket since it was opened: the
+   * time the kernel (and the copy across the syscall boundary) took. Two {@code System.nanoTime()}
+   * calls per syscall; written under {@link #lock}, volatile so another thread may read it.
+   */
+  private volatile long syscallNanos;
 
   private NetlinkChannel(int fd, int portId, Duration timeout) {
     this.fd = fd;
@@ -85,6 +91,14 @@ public final class NetlinkChannel implements AutoCloseable {
       throw new NetlinkException("cannot configure the netlink socket", null, 0, e.getErrorCode(),
           null, e);
     }
+  }
+
+  /**
+   * Total nanoseconds spent inside the {@code sendto} and {@code recvfrom} calls of this socket (for
+   * benchmarks: wall time minus this is the time spent outside the kernel).
+   */
+  public long syscallNanos() {
+    return syscallNanos;
   }
 
   /** The port id the kernel assigned to this socket. */
@@ -223,14 +237,17 @@ public final class NetlinkChannel implements AutoCloseable {
     }
     byte[] kernel = sockaddr();
     while (true) {
+      long t0 = System.nanoTime();
       try {
         long sent = LibC.sendto(fd, sendBuffer, total, 0, kernel, kernel.length);
+        syscallNanos += System.nanoTime() - t0;
         if (sent != total) {
           throw new NetlinkException("short netlink send: " + sent + " of " + total + " bytes",
               null, 0, 0, null, null);
         }
         return;
       } catch (LastErrorException e) {
+        syscallNanos += System.nanoTime() - t0;
         if (e.getErrorCode() != LibC.EINTR) {
           throw new NetlinkException("sending " + requests.size() + " netlink request(s) of "
               + total + " bytes", null, 0, e.getErrorCode(), null, e);
@@ -245,9 +262,12 @@ public final class NetlinkChannel implements AutoCloseable {
     while (true) {
       long n;
       int[] fromLen = {SOCKADDR_NL_BYTES};
+      long t0 = System.nanoTime();
       try {
         n = LibC.recvfrom(fd, receiveBuffer, RECEIVE_BUFFER_BYTES, LibC.MSG_TRUNC, from, fromLen);
+        syscallNanos += System.nanoTime() - t0;
       } catch (LastErrorException e) {
+        syscallNanos += System.nanoTime() - t0;
         if (e.getErrorCode() == LibC.EINTR) {
           continue;
         }
