@@ -101,10 +101,13 @@ public final class HtbTree {
   /** HASHED layout: bucket → node ids in use there. */
   private final PMap<Integer, TreePSet<Integer>> bucketNodes;
   private final Rate floorSum;
+  /** Own devices of interfaces → alias, so a plug checks ownership in O(log n). */
+  private final PMap<InterfaceName, String> deviceOwners;
 
   private HtbTree(NetworkConfig config, ClassIdAllocator ids, PMap<String, PluggedInterface> interfaces,
       PMap<MacAddress, String> aliasByMac, TreePSet<Integer> parked,
-      PMap<Integer, TreePSet<Integer>> bucketNodes, Rate floorSum) {
+      PMap<Integer, TreePSet<Integer>> bucketNodes, Rate floorSum,
+      PMap<InterfaceName, String> deviceOwners) {
     this.config = config;
     this.ids = ids;
     this.interfaces = interfaces;
@@ -112,6 +115,7 @@ public final class HtbTree {
     this.parked = parked;
     this.bucketNodes = bucketNodes;
     this.floorSum = floorSum;
+    this.deviceOwners = deviceOwners;
   }
 
   /**
@@ -127,7 +131,7 @@ public final class HtbTree {
   public static HtbTree empty(NetworkConfig config) {
     return new HtbTree(Objects.requireNonNull(config, "config"),
         ClassIdAllocator.forLayout(config.filterLayout()), HashTreePMap.empty(), HashTreePMap.empty(),
-        TreePSet.empty(), HashTreePMap.empty(), Rate.ZERO);
+        TreePSet.empty(), HashTreePMap.empty(), Rate.ZERO, HashTreePMap.empty());
   }
 
   /**
@@ -144,8 +148,18 @@ public final class HtbTree {
     PMap<String, PluggedInterface> ifs = t.interfaces;
     PMap<MacAddress, String> macs = t.aliasByMac;
     PMap<Integer, TreePSet<Integer>> buckets = t.bucketNodes;
+    PMap<InterfaceName, String> devs = t.deviceOwners;
     Rate sum = Rate.ZERO;
     for (PluggedInterface p : plugged) {
+      if (p.device().isPresent()) {
+        InterfaceName d = p.device().get();
+        if (devs.containsKey(d) || d.equals(config.bridge())) {
+          throw new InvalidValueException("recorded state gives device " + d + " to '" + p.alias()
+              + "', but it is " + (d.equals(config.bridge()) ? "the bridge"
+                  : "also the device of '" + devs.get(d) + "'"));
+        }
+        devs = devs.plus(d, p.alias());
+      }
       if (ifs.containsKey(p.alias())) {
         throw new InvalidValueException("recorded state lists interface '" + p.alias() + "' twice");
       }
@@ -200,7 +214,7 @@ public final class HtbTree {
           + config.name() + "' now guarantees at most " + config.floorCapacity().get()
           + "; raise the network's inbound bandwidth or unplug interfaces");
     }
-    return new HtbTree(config, ids, ifs, macs, park, buckets, sum);
+    return new HtbTree(config, ids, ifs, macs, park, buckets, sum, devs);
   }
 
   // ---------------------------------------------------------------- queries
@@ -304,7 +318,7 @@ public final class HtbTree {
     if (!bandwidth.hasFloor()) {
       PluggedInterface p = new PluggedInterface(alias, mac, bandwidth, 0, Optional.empty(), device);
       HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac.plus(mac, alias), parked,
-          bucketNodes, floorSum);
+          bucketNodes, floorSum).withDeviceOwner(device, alias);
       return change(next, List.of(), interfaceObjects(p), p);
     }
     Rate newSum = admit(alias, bandwidth.floorOrZero(), Rate.ZERO);
@@ -321,7 +335,7 @@ public final class HtbTree {
     PluggedInterface old = require(alias);
     if (old.classMinor() == 0) {
       HtbTree next = with(ids, interfaces.minus(alias), aliasByMac.minus(old.mac()), parked,
-          bucketNodes, floorSum);
+          bucketNodes, floorSum).withDeviceOwner(old.device(), null);
       return change(next, interfaceObjects(old), List.of(), null);
     }
     Rate newSum = floorSum.minus(old.bandwidth().floorOrZero());
@@ -467,6 +481,9 @@ public final class HtbTree {
     PMap<MacAddress, String> macs = old == null ? aliasByMac.plus(mac, alias) : aliasByMac;
     HtbTree next = with(a, interfaces.plus(alias, plugged), macs, p, useNode(bucketNodes, handle),
         newSum);
+    if (old == null) {
+      next = next.withDeviceOwner(device, alias);
+    }
     return change(next, before, after, plugged);
   }
 
@@ -490,7 +507,11 @@ public final class HtbTree {
       a = a.withReleased(old.classMinor());
     }
     PMap<Integer, TreePSet<Integer>> buckets = releaseNode(bucketNodes, old.filterHandle().get());
-    return change(with(a, ifs, macs, p, buckets, newSum), before, after, affected);
+    HtbTree next = with(a, ifs, macs, p, buckets, newSum);
+    if (affected == null) {
+      next = next.withDeviceOwner(old.device(), null); // unplugged: its device is free again
+    }
+    return change(next, before, after, affected);
   }
 
   private TreeChange change(HtbTree next, List<TcObject> before, List<TcObject> after,
@@ -526,11 +547,10 @@ public final class HtbTree {
       throw new InterfaceConflictException("interface '" + alias + "' cannot have the bridge "
           + device + " as its own device");
     }
-    for (PluggedInterface p : interfaces.values()) {
-      if (p.device().equals(Optional.of(device)) && !p.alias().equals(alias)) {
-        throw new InterfaceConflictException("device " + device + " already belongs to interface '"
-            + p.alias() + "' on network '" + config.name() + "'");
-      }
+    String owner = deviceOwners.get(device);
+    if (owner != null && !owner.equals(alias)) {
+      throw new InterfaceConflictException("device " + device + " already belongs to interface '"
+          + owner + "' on network '" + config.name() + "'");
     }
   }
 
@@ -545,7 +565,17 @@ public final class HtbTree {
   private HtbTree with(ClassIdAllocator a, PMap<String, PluggedInterface> ifs,
       PMap<MacAddress, String> macs, TreePSet<Integer> p, PMap<Integer, TreePSet<Integer>> buckets,
       Rate sum) {
-    return new HtbTree(config, a, ifs, macs, p, buckets, sum);
+    return new HtbTree(config, a, ifs, macs, p, buckets, sum, deviceOwners);
+  }
+
+  /** This tree with {@code device} owned by {@code alias}, or released when {@code alias} is null. */
+  private HtbTree withDeviceOwner(Optional<InterfaceName> device, String alias) {
+    if (device.isEmpty()) {
+      return this;
+    }
+    PMap<InterfaceName, String> devs = alias == null ? deviceOwners.minus(device.get())
+        : deviceOwners.plus(device.get(), alias);
+    return new HtbTree(config, ids, interfaces, aliasByMac, parked, bucketNodes, floorSum, devs);
   }
 
   /** libvirt's node {@code 800 + id} for ids below 0x800, kept valid (12-bit) above by the xor. */
