@@ -352,4 +352,27 @@ class HtbTreeProperties {
             || d.object() instanceof io.netfloor.plan.IngressQdisc
             || d.object() instanceof io.netfloor.plan.IfbDevice));
   }
+
+  /**
+   * The journal records of each accepted step, replayed on the status before it, give the status
+   * after it: {@link NetworkStatus#changesBetween} (whose per-interface fast path looks only at the
+   * interface's own class ids) misses no parked-set change.
+   */
+  @Property
+  void statusChangesBetweenTwoTreesReplayToTheLaterStatus(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    run(config, commands, (before, command, change) -> {
+      String alias = command instanceof TreeCommand.Plug c ? TreeCommand.aliasOf(c.alias())
+          : command instanceof TreeCommand.Unplug c ? TreeCommand.aliasOf(c.alias())
+          : command instanceof TreeCommand.Update c ? TreeCommand.aliasOf(c.alias())
+          : command instanceof TreeCommand.ChangeMac c ? TreeCommand.aliasOf(c.alias())
+          : null;
+      NetworkStatus status = NetworkStatus.of(before);
+      for (io.netfloor.spi.StatusChange c : NetworkStatus.changesBetween(before, change.tree(),
+          alias)) {
+        status = c.applyTo(status);
+      }
+      assertThat(status).isEqualTo(NetworkStatus.of(change.tree()));
+    });
+  }
 }
