@@ -2,6 +2,7 @@ package io.netfloor.persistence;
 
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.persistence.internal.MutableStatus;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
@@ -19,19 +20,30 @@ import java.util.concurrent.ConcurrentHashMap;
  * status), so code tested against it behaves the same against files.
  */
 public final class InMemoryStatusStore implements StatusStore {
-  private final ConcurrentHashMap<String, NetworkStatus> statuses = new ConcurrentHashMap<>();
+  /**
+   * Each network's status as a {@link MutableStatus}, so that {@link #record} costs O(log n) (as the
+   * file store's in-memory state does) instead of copying the whole immutable status on every plug
+   * (O(n), which made an engine's plug slower the more interfaces it had). Guarded per network by
+   * the map's {@code compute} lock; {@link #load} copies under the same lock.
+   */
+  private final ConcurrentHashMap<String, MutableStatus> statuses = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   @Override
   public Optional<NetworkStatus> load(String network) {
     check(network);
-    return Optional.ofNullable(statuses.get(network));
+    NetworkStatus[] out = new NetworkStatus[1];
+    statuses.computeIfPresent(network, (n, s) -> {
+      out[0] = s.toStatus();
+      return s;
+    });
+    return Optional.ofNullable(out[0]);
   }
 
   @Override
   public void save(NetworkStatus status) {
     check(status.network());
-    statuses.put(status.network(), status);
+    statuses.put(status.network(), new MutableStatus(status));
   }
 
   @Override
@@ -39,7 +51,10 @@ public final class InMemoryStatusStore implements StatusStore {
     check(network);
     Objects.requireNonNull(change, "change");
     // compute() applies the change atomically with respect to other writers of this network.
-    NetworkStatus updated = statuses.computeIfPresent(network, (n, s) -> change.applyTo(s));
+    MutableStatus updated = statuses.computeIfPresent(network, (n, s) -> {
+      s.apply(change);
+      return s;
+    });
     if (updated == null) {
       throw new StatusStoreException("no status of network '" + network
           + "' in memory to record a change into; save one first");
