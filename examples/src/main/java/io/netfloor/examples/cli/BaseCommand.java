@@ -1,0 +1,57 @@
+package io.netfloor.examples.cli;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** What every network subcommand shares: the common options, output, the state directory. */
+abstract class BaseCommand implements Callable<Integer>, NetFloorCli.Verbosity {
+  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  @Spec
+  CommandSpec spec;
+
+  @Mixin
+  CommonOptions common;
+
+  PrintWriter out() {
+    return spec.commandLine().getOut();
+  }
+
+  @Override
+  public boolean verbose() {
+    return common != null && common.verbose;
+  }
+
+  StateDir state() {
+    return new StateDir(common.stateDir);
+  }
+
+  /** The network's stored definition, with {@code --netns} overriding the remembered namespace. */
+  NetworkDefinition definition() {
+    NetworkDefinition def = state().require(common.network);
+    if (common.netns != null && !common.netns.equals(def.netns())) {
+      def = new NetworkDefinition(def.name(), def.bridge(), common.netns, def.average(), def.peak(),
+          def.burst(), def.layout());
+    }
+    return def;
+  }
+
+  Session openSession() {
+    return Session.open(state(), definition());
+  }
+
+  void printJson(Object value) {
+    try {
+      out().println(JSON.writeValueAsString(value));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+    out().flush();
+  }
+}

@@ -1,0 +1,17 @@
+package io.netfloor.examples.cli;
+
+/**
+ * A failure the CLI reports as one line on stderr with a chosen exit code (see {@link ExitCodes}).
+ */
+public final class CliException extends RuntimeException {
+  private final int exitCode;
+
+  public CliException(int exitCode, String message) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+
+  public int exitCode() {
+    return exitCode;
+  }
+}

@@ -1,0 +1,28 @@
+package io.netfloor.examples.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every network command takes. */
+public final class CommonOptions {
+  @Option(names = {"-n", "--network"}, paramLabel = "NAME", defaultValue = "default",
+      description = "The network (one bridge). Default: ${DEFAULT-VALUE}.")
+  String network;
+
+  @Option(names = "--state-dir", paramLabel = "DIR",
+      defaultValue = "${env:NETFLOOR_STATE_DIR:-/var/lib/netfloor}",
+      description = "Where network definitions and the crash-safe status live (created 0700)."
+          + " Default: $NETFLOOR_STATE_DIR or /var/lib/netfloor.")
+  Path stateDir;
+
+  @Option(names = "--netns", paramLabel = "NAME",
+      description = "Network namespace of the bridge (as 'ip netns' names it). Given to 'start',"
+          + " it is remembered for the network.")
+  String netns;
+
+  @Option(names = "--json", description = "Machine-readable output (JSON on stdout).")
+  boolean json;
+
+  @Option(names = {"-v", "--verbose"}, description = "Log what NetFloor does; stack traces on errors.")
+  boolean verbose;
+}

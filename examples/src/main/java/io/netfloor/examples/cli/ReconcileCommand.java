@@ -1,0 +1,39 @@
+package io.netfloor.examples.cli;
+
+import io.netfloor.plan.TcOp;
+import io.netfloor.shaping.ReconcileReport;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+
+/** {@code netfloor reconcile}: makes the kernel hold exactly what the recorded status describes. */
+@Command(name = "reconcile", mixinStandardHelpOptions = true,
+    header = "Repair the kernel to match the recorded status.",
+    description = {"Repair the bridge after a crash or a change behind NetFloor's back: dump the"
+        + " kernel, delete what the status does not know in NetFloor's handle space, recreate what"
+        + " is missing, correct changed rates. Prints every repair."})
+final class ReconcileCommand extends BaseCommand {
+  @Override
+  public Integer call() {
+    try (Session s = openSession()) {
+      ReconcileReport report = s.startReport();
+      if (common.json) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("network", s.config.name());
+        json.put("clean", report.wasClean());
+        json.put("repairs", report.repairs().ops().stream().map(TcOp::describe).toList());
+        json.put("notes", report.notes());
+        printJson(json);
+      } else if (report.wasClean()) {
+        out().printf("Network '%s': the kernel already matched the status; nothing to repair%n",
+            s.config.name());
+        report.notes().forEach(n -> out().println("  note: " + n));
+      } else {
+        out().printf("Network '%s': %d repair(s)%n", s.config.name(), report.repairs().size());
+        report.repairs().ops().forEach(op -> out().println("  " + op.describe()));
+        report.notes().forEach(n -> out().println("  note: " + n));
+      }
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,80 @@
+package io.netfloor.examples.cli;
+
+import io.netfloor.shaping.ReconcileReport;
+import io.netfloor.units.ByteSize;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.Rate;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code netfloor start}: puts NetFloor's HTB tree on a bridge and remembers the network. */
+@Command(name = "start", mixinStandardHelpOptions = true,
+    header = "Start shaping a bridge (HTB tree, filters); remember the network.",
+    description = {"Start shaping a bridge: root HTB qdisc 1:, class 1:1 at the inbound average,"
+        + " default class 1:2, and the filter layout. Remembers the network in the state"
+        + " directory. Run again with the same values, it only repairs the kernel (idempotent)."},
+    footer = {"", "Example: netfloor start --network vmnet --bridge br0 --average 1gbit"
+        + " --netns lab"})
+final class StartCommand extends BaseCommand {
+  @Option(names = "--bridge", required = true, paramLabel = "DEV",
+      description = "The bridge device (must exist).")
+  InterfaceName bridge;
+
+  @Option(names = "--average", required = true, paramLabel = "RATE",
+      description = "The network's inbound capacity: floors are carved from it (e.g. 1gbit).")
+  Rate average;
+
+  @Option(names = "--peak", paramLabel = "RATE",
+      description = "The network's inbound ceiling (default: the average).")
+  Rate peak;
+
+  @Option(names = "--burst", paramLabel = "SIZE", description = "Burst of class 1:1, e.g. 256kb.")
+  ByteSize burst;
+
+  @Option(names = "--layout", paramLabel = "hashed|libvirt", defaultValue = "hashed",
+      description = "u32 filter layout: 'hashed' (cost flat in the number of interfaces) or"
+          + " 'libvirt' (libvirt's linear list). Default: ${DEFAULT-VALUE}.")
+  String layout;
+
+  @Override
+  public Integer call() {
+    NetworkDefinition.layoutOf(layout);
+    NetworkDefinition wanted = new NetworkDefinition(common.network, bridge.toString(),
+        common.netns, average.toString(), peak == null ? null : peak.toString(),
+        burst == null ? null : burst.toString(), layout);
+    wanted.toConfig(); // validates every value before anything is touched
+    Optional<NetworkDefinition> existing = state().read(common.network);
+    if (existing.isPresent() && !existing.get().equals(wanted)) {
+      throw new CliException(ExitCodes.REFUSED, "network '" + common.network + "' is already"
+          + " started with " + existing.get().describe() + "; run 'netfloor stop --network "
+          + common.network + "' first to start it with " + wanted.describe());
+    }
+    ReconcileReport report;
+    String leaf;
+    try (Session s = Session.open(state(), wanted)) {
+      report = s.startReport();
+      leaf = s.shaper.config().leafQdisc().kernelName();
+      state().write(wanted);
+    }
+    if (common.json) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("network", wanted.name());
+      json.put("bridge", wanted.bridge());
+      json.put("netns", wanted.netns());
+      json.put("averageBitsPerSecond", average.bitsPerSecond());
+      json.put("layout", layout);
+      json.put("leafQdisc", leaf);
+      json.put("alreadyStarted", existing.isPresent());
+      json.put("repairs", report.repairs().ops().stream().map(op -> op.describe()).toList());
+      printJson(json);
+    } else {
+      out().printf("%s network '%s': %s, leaf qdisc %s (%d kernel operation(s))%n",
+          existing.isPresent() ? "Re-started" : "Started", wanted.name(), wanted.describe(), leaf,
+          report.repairs().size());
+    }
+    return ExitCodes.OK;
+  }
+}

@@ -1,0 +1,62 @@
+package io.netfloor.examples.cli;
+
+import io.netfloor.model.Bandwidth;
+import io.netfloor.model.PluggedInterface;
+import io.netfloor.units.ClassHandle;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code netfloor update}: changes a plugged interface's bandwidth live. */
+@Command(name = "update", mixinStandardHelpOptions = true,
+    header = "Change a plugged interface's floor/limits live.",
+    description = {"Change a plugged interface's inbound limits live. Options given replace the"
+        + " current values, the others are kept; admission is checked again (exit 3 if refused)."},
+    footer = {"", "Example: netfloor update vm1-eth0 --floor 40mbit"})
+final class UpdateCommand extends BaseCommand {
+  @Parameters(index = "0", paramLabel = "ALIAS", description = "The interface's alias.")
+  String alias;
+
+  @Mixin
+  BandwidthOptions limits;
+
+  @Option(names = "--no-floor", description = "Remove the floor (the interface moves to the"
+      + " default class).")
+  boolean noFloor;
+
+  @Override
+  public Integer call() {
+    if (!limits.any() && !noFloor) {
+      throw new CliException(ExitCodes.USAGE, "nothing to update: give --floor, --average, --peak,"
+          + " --burst or --no-floor");
+    }
+    if (noFloor && limits.floor != null) {
+      throw new CliException(ExitCodes.USAGE, "--floor and --no-floor contradict each other");
+    }
+    try (Session s = openSession()) {
+      PluggedInterface before = s.started().tree().find(alias).orElseThrow(() -> new CliException(
+          ExitCodes.REFUSED, "no interface '" + alias + "' is plugged into network '"
+              + s.config.name() + "'"));
+      Bandwidth bandwidth = limits.merge(before.bandwidth(), noFloor);
+      ClassHandle c = s.shaper.update(alias, bandwidth);
+      if (common.json) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("network", s.config.name());
+        json.put("alias", alias);
+        json.put("class", c.toString());
+        json.put("floorBitsPerSecond", bandwidth.floorOrZero().bitsPerSecond());
+        json.put("previousFloorBitsPerSecond", before.bandwidth().floorOrZero().bitsPerSecond());
+        printJson(json);
+      } else {
+        out().printf("Updated %s on network '%s': class %s, %s (was %s)%n", alias, s.config.name(),
+            c, bandwidth.hasFloor() ? "floor " + bandwidth.floorOrZero() : "no floor",
+            before.bandwidth().hasFloor() ? "floor " + before.bandwidth().floorOrZero()
+                : "no floor");
+      }
+    }
+    return ExitCodes.OK;
+  }
+}

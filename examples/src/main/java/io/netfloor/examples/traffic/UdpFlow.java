@@ -1,0 +1,211 @@
+package io.netfloor.examples.traffic;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.DatagramChannel;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One saturating UDP stream between two network namespaces: a sender thread inside the sending
+ * namespace writes full-size datagrams as fast as its socket lets it, a receiver thread inside the
+ * receiving namespace counts what arrives.
+ *
+ * <p>The sender is not paced: a blocking UDP socket sleeps while its send buffer is full, i.e. while
+ * its packets wait in the qdisc. So each flow keeps its HTB class backlogged (the condition under
+ * which a floor is a promise at all) without flooding the queue. The flow is bounded in time: the
+ * sender stops by itself after {@code maxDuration} even if nobody calls {@link #stopSending()}.
+ *
+ * <p>Sizes: 1472 bytes of payload make a 1514-byte Ethernet frame (14 Ethernet + 20 IPv4 + 8 UDP
+ * header bytes), exactly what HTB counts for the packet on the bridge; {@link Counters#l2Bytes()} is
+ * the received traffic at that layer.
+ */
+public final class UdpFlow implements AutoCloseable {
+  /** Payload per datagram: a 1500-byte IPv4 MTU minus the IPv4 and UDP headers. */
+  public static final int PAYLOAD_BYTES = 1472;
+  /** Ethernet (14), IPv4 (20) and UDP (8) header bytes around each payload. */
+  public static final int L2_OVERHEAD_BYTES = 42;
+
+  private final String name;
+  private final InetSocketAddress target;
+  private final Duration maxDuration;
+  private final AtomicLong rxBytes = new AtomicLong();
+  private final AtomicLong rxPackets = new AtomicLong();
+  private final AtomicLong txPackets = new AtomicLong();
+  private final AtomicLong txErrors = new AtomicLong();
+  private final CountDownLatch receiverReady = new CountDownLatch(1);
+  private volatile boolean sending = true;
+  private volatile DatagramChannel rxChannel;
+  private volatile DatagramChannel txChannel;
+  private final NamespaceThread receiver;
+  private final NamespaceThread sender;
+
+  /**
+   * What a flow has received (at the receiver's socket) and sent so far.
+   *
+   * @param payloadBytes UDP payload bytes received
+   * @param packets datagrams received
+   * @param sentPackets datagrams the sender handed to its socket
+   * @param sendErrors sends the kernel refused (e.g. ENOBUFS when a queue was full)
+   */
+  public record Counters(long payloadBytes, long packets, long sentPackets, long sendErrors) {
+    /** The received traffic as Ethernet frames: payload plus 42 header bytes per datagram. */
+    public long l2Bytes() {
+      return payloadBytes + packets * L2_OVERHEAD_BYTES;
+    }
+  }
+
+  private UdpFlow(String name, String senderNamespace, String receiverNamespace,
+      InetSocketAddress source, InetSocketAddress target, Duration maxDuration) {
+    this.name = Objects.requireNonNull(name, "name");
+    this.target = Objects.requireNonNull(target, "target");
+    this.maxDuration = Objects.requireNonNull(maxDuration, "maxDuration");
+    this.receiver = new NamespaceThread(receiverNamespace, "udp-rx-" + name, this::receive);
+    this.sender = new NamespaceThread(senderNamespace, "udp-tx-" + name, () -> send(source));
+  }
+
+  /**
+   * Starts a flow: the receiver first (bound to {@code target} inside {@code receiverNamespace}), then
+   * the sender (bound to {@code source} inside {@code senderNamespace}).
+   *
+   * @throws IllegalStateException if the receiver cannot bind within 5 seconds
+   */
+  public static UdpFlow start(String name, String senderNamespace, String receiverNamespace,
+      InetSocketAddress source, InetSocketAddress target, Duration maxDuration) {
+    UdpFlow flow = new UdpFlow(name, senderNamespace, receiverNamespace, source, target,
+        maxDuration);
+    flow.receiver.start();
+    try {
+      if (!flow.receiverReady.await(5, TimeUnit.SECONDS) || flow.receiver.failure() != null) {
+        flow.close();
+        Throwable why = flow.receiver.failure();
+        throw new IllegalStateException("receiver of flow " + name + " did not start"
+            + (why == null ? "" : ": " + why.getMessage()), why);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      flow.close();
+      throw new IllegalStateException("interrupted while starting flow " + name, e);
+    }
+    flow.sender.start();
+    return flow;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** The counters now. */
+  public Counters counters() {
+    return new Counters(rxBytes.get(), rxPackets.get(), txPackets.get(), txErrors.get());
+  }
+
+  /** Whether the sender is still sending. */
+  public boolean isSending() {
+    return sender.isAlive();
+  }
+
+  /** Stops the sender and waits (at most 5 s) for its thread to end; the receiver keeps counting. */
+  public void stopSending() {
+    sending = false;
+    closeQuietly(txChannel);
+    join(sender);
+  }
+
+  /** Stops both threads and closes their sockets. */
+  @Override
+  public void close() {
+    stopSending();
+    closeQuietly(rxChannel);
+    receiverReady.countDown();
+    join(receiver);
+  }
+
+  /** The sender's or receiver's failure, if one of them died of an unexpected error. */
+  public Throwable failure() {
+    return sender.failure() != null ? sender.failure() : receiver.failure();
+  }
+
+  private void receive() throws IOException {
+    try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET)) {
+      rxChannel = ch;
+      ch.setOption(StandardSocketOptions.SO_RCVBUF, 4 << 20);
+      ch.bind(target);
+      receiverReady.countDown();
+      ByteBuffer buf = ByteBuffer.allocateDirect(65536);
+      while (true) {
+        buf.clear();
+        try {
+          ch.receive(buf);
+        } catch (ClosedChannelException closed) {
+          return; // close() ends the receiver
+        }
+        rxBytes.addAndGet(buf.position());
+        rxPackets.incrementAndGet();
+      }
+    }
+  }
+
+  private void send(InetSocketAddress source) throws IOException {
+    long deadline = System.nanoTime() + maxDuration.toNanos();
+    try (DatagramChannel ch = DatagramChannel.open(StandardProtocolFamily.INET)) {
+      txChannel = ch;
+      if (!sending) {
+        return;
+      }
+      ch.bind(source);
+      ch.connect(target);
+      ByteBuffer payload = ByteBuffer.allocateDirect(PAYLOAD_BYTES);
+      while (sending && System.nanoTime() < deadline) {
+        payload.clear();
+        try {
+          ch.write(payload);
+          txPackets.incrementAndGet();
+        } catch (ClosedChannelException closed) {
+          return; // stopSending() closed the socket
+        } catch (IOException refused) {
+          // ENOBUFS (a full queue) or ECONNREFUSED (an ICMP error from a receiver not yet up):
+          // transient; count it and keep the stream going
+          txErrors.incrementAndGet();
+          sleepQuietly();
+        }
+      }
+    }
+  }
+
+  private static void sleepQuietly() {
+    try {
+      Thread.sleep(1);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static void closeQuietly(DatagramChannel ch) {
+    if (ch != null) {
+      try {
+        ch.close();
+      } catch (IOException ignored) {
+        // closing a datagram socket does not fail in a way worth reporting
+      }
+    }
+  }
+
+  private static void join(Thread t) {
+    if (!t.isAlive() && t.getState() == Thread.State.NEW) {
+      return;
+    }
+    try {
+      t.join(5000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
