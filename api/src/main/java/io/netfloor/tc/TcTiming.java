@@ -2,6 +2,7 @@ package io.netfloor.tc;
 
 import io.netfloor.InvalidValueException;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * tc's rate arithmetic ({@code tc/tc_core.c}, {@code tc/q_htb.c}): transmit times in scheduler
@@ -38,6 +39,14 @@ public final class TcTiming {
 
   private final PschedClock clock;
   private final Rounding rounding;
+  /**
+   * Rate tables already computed, by {@code rate32 << 5 | cellLog} (performance: every class add or
+   * change carries two 256-entry tables, and recomputing them was a large share of a plug's time
+   * outside the kernel; a network uses few distinct rates). Bounded: cleared when it grows past
+   * {@value #MAX_CACHED_TABLES} entries. Tables are copied out, so callers may not corrupt it.
+   */
+  private final ConcurrentHashMap<Long, long[]> rateTables = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED_TABLES = 1024;
 
   private TcTiming(PschedClock clock, Rounding rounding) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -133,11 +142,19 @@ public final class TcTiming {
       throw new InvalidValueException("cell_log " + cellLog + " not in 0..31");
     }
     long rate32 = rate32(rateBytesPerSecond);
-    long[] table = new long[RATE_TABLE_ENTRIES];
-    for (int i = 0; i < RATE_TABLE_ENTRIES; i++) {
-      table[i] = xmitTicks(rate32, (long) (i + 1) << cellLog);
+    Long key = rate32 << 5 | cellLog;
+    long[] table = rateTables.get(key);
+    if (table == null) {
+      table = new long[RATE_TABLE_ENTRIES];
+      for (int i = 0; i < RATE_TABLE_ENTRIES; i++) {
+        table[i] = xmitTicks(rate32, (long) (i + 1) << cellLog);
+      }
+      if (rateTables.size() >= MAX_CACHED_TABLES) {
+        rateTables.clear();
+      }
+      rateTables.put(key, table);
     }
-    return table;
+    return table.clone();
   }
 
   private static void checkRate(long rateBytesPerSecond) {
