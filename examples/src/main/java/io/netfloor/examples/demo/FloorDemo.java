@@ -407,17 +407,26 @@ public final class FloorDemo {
         p1.measured().toMillis() / 1000.0);
     out.printf("  %-5s %-9s %-6s %-9s %-9s %14s %14s %9s  %s%n", "VM", "INTERFACE", "CLASS",
         "FLOOR", "CEILING", "AT THE VM", "HTB CLASS", "OF FLOOR", "RESULT");
+    Map<ClassHandle, Long> sharing = new LinkedHashMap<>();
+    p1.vms().forEach(v -> sharing.merge(v.classId(), 1L, Long::sum));
+    boolean shared = false;
     for (VmResult v : p1.vms()) {
+      boolean isShared = sharing.get(v.classId()) > 1;
+      shared |= isShared;
       String verdict = !v.hasFloor() ? "no floor: gets what is left"
           : v.atVmBitsPerSecond() >= r.passRatio() * v.floor().bitsPerSecond() ? "PASS" : "FAIL";
       out.printf("  %-5s %-9s %-6s %-9s %-9s %14s %14s %9s  %s%n", v.vm(), v.alias(), v.classId(),
           v.hasFloor() ? v.floor().toString() : "-", v.ceiling(),
-          Units.bitsPerSecond(v.atVmBitsPerSecond()), Units.bitsPerSecond(v.htbClassBitsPerSecond()),
+          Units.bitsPerSecond(v.atVmBitsPerSecond()),
+          Units.bitsPerSecond(v.htbClassBitsPerSecond()) + (isShared ? "*" : ""),
           v.hasFloor() ? Units.percent(v.atVmBitsPerSecond(), v.floor().bitsPerSecond()) : "-",
           verdict);
     }
     out.printf("  total link use: %s of %s (%s)%n", Units.bitsPerSecond(p1.totalBitsPerSecond()),
         p1.capacity(), Units.percent(p1.totalBitsPerSecond(), p1.capacity().bitsPerSecond()));
+    if (shared) {
+      out.println("  * the default class 1:2, shared by every VM without a floor");
+    }
     out.println();
     Phase p2 = r.borrowing();
     out.printf("Phase 2 - %s stopped: the others borrow, %.0f s measured%n", r.stopped(),

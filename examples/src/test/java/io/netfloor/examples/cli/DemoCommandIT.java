@@ -1,0 +1,41 @@
+package io.netfloor.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.netfloor.examples.TestNamespace;
+import io.netfloor.examples.demo.Ip;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** {@code netfloor demo --json}: the demo through the CLI, its JSON parsed. */
+class DemoCommandIT {
+  @Test
+  void demoReportsPassingFloorsAsJson() throws Exception {
+    TestNamespace.requireRoot();
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = NetFloorCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo",
+        "--seconds", "3", "--layout", "libvirt", "--json");
+    System.out.println(out);
+    JsonNode r = new ObjectMapper().readTree(out.toString());
+    assertThat(r.get("layout").asText()).isEqualTo("libvirt");
+    assertThat(r.get("stopped").asText()).isEqualTo("vm1");
+    JsonNode vms = r.get("contention").get("vms");
+    assertThat(vms).hasSize(3);
+    for (JsonNode vm : vms) {
+      long floor = vm.get("floorBitsPerSecond").asLong();
+      assertThat(vm.get("atVmBitsPerSecond").asLong()).as(vm.toString())
+          .isGreaterThanOrEqualTo((long) (0.90 * floor));
+    }
+    assertThat(vms.get(0).get("floorBitsPerSecond").asLong()).isEqualTo(60_000_000L);
+    assertThat(r.get("borrowing").get("totalBitsPerSecond").asLong()).isGreaterThan(90_000_000L);
+    assertThat(r.get("passed").asBoolean()).as(out.toString()).isEqualTo(exit == 0);
+    assertThat(exit).as("stderr: %s", err).isZero();
+    String prefix = r.get("namespacePrefix").asText();
+    assertThat(prefix).startsWith("nf-demo-");
+    assertThat(Ip.namespaces()).noneMatch(n -> n.startsWith(prefix));
+  }
+}

@@ -1,0 +1,83 @@
+package io.netfloor.examples.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The CLI's help, usage errors and error reporting: no kernel needed. */
+class NetFloorCliTest {
+  @TempDir
+  Path tmp;
+
+  record Run(int exit, String out, String err) {}
+
+  private static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int exit = NetFloorCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
+    return new Run(exit, out.toString(), err.toString());
+  }
+
+  @Test
+  void verboseShowsTheStackTrace() {
+    Run quiet = cli("status", "--network", "u", "--state-dir", tmp.toString());
+    assertThat(quiet.err()).doesNotContain("\tat ");
+    Run verbose = cli("status", "--network", "u", "--state-dir", tmp.toString(), "--verbose");
+    assertThat(verbose.exit()).isEqualTo(ExitCodes.FAILED);
+    assertThat(verbose.err()).contains("\tat ").contains("network 'u' is not started");
+  }
+
+  @Test
+  void helpEverywhere() {
+    for (String cmd : List.of("start", "plug", "update", "unplug", "status", "tree", "reconcile",
+        "stop", "demo")) {
+      Run r = cli(cmd, "--help");
+      assertThat(r.exit()).as(cmd).isZero();
+      assertThat(r.out()).as(cmd).contains("Usage: netfloor " + cmd).contains("--help");
+    }
+    Run top = cli("--help");
+    assertThat(top.exit()).isZero();
+    assertThat(top.out()).contains("start").contains("plug").contains("demo").contains("Exit codes");
+    assertThat(cli("plug", "--help").out()).contains("--floor").contains("--mac")
+        .contains("--average").contains("--peak").contains("--burst").contains("--netns")
+        .contains("--state-dir").contains("--json");
+  }
+
+  @Test
+  void usageErrorsAreOneLineWithExitCode2() {
+    for (String[] args : List.of(
+        new String[] {"frobnicate"},
+        new String[] {"plug", "vm1", "--mac", "52:54:00:00:00:01", "--floor", "12parsecs"},
+        new String[] {"plug", "vm1", "--mac", "not-a-mac"},
+        new String[] {"plug", "vm1", "--mac", "52:54:00:00:00:01", "--burst", "-5"},
+        new String[] {"start", "--bridge", "this-name-is-too-long", "--average", "1mbit"},
+        new String[] {"start", "--bridge", "br0"},
+        new String[] {"tree", "--count", "x"})) {
+      Run r = cli(args);
+      assertThat(r.exit()).as(String.join(" ", args)).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err().lines().toList()).as(String.join(" ", args)).hasSize(1);
+      assertThat(r.err()).startsWith("netfloor: ").contains("--help").doesNotContain("\tat ");
+    }
+    assertThat(cli("plug", "vm1", "--mac", "not-a-mac").err()).contains("'--mac'")
+        .contains("not-a-mac");
+    assertThat(cli("start", "--bridge", "this-name-is-too-long", "--average", "1mbit").err())
+        .contains("this-name-is-too-long");
+  }
+
+  @Test
+  void exitCodesOfLibraryExceptions() {
+    assertThat(NetFloorCli.exitCode(new io.netfloor.InvalidValueException("x")))
+        .isEqualTo(ExitCodes.USAGE);
+    assertThat(NetFloorCli.exitCode(new io.netfloor.InterfaceConflictException("x")))
+        .isEqualTo(ExitCodes.REFUSED);
+    assertThat(NetFloorCli.exitCode(new io.netfloor.shaping.ShapingException("x")))
+        .isEqualTo(ExitCodes.FAILED);
+    assertThat(NetFloorCli.exitCode(new IllegalStateException("x"))).isEqualTo(ExitCodes.FAILED);
+    assertThat(NetFloorCli.oneLine("a\n  b\r\nc")).isEqualTo("a; b; c");
+  }
+}
