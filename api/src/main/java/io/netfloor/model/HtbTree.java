@@ -15,6 +15,7 @@ import io.netfloor.plan.U32HashLink;
 import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32MacFilter;
+import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -91,6 +92,10 @@ public final class HtbTree {
   /** Rate and ceiling of a parked class: the least the kernel accepts. */
   public static final Rate PARKED_RATE = Rate.ofBitsPerSecond(8);
   public static final long MIN_QUANTUM_BYTES = 1600;
+  /** Least burst of a class NetFloor makes: one full-size frame with headroom. */
+  public static final long MIN_BURST_BYTES = 1600;
+  /** Bursts NetFloor gives its classes last this long at the class's rate (ceil for cburst). */
+  public static final long BURST_TIME_MS = 10;
   public static final long MAX_QUANTUM_BYTES = 200_000;
 
   private final NetworkConfig config;
@@ -622,6 +627,17 @@ public final class HtbTree {
         .orElse(MIN_DEFAULT_RATE);
   }
 
+  /**
+   * The burst NetFloor gives a class that has none configured: {@link #BURST_TIME_MS} of its rate,
+   * at least {@link #MIN_BURST_BYTES}. tc's default (rate/HZ + 1600 bytes, about one packet) makes a
+   * class whose ceiling is below its parent's drop out of HTB's borrowing rounds after every packet:
+   * measured, a 30mbit floor with a 50mbit ceiling borrowed up to 31.5mbit with tc's default and to
+   * 49.6mbit with 10 ms.
+   */
+  public static ByteSize defaultBurst(Rate rate) {
+    return ByteSize.ofBytes(Math.max(MIN_BURST_BYTES, rate.bytesPerSecond() * BURST_TIME_MS / 1000));
+  }
+
   private long quantum(Rate rate) {
     long q = rate.bytesPerSecond() / config.rateToQuantum();
     return Math.max(MIN_QUANTUM_BYTES, Math.min(MAX_QUANTUM_BYTES, q));
@@ -645,8 +661,9 @@ public final class HtbTree {
     List<TcObject> out = new ArrayList<>();
     out.add(new HtbQdisc(config.bridge(), ROOT_QDISC, ClassHandle.ROOT, DEFAULT_CLASS.minor(),
         config.rateToQuantum(), OptionalInt.empty()));
-    out.add(new HtbClass(config.bridge(), TOP_CLASS, ROOT_QDISC, average, ceiling, in.burst(),
-        in.burst(), quantum(average), 0));
+    out.add(new HtbClass(config.bridge(), TOP_CLASS, ROOT_QDISC, average, ceiling,
+        Optional.of(in.burst().orElse(defaultBurst(average))),
+        Optional.of(in.burst().orElse(defaultBurst(ceiling))), quantum(average), 0));
     out.add(defaultClass(sum));
     out.add(LeafQdisc.of(config.bridge(), DEFAULT_LEAF, DEFAULT_CLASS, config.leafQdisc()));
     if (config.filterLayout() == FilterLayout.HASHED) {
@@ -664,8 +681,12 @@ public final class HtbTree {
     Limits in = config.bandwidth().inbound().orElseThrow();
     Rate rate = defaultRateFor(sum);
     Rate ceil = Rate.max(in.ceiling().orElseThrow(), rate);
-    return new HtbClass(config.bridge(), DEFAULT_CLASS, TOP_CLASS, rate, ceil, in.burst(),
-        Optional.empty(), quantum(rate), 0);
+    // the default class's burst does not follow its rate (which moves with every plug), so that a
+    // plug changes its rate only
+    Rate capacity = config.floorCapacity().orElse(rate);
+    return new HtbClass(config.bridge(), DEFAULT_CLASS, TOP_CLASS, rate, ceil,
+        Optional.of(in.burst().orElse(defaultBurst(capacity))),
+        Optional.of(in.burst().orElse(defaultBurst(ceil))), quantum(rate), 0);
   }
 
   /** The interface's floor objects on the bridge, then its own device's. */
@@ -692,8 +713,8 @@ public final class HtbTree {
     ceil = Rate.max(ceil, floor);
     U32Handle handle = p.filterHandle().orElseThrow();
     return List.of(
-        new HtbClass(config.bridge(), classId, TOP_CLASS, floor, ceil, Optional.empty(),
-            Optional.empty(), quantum(floor), 0),
+        new HtbClass(config.bridge(), classId, TOP_CLASS, floor, ceil, Optional.of(defaultBurst(floor)),
+            Optional.of(defaultBurst(ceil)), quantum(floor), 0),
         LeafQdisc.of(config.bridge(), ClassHandle.qdisc(p.classMinor()), classId, config.leafQdisc()),
         new U32MacFilter(config.bridge(), ROOT_QDISC, FILTER_PRIO, protocol(), handle,
             config.filterLayout() == FilterLayout.HASHED, p.mac(),
