@@ -7,7 +7,10 @@ import io.netfloor.units.Rate;
 import java.util.Optional;
 import picocli.CommandLine.Option;
 
-/** An interface's inbound limits, in libvirt's terms and tc's units. */
+/**
+ * An interface's limits, in libvirt's terms and tc's units: inbound (towards the interface; the floor
+ * lives there) and outbound (what the interface sends; applied on its --device's ingress).
+ */
 final class BandwidthOptions {
   @Option(names = "--floor", paramLabel = "RATE",
       description = "Guaranteed inbound minimum, e.g. 20mbit (libvirt <inbound floor>).")
@@ -25,8 +28,36 @@ final class BandwidthOptions {
       description = "Inbound burst, e.g. 64kb (needs --average).")
   ByteSize burst;
 
+  @Option(names = "--outbound-average", paramLabel = "RATE",
+      description = "Outbound average (libvirt <outbound average>), policed or shaped on the"
+          + " device's ingress; needs --device to take effect.")
+  Rate outAverage;
+
+  @Option(names = "--outbound-peak", paramLabel = "RATE",
+      description = "Outbound peak (honoured when shaped through an ifb; police ignores it).")
+  Rate outPeak;
+
+  @Option(names = "--outbound-burst", paramLabel = "SIZE", description = "Outbound burst, e.g. 64kb.")
+  ByteSize outBurst;
+
   boolean any() {
-    return floor != null || average != null || peak != null || burst != null;
+    return floor != null || average != null || peak != null || burst != null || anyOutbound();
+  }
+
+  private boolean anyOutbound() {
+    return outAverage != null || outPeak != null || outBurst != null;
+  }
+
+  /** The outbound limits given, if any (an outbound peak or burst needs an outbound average). */
+  private Optional<Limits> outbound() {
+    if (!anyOutbound()) {
+      return Optional.empty();
+    }
+    if (outAverage == null) {
+      throw new CliException(ExitCodes.USAGE, "--outbound-peak and --outbound-burst need"
+          + " --outbound-average (see 'netfloor plug --help')");
+    }
+    return Optional.of(Limits.builder().average(outAverage).peak(outPeak).burst(outBurst).build());
   }
 
   /** The bandwidth these options describe on their own (nothing given: no limits, no floor). */
@@ -34,8 +65,9 @@ final class BandwidthOptions {
     if (!any()) {
       return Bandwidth.NONE;
     }
-    return Bandwidth.inboundOnly(Limits.builder().floor(floor).average(average).peak(peak)
-        .burst(burst).build());
+    boolean inbound = floor != null || average != null || peak != null || burst != null;
+    return new Bandwidth(inbound ? Optional.of(Limits.builder().floor(floor).average(average)
+        .peak(peak).burst(burst).build()) : Optional.empty(), outbound());
   }
 
   /**
@@ -43,15 +75,22 @@ final class BandwidthOptions {
    * the floor); values not given are kept.
    */
   Bandwidth merge(Bandwidth current, boolean dropFloor) {
+    Optional<Limits> out = current.outbound();
+    if (anyOutbound()) {
+      Rate oa = outAverage != null ? outAverage : out.flatMap(Limits::average).orElse(null);
+      Rate op = outPeak != null ? outPeak : out.flatMap(Limits::peak).orElse(null);
+      ByteSize ob = outBurst != null ? outBurst : out.flatMap(Limits::burst).orElse(null);
+      out = Optional.of(Limits.builder().average(oa).peak(op).burst(ob).build());
+    }
     Optional<Limits> in = current.inbound();
     Rate f = dropFloor ? null : floor != null ? floor : in.flatMap(Limits::floor).orElse(null);
     Rate a = average != null ? average : in.flatMap(Limits::average).orElse(null);
     Rate p = peak != null ? peak : in.flatMap(Limits::peak).orElse(null);
     ByteSize b = burst != null ? burst : in.flatMap(Limits::burst).orElse(null);
     if (f == null && a == null && p == null && b == null) {
-      return new Bandwidth(Optional.empty(), current.outbound());
+      return new Bandwidth(Optional.empty(), out);
     }
     Limits limits = Limits.builder().floor(f).average(a).peak(p).burst(b).build();
-    return new Bandwidth(Optional.of(limits), current.outbound());
+    return new Bandwidth(Optional.of(limits), out);
   }
 }

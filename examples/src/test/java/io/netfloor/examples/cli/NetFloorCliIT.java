@@ -109,10 +109,13 @@ class NetFloorCliIT {
     assertThat(tcClassRate("1:2")).isEqualTo("80Mbit");
     assertThat(ns.tc("filter", "show", "dev", "br0")).contains("flowid 1:3");
 
-    JsonNode noFloor = ok(net("plug", "vm2-eth0", "--mac", MAC2, "--device", "vnet1", "--json"))
-        .json();
+    JsonNode noFloor = ok(net("plug", "vm2-eth0", "--mac", MAC2, "--device", "vnet1",
+        "--outbound-average", "5mbit", "--json")).json();
     assertThat(noFloor.get("class").asText()).isEqualTo("1:2");
     assertThat(noFloor.get("device").asText()).isEqualTo("vnet1");
+    // its outbound limit is enforced on its device's ingress (police, or an ifb redirect)
+    assertThat(ns.tc("qdisc", "show", "dev", "vnet1")).contains("ingress");
+    assertThat(ns.tc("filter", "show", "dev", "vnet1", "ingress")).containsPattern("police|mirred");
 
     JsonNode updated = ok(net("update", "vm1-eth0", "--floor", "40mbit", "--json")).json();
     assertThat(updated.get("floorBitsPerSecond").asLong()).isEqualTo(40_000_000L);

@@ -43,6 +43,8 @@ class NetFloorCliTest {
     Run top = cli("--help");
     assertThat(top.exit()).isZero();
     assertThat(top.out()).contains("start").contains("plug").contains("demo").contains("Exit codes");
+    assertThat(cli("plug", "--help").out()).contains("--outbound-average")
+        .contains("--outbound-peak").contains("--outbound-burst");
     assertThat(cli("plug", "--help").out()).contains("--floor").contains("--mac")
         .contains("--average").contains("--peak").contains("--burst").contains("--netns")
         .contains("--state-dir").contains("--json");
@@ -55,6 +57,7 @@ class NetFloorCliTest {
         new String[] {"plug", "vm1", "--mac", "52:54:00:00:00:01", "--floor", "12parsecs"},
         new String[] {"plug", "vm1", "--mac", "not-a-mac"},
         new String[] {"plug", "vm1", "--mac", "52:54:00:00:00:01", "--burst", "-5"},
+        new String[] {"plug", "vm1", "--mac", "52:54:00:00:00:01", "--outbound-peak", "5mbit"},
         new String[] {"start", "--bridge", "this-name-is-too-long", "--average", "1mbit"},
         new String[] {"start", "--bridge", "br0"},
         new String[] {"tree", "--count", "x"})) {
