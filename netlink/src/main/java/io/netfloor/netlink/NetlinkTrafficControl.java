@@ -75,10 +75,11 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>Comparison with tc</h2>
  *
- * Byte for byte the requests of {@code tc} 6.1 (rate tables included; see the golden tests), except
- * that a class's quantum is always explicit, filter deletes carry the filter's protocol, and burst
- * ticks are rounded up as iproute2 6.15 does ({@link Options#rounding()}), so that a class never
- * gets a zero burst. Device names are resolved with {@code RTM_GETLINK} in the backend's namespace
+ * Byte for byte the requests of {@code tc} 6.1 (see the golden tests), except that a class's quantum
+ * is always explicit, filter deletes carry the filter's protocol, burst ticks are rounded up as
+ * iproute2 6.15 does ({@link Options#rounding()}), so that a class never gets a zero burst, and HTB
+ * classes leave out the two rate tables, which the kernel ignores for an Ethernet rate spec
+ * ({@link Options#rateTables()} puts them back for tc-identical bytes). Device names are resolved with {@code RTM_GETLINK} in the backend's namespace
  * and cached; a cached index is dropped when the kernel answers ENODEV.
  *
  * <h2>Threads</h2>
@@ -100,16 +101,30 @@ public final class NetlinkTrafficControl implements TrafficControl {
    * @param replyTimeout how long to wait for each reply datagram (the socket's {@code SO_RCVTIMEO})
    * @param rounding how burst ticks are rounded ({@link TcTiming.Rounding#ROUND_UP}, as iproute2
    *     6.15, by default; {@code TRUNCATE} reproduces tc 6.1)
+   * @param rateTables whether HTB class messages carry tc's RTAB and CTAB (2 × 1028 bytes). Off by
+   *     default: the kernel reads them only for a rate spec with linklayer UNAWARE, and ours say
+   *     ETHERNET, so it builds the same class from PARMS (and RATE64/CEIL64) alone, at a fraction of
+   *     the encoding and copying cost. On reproduces tc's bytes exactly (golden tests, captures).
    */
-  public record Options(Duration replyTimeout, TcTiming.Rounding rounding) {
+  public record Options(Duration replyTimeout, TcTiming.Rounding rounding, boolean rateTables) {
     public static final Options DEFAULTS = new Options(Duration.ofSeconds(5),
-        TcTiming.Rounding.ROUND_UP);
+        TcTiming.Rounding.ROUND_UP, false);
 
     public Options {
       if (replyTimeout.isNegative() || replyTimeout.isZero()) {
         throw new IllegalArgumentException("reply timeout must be positive, got " + replyTimeout);
       }
       Objects.requireNonNull(rounding, "rounding");
+    }
+
+    /** Options without rate tables (the default); kept for callers of the two-field form. */
+    public Options(Duration replyTimeout, TcTiming.Rounding rounding) {
+      this(replyTimeout, rounding, false);
+    }
+
+    /** These options with HTB rate tables sent ({@code true}: tc-identical bytes) or left out. */
+    public Options withRateTables(boolean tables) {
+      return new Options(replyTimeout, rounding, tables);
     }
   }
 
@@ -128,7 +143,7 @@ public final class NetlinkTrafficControl implements TrafficControl {
     this.namespace = namespace;
     this.options = options;
     this.timing = TcTiming.of(readClock(), options.rounding());
-    this.encoder = new TcOpEncoder(timing, this::ifindex);
+    this.encoder = new TcOpEncoder(timing, this::ifindex, options.rateTables());
   }
 
   /**

@@ -39,11 +39,16 @@ final class TcOpEncoder {
 
   private final TcTiming timing;
   private final ToIntFunction<InterfaceName> ifindex;
+  private final boolean rateTables;
 
-  /** @param ifindex resolves a device name; throws {@link NetlinkException} ENODEV when missing */
-  TcOpEncoder(TcTiming timing, ToIntFunction<InterfaceName> ifindex) {
+  /**
+   * @param ifindex resolves a device name; throws {@link NetlinkException} ENODEV when missing
+   * @param rateTables whether HTB classes carry tc's rate tables (see {@link HtbClassCodec})
+   */
+  TcOpEncoder(TcTiming timing, ToIntFunction<InterfaceName> ifindex, boolean rateTables) {
     this.timing = timing;
     this.ifindex = ifindex;
+    this.rateTables = rateTables;
   }
 
   /** The request for {@code op}, or empty when there is nothing to send. */
@@ -76,7 +81,7 @@ final class TcOpEncoder {
     } else if (o instanceof HtbClass c) {
       // ECHO: the kernel answers with the class as created, so a missing parent (which the kernel
       // silently turns into a top-level class) is detected
-      return HtbClassCodec.encodeAdd(c, dev, timing, true);
+      return HtbClassCodec.encodeAdd(c, dev, timing, true, rateTables);
     } else if (o instanceof U32HashTable t) {
       return U32FilterCodec.encodeAdd(t, dev);
     } else if (o instanceof U32HashLink l) {
@@ -128,7 +133,7 @@ final class TcOpEncoder {
     if (o instanceof HtbQdisc q) {
       return Optional.of(HtbQdiscCodec.encodeChange(q, dev));
     } else if (o instanceof HtbClass c) {
-      return Optional.of(HtbClassCodec.encodeChange(c, dev, timing));
+      return Optional.of(HtbClassCodec.encodeChange(c, dev, timing, rateTables));
     } else if (o instanceof LeafQdisc) {
       return Optional.of(withFlags(add(o), FLAGS_REPLACE_QDISC));
     }

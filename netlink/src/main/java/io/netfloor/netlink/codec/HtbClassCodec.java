@@ -20,9 +20,17 @@ import java.util.Optional;
  * R ceil C [burst B] [cburst CB] quantum Q prio P} exactly as tc does: attributes in tc's order
  * {@code [TCA_HTB_RATE64] [TCA_HTB_CEIL64] TCA_HTB_PARMS TCA_HTB_RTAB TCA_HTB_CTAB}, Ethernet rate
  * specs with {@code cell_log} 3 and {@code cell_align} −1, buffers in ticks from {@link TcTiming},
- * {@code 0xFFFFFFFF} in the 32-bit rate above 2³²−1 bytes/s. The kernel no longer needs the rate
- * tables (it computes with the 64-bit rate), but sending them keeps the bytes identical to tc's.
- * The quantum is always sent explicitly, so the kernel never warns "quantum of class … is big".
+ * {@code 0xFFFFFFFF} in the 32-bit rate above 2³²−1 bytes/s. The quantum is always sent explicitly,
+ * so the kernel never warns "quantum of class … is big".
+ *
+ * <p><b>Rate tables.</b> The kernel no longer needs RTAB/CTAB: {@code htb_change_class} reads them
+ * only when {@code ratespec.linklayer} is 0 (UNAWARE), and then only to guess the link layer;
+ * scheduling uses {@code max(rate.rate, RATE64)} through {@code psched_ratecfg_precompute}. Our rate
+ * specs always say linklayer 1 (ETHERNET), so a class without tables is accepted and behaves
+ * identically (reference §6; {@code HtbClassTablesKernelTest} dumps both forms back and compares
+ * them, with tc as the oracle). Leaving the two 1028-byte tables out makes a class request 100
+ * bytes instead of 2152, which is most of the cost of encoding it and of copying it into the
+ * kernel. The overloads without a {@code rateTables} argument still send them, byte for byte as tc.
  */
 public final class HtbClassCodec {
   static final int TCA_HTB_PARMS = 1;
@@ -36,8 +44,18 @@ public final class HtbClassCodec {
 
   /** {@code tc class add} (flags 0x605, {@code tcm_parent} = the parent). */
   public static byte[] encodeAdd(HtbClass c, int ifindex, TcTiming timing, boolean echo) {
+    return encodeAdd(c, ifindex, timing, echo, true);
+  }
+
+  /**
+   * {@link #encodeAdd(HtbClass, int, TcTiming, boolean)}, with the rate tables only when
+   * {@code rateTables} (tc-identical bytes); without them the kernel builds the same class (see the
+   * class comment).
+   */
+  public static byte[] encodeAdd(HtbClass c, int ifindex, TcTiming timing, boolean echo,
+      boolean rateTables) {
     return encode(c, ifindex, timing, Rtm.FLAGS_ADD | (echo ? NetlinkMessage.NLM_F_ECHO : 0),
-        c.parent().toBits());
+        c.parent().toBits(), rateTables);
   }
 
   /**
@@ -45,7 +63,12 @@ public final class HtbClassCodec {
    * class by id and recomputes rate, ceil, buffers, quantum and prio).
    */
   public static byte[] encodeChange(HtbClass c, int ifindex, TcTiming timing) {
-    return encode(c, ifindex, timing, Rtm.FLAGS_CHANGE, 0);
+    return encodeChange(c, ifindex, timing, true);
+  }
+
+  /** {@link #encodeChange(HtbClass, int, TcTiming)}, with the rate tables only when asked. */
+  public static byte[] encodeChange(HtbClass c, int ifindex, TcTiming timing, boolean rateTables) {
+    return encode(c, ifindex, timing, Rtm.FLAGS_CHANGE, 0, rateTables);
   }
 
   /** {@code tc class del dev DEV classid C}: only ifindex and handle (capture 15). */
@@ -54,7 +77,8 @@ public final class HtbClassCodec {
         TcMsg.of(ifindex, classId.toBits(), 0, 0)).finish();
   }
 
-  private static byte[] encode(HtbClass c, int ifindex, TcTiming timing, int flags, int parent) {
+  private static byte[] encode(HtbClass c, int ifindex, TcTiming timing, int flags, int parent,
+      boolean rateTables) {
     long rate = c.rate().bytesPerSecond();
     long ceil = c.ceil().bytesPerSecond();
     int cellLog = TcTiming.cellLog(TcTiming.DEFAULT_MTU_BYTES);
@@ -74,6 +98,9 @@ public final class HtbClassCodec {
       w.u64(TCA_HTB_CEIL64, ceil);
     }
     w.attr(TCA_HTB_PARMS, TcHtbOpt.SIZE, opt::write);
+    if (!rateTables) {
+      return w.endNested().finish();
+    }
     long[] rtab = timing.rateTable(rate, cellLog);
     long[] ctab = timing.rateTable(ceil, cellLog);
     w.attr(TCA_HTB_RTAB, TABLE_BYTES, b -> {
