@@ -23,6 +23,18 @@ public interface StatusStore extends AutoCloseable {
   void save(NetworkStatus status);
 
   /**
+   * Makes the store hold exactly {@code status}, as {@link #save} does, but lets an implementation
+   * skip the write when it already holds exactly that status and has nothing to tidy up (a store
+   * with a journal still compacts it when its own compaction policy says so). Same durability
+   * contract as {@link #save}: when it returns, {@code status} is what a later {@link #load} gives.
+   * The engine calls it after a reconcile, which usually finds everything in place. The default
+   * simply saves.
+   */
+  default void saveIfChanged(NetworkStatus status) {
+    save(status);
+  }
+
+  /**
    * Applies one incremental change to the stored status of {@code network}; its cost must not grow
    * with the number of interfaces.
    *

@@ -24,9 +24,38 @@ public final class MacAddress implements Comparable<MacAddress> {
    *
    * @throws InvalidValueException quoting the input when malformed, multicast/broadcast or all-zero
    */
+  /**
+   * The common form {@code hh:hh:hh:hh:hh:hh} (17 characters, any case), parsed without a regex or
+   * a stream: status files hold thousands of them and are read at every restart. Null for anything
+   * else, which {@link #parse} then reads (or rejects) the general way, with the same result.
+   */
+  private static MacAddress parsePlain(String text) {
+    if (text.length() != 17) {
+      return null;
+    }
+    byte[] octets = new byte[6];
+    for (int i = 0; i < 6; i++) {
+      int at = 3 * i;
+      if (i < 5 && text.charAt(at + 2) != ':') {
+        return null;
+      }
+      int hi = Character.digit(text.charAt(at), 16);
+      int lo = Character.digit(text.charAt(at + 1), 16);
+      if (hi < 0 || lo < 0 || !isAsciiHex(text.charAt(at)) || !isAsciiHex(text.charAt(at + 1))) {
+        return null;
+      }
+      octets[i] = (byte) (hi << 4 | lo);
+    }
+    return of(octets);
+  }
+
   public static MacAddress parse(String text) {
     if (text == null) {
       throw new InvalidValueException("MAC address is missing");
+    }
+    MacAddress plain = parsePlain(text);
+    if (plain != null) {
+      return plain;
     }
     String[] parts = text.strip().split("[:-]", -1);
     if (parts.length != 6) {

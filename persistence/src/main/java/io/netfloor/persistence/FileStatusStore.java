@@ -301,6 +301,27 @@ public final class FileStatusStore implements StatusStore {
     }
   }
 
+  /**
+   * Skips the save when the loaded status (snapshot plus journal) already equals {@code status} and
+   * the journal is not due for compaction: rewriting an identical snapshot costs two fsyncs, a
+   * rename and a directory fsync for nothing. A journal that is due is compacted here, as a
+   * {@link #record} would; one that is not stays bounded by the same {@link Compaction} policy.
+   */
+  @Override
+  public void saveIfChanged(NetworkStatus status) {
+    Slot slot = lockSlot(status.network());
+    try {
+      Open o = openNetwork(status.network(), slot);
+      if (o != null && o.journal != null && !compaction.due(o.journalBytes, o.snapshotBytes)
+          && o.status.toStatus().equals(status)) {
+        return;
+      }
+      save(status);
+    } finally {
+      slot.lock.unlock();
+    }
+  }
+
   @Override
   public void record(String network, StatusChange change) {
     Objects.requireNonNull(change, "change");

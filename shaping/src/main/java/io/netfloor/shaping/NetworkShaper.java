@@ -361,7 +361,9 @@ public final class NetworkShaper {
     Plan repairs = PlanDiff.between(view.objects(), expected);
     applyWithUndo("reconcile of network '" + config.name() + "'", repairs);
     kernelSuspect = false;
-    store.save(NetworkStatus.of(tree)); // also compacts a journal
+    // the store must hold exactly the tree reconciled to; when it already does (a clean restart),
+    // saveIfChanged skips rewriting the snapshot, and still compacts a journal that is due
+    store.saveIfChanged(NetworkStatus.of(tree));
     return new ReconcileReport(repairs, notes);
   }
 
