@@ -49,44 +49,64 @@ public final class PlanDiff {
     return diff(objects, List.of(), true);
   }
 
+  /**
+   * At most this many objects on both sides together are matched by a linear scan instead of two
+   * hash maps: a plug, unplug or update compares about ten objects, where the maps, their entries
+   * and the keys cost more than the comparisons they save.
+   */
+  private static final int SMALL = 24;
+  private static final Comparator<TcObject> DELETE_ORDER =
+      Comparator.comparingInt(PlanDiff::deleteRank).thenComparing(TcObject::key);
+  private static final Comparator<TcObject> ADD_ORDER =
+      Comparator.comparingInt(PlanDiff::addRank).thenComparing(TcObject::key);
+  private static final Comparator<TcOp.Change> LOWERING_ORDER =
+      Comparator.comparing(c -> c.after().key());
+  private static final Comparator<TcOp.Change> RAISING_ORDER =
+      Comparator.comparingInt((TcOp.Change c) -> c.after() instanceof HtbClass ? 1 : 0)
+          .thenComparing(c -> c.after().key());
+
   private static Plan diff(Collection<? extends TcObject> before,
       Collection<? extends TcObject> after, boolean cascade) {
-    Map<ObjectKey, TcObject> old = index(before);
-    Map<ObjectKey, TcObject> neu = index(after);
     List<TcObject> deletes = new ArrayList<>();
     List<TcObject> adds = new ArrayList<>();
     List<TcOp.Change> lowering = new ArrayList<>();
     List<TcOp.Change> raising = new ArrayList<>();
-    for (Map.Entry<ObjectKey, TcObject> e : old.entrySet()) {
-      TcObject now = neu.get(e.getKey());
-      if (now == null) {
-        deletes.add(e.getValue());
-      } else if (!now.equals(e.getValue())) {
-        TcObject was = e.getValue();
-        if (changeableInPlace(was, now)) {
-          TcOp.Change change = new TcOp.Change(was, now);
-          if (was instanceof HtbClass c && ((HtbClass) now).rate().compareTo(c.rate()) < 0) {
-            lowering.add(change);
-          } else {
-            raising.add(change);
-          }
-        } else {
-          deletes.add(was);
-          adds.add(now);
+    if (before.size() + after.size() <= SMALL) {
+      // Same classification as below. Every list is sorted afterwards by a total order on keys
+      // (keys are unique within each list), so the order found in does not matter: same plan.
+      TcObject[] oldObjs = before.toArray(new TcObject[0]);
+      TcObject[] neuObjs = after.toArray(new TcObject[0]);
+      ObjectKey[] oldKeys = dedupe(oldObjs);
+      ObjectKey[] neuKeys = dedupe(neuObjs);
+      for (int i = 0; i < oldObjs.length; i++) {
+        if (oldObjs[i] == null) {
+          continue; // a repeat of an earlier object
+        }
+        int j = find(neuKeys, neuObjs, oldKeys[i]);
+        classify(oldObjs[i], j < 0 ? null : neuObjs[j], deletes, adds, lowering, raising);
+      }
+      for (int j = 0; j < neuObjs.length; j++) {
+        if (neuObjs[j] != null && find(oldKeys, oldObjs, neuKeys[j]) < 0) {
+          adds.add(neuObjs[j]);
+        }
+      }
+    } else {
+      Map<ObjectKey, TcObject> old = index(before);
+      Map<ObjectKey, TcObject> neu = index(after);
+      for (Map.Entry<ObjectKey, TcObject> e : old.entrySet()) {
+        classify(e.getValue(), neu.get(e.getKey()), deletes, adds, lowering, raising);
+      }
+      for (Map.Entry<ObjectKey, TcObject> e : neu.entrySet()) {
+        if (!old.containsKey(e.getKey())) {
+          adds.add(e.getValue());
         }
       }
     }
-    for (Map.Entry<ObjectKey, TcObject> e : neu.entrySet()) {
-      if (!old.containsKey(e.getKey())) {
-        adds.add(e.getValue());
-      }
-    }
-    List<TcObject> cascaded = cascade ? dropCascaded(deletes) : new ArrayList<>(deletes);
-    cascaded.sort(Comparator.comparingInt(PlanDiff::deleteRank).thenComparing(TcObject::key));
-    adds.sort(Comparator.comparingInt(PlanDiff::addRank).thenComparing(TcObject::key));
-    lowering.sort(Comparator.comparing(c -> c.after().key()));
-    raising.sort(Comparator.comparingInt((TcOp.Change c) -> c.after() instanceof HtbClass ? 1 : 0)
-        .thenComparing(c -> c.after().key()));
+    List<TcObject> cascaded = cascade ? dropCascaded(deletes) : deletes;
+    cascaded.sort(DELETE_ORDER);
+    adds.sort(ADD_ORDER);
+    lowering.sort(LOWERING_ORDER);
+    raising.sort(RAISING_ORDER);
 
     ImmutableList.Builder<TcOp> ops = ImmutableList.builder();
     int i = 0;
@@ -211,6 +231,57 @@ public final class PlanDiff {
       return Objects.equals(f.parent(), root.handle());
     }
     return false;
+  }
+
+  /** An object present before ({@code was}) and maybe after ({@code now}, null if gone). */
+  private static void classify(TcObject was, TcObject now, List<TcObject> deletes,
+      List<TcObject> adds, List<TcOp.Change> lowering, List<TcOp.Change> raising) {
+    if (now == null) {
+      deletes.add(was);
+    } else if (!now.equals(was)) {
+      if (changeableInPlace(was, now)) {
+        TcOp.Change change = new TcOp.Change(was, now);
+        if (was instanceof HtbClass c && ((HtbClass) now).rate().compareTo(c.rate()) < 0) {
+          lowering.add(change);
+        } else {
+          raising.add(change);
+        }
+      } else {
+        deletes.add(was);
+        adds.add(now);
+      }
+    }
+  }
+
+  /**
+   * The keys of {@code objects}; a later object equal to an earlier one with the same key is
+   * replaced by null in {@code objects} (as {@link #index} keeps one), a different one is refused.
+   */
+  private static ObjectKey[] dedupe(TcObject[] objects) {
+    ObjectKey[] keys = new ObjectKey[objects.length];
+    for (int i = 0; i < objects.length; i++) {
+      keys[i] = objects[i].key();
+      for (int k = 0; k < i; k++) {
+        if (objects[k] != null && keys[k].equals(keys[i])) {
+          if (!objects[k].equals(objects[i])) {
+            throw new IllegalArgumentException("two objects share the kernel identity " + keys[i]
+                + ": " + objects[k].describe() + " / " + objects[i].describe());
+          }
+          objects[i] = null;
+          break;
+        }
+      }
+    }
+    return keys;
+  }
+
+  private static int find(ObjectKey[] keys, TcObject[] objects, ObjectKey key) {
+    for (int i = 0; i < keys.length; i++) {
+      if (objects[i] != null && keys[i].equals(key)) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private static Map<ObjectKey, TcObject> index(Collection<? extends TcObject> objects) {
