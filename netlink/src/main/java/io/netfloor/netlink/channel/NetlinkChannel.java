@@ -8,9 +8,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -121,28 +119,31 @@ public final class NetlinkChannel implements AutoCloseable {
       ensureOpen();
       int firstSeq = reserveSeqs(requests.size());
       send(requests, firstSeq);
-      Map<Integer, Integer> indexBySeq = new HashMap<>();
-      for (int i = 0; i < requests.size(); i++) {
-        indexBySeq.put(firstSeq + i, i);
-      }
-      Ack[] acks = new Ack[requests.size()];
-      List<List<NetlinkMessage>> replies = new ArrayList<>();
-      for (int i = 0; i < requests.size(); i++) {
-        replies.add(new ArrayList<>());
-      }
-      int pending = requests.size();
+      int count = requests.size();
+      Ack[] acks = new Ack[count];
+      // replies other than acks are rare (a class add's echo): lists only where one arrives
+      List<List<NetlinkMessage>> replies = null;
+      int pending = count;
       while (pending > 0) {
         for (NetlinkMessage m : receive()) {
-          Integer index = indexBySeq.get(m.seq());
-          if (index == null || acks[index] != null) {
+          // the exchange's sequence numbers are consecutive (reserveSeqs never wraps inside one)
+          int index = m.seq() - firstSeq;
+          if (index < 0 || index >= count || acks[index] != null) {
             continue; // a late reply to an earlier, abandoned exchange
           }
           if (m.type() == NetlinkMessage.NLMSG_ERROR) {
-            acks[index] = MessageReader.readError(m).withReplies(replies.get(index));
+            List<NetlinkMessage> got = replies == null ? null : replies.get(index);
+            acks[index] = MessageReader.readError(m).withReplies(got == null ? List.of() : got);
             pending--;
           } else if (m.type() == NetlinkMessage.NLMSG_OVERRUN) {
             throw new NetlinkProtocolException("kernel reported NLMSG_OVERRUN");
           } else {
+            if (replies == null) {
+              replies = new ArrayList<>(java.util.Collections.nCopies(count, null));
+            }
+            if (replies.get(index) == null) {
+              replies.set(index, new ArrayList<>());
+            }
             replies.get(index).add(m);
           }
         }
