@@ -10,6 +10,7 @@ import io.netfloor.plan.HtbQdisc;
 import io.netfloor.plan.LeafQdisc;
 import io.netfloor.plan.Plan;
 import io.netfloor.plan.PlanDiff;
+import io.netfloor.plan.TcOp;
 import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32HashLink;
 import io.netfloor.plan.U32HashTable;
@@ -21,6 +22,7 @@ import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.List;
@@ -488,6 +490,17 @@ public final class HtbTree {
         newSum);
     if (old == null) {
       next = next.withDeviceOwner(device, alias);
+      if (device.isEmpty()) {
+        // the hot path (a plain plug): the plan is built directly, see swapPlan
+        List<TcObject> floor = after.subList(0, after.size() - 1);
+        HtbClass parkedClass = p == parked ? null : (HtbClass) before.get(1);
+        LeafQdisc parkedLeaf = p == parked ? null : (LeafQdisc) before.get(2);
+        TreeChange direct = directChange(next, (HtbClass) before.get(0), parkedClass, parkedLeaf,
+            false, after.get(after.size() - 1), floor, plugged);
+        if (direct != null) {
+          return direct;
+        }
+      }
     }
     return change(next, before, after, plugged);
   }
@@ -515,8 +528,97 @@ public final class HtbTree {
     HtbTree next = with(a, ifs, macs, p, buckets, newSum);
     if (affected == null) {
       next = next.withDeviceOwner(old.device(), null); // unplugged: its device is free again
+      if (old.device().isEmpty()) {
+        // the hot path (a plain unplug): the plan is built directly, see swapPlan
+        boolean parks = p != parked;
+        List<TcObject> floor = before.subList(0, 3);
+        TreeChange direct = directChange(next, (HtbClass) before.get(3),
+            parks ? (HtbClass) after.get(1) : null, parks ? (LeafQdisc) after.get(2) : null,
+            true, after.get(0), floor, null);
+        if (direct != null) {
+          return direct;
+        }
+      }
     }
     return change(next, before, after, affected);
+  }
+
+  /**
+   * The change of a plain plug ({@code unplugging} false) or unplug (true) of an interface without a
+   * device of its own, with the plan and undo built directly instead of by two
+   * {@link PlanDiff#between} calls (a plug's share of time outside the kernel was mostly the model).
+   * The objects involved are fixed: the default class 1:2 ({@code defaultOld} → {@code defaultNew}),
+   * the interface's {@code floor} objects (class, leaf, filter) and, with a parked class, that class
+   * and its leaf ({@code parkedClass}, {@code parkedLeaf}) on the side without the interface. Returns
+   * null, and the caller falls back to {@code PlanDiff}, for any shape this does not cover.
+   * {@code HtbTreeProperties#directPlansAreWhatPlanDiffMakes} checks the plans are identical.
+   */
+  private TreeChange directChange(HtbTree next, HtbClass defaultOld, HtbClass parkedClass,
+      LeafQdisc parkedLeaf, boolean unplugging, TcObject defaultNew, List<TcObject> floor,
+      PluggedInterface affected) {
+    if (floor.size() != 3 || !(floor.get(0) instanceof HtbClass cls)
+        || !(floor.get(1) instanceof LeafQdisc leaf) || !(floor.get(2) instanceof U32MacFilter filter)
+        || !(defaultNew instanceof HtbClass defNew)
+        || (parkedLeaf != null && !parkedLeaf.equals(leaf))
+        || (parkedClass != null && !parkedClass.parent().equals(cls.parent()))
+        || !defaultOld.parent().equals(defNew.parent())) {
+      return null;
+    }
+    // side A holds the interface's objects, side B the parked class (or nothing) instead
+    HtbClass defA = unplugging ? defaultOld : defNew;
+    HtbClass defB = unplugging ? defNew : defaultOld;
+    Plan toB = swapPlan(defA, defB, cls, parkedClass, leaf, filter, true);
+    Plan toA = swapPlan(defB, defA, parkedClass, cls, leaf, filter, false);
+    return unplugging ? new TreeChange(next, toB, toA, Optional.ofNullable(affected))
+        : new TreeChange(next, toA, toB, Optional.ofNullable(affected));
+  }
+
+  /**
+   * Exactly {@code PlanDiff.between(from, to)} for {@code from} = {defFrom, clsFrom?, leaf if
+   * clsFrom, filter if filterFrom} and {@code to} = {defTo, clsTo?, leaf if clsTo, filter if not
+   * filterFrom}, where a class present on both sides has the same id and parent (so it is changed
+   * in place) and the default class 1:2 sorts before the interface's class (ids from 3 up). In
+   * PlanDiff's order: filter deletes, lowering class changes (by key), leaf then class deletes,
+   * class adds, raising class changes (by key), leaf adds, filter adds.
+   */
+  private static Plan swapPlan(HtbClass defFrom, HtbClass defTo, HtbClass clsFrom, HtbClass clsTo,
+      LeafQdisc leaf, U32MacFilter filter, boolean filterFrom) {
+    TcOp defChange = defFrom.equals(defTo) ? null : new TcOp.Change(defFrom, defTo);
+    boolean defLowers = defChange != null && defTo.rate().compareTo(defFrom.rate()) < 0;
+    TcOp clsChange = clsFrom == null || clsTo == null || clsFrom.equals(clsTo) ? null
+        : new TcOp.Change(clsFrom, clsTo);
+    boolean clsLowers = clsChange != null && clsTo.rate().compareTo(clsFrom.rate()) < 0;
+    TcOp[] ops = new TcOp[7];
+    int n = 0;
+    if (filterFrom) {
+      ops[n++] = new TcOp.Delete(filter);
+    }
+    if (defLowers) {
+      ops[n++] = defChange;
+    }
+    if (clsLowers) {
+      ops[n++] = clsChange;
+    }
+    if (clsFrom != null && clsTo == null) {
+      ops[n++] = new TcOp.Delete(leaf);
+      ops[n++] = new TcOp.Delete(clsFrom);
+    }
+    if (clsFrom == null && clsTo != null) {
+      ops[n++] = new TcOp.Add(clsTo);
+    }
+    if (defChange != null && !defLowers) {
+      ops[n++] = defChange;
+    }
+    if (clsChange != null && !clsLowers) {
+      ops[n++] = clsChange;
+    }
+    if (clsFrom == null && clsTo != null) {
+      ops[n++] = new TcOp.Add(leaf);
+    }
+    if (!filterFrom) {
+      ops[n++] = new TcOp.Add(filter);
+    }
+    return new Plan(ImmutableList.copyOf(Arrays.asList(ops).subList(0, n)));
   }
 
   private TreeChange change(HtbTree next, List<TcObject> before, List<TcObject> after,

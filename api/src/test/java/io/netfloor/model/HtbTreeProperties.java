@@ -8,6 +8,7 @@ import io.netfloor.InterfaceConflictException;
 import io.netfloor.InvalidValueException;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.LeafQdiscKind;
+import io.netfloor.plan.PlanDiff;
 import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.spi.InMemoryTrafficControl;
@@ -211,6 +212,22 @@ class HtbTreeProperties {
     run(config, commands, (before, command, change) -> {
       kernel.apply(change.plan()); // the simulated kernel refuses out-of-order operations
       assertThat(objects(kernel)).as("kernel after %s", command).isEqualTo(objects(change.tree()));
+    });
+  }
+
+  /**
+   * Plain plugs and unplugs build their plan and undo directly (HtbTree.directChange) instead of
+   * diffing; every change, direct or not, must be exactly (same operations, same order) what
+   * {@link PlanDiff} makes from the whole trees before and after.
+   */
+  @Property(tries = 2000)
+  void directPlansAreWhatPlanDiffMakes(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeCommand> commands) {
+    run(config, commands, (before, command, change) -> {
+      List<TcObject> was = before.kernelObjects();
+      List<TcObject> now = change.tree().kernelObjects();
+      assertThat(change.plan()).as("plan of %s", command).isEqualTo(PlanDiff.between(was, now));
+      assertThat(change.undo()).as("undo of %s", command).isEqualTo(PlanDiff.between(now, was));
     });
   }
 
