@@ -38,6 +38,19 @@ public final class NetlinkChannel implements AutoCloseable {
   private final int portId;
   private final Memory receiveBuffer = new Memory(RECEIVE_BUFFER_BYTES);
   private Memory sendBuffer = new Memory(64 * 1024);
+  /**
+   * Views of the native buffers as direct ByteBuffers (native order): requests are assembled and
+   * replies copied out with plain Java memory access instead of one JNA call per write (each
+   * {@code Memory.write}/{@code setInt}/{@code setByte} is a native call; a plug's three requests made
+   * about ten of them, all outside the timed syscalls).
+   */
+  private ByteBuffer sendView = view(sendBuffer);
+  private final ByteBuffer receiveView = view(receiveBuffer);
+  /** The kernel's address (port 0): constant, and only read by {@code sendto}. */
+  private static final byte[] KERNEL_ADDRESS = sockaddr();
+  /** recvfrom's out-parameters, reused: every receive holds {@link #lock}. */
+  private final byte[] from = new byte[SOCKADDR_NL_BYTES];
+  private final int[] fromLen = new int[1];
   private final ReentrantLock lock = new ReentrantLock();
   private final Duration timeout;
   private int nextSeq = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE / 2);
@@ -225,18 +238,19 @@ public final class NetlinkChannel implements AutoCloseable {
     }
     if (total > sendBuffer.size()) {
       sendBuffer = new Memory(Math.max(total, sendBuffer.size() * 2));
+      sendView = view(sendBuffer);
     }
-    long offset = 0;
+    int offset = 0;
     int seq = firstSeq;
     for (byte[] r : requests) {
-      sendBuffer.write(offset, r, 0, r.length);
-      sendBuffer.setInt(offset + 8, seq++);
-      for (long p = offset + r.length; p < offset + MessageReader.align4(r.length); p++) {
-        sendBuffer.setByte(p, (byte) 0);
+      sendView.put(offset, r);
+      sendView.putInt(offset + 8, seq++);
+      for (int p = offset + r.length; p < offset + MessageReader.align4(r.length); p++) {
+        sendView.put(p, (byte) 0);
       }
       offset += MessageReader.align4(r.length);
     }
-    byte[] kernel = sockaddr();
+    byte[] kernel = KERNEL_ADDRESS;
     while (true) {
       long t0 = System.nanoTime();
       try {
@@ -259,10 +273,9 @@ public final class NetlinkChannel implements AutoCloseable {
 
   /** One datagram from the kernel, split into messages; datagrams from other senders are dropped. */
   private List<NetlinkMessage> receive() {
-    byte[] from = new byte[SOCKADDR_NL_BYTES];
     while (true) {
       long n;
-      int[] fromLen = {SOCKADDR_NL_BYTES};
+      fromLen[0] = SOCKADDR_NL_BYTES;
       long t0 = System.nanoTime();
       try {
         n = LibC.recvfrom(fd, receiveBuffer, RECEIVE_BUFFER_BYTES, LibC.MSG_TRUNC, from, fromLen);
@@ -283,12 +296,13 @@ public final class NetlinkChannel implements AutoCloseable {
         throw new NetlinkProtocolException("datagram of " + n + " bytes truncated to "
             + RECEIVE_BUFFER_BYTES);
       }
-      int senderPort = ByteBuffer.wrap(from).order(ByteOrder.nativeOrder()).getInt(4);
-      if (senderPort != 0) {
+      // sockaddr_nl.nl_pid at offset 4, host order; any non-zero byte means a non-kernel sender
+      if ((from[4] | from[5] | from[6] | from[7]) != 0) {
         continue; // only the kernel may answer
       }
       // copied out: messages outlive this call, and the native buffer is reused by the next one
-      byte[] datagram = receiveBuffer.getByteArray(0, (int) n);
+      byte[] datagram = new byte[(int) n];
+      receiveView.get(0, datagram);
       return MessageReader.split(ByteBuffer.wrap(datagram).order(ByteOrder.nativeOrder()));
     }
   }
@@ -310,6 +324,10 @@ public final class NetlinkChannel implements AutoCloseable {
     } finally {
       lock.unlock();
     }
+  }
+
+  private static ByteBuffer view(Memory m) {
+    return m.getByteBuffer(0, m.size()).order(ByteOrder.nativeOrder());
   }
 
   private static byte[] sockaddr() {
