@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedSet;
 import org.pcollections.HashTreePMap;
+import org.pcollections.IntTreePMap;
 import org.pcollections.PMap;
 import org.pcollections.TreePSet;
 
@@ -138,7 +139,8 @@ public final class HtbTree {
   public static HtbTree empty(NetworkConfig config) {
     return new HtbTree(Objects.requireNonNull(config, "config"),
         ClassIdAllocator.forLayout(config.filterLayout()), HashTreePMap.empty(), HashTreePMap.empty(),
-        TreePSet.empty(), HashTreePMap.empty(), Rate.ZERO, HashTreePMap.empty());
+        // buckets: an IntTreePMap directly (HashTreePMap wraps one with a list per hash code)
+        TreePSet.empty(), IntTreePMap.empty(), Rate.ZERO, HashTreePMap.empty());
   }
 
   /**
