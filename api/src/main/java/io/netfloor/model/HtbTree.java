@@ -31,7 +31,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedSet;
-import org.pcollections.HashTreePMap;
 import org.pcollections.IntTreePMap;
 import org.pcollections.PMap;
 import org.pcollections.TreePSet;
@@ -138,9 +137,10 @@ public final class HtbTree {
   /** A started tree with nothing plugged. */
   public static HtbTree empty(NetworkConfig config) {
     return new HtbTree(Objects.requireNonNull(config, "config"),
-        ClassIdAllocator.forLayout(config.filterLayout()), HashTreePMap.empty(), HashTreePMap.empty(),
+        // maps by alias, MAC and device: HamtMap (faster plus, less heap than HashTreePMap);
         // buckets: an IntTreePMap directly (HashTreePMap wraps one with a list per hash code)
-        TreePSet.empty(), IntTreePMap.empty(), Rate.ZERO, HashTreePMap.empty());
+        ClassIdAllocator.forLayout(config.filterLayout()), HamtMap.empty(), HamtMap.empty(),
+        TreePSet.empty(), IntTreePMap.empty(), Rate.ZERO, HamtMap.empty());
   }
 
   /**
