@@ -50,6 +50,27 @@ class MessageWriterTest {
     assertThat(got).isEqualTo(rawBytes);
   }
 
+  /** Writers share a scratch buffer per thread: interleaved, finished twice, or written after. */
+  @Test
+  void reusedScratchBuffersNeverMixMessages() {
+    byte[] alone = new MessageWriter(3, 1).u32(1, 11).beginNested(2).u64(3, 33L).endNested()
+        .finish();
+    MessageWriter outer = new MessageWriter(3, 1).u32(1, 11);
+    byte[] inner = new MessageWriter(4, 2).string(9, "inner, written while another is open")
+        .finish();
+    byte[] interleaved = outer.beginNested(2).u64(3, 33L).endNested().finish();
+    assertThat(interleaved).isEqualTo(alone);
+    byte[] big = new MessageWriter(5, 0).bytes(1, new byte[3000]).finish(); // grows the scratch
+    assertThat(new MessageWriter(4, 2).string(9, "inner, written while another is open").finish())
+        .isEqualTo(inner);
+    assertThat(outer.finish()).isEqualTo(alone); // finished twice: the same message
+    byte[] longer = outer.u32(4, 44).finish(); // written after finish: goes on from the message
+    assertThat(longer).isEqualTo(new MessageWriter(3, 1).u32(1, 11).beginNested(2).u64(3, 33L)
+        .endNested().u32(4, 44).finish());
+    assertThat(alone.length).isLessThan(longer.length);
+    assertThat(big.length).isEqualTo(16 + 3004);
+  }
+
   @Test
   void typeFlagsAreMaskedAndTruncationIsTyped() {
     byte[] nestedFlag = new MessageWriter(2, 0).beginNested(0x8000 | 6).u32(1, 5).endNested()
