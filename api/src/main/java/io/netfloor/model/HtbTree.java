@@ -31,7 +31,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedSet;
-import org.pcollections.IntTreePMap;
 import org.pcollections.PMap;
 import org.pcollections.TreePSet;
 
@@ -137,10 +136,10 @@ public final class HtbTree {
   /** A started tree with nothing plugged. */
   public static HtbTree empty(NetworkConfig config) {
     return new HtbTree(Objects.requireNonNull(config, "config"),
-        // maps by alias, MAC and device: HamtMap (faster plus, less heap than HashTreePMap);
-        // buckets: an IntTreePMap directly (HashTreePMap wraps one with a list per hash code)
+        // maps by alias, MAC, bucket and device: HamtMap (a plus copies two or three small arrays,
+        // where HashTreePMap copies a path of a balanced tree and a list cell, and it takes less heap)
         ClassIdAllocator.forLayout(config.filterLayout()), HamtMap.empty(), HamtMap.empty(),
-        TreePSet.empty(), IntTreePMap.empty(), Rate.ZERO, HamtMap.empty());
+        TreePSet.empty(), HamtMap.empty(), Rate.ZERO, HamtMap.empty());
   }
 
   /**
