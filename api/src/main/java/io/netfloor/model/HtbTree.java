@@ -103,7 +103,7 @@ public final class HtbTree {
   private final ClassIdAllocator ids;
   private final PMap<String, PluggedInterface> interfaces;
   private final PMap<MacAddress, String> aliasByMac;
-  private final TreePSet<Integer> parked;
+  private final IdSet parked;
   /** HASHED layout: bucket → node ids in use there. */
   private final PMap<Integer, TreePSet<Integer>> bucketNodes;
   private final Rate floorSum;
@@ -111,7 +111,7 @@ public final class HtbTree {
   private final PMap<InterfaceName, String> deviceOwners;
 
   private HtbTree(NetworkConfig config, ClassIdAllocator ids, PMap<String, PluggedInterface> interfaces,
-      PMap<MacAddress, String> aliasByMac, TreePSet<Integer> parked,
+      PMap<MacAddress, String> aliasByMac, IdSet parked,
       PMap<Integer, TreePSet<Integer>> bucketNodes, Rate floorSum,
       PMap<InterfaceName, String> deviceOwners) {
     this.config = config;
@@ -136,10 +136,11 @@ public final class HtbTree {
   /** A started tree with nothing plugged. */
   public static HtbTree empty(NetworkConfig config) {
     return new HtbTree(Objects.requireNonNull(config, "config"),
-        // maps by alias, MAC, bucket and device: HamtMap (a plus copies two or three small arrays,
-        // where HashTreePMap copies a path of a balanced tree and a list cell, and it takes less heap)
+        // parked ids: IdSet (see there); maps by alias, MAC, bucket and device: HamtMap (a plus
+        // copies two or three small arrays, where HashTreePMap copies a path of a balanced tree and
+        // a list cell, and it takes less heap)
         ClassIdAllocator.forLayout(config.filterLayout()), HamtMap.empty(), HamtMap.empty(),
-        TreePSet.empty(), HamtMap.empty(), Rate.ZERO, HamtMap.empty());
+        IdSet.empty(), HamtMap.empty(), Rate.ZERO, HamtMap.empty());
   }
 
   /**
@@ -208,7 +209,7 @@ public final class HtbTree {
       ifs = ifs.plus(p.alias(), p);
       macs = macs.plus(p.mac(), p.alias());
     }
-    TreePSet<Integer> park = TreePSet.empty();
+    IdSet park = IdSet.empty();
     for (int id : parkedIds) {
       if (ids.isUsed(id)) {
         throw new InvalidValueException("recorded parked class id " + id
@@ -432,7 +433,7 @@ public final class HtbTree {
           + "' has no inbound bandwidth, so it has no HTB tree to park classes in");
     }
     ClassIdAllocator a = ids;
-    TreePSet<Integer> p = parked;
+    IdSet p = parked;
     List<TcObject> after = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       int id = a.lowestFree();
@@ -449,7 +450,7 @@ public final class HtbTree {
       throw new InvalidValueException("cannot release " + count + " parked classes");
     }
     ClassIdAllocator a = ids;
-    TreePSet<Integer> p = parked;
+    IdSet p = parked;
     List<TcObject> before = new ArrayList<>();
     for (int i = 0; i < count && !p.isEmpty(); i++) {
       int id = p.last();
@@ -470,7 +471,7 @@ public final class HtbTree {
       before.addAll(interfaceObjects(old));
     }
     ClassIdAllocator a = ids;
-    TreePSet<Integer> p = parked;
+    IdSet p = parked;
     int id;
     if (!parked.isEmpty()) {
       id = parked.first();
@@ -518,7 +519,7 @@ public final class HtbTree {
     List<TcObject> after = new ArrayList<>(remaining);
     after.add(defaultClass(newSum));
     ClassIdAllocator a = ids;
-    TreePSet<Integer> p = parked;
+    IdSet p = parked;
     if (config.classStrategy() == ClassStrategy.PARKED_POOL) {
       p = p.plus(old.classMinor());
       after.addAll(parkedObjects(old.classMinor()));
@@ -671,7 +672,7 @@ public final class HtbTree {
   }
 
   private HtbTree with(ClassIdAllocator a, PMap<String, PluggedInterface> ifs,
-      PMap<MacAddress, String> macs, TreePSet<Integer> p, PMap<Integer, TreePSet<Integer>> buckets,
+      PMap<MacAddress, String> macs, IdSet p, PMap<Integer, TreePSet<Integer>> buckets,
       Rate sum) {
     return new HtbTree(config, a, ifs, macs, p, buckets, sum, deviceOwners);
   }
