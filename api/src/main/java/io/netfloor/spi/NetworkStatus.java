@@ -144,8 +144,10 @@ public record NetworkStatus(String network, InterfaceName bridge,
     }
     SortedSet<Integer> beforeParked = before.parkedClassIds();
     SortedSet<Integer> afterParked = after.parkedClassIds();
-    SortedSet<Integer> added = new TreeSet<>();
-    SortedSet<Integer> removed = new TreeSet<>();
+    // made only when an id moves (a plug that takes a parked class moves one, which InterfaceSet
+    // already records): two TreeSets per plug were a measurable part of recording it
+    SortedSet<Integer> added = null;
+    SortedSet<Integer> removed = null;
     // Fast path (performance: copying both parked sets cost O(P log P) per plug, most of a plug's
     // time with a pool of a few thousand parked classes). A change of one interface can only move
     // that interface's own class ids (old and new) into or out of the parked set; when the sizes
@@ -159,13 +161,16 @@ public record NetworkStatus(String network, InterfaceName bridge,
           boolean inBefore = beforeParked.contains(id);
           boolean inAfter = afterParked.contains(id);
           if (inAfter && !inBefore) {
+            added = added == null ? new TreeSet<>() : added;
             added.add(id);
           } else if (inBefore && !inAfter) {
+            removed = removed == null ? new TreeSet<>() : removed;
             removed.add(id);
           }
         }
       }
-      fast = beforeParked.size() + added.size() - removed.size() == afterParked.size();
+      fast = beforeParked.size() + (added == null ? 0 : added.size())
+          - (removed == null ? 0 : removed.size()) == afterParked.size();
     }
     if (!fast) {
       added = new TreeSet<>(afterParked);
@@ -173,11 +178,13 @@ public record NetworkStatus(String network, InterfaceName bridge,
       removed = new TreeSet<>(beforeParked);
       removed.removeAll(afterParked);
     }
-    removed.remove(taken); // InterfaceSet already unparks it
-    if (!removed.isEmpty()) {
+    if (removed != null) {
+      removed.remove(taken); // InterfaceSet already unparks it
+    }
+    if (removed != null && !removed.isEmpty()) {
       out.add(new StatusChange.ClassesUnparked(removed));
     }
-    if (!added.isEmpty()) {
+    if (added != null && !added.isEmpty()) {
       out.add(new StatusChange.ClassesParked(added));
     }
     return out;
