@@ -36,32 +36,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
    * The characters a network name may hold, as a table over ASCII: status stores check the name on
    * every record (each plug), where a composed {@code CharMatcher} cost more than the record.
    */
-  private static final boolean[] NAME_CHARS = new boolean[128];
-
-  static {
-    for (char c = 'a'; c <= 'z'; c++) {
-      NAME_CHARS[c] = true;
-    }
-    for (char c = 'A'; c <= 'Z'; c++) {
-      NAME_CHARS[c] = true;
-    }
-    for (char c = '0'; c <= '9'; c++) {
-      NAME_CHARS[c] = true;
-    }
-    for (char c : "._-".toCharArray()) {
-      NAME_CHARS[c] = true;
-    }
-  }
-
-  private static boolean nameChars(String name) {
-    for (int i = 0; i < name.length(); i++) {
-      char c = name.charAt(i);
-      if (c >= 128 || !NAME_CHARS[c]) {
-        return false;
-      }
-    }
-    return true;
-  }
+  private static final AsciiCharset NAME_CHARS = AsciiCharset.alphanumericAnd("._-");
 
   public NetworkConfig {
     Objects.requireNonNull(bridge, "bridge");
@@ -89,7 +64,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
    * @throws InvalidValueException quoting the name and the rule
    */
   public static String checkName(String name) {
-    if (name == null || name.isEmpty() || name.length() > 64 || !nameChars(name)
+    if (name == null || name.isEmpty() || name.length() > 64 || !NAME_CHARS.matchesAll(name)
         || name.startsWith(".")) {
       throw new InvalidValueException("network name '" + name + "' must be 1-64 characters of"
           + " A-Z a-z 0-9 . _ - and must not start with '.'");
