@@ -47,12 +47,6 @@ public final class KernelView {
 
   private KernelView() {}
 
-  /** What {@code snapshot} of the bridge holds in NetFloor's space. */
-  public static KernelView read(KernelSnapshot snapshot, NetworkConfig config,
-      List<TcObject> expected) {
-    return read(Map.of(snapshot.device(), snapshot), java.util.Set.of(), config, expected);
-  }
-
   /**
    * What the kernel holds in NetFloor's space on the bridge and on every other device the model uses
    * (interfaces' own devices, ifb devices).
