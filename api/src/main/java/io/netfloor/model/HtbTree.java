@@ -695,11 +695,16 @@ public final class HtbTree {
   private static U32Handle hashedHandle(PMap<Integer, TreePSet<Integer>> buckets, MacAddress mac) {
     int bucket = mac.octet(5);
     TreePSet<Integer> used = buckets.getOrDefault(bucket, TreePSet.empty());
-    int node = 1;
-    while (used.contains(node)) {
-      node++;
+    // below every node of the bucket: the kernel keeps a bucket sorted by node id and inserts by
+    // walking it, so a node smaller than all others goes in at the head without a walk
+    int node = used.isEmpty() ? 0xfff : used.first() - 1;
+    if (node < 1) {
+      node = 0xfff;
+      while (node >= 1 && used.contains(node)) {
+        node--;
+      }
     }
-    if (node > 0xfff) {
+    if (node < 1) {
       throw new io.netfloor.ClassIdExhaustedException("hash bucket "
           + Integer.toHexString(bucket) + " already holds 4095 interfaces");
     }
