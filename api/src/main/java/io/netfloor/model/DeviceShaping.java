@@ -92,8 +92,7 @@ public final class DeviceShaping {
       int rateToQuantum) {
     Rate average = limits.average().orElseThrow();
     Rate ceiling = limits.ceiling().orElseThrow();
-    long quantum = Math.max(HtbTree.MIN_QUANTUM_BYTES,
-        Math.min(HtbTree.MAX_QUANTUM_BYTES, average.bytesPerSecond() / rateToQuantum));
+    long quantum = HtbTree.quantumFor(average, rateToQuantum);
     return List.of(
         new HtbQdisc(device, ROOT, ClassHandle.ROOT, LEAF_CLASS.minor(), rateToQuantum,
             OptionalInt.empty()),

@@ -748,8 +748,28 @@ public final class HtbTree {
   }
 
   private long quantum(Rate rate) {
-    long q = rate.bytesPerSecond() / config.rateToQuantum();
+    return quantumFor(rate, config.rateToQuantum());
+  }
+
+  /** {@code clamp(rate bytes/s ÷ r2q, 1600, 200000)}: what the kernel picks, minus its warnings. */
+  static long quantumFor(Rate rate, int rateToQuantum) {
+    long q = rate.bytesPerSecond() / rateToQuantum;
     return Math.max(MIN_QUANTUM_BYTES, Math.min(MAX_QUANTUM_BYTES, q));
+  }
+
+  /**
+   * The rate {@code p}'s frames may reach on the bridge (its class's ceil): its own peak, else
+   * average, capped by the network's inbound ceiling, never below its floor. Zero when the network
+   * has no inbound limits.
+   */
+  public Rate ceilingOf(PluggedInterface p) {
+    Optional<Rate> net = config.inboundCeiling();
+    if (net.isEmpty()) {
+      return Rate.ZERO;
+    }
+    Rate ceil = p.bandwidth().inbound().flatMap(Limits::ceiling)
+        .map(own -> Rate.min(own, net.get())).orElse(net.get());
+    return Rate.max(ceil, p.bandwidth().floorOrZero());
   }
 
   private int protocol() {
@@ -816,10 +836,7 @@ public final class HtbTree {
   private List<TcObject> floorObjects(PluggedInterface p) {
     ClassHandle classId = ClassHandle.of(1, p.classMinor());
     Rate floor = p.bandwidth().floorOrZero();
-    Rate netCeil = config.inboundCeiling().orElseThrow();
-    Rate ceil = p.bandwidth().inbound().flatMap(Limits::ceiling)
-        .map(own -> Rate.min(own, netCeil)).orElse(netCeil);
-    ceil = Rate.max(ceil, floor);
+    Rate ceil = ceilingOf(p);
     U32Handle handle = p.filterHandle().orElseThrow();
     return List.of(
         new HtbClass(config.bridge(), classId, TOP_CLASS, floor, ceil, Optional.of(defaultBurst(floor)),

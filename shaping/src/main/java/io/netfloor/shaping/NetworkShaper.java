@@ -25,7 +25,6 @@ import io.netfloor.spi.TrafficControlException;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
-import io.netfloor.units.Rate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -328,15 +327,12 @@ public final class NetworkShaper {
       requireStarted();
       Map<ClassHandle, ClassStats> counters = config.supportsFloors()
           ? kernel.classStats(config.bridge()) : Map.of();
-      Rate netCeil = config.inboundCeiling().orElse(Rate.ZERO);
       List<InterfaceStats> out = new ArrayList<>();
       tree.interfaces().values().stream().sorted((a, b) -> a.alias().compareTo(b.alias()))
           .forEach(p -> {
             ClassHandle c = p.effectiveClass();
-            Rate ceil = p.bandwidth().inbound().flatMap(io.netfloor.model.Limits::ceiling)
-                .map(own -> Rate.min(own, netCeil)).orElse(netCeil);
-            out.add(new InterfaceStats(p.alias(), p.mac(), c, p.bandwidth().floorOrZero(), ceil,
-                counters.getOrDefault(c, ClassStats.ZERO)));
+            out.add(new InterfaceStats(p.alias(), p.mac(), c, p.bandwidth().floorOrZero(),
+                tree.ceilingOf(p), counters.getOrDefault(c, ClassStats.ZERO)));
           });
       return out;
     });
