@@ -11,6 +11,8 @@ import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
+import io.netfloor.plan.EtherType;
+import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -37,13 +39,17 @@ import java.util.OptionalInt;
  *   ifb: the same HTB pair as egress, from the outbound limits
  * </pre>
  *
- * NetFloor owns the device's root and ingress qdiscs, as libvirt does (it clears them first).
+ * NetFloor creates the device's root and ingress qdiscs and marks each as its network's
+ * ({@link U32OwnerMark}, prio {@value #MARK_PRIO}); unlike libvirt, it never clears qdiscs another
+ * tool put there.
  */
 public final class DeviceShaping {
   /** u32 prio of the match-all ingress filter. */
   public static final int INGRESS_FILTER_PRIO = 1;
   /** Handle of the match-all ingress filter (first node of the prio's root table). */
   public static final U32Handle INGRESS_FILTER_HANDLE = U32Handle.of(0x800, 0, 0x800);
+  /** u32 prio of the ownership mark on a device's qdiscs (the ingress filter's). */
+  public static final int MARK_PRIO = INGRESS_FILTER_PRIO;
   static final ClassHandle ROOT = ClassHandle.qdisc(1);
   static final ClassHandle TOP = ClassHandle.of(1, 1);
   static final ClassHandle LEAF_CLASS = ClassHandle.of(1, 2);
@@ -52,16 +58,19 @@ public final class DeviceShaping {
 
   /**
    * The objects for {@code device} with {@code inbound} limits shaped on its egress and
-   * {@code outbound} limits on its ingress; either may be null.
+   * {@code outbound} limits on its ingress; either may be null. Each qdisc carries the mark of
+   * {@code network}.
    */
   public static List<TcObject> objects(InterfaceName device, Limits inbound, Limits outbound,
-      OutboundShaping mode, LeafQdiscKind leaf, int rateToQuantum) {
+      OutboundShaping mode, LeafQdiscKind leaf, int rateToQuantum, String network) {
     List<TcObject> out = new ArrayList<>();
     if (inbound != null && inbound.average().isPresent()) {
-      out.addAll(htbPair(device, inbound, leaf, rateToQuantum));
+      out.addAll(htbPair(device, inbound, leaf, rateToQuantum, network));
     }
     if (outbound != null) {
       out.add(new IngressQdisc(device));
+      out.add(new U32OwnerMark(device, IngressQdisc.HANDLE, MARK_PRIO, EtherType.ALL, true,
+          network));
       if (mode == OutboundShaping.POLICE) {
         Rate average = outbound.average().orElseThrow();
         // libvirt: burst if given, else the average's kB/s figure taken as kilobytes
@@ -73,7 +82,7 @@ public final class DeviceShaping {
         InterfaceName ifb = ifbFor(device);
         out.add(new IfbDevice(ifb));
         out.add(new U32MatchAllRedirect(device, INGRESS_FILTER_PRIO, INGRESS_FILTER_HANDLE, ifb));
-        out.addAll(htbPair(ifb, outbound, leaf, rateToQuantum));
+        out.addAll(htbPair(ifb, outbound, leaf, rateToQuantum, network));
       }
     }
     return out;
@@ -89,14 +98,17 @@ public final class DeviceShaping {
   }
 
   private static List<TcObject> htbPair(InterfaceName device, Limits limits, LeafQdiscKind leaf,
-      int rateToQuantum) {
+      int rateToQuantum, String network) {
     Rate average = limits.average().orElseThrow();
     Rate ceiling = limits.ceiling().orElseThrow();
     long quantum = HtbTree.quantumFor(average, rateToQuantum);
+    U32OwnerMark mark = new U32OwnerMark(device, ROOT, MARK_PRIO, EtherType.ALL, true, network);
     return List.of(
         new HtbQdisc(device, ROOT, ClassHandle.ROOT, LEAF_CLASS.minor(), rateToQuantum,
             OptionalInt.empty()),
-        new HtbClass(device, TOP, ROOT, ceiling, ceiling, limits.burst(), limits.burst(), quantum, 0),
+        mark,
+        new HtbClass(device, TOP, ROOT, ceiling, ceiling, limits.burst(), limits.burst(),
+            HtbTree.INNER_CLASS_QUANTUM_BYTES, 0),
         new HtbClass(device, LEAF_CLASS, TOP, average, ceiling, limits.burst(), limits.burst(),
             quantum, 0),
         LeafQdisc.of(device, ClassHandle.qdisc(2), LEAF_CLASS, leaf));

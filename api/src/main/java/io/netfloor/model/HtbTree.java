@@ -16,6 +16,7 @@ import io.netfloor.plan.U32HashLink;
 import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32MacFilter;
+import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -98,6 +99,12 @@ public final class HtbTree {
   /** Bursts NetFloor gives its classes last this long at the class's rate (ceil for cburst). */
   public static final long BURST_TIME_MS = 10;
   public static final long MAX_QUANTUM_BYTES = 200_000;
+  /**
+   * Quantum of an inner class (1:1, on the bridge and on a device). HTB sets quantum and prio only
+   * while a class is a leaf and ignores them in a change once it has children, so an inner class
+   * keeps the value it was created with: a constant never needs a change the kernel would drop.
+   */
+  public static final long INNER_CLASS_QUANTUM_BYTES = MIN_QUANTUM_BYTES;
 
   private final NetworkConfig config;
   private final ClassIdAllocator ids;
@@ -109,11 +116,13 @@ public final class HtbTree {
   private final Rate floorSum;
   /** Own devices of interfaces → alias, so a plug checks ownership in O(log n). */
   private final PMap<InterfaceName, String> deviceOwners;
+  private final KernelPlacement placement;
 
   private HtbTree(NetworkConfig config, ClassIdAllocator ids, PMap<String, PluggedInterface> interfaces,
       PMap<MacAddress, String> aliasByMac, IdSet parked,
       PMap<Integer, TreePSet<Integer>> bucketNodes, Rate floorSum,
-      PMap<InterfaceName, String> deviceOwners) {
+      PMap<InterfaceName, String> deviceOwners, KernelPlacement placement) {
+    this.placement = placement;
     this.config = config;
     this.ids = ids;
     this.interfaces = interfaces;
@@ -140,7 +149,7 @@ public final class HtbTree {
         // copies two or three small arrays, where HashTreePMap copies a path of a balanced tree and
         // a list cell, and it takes less heap)
         ClassIdAllocator.forLayout(config.filterLayout()), HamtMap.empty(), HamtMap.empty(),
-        IdSet.empty(), HamtMap.empty(), Rate.ZERO, HamtMap.empty());
+        IdSet.empty(), HamtMap.empty(), Rate.ZERO, HamtMap.empty(), KernelPlacement.DEFAULT);
   }
 
   /**
@@ -223,13 +232,28 @@ public final class HtbTree {
           + config.name() + "' now guarantees at most " + config.floorCapacity().get()
           + "; raise the network's inbound bandwidth or unplug interfaces");
     }
-    return new HtbTree(config, ids, ifs, macs, park, buckets, sum, devs);
+    return new HtbTree(config, ids, ifs, macs, park, buckets, sum, devs, KernelPlacement.DEFAULT);
   }
 
   // ---------------------------------------------------------------- queries
 
   public NetworkConfig config() {
     return config;
+  }
+
+  /** Where the tree sits among other tools' objects on the bridge (see {@link KernelPlacement}). */
+  public KernelPlacement placement() {
+    return placement;
+  }
+
+  /**
+   * This tree placed as {@code where} says: the same interfaces and ids, with its root qdisc, filter
+   * prio and root table id as found in the kernel. Changes no status.
+   */
+  public HtbTree withPlacement(KernelPlacement where) {
+    Objects.requireNonNull(where, "placement");
+    return where.equals(placement) ? this : new HtbTree(config, ids, interfaces, aliasByMac, parked,
+        bucketNodes, floorSum, deviceOwners, where);
   }
 
   /** The class ids in use (reserved, floored interfaces and parked classes). */
@@ -674,7 +698,7 @@ public final class HtbTree {
   private HtbTree with(ClassIdAllocator a, PMap<String, PluggedInterface> ifs,
       PMap<MacAddress, String> macs, IdSet p, PMap<Integer, TreePSet<Integer>> buckets,
       Rate sum) {
-    return new HtbTree(config, a, ifs, macs, p, buckets, sum, deviceOwners);
+    return new HtbTree(config, a, ifs, macs, p, buckets, sum, deviceOwners, placement);
   }
 
   /** This tree with {@code device} owned by {@code alias}, or released when {@code alias} is null. */
@@ -684,7 +708,8 @@ public final class HtbTree {
     }
     PMap<InterfaceName, String> devs = alias == null ? deviceOwners.minus(device.get())
         : deviceOwners.plus(device.get(), alias);
-    return new HtbTree(config, ids, interfaces, aliasByMac, parked, bucketNodes, floorSum, devs);
+    return new HtbTree(config, ids, interfaces, aliasByMac, parked, bucketNodes, floorSum, devs,
+        placement);
   }
 
   /** libvirt's node {@code 800 + id} for ids below 0x800, kept valid (12-bit) above by the xor. */
@@ -779,7 +804,7 @@ public final class HtbTree {
   private List<TcObject> networkObjects(Rate sum) {
     List<TcObject> outbound = config.bandwidth().outbound()
         .map(o -> DeviceShaping.objects(config.bridge(), null, o, config.outboundShaping(),
-            config.leafQdisc(), config.rateToQuantum()))
+            config.leafQdisc(), config.rateToQuantum(), config.name()))
         .orElse(List.of());
     if (!config.supportsFloors()) {
       return outbound;
@@ -788,22 +813,31 @@ public final class HtbTree {
     Rate average = in.average().orElseThrow();
     Rate ceiling = in.ceiling().orElseThrow();
     List<TcObject> out = new ArrayList<>();
-    out.add(new HtbQdisc(config.bridge(), ROOT_QDISC, ClassHandle.ROOT, DEFAULT_CLASS.minor(),
-        config.rateToQuantum(), OptionalInt.empty()));
+    if (placement.ownsRootQdisc()) {
+      out.add(new HtbQdisc(config.bridge(), ROOT_QDISC, ClassHandle.ROOT, DEFAULT_CLASS.minor(),
+          config.rateToQuantum(), OptionalInt.empty()));
+    }
+    out.add(new U32OwnerMark(config.bridge(), ROOT_QDISC, placement.filterPrio(), protocol(),
+        placement.ownsRootQdisc(), config.name()));
     out.add(new HtbClass(config.bridge(), TOP_CLASS, ROOT_QDISC, average, ceiling,
         Optional.of(in.burst().orElse(defaultBurst(average))),
-        Optional.of(in.burst().orElse(defaultBurst(ceiling))), quantum(average), 0));
+        Optional.of(in.burst().orElse(defaultBurst(ceiling))), INNER_CLASS_QUANTUM_BYTES, 0));
     out.add(defaultClass(sum));
     out.add(LeafQdisc.of(config.bridge(), DEFAULT_LEAF, DEFAULT_CLASS, config.leafQdisc()));
     if (config.filterLayout() == FilterLayout.HASHED) {
-      out.add(new U32HashTable(config.bridge(), ROOT_QDISC, FILTER_PRIO, protocol(), HASH_TABLE_ID,
-          HASH_BUCKETS));
+      out.add(new U32HashTable(config.bridge(), ROOT_QDISC, placement.filterPrio(), protocol(),
+          HASH_TABLE_ID, HASH_BUCKETS));
       // hash on the word at -12 (destination MAC bytes 2-5), mask 0xff: byte 5
-      out.add(new U32HashLink(config.bridge(), ROOT_QDISC, FILTER_PRIO, protocol(), HASH_LINK_HANDLE,
-          HASH_TABLE_ID, -12, 0xff));
+      out.add(new U32HashLink(config.bridge(), ROOT_QDISC, placement.filterPrio(), protocol(),
+          hashLinkHandle(), HASH_TABLE_ID, -12, 0xff));
     }
     out.addAll(outbound);
     return out;
+  }
+
+  /** The hashed layout's link node: node 800 of the prio's root table. */
+  public U32Handle hashLinkHandle() {
+    return U32Handle.of(placement.rootTableId(), 0, HASH_LINK_HANDLE.node());
   }
 
   private HtbClass defaultClass(Rate sum) {
@@ -823,7 +857,7 @@ public final class HtbTree {
     List<TcObject> own = p.device()
         .map(d -> DeviceShaping.objects(d, p.bandwidth().inbound().orElse(null),
             p.bandwidth().outbound().orElse(null), config.outboundShaping(), config.leafQdisc(),
-            config.rateToQuantum()))
+            config.rateToQuantum(), config.name()))
         .orElse(List.of());
     if (p.classMinor() == 0) {
       return own;
@@ -842,7 +876,7 @@ public final class HtbTree {
         new HtbClass(config.bridge(), classId, TOP_CLASS, floor, ceil, Optional.of(defaultBurst(floor)),
             Optional.of(defaultBurst(ceil)), quantum(floor), 0),
         LeafQdisc.of(config.bridge(), ClassHandle.qdisc(p.classMinor()), classId, config.leafQdisc()),
-        new U32MacFilter(config.bridge(), ROOT_QDISC, FILTER_PRIO, protocol(), handle,
+        new U32MacFilter(config.bridge(), ROOT_QDISC, placement.filterPrio(), protocol(), handle,
             config.filterLayout() == FilterLayout.HASHED, p.mac(),
             config.trafficMatch() == TrafficMatch.IPV4_ONLY
                 ? OptionalInt.of(EtherType.IPV4) : OptionalInt.empty(),

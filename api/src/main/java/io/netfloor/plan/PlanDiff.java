@@ -18,8 +18,10 @@ import java.util.Objects;
  *   <li>delete filters (MAC nodes, then hash links, then hash tables): nothing points at a class
  *       about to go, so the kernel does not answer {@code EBUSY "HTB class in use"};
  *   <li>change classes whose rate goes <em>down</em> (e.g. the default class making room);
- *   <li>delete leaf qdiscs, then classes (children first), then root/ingress qdiscs, then devices;
- *   <li>add devices, then root/ingress qdiscs, then classes (parents first);
+ *   <li>delete leaf qdiscs, then classes (children first), then ownership marks
+ *       ({@link U32OwnerMark}), then root/ingress qdiscs, then devices;
+ *   <li>add devices, then root/ingress qdiscs, then their ownership marks, then classes (parents
+ *       first): whatever a crash interrupts, a qdisc that holds anything of NetFloor's is marked;
  *   <li>change qdiscs, and classes whose rate stays or goes up;
  *   <li>add leaf qdiscs, then filters (hash tables, links, then nodes): a filter never points at a
  *       class that does not exist yet.
@@ -129,7 +131,7 @@ public final class PlanDiff {
   }
 
   private static final int FIRST_NON_FILTER_DELETE = 3;
-  private static final int LAST_STRUCTURAL_ADD = 2;
+  private static final int LAST_STRUCTURAL_ADD = 3;
 
   private static int deleteRank(TcObject o) {
     if (o instanceof U32MacFilter || o instanceof U32MatchAllPolice
@@ -143,10 +145,12 @@ public final class PlanDiff {
       return 3;
     } else if (o instanceof HtbClass c) {
       return c.parent().isQdisc() ? 5 : 4; // children before parents
+    } else if (o instanceof U32OwnerMark) {
+      return 6; // the mark goes last of all under its qdisc: a crash mid-way leaves it marked
     } else if (o instanceof HtbQdisc || o instanceof IngressQdisc) {
-      return 6;
+      return 7;
     }
-    return 7; // IfbDevice
+    return 8; // IfbDevice
   }
 
   private static int addRank(TcObject o) {
@@ -154,16 +158,18 @@ public final class PlanDiff {
       return 0;
     } else if (o instanceof HtbQdisc || o instanceof IngressQdisc) {
       return 1;
+    } else if (o instanceof U32OwnerMark) {
+      return 2; // the mark right after its qdisc: a crash later leaves a marked qdisc
     } else if (o instanceof HtbClass) {
-      return 2; // parents first: 1:1 sorts before 1:N by key
+      return 3; // parents first: 1:1 sorts before 1:N by key
     } else if (o instanceof LeafQdisc) {
-      return 3;
-    } else if (o instanceof U32HashTable) {
       return 4;
-    } else if (o instanceof U32HashLink) {
+    } else if (o instanceof U32HashTable) {
       return 5;
+    } else if (o instanceof U32HashLink) {
+      return 6;
     }
-    return 6; // MAC nodes, police, redirect
+    return 7; // MAC nodes, police, redirect
   }
 
   private static boolean changeableInPlace(TcObject was, TcObject now) {
@@ -210,7 +216,8 @@ public final class PlanDiff {
     if (root instanceof IfbDevice) {
       return true;
     } else if (root instanceof IngressQdisc) {
-      return o instanceof U32MatchAllPolice || o instanceof U32MatchAllRedirect;
+      return o instanceof U32MatchAllPolice || o instanceof U32MatchAllRedirect
+          || (o instanceof U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE));
     } else if (root instanceof HtbQdisc q) {
       return belongsToRootHtb(q, o);
     }
@@ -229,6 +236,8 @@ public final class PlanDiff {
       return Objects.equals(f.parent(), root.handle());
     } else if (o instanceof U32MacFilter f) {
       return Objects.equals(f.parent(), root.handle());
+    } else if (o instanceof U32OwnerMark m) {
+      return Objects.equals(m.parent(), root.handle());
     }
     return false;
   }

@@ -17,15 +17,25 @@ import java.util.OptionalInt;
  * @param divisor for a u32 hash table, its number of buckets
  * @param hashOffset u32 selector {@code hoff}; {@code hashMask} its {@code hmask} (host terms)
  * @param actions kinds of the actions attached ({@code police}, {@code mirred}…)
+ * @param chain the filter chain (0 is the one the classifier starts with; others are reached only
+ *     through a {@code goto chain} action)
  */
 public record FilterInfo(InterfaceName device, ClassHandle parent, int prio, int protocol,
     String kind, U32Handle handle, Optional<ClassHandle> classId, OptionalInt linkHtid,
     OptionalInt divisor, int selectorFlags, int hashOffset, int hashMask, List<U32Key> keys,
-    List<String> actions) {
+    List<String> actions, int chain) {
 
   public FilterInfo {
     keys = List.copyOf(keys);
     actions = List.copyOf(actions);
+  }
+
+  /** A filter of chain 0. */
+  public FilterInfo(InterfaceName device, ClassHandle parent, int prio, int protocol, String kind,
+      U32Handle handle, Optional<ClassHandle> classId, OptionalInt linkHtid, OptionalInt divisor,
+      int selectorFlags, int hashOffset, int hashMask, List<U32Key> keys, List<String> actions) {
+    this(device, parent, prio, protocol, kind, handle, classId, linkHtid, divisor, selectorFlags,
+        hashOffset, hashMask, keys, actions, 0);
   }
 
   /** True for a u32 hash table (a {@code divisor} entry), not a node. */

@@ -16,6 +16,8 @@ import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
+import io.netfloor.plan.U32OwnerMark;
+import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32Key;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -36,8 +38,13 @@ import java.util.function.Predicate;
  * that matter to plans: no duplicate objects ({@code EEXIST}), parents and devices must exist
  * ({@code ENOENT}/{@code ENODEV}), a class with children or with a filter pointing at it cannot be
  * deleted ({@code EBUSY "HTB class in use"}), a linked hash table cannot be deleted, and deleting a
- * root or ingress qdisc or a device removes everything under it. The documented way to test code
- * that drives a {@code TrafficControl}; not a traffic simulator.
+ * root or ingress qdisc or a device removes everything under it. Like the kernel, it keeps a class's
+ * quantum and prio when a change reaches a class that has children (HTB sets them on leaves only),
+ * reports rates in whole bytes per second, and gives each u32 instance (filters of one qdisc and
+ * prio) a root table of its own: {@code 800:} for the first on a qdisc, then {@code 801:},
+ * {@code 802:}… (a node addressed to another instance's root table is refused, as the kernel
+ * does). The documented way to test code that drives a {@code TrafficControl}; not a traffic
+ * simulator.
  *
  * <p>Devices must be declared with {@link #addDevice} (ifb devices are created by plans).
  * Thread-safe.
@@ -46,6 +53,10 @@ public final class InMemoryTrafficControl implements TrafficControl {
   private final Set<InterfaceName> devices = new HashSet<>();
   private final Map<ObjectKey, TcObject> objects = new TreeMap<>();
   private final KernelCapabilities capabilities;
+  /** Root table id of each u32 instance, by (device, parent qdisc, prio). */
+  private final Map<List<Object>, Integer> rootTables = new HashMap<>();
+  /** The next automatic table id per qdisc (the kernel allocates them cyclically). */
+  private final Map<List<Object>, Integer> nextTableIds = new HashMap<>();
   private long operations;
 
   /** A simulated kernel with every capability. */
@@ -173,8 +184,49 @@ public final class InMemoryTrafficControl implements TrafficControl {
       if (o instanceof U32MacFilter f && f.inHashBucket() && !hasTable(f.device(), f.handle().htid())) {
         return "EINVAL cls_u32: Specified hash table not found";
       }
+      U32Handle inRoot = rootTableNode(o);
+      if (inRoot != null) {
+        Integer root = rootTables.get(tpKey(o.device(), qdisc, filterPrio(o)));
+        int expected = root != null ? root : firstFreeTableId(o.device(), qdisc);
+        if (inRoot.htid() != expected) {
+          return "EINVAL cls_u32: Handle specified hash table address mismatch";
+        }
+      }
     }
     return null;
+  }
+
+  /** The handle of a node that lives in its prio's root table, else null. */
+  private static U32Handle rootTableNode(TcObject o) {
+    if (o instanceof U32HashLink l) {
+      return l.handle();
+    } else if (o instanceof U32MacFilter f && !f.inHashBucket()) {
+      return f.handle();
+    } else if (o instanceof U32MatchAllPolice p) {
+      return p.handle();
+    } else if (o instanceof U32MatchAllRedirect r) {
+      return r.handle();
+    }
+    return null;
+  }
+
+  private static int filterPrio(TcObject o) {
+    return o.key().prio();
+  }
+
+  private static List<Object> tpKey(InterfaceName device, ClassHandle qdisc, int prio) {
+    return List.of(device, qdisc, prio);
+  }
+
+  private static List<Object> commonKey(InterfaceName device, ClassHandle qdisc) {
+    return List.of(device, qdisc);
+  }
+
+  /** The root table id a new u32 instance on {@code qdisc} would get. */
+  private int firstFreeTableId(InterfaceName device, ClassHandle qdisc) {
+    boolean common = rootTables.keySet().stream()
+        .anyMatch(k -> k.get(0).equals(device) && k.get(1).equals(qdisc));
+    return common ? 0x800 | nextTableIds.getOrDefault(commonKey(device, qdisc), 1) : 0x800;
   }
 
   private boolean hasTable(InterfaceName device, int htid) {
@@ -193,6 +245,8 @@ public final class InMemoryTrafficControl implements TrafficControl {
       return f.parent();
     } else if (o instanceof U32MatchAllRedirect f) {
       return f.parent();
+    } else if (o instanceof U32OwnerMark m) {
+      return m.parent();
     }
     return null;
   }
@@ -204,25 +258,99 @@ public final class InMemoryTrafficControl implements TrafficControl {
         devices.remove(d.device());
         removeIf(x -> x.device().equals(d.device()));
       } else if (o instanceof HtbQdisc q && q.parent().equals(ClassHandle.ROOT)) {
-        removeIf(x -> x.device().equals(q.device()) && !(x instanceof IngressQdisc)
-            && !(x instanceof U32MatchAllPolice) && !(x instanceof U32MatchAllRedirect));
+        removeIf(x -> x.device().equals(q.device()) && !underIngress(x));
       } else if (o instanceof IngressQdisc q) {
-        removeIf(x -> x.device().equals(q.device())
-            && (x instanceof IngressQdisc || x instanceof U32MatchAllPolice
-                || x instanceof U32MatchAllRedirect));
+        removeIf(x -> x.device().equals(q.device()) && underIngress(x));
       } else if (o instanceof HtbClass c) {
         objects.remove(o.key());
         removeIf(x -> x instanceof LeafQdisc l && l.device().equals(c.device())
             && l.parent().equals(c.classId()));
       } else {
         objects.remove(o.key());
+        dropInstanceIfLast(o);
       }
+      forgetEmptyInstances();
       return;
     }
     if (o instanceof IfbDevice d) {
       devices.add(d.device());
     }
+    ClassHandle qdisc = filterParent(o);
+    if (qdisc != null) {
+      List<Object> tp = tpKey(o.device(), qdisc, filterPrio(o));
+      if (!rootTables.containsKey(tp)) {
+        int id = firstFreeTableId(o.device(), qdisc);
+        rootTables.put(tp, id);
+        if (id != 0x800) {
+          nextTableIds.put(commonKey(o.device(), qdisc), ((id & 0x7ff) % 0x7fe) + 1);
+        }
+      }
+    }
+    if (op instanceof TcOp.Change && o instanceof HtbClass c && objects.get(o.key()) instanceof
+        HtbClass was && hasChildren(c)) {
+      // HTB takes quantum and prio only for leaf classes: an inner class keeps what it had
+      o = new HtbClass(c.device(), c.classId(), c.parent(), c.rate(), c.ceil(), c.burst(),
+          c.cburst(), was.quantumBytes(), was.prio());
+    }
     objects.put(o.key(), o);
+  }
+
+  /**
+   * cls_u32 destroys an instance, tables included, when its last node goes and it is the only u32
+   * instance on its qdisc.
+   */
+  private void dropInstanceIfLast(TcObject deleted) {
+    ClassHandle qdisc = filterParent(deleted);
+    if (qdisc == null || deleted instanceof U32HashTable) {
+      return;
+    }
+    InterfaceName device = deleted.device();
+    boolean nodesLeft = objects.values().stream().anyMatch(x -> x.device().equals(device)
+        && qdisc.equals(filterParent(x)) && !(x instanceof U32HashTable));
+    boolean otherInstance = objects.values().stream().anyMatch(x -> x.device().equals(device)
+        && qdisc.equals(filterParent(x)) && filterPrio(x) != filterPrio(deleted));
+    if (!nodesLeft && !otherInstance) {
+      removeIf(x -> x.device().equals(device) && qdisc.equals(filterParent(x)));
+    }
+  }
+
+  private boolean hasChildren(HtbClass c) {
+    return objects.values().stream().anyMatch(x -> x instanceof HtbClass h
+        && h.device().equals(c.device()) && h.parent().equals(c.classId()));
+  }
+
+  private static boolean underIngress(TcObject x) {
+    return x instanceof IngressQdisc || IngressQdisc.HANDLE.equals(filterParent(x));
+  }
+
+  /**
+   * Drops the root tables of u32 instances left without filters, as the kernel does when the last
+   * filter of the last instance on a qdisc goes (an empty instance stays while another one shares
+   * its qdisc).
+   */
+  private void forgetEmptyInstances() {
+    Set<List<Object>> live = new HashSet<>();
+    for (TcObject x : objects.values()) {
+      ClassHandle qdisc = filterParent(x);
+      if (qdisc != null) {
+        live.add(tpKey(x.device(), qdisc, filterPrio(x)));
+      }
+    }
+    Map<List<Object>, Long> perQdisc = new HashMap<>();
+    for (List<Object> tp : rootTables.keySet()) {
+      perQdisc.merge(commonKey((InterfaceName) tp.get(0), (ClassHandle) tp.get(1)), 1L, Long::sum);
+    }
+    rootTables.keySet().removeIf(tp -> {
+      List<Object> common = commonKey((InterfaceName) tp.get(0), (ClassHandle) tp.get(1));
+      boolean qdiscGone = !objects.containsKey(new ObjectKey(ObjectKey.Kind.QDISC,
+          (InterfaceName) tp.get(0), 0, 0, ((ClassHandle) tp.get(1)).toBits()));
+      boolean anyFilterOnQdisc = live.stream().anyMatch(l -> commonKey((InterfaceName) l.get(0),
+          (ClassHandle) l.get(1)).equals(common));
+      return qdiscGone || (!live.contains(tp) && !anyFilterOnQdisc);
+    });
+    nextTableIds.keySet().removeIf(common -> rootTables.keySet().stream()
+        .noneMatch(tp -> commonKey((InterfaceName) tp.get(0), (ClassHandle) tp.get(1))
+            .equals(common)));
   }
 
   private void removeIf(Predicate<TcObject> p) {
@@ -270,7 +398,8 @@ public final class InMemoryTrafficControl implements TrafficControl {
       } else if (o instanceof HtbClass c) {
         boolean inner = objects(device).stream().anyMatch(x -> x instanceof HtbClass h
             && h.parent().equals(c.classId()));
-        classes.add(new ClassInfo(device, c.classId(), c.parent(), c.rate(), c.ceil(), 0, 0,
+        classes.add(new ClassInfo(device, c.classId(), c.parent(), wholeBytes(c.rate()),
+            wholeBytes(c.ceil()), 0, 0,
             c.quantumBytes(), c.prio(), inner ? 7 : 0, Optional.ofNullable(leafOf.get(c.classId())),
             ClassStats.ZERO));
       }
@@ -278,8 +407,24 @@ public final class InMemoryTrafficControl implements TrafficControl {
     return new KernelSnapshot(device, qdiscs, classes, filters(device));
   }
 
+  /** The kernel keeps rates in bytes per second. */
+  private static io.netfloor.units.Rate wholeBytes(io.netfloor.units.Rate r) {
+    return io.netfloor.units.Rate.ofBitsPerSecond(r.bytesPerSecond() * 8);
+  }
+
   private List<FilterInfo> filters(InterfaceName device) {
     List<FilterInfo> out = new ArrayList<>();
+    rootTables.forEach((tp, htid) -> {
+      if (tp.get(0).equals(device)) {
+        int protocol = objects(device).stream()
+            .filter(o -> filterParent(o) != null
+                && tpKey(device, filterParent(o), filterPrio(o)).equals(tp))
+            .map(InMemoryTrafficControl::protocolOf).findFirst().orElse(EtherType.ALL);
+        out.add(new FilterInfo(device, (ClassHandle) tp.get(1), (Integer) tp.get(2), protocol,
+            "u32", U32Handle.table(htid), Optional.empty(), OptionalInt.empty(), OptionalInt.of(1),
+            0, 0, 0, List.of(), List.of()));
+      }
+    });
     for (TcObject o : objects(device)) {
       if (o instanceof U32HashTable t) {
         out.add(new FilterInfo(device, t.parent(), t.prio(), t.protocol(), "u32", t.handle(),
@@ -301,9 +446,29 @@ public final class InMemoryTrafficControl implements TrafficControl {
         out.add(new FilterInfo(device, f.parent(), f.prio(), EtherType.ALL, "u32", f.handle(),
             Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 1, 0, 0,
             List.of(new U32Key(0, 0, 0, 0)), List.of("mirred")));
+      } else if (o instanceof U32OwnerMark m) {
+        out.add(new FilterInfo(device, m.parent(), m.prio(), m.protocol(), "u32",
+            m.table().handle(), Optional.empty(), OptionalInt.empty(), OptionalInt.of(1), 0, 0, 0,
+            List.of(), List.of()));
+        out.add(new FilterInfo(device, m.parent(), m.prio(), m.protocol(), "u32", m.handle(),
+            Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 0, 0, 0, m.keys(),
+            List.of()));
       }
     }
     return out;
+  }
+
+  private static int protocolOf(TcObject o) {
+    if (o instanceof U32HashTable t) {
+      return t.protocol();
+    } else if (o instanceof U32HashLink l) {
+      return l.protocol();
+    } else if (o instanceof U32MacFilter f) {
+      return f.protocol();
+    } else if (o instanceof U32OwnerMark m) {
+      return m.protocol();
+    }
+    return EtherType.ALL;
   }
 
   @Override

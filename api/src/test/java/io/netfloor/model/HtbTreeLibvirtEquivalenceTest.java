@@ -15,6 +15,7 @@ import io.netfloor.plan.TcOp;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32Key;
 import io.netfloor.plan.U32MacFilter;
+import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.MacAddress;
@@ -97,7 +98,9 @@ class HtbTreeLibvirtEquivalenceTest {
     // NetFloor's plan starts from an empty tree: the two blind "qdisc del" (whose failure libvirt
     // ignores) are the caller's reconciliation, not part of the plan. The vestigial fw filter
     // (mark 1 -> flowid 1, which no packet ever carries) is not added.
-    assertThat(ops).hasSize(4);
+    // Differs: right after the root, NetFloor adds its ownership mark (a one-bucket u32 table and a
+    // node no packet walks), so that it recognises its tree from the kernel alone.
+    assertThat(ops).hasSize(5);
 
     HtbQdisc root = added(ops.get(0), HtbQdisc.class);
     assertThat(root.device().value()).isEqualTo("virbr0");
@@ -105,7 +108,13 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(root.parent()).isEqualTo(ClassHandle.ROOT);
     assertThat(root.defaultClassMinor()).isEqualTo(2);
 
-    HtbClass top = added(ops.get(1), HtbClass.class);
+    U32OwnerMark mark = added(ops.get(1), U32OwnerMark.class);
+    assertThat(mark.network()).isEqualTo(start.tree().config().name());
+    assertThat(mark.ownsQdisc()).isTrue();
+    assertThat(mark.prio()).isEqualTo(2); // libvirt's filter prio and protocol: one u32 instance
+    assertThat(mark.protocol()).isEqualTo(EtherType.IPV4);
+
+    HtbClass top = added(ops.get(2), HtbClass.class);
     assertThat(top.classId()).isEqualTo(ClassHandle.parse("1:1"));
     assertThat(top.parent()).isEqualTo(ClassHandle.parse("1:"));
     assertThat(top.rate()).isEqualTo(kbps(1000));
@@ -114,12 +123,11 @@ class HtbTreeLibvirtEquivalenceTest {
     // Differs: NetFloor gives 1:1 the network's burst (as libvirt's newer variant, §2.9, does);
     // "current" libvirt leaves 1:1 without one.
     assertThat(top.burst()).contains(ByteSize.ofKibibytes(256));
-    // Differs: quantum. libvirt: floor(1000 * 1024 / 8 / 1500) = 85 bytes, less than one frame, so
-    // HTB's deficit round robin needs many rounds per packet; NetFloor sets rate / r2q clamped to
-    // [1600, 200000] bytes: 1,000,000 B/s / 10 = 100000.
-    assertThat(top.quantumBytes()).isEqualTo(100_000);
+    // Differs: quantum. libvirt: floor(1000 * 1024 / 8 / 1500) = 85 bytes. HTB ignores the quantum
+    // of a class with children, so NetFloor gives 1:1 a constant that never needs changing.
+    assertThat(top.quantumBytes()).isEqualTo(HtbTree.INNER_CLASS_QUANTUM_BYTES);
 
-    HtbClass dflt = added(ops.get(2), HtbClass.class);
+    HtbClass dflt = added(ops.get(3), HtbClass.class);
     assertThat(dflt.classId()).isEqualTo(ClassHandle.parse("1:2"));
     assertThat(dflt.parent()).isEqualTo(ClassHandle.parse("1:1"));
     assertThat(dflt.ceil()).isEqualTo(kbps(2000));
@@ -131,7 +139,7 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(dflt.rate()).isEqualTo(kbps(2000));
     assertThat(dflt.quantumBytes()).isEqualTo(HtbTree.MAX_QUANTUM_BYTES);
 
-    LeafQdisc leaf = added(ops.get(3), LeafQdisc.class);
+    LeafQdisc leaf = added(ops.get(4), LeafQdisc.class);
     assertThat(leaf.handle()).isEqualTo(ClassHandle.parse("2:"));
     assertThat(leaf.parent()).isEqualTo(ClassHandle.parse("1:2"));
     assertThat(leaf.kind().kernelName()).isEqualTo("sfq");

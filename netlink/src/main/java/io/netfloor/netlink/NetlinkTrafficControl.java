@@ -16,6 +16,7 @@ import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.IfbDevice;
 import io.netfloor.plan.Plan;
 import io.netfloor.plan.TcOp;
+import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.spi.ClassInfo;
 import io.netfloor.spi.ClassStats;
 import io.netfloor.spi.FilterInfo;
@@ -221,6 +222,13 @@ public final class NetlinkTrafficControl implements TrafficControl {
         committed = flush(batch, committed);
         batchBytes = 0;
       }
+      if (op instanceof TcOp.Add && op.object() instanceof U32OwnerMark mark) {
+        committed = flush(batch, committed);
+        batchBytes = 0;
+        addMark(op, mark, committed);
+        committed++;
+        continue;
+      }
       Optional<byte[]> request;
       try {
         request = encoder.encode(op);
@@ -284,7 +292,7 @@ public final class NetlinkTrafficControl implements TrafficControl {
       if (ack.isSuccess() && ack.kernelMessage() != null) {
         LOG.warn("{}: kernel warning: {}", batch.get(j).op().describe(), ack.kernelMessage());
       }
-      if (!ack.isSuccess()) {
+      if (!accepted[j]) {
         if (ack.errno() == Errno.ENODEV) {
           ifindexCache.remove(batch.get(j).op().object().device());
         }
@@ -340,7 +348,38 @@ public final class NetlinkTrafficControl implements TrafficControl {
     throw ex;
   }
 
+  /**
+   * An ownership mark is two kernel objects, its one-bucket table and the node in it, added by two
+   * requests; when the node is refused, the table is deleted again, so the operation either
+   * happened whole or not at all. (Its delete is one request: deleting the table takes the node.)
+   */
+  private void addMark(TcOp op, U32OwnerMark mark, int committed) {
+    int dev = ifindex(mark.device());
+    Ack table = channel.transact(U32FilterCodec.encodeAdd(mark.table(), dev));
+    if (!table.isSuccess()) {
+      throw new NetlinkException(op.describe(), op, committed, table.errno(),
+          table.kernelMessage(), null);
+    }
+    Ack node = channel.transact(U32FilterCodec.encodeAdd(mark, dev));
+    if (!node.isSuccess()) {
+      NetlinkException ex = new NetlinkException(op.describe(), op, committed, node.errno(),
+          node.kernelMessage(), null);
+      Ack undo = channel.transact(U32FilterCodec.encodeDelete(dev, mark.parent(), mark.prio(),
+          mark.protocol(), mark.table().handle()));
+      if (!undo.isSuccess()) {
+        ex = new NetlinkException(ex.getMessage() + "; WARNING: the mark's table "
+            + mark.table().handle() + " stays on " + mark.device() + " (its delete failed)", op,
+            committed, node.errno(), ex.errnoName().orElse(null), node.kernelMessage(), null);
+      }
+      throw ex;
+    }
+  }
+
   private void undoOne(TcOp undo) {
+    if (undo instanceof TcOp.Add && undo.object() instanceof U32OwnerMark mark) {
+      addMark(undo, mark, 0);
+      return;
+    }
     Optional<byte[]> request = encoder.encode(undo);
     if (request.isEmpty()) {
       return;

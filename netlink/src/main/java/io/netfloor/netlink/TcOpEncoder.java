@@ -18,6 +18,7 @@ import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
+import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.tc.TcTiming;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -92,6 +93,8 @@ final class TcOpEncoder {
       return U32FilterCodec.encodeAdd(p, dev, timing);
     } else if (o instanceof U32MatchAllRedirect r) {
       return U32FilterCodec.encodeAdd(r, dev, ifindex.applyAsInt(r.target()));
+    } else if (o instanceof U32OwnerMark m) {
+      return U32FilterCodec.encodeAdd(m, dev);
     }
     throw new IllegalArgumentException("no encoder for " + o);
   }
@@ -121,6 +124,10 @@ final class TcOpEncoder {
     } else if (o instanceof U32MatchAllRedirect r) {
       return U32FilterCodec.encodeDelete(dev, r.parent(), r.prio(), io.netfloor.plan.EtherType.ALL,
           r.handle());
+    } else if (o instanceof U32OwnerMark m) {
+      // deleting the mark's table deletes the node in it
+      return U32FilterCodec.encodeDelete(dev, m.parent(), m.prio(), m.protocol(),
+          m.table().handle());
     }
     throw new IllegalArgumentException("no encoder for " + o);
   }

@@ -91,8 +91,9 @@ class BackendLifecycleKernelTest {
         pool.shutdownNow();
       }
       assertThat(TcOracle.classes(ns, "br0")).hasSize(2 + 32);
-      // 32 MAC nodes, table 10:, the link node, and the kernel's root table 800:
-      assertThat(tc.dump(BR0).filters()).hasSize(32 + 3);
+      // 32 MAC nodes, table 10:, the link node, the mark and its table, and the kernel's root
+      // table 800:
+      assertThat(tc.dump(BR0).filters()).hasSize(32 + 5);
     }
   }
 

@@ -3,6 +3,10 @@ package io.netfloor.shaping;
 import io.netfloor.NetFloorException;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.KernelPlacement;
+import io.netfloor.plan.HtbQdisc;
+import io.netfloor.plan.IngressQdisc;
+import io.netfloor.shaping.internal.QdiscClaim;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.plan.LeafQdiscKind;
@@ -133,31 +137,54 @@ public final class NetworkShaper {
    * network (a restart, a crash) — loads it and {@link #reconcile() reconciles} the kernel with it.
    * Idempotent.
    *
+   * <p>NetFloor builds only where nothing else stands: on a bridge without a root qdisc, on its own
+   * marked tree, or under libvirt's bare {@code htb 1: default 2} root (which, with its DHCP
+   * checksum filter, stays in place through every operation and after {@link #stop()}).
+   *
    * @return what reconciling changed (empty repairs on a fresh start)
-   * @throws ShapingException if the bridge does not exist or holds a root qdisc NetFloor did not make
+   * @throws ForeignTreeException if the bridge holds another tool's or another NetFloor network's
+   *     tree (nothing is changed; see {@link #adopt} and {@link #startReplacing()})
+   * @throws ShapingException if the bridge does not exist
    * @throws StatusStoreException if the stored status cannot be read
    */
   public ReconcileReport start() {
-    return locked(() -> {
-      requireBridge();
-      NetworkConfig adapted = adaptToKernel(requested, kernel.capabilities());
-      if (!adapted.equals(requested)) {
-        log.info("network {}: kernel lacks some requested features; using leaf qdisc {} and {} for"
-            + " outbound limits", requested.name(), adapted.leafQdisc().kernelName(),
-            adapted.outboundShaping());
-      }
-      config = adapted;
-      Optional<NetworkStatus> stored = store.load(config.name());
-      tree = stored.isPresent() ? stored.get().toTree(config) : HtbTree.empty(config);
-      if (stored.isEmpty()) {
-        store.save(NetworkStatus.of(tree));
-      }
-      ReconcileReport report = reconcileLocked();
-      started = true;
-      log.info("network {} started on {}: {} interface(s), {}", config.name(), config.bridge(),
-          tree.interfaces().size(), report.wasClean() ? "kernel already in place" : report);
-      return report;
-    });
+    return locked(() -> startLocked(false));
+  }
+
+  /**
+   * Starts shaping after deleting whatever root and ingress qdisc another tool (or another NetFloor
+   * network) left on the bridge, with everything under them. The explicit way past a
+   * {@link ForeignTreeException}, for a bridge whose old tree is known to be garbage; to keep a
+   * libvirt tree's floors, use {@link #adopt} instead.
+   *
+   * @return the repairs, starting with the deletion of the foreign qdiscs
+   */
+  public ReconcileReport startReplacing() {
+    return locked(() -> startLocked(true));
+  }
+
+  private ReconcileReport startLocked(boolean replace) {
+    requireBridge();
+    NetworkConfig adapted = adaptToKernel(requested, kernel.capabilities());
+    if (!adapted.equals(requested)) {
+      log.info("network {}: kernel lacks some requested features; using leaf qdisc {} and {} for"
+          + " outbound limits", requested.name(), adapted.leafQdisc().kernelName(),
+          adapted.outboundShaping());
+    }
+    config = adapted;
+    Optional<NetworkStatus> stored = store.load(config.name());
+    tree = stored.isPresent() ? stored.get().toTree(config) : HtbTree.empty(config);
+    Plan cleared = replace ? clearForeignQdiscs() : Plan.EMPTY;
+    ReconcileReport report = reconcileLocked(stored.isEmpty() ? Mode.FRESH : Mode.RESTART);
+    if (!cleared.isEmpty()) {
+      report = new ReconcileReport(cleared.then(report.repairs()), report.notes(),
+          report.foreign());
+    }
+    started = true;
+    log.info("network {} started on {}: {} interface(s), {}", config.name(), config.bridge(),
+        tree.interfaces().size(), report.wasClean() ? "kernel already in place" : report.repairs()
+            .size() + " operation(s)");
+    return report;
   }
 
   /**
@@ -166,10 +193,12 @@ public final class NetworkShaper {
    * on the bridge is reconciled to it. With a config that matches libvirt's tree
    * ({@code FilterLayout.LIBVIRT_LINEAR}, {@code TrafficMatch.IPV4_ONLY},
    * {@code AdmissionLimit.PEAK_LIKE_LIBVIRT}, the leaf qdisc libvirt used), the existing classes and
-   * filters are kept and only re-parameterised with class changes (quantum, the default class's
-   * rate), so traffic is not disturbed; the report lists every operation.
+   * filters are kept and only re-parameterised with class changes, so traffic is not disturbed; the
+   * report lists every operation. The root qdisc stays libvirt's: {@link #stop()} removes NetFloor's
+   * classes and filters and leaves it. Another tool's filters at other prios are left alone.
    *
    * @throws io.netfloor.InvalidValueException if {@code status} does not fit this network's config
+   * @throws ForeignTreeException if the bridge carries another NetFloor network's tree
    * @throws ShapingException if the bridge is missing or holds a root qdisc that is not HTB 1:
    */
   public ReconcileReport adopt(NetworkStatus status) {
@@ -177,12 +206,19 @@ public final class NetworkShaper {
       requireBridge();
       config = adaptToKernel(requested, kernel.capabilities());
       HtbTree adopted = status.toTree(config); // validates before anything is written
-      store.save(status);
+      HtbTree before = tree;
       tree = adopted;
-      ReconcileReport report = reconcileLocked();
+      ReconcileReport report;
+      try {
+        report = reconcileLocked(Mode.ADOPT);
+      } catch (RuntimeException e) {
+        tree = before;
+        throw e;
+      }
+      store.save(status);
       started = true;
-      log.info("network {} adopted with {} interface(s): {}", config.name(),
-          tree.interfaces().size(), report);
+      log.info("network {} adopted with {} interface(s): {} operation(s)", config.name(),
+          tree.interfaces().size(), report.repairs().size());
       return report;
     });
   }
@@ -218,6 +254,9 @@ public final class NetworkShaper {
             + "' does not exist");
       }
       TreeChange change = tree.plug(alias, mac, device, bandwidth);
+      if (device.isPresent()) {
+        requireFreeDevices(change.tree().kernelObjects(), device.get());
+      }
       commit("plug of '" + alias + "'", change, alias);
       return change.affected().orElseThrow().effectiveClass();
     });
@@ -284,22 +323,33 @@ public final class NetworkShaper {
   }
 
   /**
-   * Stops shaping: removes everything NetFloor made on the bridge (nothing else) and forgets the
-   * network's status.
+   * Stops shaping: removes everything the network made — its classes, filters and mark on the
+   * bridge, its root qdisc if it created it, every interface's own shaping and ifb device, also of
+   * interfaces whose device is gone — and only then forgets the network's status. Works without
+   * {@link #start()} (it reads the stored status, and recognises the network's objects by its
+   * mark), and with the bridge gone. Never touches another tool's objects: a qdisc of the network
+   * that another tool attached filters to is emptied and left in place.
+   *
+   * @throws TrafficControlException if the kernel refuses a delete (the status is then kept, so a
+   *     second stop can finish)
    */
   public void stop() {
     locked(() -> {
-      requireBridge();
-      KernelSnapshot snapshot = kernel.dump(config.bridge());
-      if (KernelView.foreignRoot(snapshot).isEmpty()) {
-        KernelView view = observe(snapshot, tree.kernelObjects());
-        Plan teardown = PlanDiff.teardown(view.objects());
-        applyWithUndo("stop of network '" + config.name() + "'", teardown);
+      if (!started) {
+        config = adaptToKernel(requested, kernel.capabilities());
+        tree = store.load(config.name()).map(s -> s.toTree(config)).orElse(HtbTree.empty(config));
       }
+      Survey survey = survey(Mode.STOP);
+      KernelView view = survey.read(tree.withPlacement(survey.placement).kernelObjects());
+      List<TcObject> doomed = new ArrayList<>(view.objects());
+      // a qdisc of ours that another tool hung filters on stays (emptied), so its filters live
+      doomed.removeIf(o -> survey.sharedQdisc(o));
+      Plan teardown = PlanDiff.teardown(doomed);
+      applyWithUndo("stop of network '" + config.name() + "'", teardown);
       store.delete(config.name());
       tree = HtbTree.empty(config);
       started = false;
-      log.info("network {} stopped", config.name());
+      log.info("network {} stopped: {} operation(s)", config.name(), teardown.size());
       return null;
     });
   }
@@ -317,7 +367,7 @@ public final class NetworkShaper {
       if (stored.isPresent()) {
         tree = stored.get().toTree(config);
       }
-      return reconcileLocked();
+      return reconcileLocked(Mode.RESTART);
     });
   }
 
@@ -340,78 +390,446 @@ public final class NetworkShaper {
 
   // ------------------------------------------------------------------ internals
 
-  private ReconcileReport reconcileLocked() {
+  /** Why the kernel is being read: what a foreign or unmarked tree means differs. */
+  private enum Mode {
+    /** start() without a stored status. */
+    FRESH,
+    /** start() with a stored status, reconcile(), or a repair before a change. */
+    RESTART,
+    /** adopt(): a libvirt tree is taken over. */
+    ADOPT,
+    /** stop(): only what is marked as the network's is read; nothing is refused. */
+    STOP
+  }
+
+  private ReconcileReport reconcileLocked(Mode mode) {
     requireBridge();
-    KernelSnapshot snapshot = kernel.dump(config.bridge());
-    Optional<io.netfloor.spi.QdiscInfo> foreign = KernelView.foreignRoot(snapshot);
-    if (foreign.isPresent()) {
-      throw new ShapingException("bridge " + config.bridge() + " already has a root qdisc "
-          + foreign.get().kind() + " " + foreign.get().handle() + " that NetFloor did not make;"
-          + " remove it (tc qdisc del dev " + config.bridge() + " root) before starting network '"
-          + config.name() + "'");
+    Survey survey = survey(mode);
+    Plan marked = Plan.EMPTY;
+    if (survey.needsMarkFirst) {
+      // a new u32 instance next to another tool's: its root table id is the kernel's choice, so
+      // the mark goes first and the id is read back before the filters that live in that table
+      HtbTree probe = tree.withPlacement(survey.placement);
+      marked = PlanDiff.between(List.of(), probe.kernelObjects().stream()
+          .filter(o -> o instanceof io.netfloor.plan.U32OwnerMark
+              || (o instanceof io.netfloor.plan.U32HashTable t
+                  && t.htid() == io.netfloor.plan.U32OwnerMark.TABLE_ID
+                  && t.device().equals(config.bridge())))
+          .filter(o -> o.device().equals(config.bridge())).toList());
+      applyWithUndo("marking of bridge " + config.bridge(), marked);
+      survey = survey(mode == Mode.FRESH ? Mode.RESTART : mode); // the mark is now the network's
     }
-    List<String> notes = new ArrayList<>();
-    List<TcObject> expected = reachable(tree.kernelObjects(), notes);
-    KernelView view = observe(snapshot, expected);
+    tree = tree.withPlacement(survey.placement);
+    List<String> notes = new ArrayList<>(survey.notes);
+    List<TcObject> expected = survey.reachable(tree.kernelObjects(), notes);
+    KernelView view = survey.read(expected);
     notes.addAll(view.notes());
     Plan repairs = PlanDiff.between(view.objects(), expected);
-    applyWithUndo("reconcile of network '" + config.name() + "'", repairs);
+    try {
+      applyWithUndo("reconcile of network '" + config.name() + "'", repairs);
+    } catch (RuntimeException e) {
+      undoQuietly("marking of bridge " + config.bridge(), marked.undoOfFirst(marked.size()), e);
+      throw e;
+    }
     kernelSuspect = false;
     // the store must hold exactly the tree reconciled to; when it already does (a clean restart),
     // saveIfChanged skips rewriting the snapshot, and still compacts a journal that is due
-    store.saveIfChanged(NetworkStatus.of(tree));
-    return new ReconcileReport(repairs, notes);
-  }
-
-  /** Reads what the kernel holds on the bridge and on every other device {@code expected} uses. */
-  private KernelView observe(KernelSnapshot bridgeSnapshot, List<TcObject> expected) {
-    Map<InterfaceName, KernelSnapshot> snapshots = new java.util.LinkedHashMap<>();
-    snapshots.put(config.bridge(), bridgeSnapshot);
-    java.util.Set<InterfaceName> ifbs = new java.util.HashSet<>();
-    for (TcObject o : expected) {
-      if (o instanceof IfbDevice d) {
-        if (kernel.deviceExists(d.device())) {
-          ifbs.add(d.device());
-          snapshots.putIfAbsent(d.device(), kernel.dump(d.device()));
-        }
-      } else if (!snapshots.containsKey(o.device()) && kernel.deviceExists(o.device())) {
-        snapshots.put(o.device(), kernel.dump(o.device()));
-      }
+    if (mode != Mode.ADOPT) {
+      store.saveIfChanged(NetworkStatus.of(tree));
     }
-    return KernelView.read(snapshots, ifbs, config, expected);
+    List<String> foreign = new ArrayList<>(survey.foreign);
+    foreign.addAll(view.foreign());
+    return new ReconcileReport(marked.then(repairs), notes, foreign);
   }
 
   /**
-   * The expected objects that can exist now: those on an interface's own device are left out while
-   * that device is gone (a stopped VM's tap), with a note; they return with the next reconcile.
+   * Reads the bridge and every device the tree uses, decides which of their qdiscs are the
+   * network's, and where its tree sits on the bridge. Refuses (except when stopping) where the
+   * network would have to build in another owner's tree.
    */
-  private List<TcObject> reachable(List<TcObject> expected, List<String> notes) {
-    java.util.Set<InterfaceName> creatable = new java.util.HashSet<>();
-    for (TcObject o : expected) {
-      if (o instanceof IfbDevice d) {
-        creatable.add(d.device());
+  private Survey survey(Mode mode) {
+    Survey sv = new Survey();
+    boolean bridgeExists = kernel.deviceExists(config.bridge());
+    if (bridgeExists) {
+      sv.snapshots.put(config.bridge(), kernel.dump(config.bridge()));
+    }
+    List<TcObject> wanted = tree.kernelObjects();
+    for (TcObject o : wanted) {
+      InterfaceName d = o instanceof IfbDevice ifb ? ifb.device() : o.device();
+      if (!sv.snapshots.containsKey(d) && !sv.missing.contains(d)) {
+        if (kernel.deviceExists(d)) {
+          sv.snapshots.put(d, kernel.dump(d));
+          if (o instanceof IfbDevice) {
+            sv.ifbs.add(d);
+          }
+        } else {
+          sv.missing.add(d);
+        }
+      } else if (o instanceof IfbDevice && sv.snapshots.containsKey(d)) {
+        sv.ifbs.add(d);
       }
     }
-    java.util.Map<InterfaceName, Boolean> exists = new java.util.HashMap<>();
-    List<TcObject> out = new ArrayList<>(expected.size());
-    for (TcObject o : expected) {
-      InterfaceName d = o.device();
-      boolean ok = d.equals(config.bridge()) || creatable.contains(d)
-          || exists.computeIfAbsent(d, kernel::deviceExists);
-      if (ok) {
-        out.add(o);
-      } else if (exists.get(d) != null && notes.stream().noneMatch(n -> n.startsWith("device " + d))) {
-        notes.add("device " + d + " does not exist; its limits are applied when it is back and"
-            + " reconcile runs");
+    if (bridgeExists) {
+      surveyBridge(sv, mode, wanted);
+    }
+    for (KernelSnapshot snap : sv.snapshots.values()) {
+      InterfaceName d = snap.device();
+      if (d.equals(config.bridge())) {
+        continue;
+      }
+      boolean needsRoot = wanted.stream().anyMatch(o -> o instanceof HtbQdisc q
+          && q.device().equals(d));
+      boolean needsIngress = wanted.stream().anyMatch(o -> o instanceof IngressQdisc q
+          && q.device().equals(d));
+      sv.claim(d, QdiscClaim.root(snap, config.name()), needsRoot, mode, true);
+      sv.claim(d, QdiscClaim.ingress(snap, config.name()), needsIngress, mode, false);
+    }
+    return sv;
+  }
+
+  private void surveyBridge(Survey sv, Mode mode, List<TcObject> wanted) {
+    KernelSnapshot snap = sv.snapshots.get(config.bridge());
+    InterfaceName bridge = config.bridge();
+    QdiscClaim ingress = QdiscClaim.ingress(snap, config.name());
+    boolean needsIngress = wanted.stream().anyMatch(o -> o instanceof IngressQdisc q
+        && q.device().equals(bridge));
+    sv.claim(bridge, ingress, needsIngress, mode, false);
+    QdiscClaim root = QdiscClaim.root(snap, config.name());
+    if (!config.supportsFloors()) {
+      sv.claim(bridge, root, false, mode, true);
+      return;
+    }
+    switch (root.state()) {
+      case ABSENT -> {
+        if (mode != Mode.STOP) {
+          sv.ours.add(KernelView.Container.root(bridge));
+        }
+      }
+      case OURS -> {
+        if (mode == Mode.FRESH) {
+          throw foreign(bridge, root, "network '" + config.name() + "' already shapes bridge "
+              + bridge + " (its NetFloor mark is there), but this status store has no status of"
+              + " it: another process or state directory runs it. If none does (a start was"
+              + " interrupted), stop network '" + config.name() + "' to clear the bridge, then"
+              + " start it again.");
+        }
+        sv.ours.add(KernelView.Container.root(bridge));
+        sv.placement = new KernelPlacement(root.ownsQdisc(), root.markPrio(),
+            rootTableOf(snap, root.markPrio()).orElse(KernelPlacement.DEFAULT.rootTableId()));
+      }
+      case OTHER_NETWORK -> {
+        if (mode != Mode.STOP) {
+          throw foreign(bridge, root, "bridge " + bridge + " is shaped by NetFloor network '"
+              + root.owner().orElseThrow() + "' (" + root.describeQdisc() + ", "
+              + root.classes() + " classes, " + root.filters() + " filters); one bridge carries"
+              + " one network: stop '" + root.owner().orElseThrow() + "' first, or use another"
+              + " bridge");
+        }
+        sv.foreign.add("root qdisc " + root.describeQdisc() + " on " + bridge
+            + " belongs to NetFloor network '" + root.owner().orElseThrow() + "'");
+      }
+      case BARE -> {
+        if (mode == Mode.STOP) {
+          sv.foreign.add("root qdisc " + root.describeQdisc() + " on " + bridge);
+          return;
+        }
+        sv.ours.add(KernelView.Container.root(bridge));
+        placeUnder(sv, snap, false);
+      }
+      case FOREIGN -> {
+        boolean libvirt = looksLikeLibvirt(snap, root);
+        boolean knownClasses = mode == Mode.RESTART && classesKnown(snap);
+        if (mode == Mode.STOP) {
+          sv.foreign.add("root qdisc " + root.describeQdisc() + " on " + bridge + " with "
+              + root.classes() + " classes");
+        } else if ((mode == Mode.ADOPT && root.qdisc().get().kind().equals("htb")
+            && root.qdisc().get().handle().equals(HtbTree.ROOT_QDISC)) || knownClasses) {
+          // adopting libvirt's tree, or the network's own tree whose mark was deleted (every
+          // class is one the status knows): the root stays whose it was, the mark is added
+          sv.ours.add(KernelView.Container.root(bridge));
+          sv.placement = new KernelPlacement(knownClasses, HtbTree.FILTER_PRIO,
+              rootTableOf(snap, HtbTree.FILTER_PRIO).orElse(0x800));
+          sv.notes.add(knownClasses ? "the network's mark was missing on " + bridge
+              + "; every class there is one its status knows, so the tree is taken as its own"
+              : "adopted the tree on " + bridge + "; its root qdisc stays libvirt's");
+        } else {
+          throw foreign(bridge, root, "bridge " + bridge + " already holds root qdisc "
+              + root.describeQdisc() + " with " + root.classes() + " classes and "
+              + root.filters() + " filters that NetFloor did not make"
+              + (libvirt ? "; it looks like libvirt's floor tree. Adopt it (NetworkShaper.adopt,"
+                  + " or 'netfloor adopt') to keep its floors, or replace it"
+                  : ". Replace it") + " (NetworkShaper.startReplacing, or 'netfloor start"
+              + " --replace') to delete it with everything under it and start afresh");
+        }
+      }
+      default -> throw new IllegalStateException(root.state().toString());
+    }
+  }
+
+  /**
+   * Picks the prio and root table for a network building under a root it did not make: libvirt's
+   * prio 2 when it is free (or, for the linear layout, shared with libvirt's own filters of the
+   * same protocol), else the lowest free prio above it.
+   */
+  private void placeUnder(Survey sv, KernelSnapshot snap, boolean owns) {
+    java.util.Map<Integer, Integer> protocolByPrio = new java.util.TreeMap<>();
+    boolean anyU32 = false;
+    for (io.netfloor.spi.FilterInfo f : snap.filters()) {
+      if (f.parent().equals(HtbTree.ROOT_QDISC) && f.chain() == 0) {
+        protocolByPrio.put(f.prio(), f.protocol());
+        anyU32 |= f.kind().equals("u32");
       }
     }
-    return out;
+    int protocol = config.trafficMatch() == io.netfloor.model.TrafficMatch.IPV4_ONLY
+        ? io.netfloor.plan.EtherType.IPV4 : io.netfloor.plan.EtherType.ALL;
+    boolean linear = config.filterLayout() == io.netfloor.model.FilterLayout.LIBVIRT_LINEAR;
+    int prio = HtbTree.FILTER_PRIO;
+    Integer atTwo = protocolByPrio.get(prio);
+    if (atTwo != null && !(linear && atTwo == protocol)) {
+      while (protocolByPrio.containsKey(prio)) {
+        prio++;
+      }
+    }
+    Optional<Integer> table = rootTableOf(snap, prio);
+    if (table.isEmpty() && anyU32) {
+      sv.needsMarkFirst = true; // the kernel picks the table id: read it back after the mark
+    }
+    int rootTable = table.orElse(KernelPlacement.DEFAULT.rootTableId());
+    if (linear && (prio != HtbTree.FILTER_PRIO || (table.isPresent() && rootTable != 0x800))) {
+      throw new ShapingException("bridge " + config.bridge() + " holds another tool's filters at"
+          + " prio " + HtbTree.FILTER_PRIO + " (protocol "
+          + io.netfloor.plan.EtherType.name(atTwo == null ? 0 : atTwo) + "), so the"
+          + " LIBVIRT_LINEAR layout of network '" + config.name() + "' cannot use libvirt's"
+          + " filter handles (800::N at prio 2); use the HASHED layout, or IPV4_ONLY to share"
+          + " libvirt's prio");
+    }
+    sv.placement = new KernelPlacement(owns, prio, rootTable);
+  }
+
+  /** The id of the root table of the u32 instance at {@code prio} under {@code 1:}, if there is one. */
+  private static Optional<Integer> rootTableOf(KernelSnapshot snap, int prio) {
+    return snap.filters().stream()
+        .filter(f -> f.parent().equals(HtbTree.ROOT_QDISC) && f.prio() == prio && f.chain() == 0
+            && f.kind().equals("u32"))
+        .map(f -> f.handle().htid())
+        .filter(h -> h >= 0x800)
+        .findFirst();
+  }
+
+  private static boolean looksLikeLibvirt(KernelSnapshot snap, QdiscClaim root) {
+    boolean classes = snap.findClass(HtbTree.TOP_CLASS).isPresent()
+        && snap.findClass(HtbTree.DEFAULT_CLASS).isPresent();
+    boolean filters = snap.filters().stream().anyMatch(f -> f.prio() == HtbTree.FILTER_PRIO
+        && f.kind().equals("u32") && f.handle().htid() == 0x800 && f.handle().node() > 0x802);
+    return root.qdisc().get().kind().equals("htb") && classes && (filters
+        || root.classes() == 2);
+  }
+
+  /** Every class under {@code 1:} is one the tree (the stored status) expects. */
+  private boolean classesKnown(KernelSnapshot snap) {
+    java.util.Set<ClassHandle> expected = new java.util.HashSet<>();
+    for (TcObject o : tree.kernelObjects()) {
+      if (o instanceof io.netfloor.plan.HtbClass c && c.device().equals(config.bridge())) {
+        expected.add(c.classId());
+      }
+    }
+    return !snap.classes().isEmpty() && snap.classes().stream()
+        .filter(c -> c.classId().major() == HtbTree.ROOT_QDISC.major())
+        .allMatch(c -> expected.contains(c.classId()));
+  }
+
+  private ForeignTreeException foreign(InterfaceName device, QdiscClaim claim, String message) {
+    ForeignTreeException.Owner owner = claim.owner().isPresent() ? ForeignTreeException.Owner.NETFLOOR
+        : ForeignTreeException.Owner.UNKNOWN;
+    KernelSnapshot snap = null;
+    if (claim.owner().isEmpty() && claim.qdisc().isPresent()) {
+      try {
+        snap = kernel.dump(device);
+      } catch (RuntimeException ignored) {
+        // the message stands without the libvirt guess
+      }
+      if (snap != null && looksLikeLibvirt(snap, claim)) {
+        owner = ForeignTreeException.Owner.LIBVIRT;
+      }
+    }
+    return new ForeignTreeException(message, device, claim.describeQdisc(), claim.classes(),
+        claim.filters(), owner, claim.owner());
+  }
+
+  /** Deletes another owner's root and ingress qdisc on the bridge (for {@link #startReplacing}). */
+  private Plan clearForeignQdiscs() {
+    KernelSnapshot snap = kernel.dump(config.bridge());
+    List<TcObject> doomed = new ArrayList<>();
+    QdiscClaim root = QdiscClaim.root(snap, config.name());
+    if (root.state() != QdiscClaim.State.ABSENT && root.state() != QdiscClaim.State.OURS) {
+      io.netfloor.spi.QdiscInfo q = root.qdisc().get();
+      doomed.add(new HtbQdisc(config.bridge(), q.handle(), ClassHandle.ROOT, 0, 1,
+          java.util.OptionalInt.empty()));
+    }
+    QdiscClaim ingress = QdiscClaim.ingress(snap, config.name());
+    boolean needsIngress = config.bandwidth().outbound().isPresent();
+    if (needsIngress && ingress.state() != QdiscClaim.State.ABSENT
+        && ingress.state() != QdiscClaim.State.OURS) {
+      doomed.add(new IngressQdisc(config.bridge()));
+    }
+    Plan plan = PlanDiff.teardown(doomed);
+    if (!plan.isEmpty()) {
+      // the old qdiscs cannot be restored: a failure here is reported as it is
+      kernel.apply(plan);
+      log.warn("network {}: deleted {} on {} to start afresh", config.name(), plan,
+          config.bridge());
+    }
+    return plan;
+  }
+
+  /** Refuses a plug whose device carries another owner's qdiscs where the plug needs its own. */
+  private void requireFreeDevices(List<TcObject> expected, InterfaceName device) {
+    java.util.Set<InterfaceName> devices = new java.util.LinkedHashSet<>();
+    devices.add(device);
+    for (TcObject o : expected) {
+      if (o instanceof IfbDevice d && o.device().equals(io.netfloor.model.DeviceShaping
+          .ifbFor(device))) {
+        devices.add(d.device());
+      }
+    }
+    for (InterfaceName d : devices) {
+      if (!kernel.deviceExists(d)) {
+        continue;
+      }
+      KernelSnapshot snap = kernel.dump(d);
+      boolean needsRoot = expected.stream().anyMatch(o -> o instanceof HtbQdisc q
+          && q.device().equals(d));
+      boolean needsIngress = expected.stream().anyMatch(o -> o instanceof IngressQdisc q
+          && q.device().equals(d));
+      for (QdiscClaim c : List.of(QdiscClaim.root(snap, config.name()),
+          QdiscClaim.ingress(snap, config.name()))) {
+        boolean needed = c == null ? false
+            : (c.qdisc().map(q -> q.handle().equals(IngressQdisc.HANDLE)).orElse(false)
+                ? needsIngress : needsRoot);
+        if (needed && c.state() != QdiscClaim.State.ABSENT
+            && c.state() != QdiscClaim.State.OURS) {
+          throw foreign(d, c, "device " + d + " already holds qdisc " + c.describeQdisc()
+              + (c.owner().isPresent() ? " of NetFloor network '" + c.owner().get() + "'"
+                  : " that NetFloor did not make") + " (" + c.classes() + " classes, "
+              + c.filters() + " filters); NetFloor does not take it over. Remove it (tc qdisc"
+              + " del dev " + d + (c.qdisc().get().handle().equals(IngressQdisc.HANDLE)
+                  ? " ingress" : " root") + ") if it is not in use, or plug without the device");
+        }
+      }
+    }
+  }
+
+  /** What the kernel holds for the network: snapshots, whose each qdisc is, the placement. */
+  private final class Survey {
+    final java.util.Map<InterfaceName, KernelSnapshot> snapshots = new java.util.LinkedHashMap<>();
+    final java.util.Set<InterfaceName> ifbs = new java.util.HashSet<>();
+    final java.util.Set<InterfaceName> missing = new java.util.HashSet<>();
+    final java.util.Set<KernelView.Container> ours = new java.util.HashSet<>();
+    /** Devices whose qdiscs another owner holds: the network's objects there are left out. */
+    final java.util.Set<KernelView.Container> blocked = new java.util.HashSet<>();
+    final List<String> notes = new ArrayList<>();
+    final List<String> foreign = new ArrayList<>();
+    KernelPlacement placement = KernelPlacement.DEFAULT;
+    boolean needsMarkFirst;
+
+    /** Records a device's root or ingress qdisc; another owner's one blocks the network there. */
+    void claim(InterfaceName device, QdiscClaim c, boolean needed, Mode mode, boolean root) {
+      KernelView.Container where = root ? KernelView.Container.root(device)
+          : KernelView.Container.ingress(device);
+      switch (c.state()) {
+        case OURS -> ours.add(where);
+        case ABSENT -> {
+          if (needed && mode != Mode.STOP) {
+            ours.add(where);
+          }
+        }
+        default -> {
+          if (needed && mode != Mode.STOP) {
+            blocked.add(where);
+            notes.add((root ? "root" : "ingress") + " qdisc " + c.describeQdisc() + " on " + device
+                + " is not network '" + config.name() + "''s; its limits there are not applied");
+          }
+          foreign.add((root ? "root qdisc " : "qdisc ") + c.describeQdisc() + " on " + device
+              + c.owner().map(o -> " (NetFloor network '" + o + "')").orElse(""));
+        }
+      }
+    }
+
+    /** True for an owned qdisc of the network that another tool attached filters to. */
+    boolean sharedQdisc(TcObject o) {
+      if (!(o instanceof HtbQdisc || o instanceof IngressQdisc)) {
+        return false;
+      }
+      ClassHandle handle = o instanceof HtbQdisc q ? q.handle() : IngressQdisc.HANDLE;
+      KernelSnapshot snap = snapshots.get(o.device());
+      if (snap == null) {
+        return false;
+      }
+      int prio = o instanceof IngressQdisc ? io.netfloor.model.DeviceShaping.INGRESS_FILTER_PRIO
+          : o.device().equals(config.bridge()) ? placement.filterPrio()
+              : io.netfloor.model.DeviceShaping.MARK_PRIO;
+      return snap.filters().stream().anyMatch(f -> f.parent().equals(handle)
+          && (f.prio() != prio || f.chain() != 0));
+    }
+
+    /**
+     * The expected objects that can exist now: those on a device that is gone (a stopped VM's
+     * tap) or whose qdiscs another owner holds are left out, with a note.
+     */
+    List<TcObject> reachable(List<TcObject> expected, List<String> out) {
+      java.util.Set<InterfaceName> creatable = new java.util.HashSet<>();
+      for (TcObject o : expected) {
+        if (o instanceof IfbDevice d) {
+          creatable.add(d.device());
+        }
+      }
+      java.util.Set<InterfaceName> noted = new java.util.HashSet<>();
+      List<TcObject> kept = new ArrayList<>(expected.size());
+      for (TcObject o : expected) {
+        InterfaceName d = o.device();
+        boolean exists = d.equals(config.bridge()) || creatable.contains(d)
+            || snapshots.containsKey(d);
+        if (!exists) {
+          if (noted.add(d)) {
+            out.add("device " + d + " does not exist; its limits are applied when it is back and"
+                + " reconcile runs");
+          }
+        } else if (!blocked(o)) {
+          kept.add(o);
+        }
+      }
+      return kept;
+    }
+
+    private boolean blocked(TcObject o) {
+      if (blocked.isEmpty()) {
+        return false;
+      }
+      boolean ingressSide = o instanceof IngressQdisc
+          || o instanceof io.netfloor.plan.U32MatchAllPolice
+          || o instanceof io.netfloor.plan.U32MatchAllRedirect
+          || (o instanceof io.netfloor.plan.U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE))
+          || (o instanceof io.netfloor.plan.U32HashTable t && t.parent().equals(IngressQdisc.HANDLE));
+      KernelView.Container where = ingressSide ? KernelView.Container.ingress(o.device())
+          : KernelView.Container.root(o.device());
+      if (blocked.contains(where)) {
+        return true;
+      }
+      // a redirect to an ifb whose root is another owner's would shape nothing
+      return o instanceof io.netfloor.plan.U32MatchAllRedirect r
+          && blocked.contains(KernelView.Container.root(r.target()));
+    }
+
+    KernelView read(List<TcObject> expected) {
+      java.util.Set<InterfaceName> existingIfbs = new java.util.HashSet<>(ifbs);
+      return KernelView.read(snapshots, existingIfbs, config, placement, expected, ours);
+    }
   }
 
   /** decide (done by the caller) → kernel → commit → publish. */
   private void commit(String what, TreeChange change, String alias) {
     if (kernelSuspect) {
-      reconcileLocked();
+      reconcileLocked(Mode.RESTART);
     }
     applyWithUndo(what, change.plan());
     List<StatusChange> changes = NetworkStatus.changesBetween(tree, change.tree(), alias);

@@ -10,11 +10,14 @@ import java.util.List;
  * @param repairs the kernel operations applied to make the kernel match the recorded status (empty
  *     when they already agreed)
  * @param notes findings that needed no repair or could not be repaired, in plain words (e.g. a
- *     filter at a priority NetFloor does not use)
+ *     device that is gone)
+ * @param foreign other tools' (or other NetFloor networks') objects found next to the network's,
+ *     described as the kernel holds them; they were left alone
  */
-public record ReconcileReport(Plan repairs, List<String> notes) {
+public record ReconcileReport(Plan repairs, List<String> notes, List<String> foreign) {
   public ReconcileReport {
     notes = List.copyOf(notes);
+    foreign = List.copyOf(foreign);
   }
 
   /** True when the kernel already held exactly what the status describes. */
@@ -31,6 +34,9 @@ public record ReconcileReport(Plan repairs, List<String> notes) {
     }
     for (String n : notes) {
       sb.append("\n  note: ").append(n);
+    }
+    for (String f : foreign) {
+      sb.append("\n  foreign (left alone): ").append(f);
     }
     return sb.toString();
   }

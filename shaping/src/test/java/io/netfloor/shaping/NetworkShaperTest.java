@@ -117,7 +117,7 @@ class NetworkShaperTest {
 
   @Test
   void aKernelFailureLeavesKernelStoreAndModelAsBefore() {
-    FaultyTrafficControl faulty = new FaultyTrafficControl(kernel, Set.of(8L));
+    FaultyTrafficControl faulty = new FaultyTrafficControl(kernel, Set.of(9L));
     NetworkShaper shaper = NetworkShaper.create(config(FilterLayout.HASHED), faulty, store);
     shaper.start();
     Set<TcObject> before = set(kernel.objects());
@@ -136,10 +136,10 @@ class NetworkShaperTest {
 
   @Test
   void aStoreFailureUndoesTheKernelChange() {
-    FaultyStatusStore faultyStore = new FaultyStatusStore(store, Set.of(2L));
+    FaultyStatusStore faultyStore = new FaultyStatusStore(store, Set.of(1L));
     NetworkShaper shaper = NetworkShaper.create(config(FilterLayout.LIBVIRT_LINEAR), kernel,
         faultyStore);
-    shaper.start(); // writes 0 and 1: the empty status, then the status after reconciling
+    shaper.start(); // writes 0: the status after building the tree
     Set<TcObject> before = set(kernel.objects());
     assertThatThrownBy(() -> shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit"))))
         .isInstanceOf(StatusStoreException.class).hasMessageContaining("rolled back");

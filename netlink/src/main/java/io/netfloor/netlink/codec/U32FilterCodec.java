@@ -15,6 +15,7 @@ import io.netfloor.plan.U32Key;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
+import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.spi.FilterInfo;
 import io.netfloor.tc.TcTiming;
 import io.netfloor.units.ClassHandle;
@@ -87,6 +88,20 @@ public final class U32FilterCodec {
       w.u32(TCA_U32_HASH, f.handle().tableAndBucketBits());
     }
     return w.attr(TCA_U32_SEL, sel.sizeBytes(), sel::write).endNested().finish();
+  }
+
+  /**
+   * NetFloor's ownership mark: a node in the mark's own one-bucket table ({@code HASH}), with no
+   * class and no action, whose keys carry the mark ({@link U32OwnerMark#keys()}). Never linked, so
+   * never walked.
+   */
+  public static byte[] encodeAdd(U32OwnerMark m, int ifindex) {
+    TcU32Sel sel = TcU32Sel.of(0, m.keys());
+    return start(ifindex, m.handle().toBits(), m.parent(), m.prio(), m.protocol())
+        .beginNested(Rtm.TCA_OPTIONS)
+        .u32(TCA_U32_HASH, m.handle().tableAndBucketBits())
+        .attr(TCA_U32_SEL, sel.sizeBytes(), sel::write)
+        .endNested().finish();
   }
 
   /**
@@ -172,6 +187,7 @@ public final class U32FilterCodec {
   public static Optional<FilterInfo> decode(TcDumpMessage m, InterfaceName device) {
     TcMsg tcm = m.tcm();
     Optional<Attributes> optsMaybe = m.attributes().nested(Rtm.TCA_OPTIONS);
+    int chain = m.attributes().optU32(Rtm.TCA_CHAIN).orElse(0);
     if (tcm.handle() == 0 && optsMaybe.isEmpty()) {
       return Optional.empty();
     }
@@ -180,7 +196,7 @@ public final class U32FilterCodec {
     if (!KIND.equals(m.kind()) || optsMaybe.isEmpty()) {
       return Optional.of(new FilterInfo(device, parent, tcm.filterPrio(), tcm.filterProtocol(),
           m.kind(), handle, Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 0, 0, 0,
-          List.of(), List.of()));
+          List.of(), List.of(), chain));
     }
     Attributes opts = optsMaybe.get();
     Optional<ClassHandle> classId = boxed(opts.optU32(TCA_U32_CLASSID)).map(ClassHandle::fromBits);
@@ -202,7 +218,7 @@ public final class U32FilterCodec {
     return Optional.of(new FilterInfo(device, parent, tcm.filterPrio(), tcm.filterProtocol(),
         m.kind(), handle, classId, linkHtid, divisor, sel == null ? 0 : sel.flags(),
         sel == null ? 0 : sel.hashOffset(), sel == null ? 0 : sel.hashMask(),
-        sel == null ? List.of() : sel.keys(), actions));
+        sel == null ? List.of() : sel.keys(), actions, chain));
   }
 
   private static Optional<Integer> boxed(OptionalInt v) {

@@ -9,6 +9,7 @@ import io.netfloor.plan.U32HashLink;
 import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32Key;
 import io.netfloor.plan.U32MacFilter;
+import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.spi.ClassInfo;
 import io.netfloor.spi.FilterInfo;
 import io.netfloor.spi.KernelSnapshot;
@@ -89,6 +90,12 @@ public final class Views {
             f.handle().toString(), f.flowId().toString(), null, 0, null, 0,
             keys(U32Key.forMacFilter(f))));
         rootTables.add(f.parent() + "|" + EtherType.name(f.protocol()) + "|" + f.prio());
+      } else if (o instanceof U32OwnerMark m) {
+        out.add(new TcOracle.Filter(m.parent().toString(), EtherType.name(m.protocol()), m.prio(),
+            table(U32OwnerMark.TABLE_ID), null, null, 1, null, 0, List.of()));
+        out.add(new TcOracle.Filter(m.parent().toString(), EtherType.name(m.protocol()), m.prio(),
+            m.handle().toString(), null, null, 0, null, 0, keys(m.keys())));
+        rootTables.add(m.parent() + "|" + EtherType.name(m.protocol()) + "|" + m.prio());
       }
     }
     for (String r : rootTables) {

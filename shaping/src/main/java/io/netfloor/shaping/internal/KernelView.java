@@ -1,6 +1,9 @@
 package io.netfloor.shaping.internal;
 
+import io.netfloor.model.DeviceShaping;
+import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.KernelPlacement;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.HtbQdisc;
@@ -16,6 +19,11 @@ import io.netfloor.plan.U32Key;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
+import io.netfloor.plan.U32OwnerMark;
+import io.netfloor.plan.U32Handle;
+import io.netfloor.plan.EtherType;
+import io.netfloor.units.Rate;
+import java.util.Set;
 import io.netfloor.spi.ClassInfo;
 import io.netfloor.spi.FilterInfo;
 import io.netfloor.spi.KernelSnapshot;
@@ -31,31 +39,50 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Reads a kernel dump of a bridge back into {@link TcObject}s, restricted to NetFloor's handle space
- * (the root HTB qdisc {@code 1:}, its classes and leaf qdiscs, and the u32 filters at NetFloor's
- * prio), so that {@code PlanDiff} can compute the repairs from "what the kernel holds" to "what the
- * status describes".
+ * Reads kernel dumps back into {@link TcObject}s, restricted to what the network owns: the qdiscs its
+ * {@link io.netfloor.plan.U32OwnerMark mark} claims (or the bare root it builds under), their
+ * classes and leaf qdiscs, and, on the bridge, the u32 filters at the network's prio. Everything
+ * else is another tool's: it is never read into the model (so no plan can touch it) and is listed
+ * in {@link #foreign()}.
  *
  * <p>A dumped object that matches the expected object of the same identity on everything the kernel
- * reports back (rates, ceilings, parent, quantum, prio, keys…) is replaced by the expected object, so
- * the diff sees no change. Fields the kernel reports only in converted form (bursts in ticks) are not
- * compared.
+ * reports back is replaced by the expected object, so the diff sees no change. Fields the kernel
+ * reports only in converted form (bursts in ticks) are not compared; rates are compared in whole
+ * bytes per second (the kernel's unit), and quantum and prio only on leaf classes (HTB ignores them
+ * on a class with children).
  */
 public final class KernelView {
+  /** A qdisc that holds objects: a device's root {@code 1:} or its ingress {@code ffff:}. */
+  public record Container(InterfaceName device, ClassHandle qdisc) {
+    public static Container root(InterfaceName device) {
+      return new Container(device, HtbTree.ROOT_QDISC);
+    }
+
+    public static Container ingress(InterfaceName device) {
+      return new Container(device, IngressQdisc.HANDLE);
+    }
+  }
+
+  /** Stands for "part of an object already read". */
+  private static final TcObject SKIP = new IngressQdisc(InterfaceName.of("skip"));
   private final List<TcObject> found = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
+  private final List<String> foreign = new ArrayList<>();
 
   private KernelView() {}
 
   /**
-   * What the kernel holds in NetFloor's space on the bridge and on every other device the model uses
-   * (interfaces' own devices, ifb devices).
+   * What the network holds on the bridge and on every other device it uses (interfaces' own
+   * devices, ifb devices).
    *
    * @param snapshots a dump of each device that exists
    * @param existingIfbs the expected ifb devices that exist
+   * @param placement where the network's tree sits on the bridge
+   * @param ours the qdiscs that are the network's (marked by it, or the bare root it builds under)
    */
   public static KernelView read(Map<InterfaceName, KernelSnapshot> snapshots,
-      java.util.Set<InterfaceName> existingIfbs, NetworkConfig config, List<TcObject> expected) {
+      Set<InterfaceName> existingIfbs, NetworkConfig config, KernelPlacement placement,
+      List<TcObject> expected, Set<Container> ours) {
     KernelView view = new KernelView();
     Map<ObjectKey, TcObject> want = new HashMap<>();
     for (TcObject o : expected) {
@@ -66,20 +93,15 @@ public final class KernelView {
     }
     for (KernelSnapshot snapshot : snapshots.values()) {
       InterfaceName device = snapshot.device();
-      int before = view.found.size();
-      view.readQdiscs(snapshot, device, config, want);
-      List<TcObject> qdiscs = view.found.subList(before, view.found.size());
-      boolean haveRoot = qdiscs.stream().anyMatch(o -> o instanceof HtbQdisc);
-      boolean haveIngress = qdiscs.stream().anyMatch(o -> o instanceof IngressQdisc);
-      if (haveRoot) {
-        view.readClasses(snapshot, device, config, want);
-        if (device.equals(config.bridge())) {
-          view.readFilters(snapshot, config, want);
-        }
+      boolean bridge = device.equals(config.bridge());
+      boolean rootOurs = ours.contains(Container.root(device));
+      boolean ingressOurs = ours.contains(Container.ingress(device));
+      view.readQdiscs(snapshot, device, config, want, rootOurs,
+          rootOurs && (!bridge || placement.ownsRootQdisc()), ingressOurs);
+      if (rootOurs) {
+        view.readClasses(snapshot, device, want);
       }
-      if (haveIngress) {
-        view.readIngressFilters(snapshot, device, want);
-      }
+      view.readFilters(snapshot, device, config, placement, want, rootOurs, ingressOurs);
     }
     return view;
   }
@@ -92,58 +114,65 @@ public final class KernelView {
     return List.copyOf(notes);
   }
 
-  /** True when the bridge has a root qdisc that is not NetFloor's HTB {@code 1:}. */
-  public static Optional<QdiscInfo> foreignRoot(KernelSnapshot snapshot) {
-    return snapshot.qdiscs().stream()
-        .filter(q -> q.parent().equals(ClassHandle.ROOT))
-        .filter(q -> q.handle().major() != 0) // 0: is a kernel default (noqueue, pfifo_fast, mq…)
-        .filter(q -> !(q.kind().equals("htb") && q.handle().equals(HtbTree.ROOT_QDISC)))
-        .findFirst();
+  /** Other tools' objects found next to the network's, described as the kernel holds them. */
+  public List<String> foreign() {
+    return List.copyOf(foreign);
   }
 
   private void readQdiscs(KernelSnapshot s, InterfaceName device, NetworkConfig config,
-      Map<ObjectKey, TcObject> want) {
+      Map<ObjectKey, TcObject> want, boolean rootOurs, boolean readRoot, boolean ingressOurs) {
     for (QdiscInfo q : s.qdiscs()) {
       if (!q.device().equals(device)) {
         continue;
       }
-      if (q.kind().equals("ingress") && q.handle().equals(IngressQdisc.HANDLE)) {
-        found.add(new IngressQdisc(device));
-        continue;
-      }
-      if (q.parent().equals(ClassHandle.ROOT) && q.kind().equals("htb")
-          && q.handle().equals(HtbTree.ROOT_QDISC)) {
-        HtbQdisc dumped = new HtbQdisc(device, q.handle(), q.parent(),
-            q.htbDefaultClassMinor().orElse(0), q.htbRateToQuantum().orElse(config.rateToQuantum()),
-            OptionalInt.empty());
-        TcObject w = want.get(dumped.key());
-        found.add(w instanceof HtbQdisc h && h.defaultClassMinor() == dumped.defaultClassMinor()
-            ? w : dumped);
-      } else if (!q.parent().isQdisc() && q.parent().major() == HtbTree.ROOT_QDISC.major()
-          && q.handle().major() != 0) {
-        LeafQdiscKind kind = null;
-        try {
-          kind = LeafQdiscKind.fromKernelName(q.kind());
-        } catch (RuntimeException unknownKind) {
-          notes.add("leaf qdisc " + q.handle() + " under " + q.parent() + " is a '" + q.kind()
-              + "', which NetFloor does not make; it is replaced");
+      if (q.handle().equals(IngressQdisc.HANDLE)) {
+        if (ingressOurs && q.kind().equals("ingress")) {
+          found.add(new IngressQdisc(device));
+        } else {
+          foreign.add("qdisc " + q.kind() + " " + q.handle() + " on " + device);
         }
-        // an unknown kind is represented as a pfifo of limit 1: it differs from anything expected,
-        // so it is deleted (a delete needs only the handle and parent)
-        LeafQdisc dumped = new LeafQdisc(device, q.handle(), q.parent(),
-            kind == null ? LeafQdiscKind.PFIFO : kind, kind == null ? 1
-                : q.leafLimit().orElse(LeafQdisc.DEFAULT_PFIFO_LIMIT));
-        TcObject w = want.get(dumped.key());
-        found.add(w instanceof LeafQdisc l && kind != null && l.kind() == kind
-            && l.parent().equals(dumped.parent())
-            && (kind != LeafQdiscKind.PFIFO || q.leafLimit().isEmpty()
-                || q.leafLimit().getAsInt() == l.limitPackets()) ? w : dumped);
+      } else if (q.parent().equals(ClassHandle.ROOT)) {
+        if (q.handle().major() == 0) {
+          continue; // the kernel's default root (noqueue, pfifo_fast, mq): nobody's
+        }
+        if (!rootOurs) {
+          foreign.add("root qdisc " + q.kind() + " " + q.handle() + " on " + device);
+        } else if (readRoot) {
+          HtbQdisc dumped = new HtbQdisc(device, q.handle(), q.parent(),
+              q.htbDefaultClassMinor().orElse(0),
+              q.htbRateToQuantum().orElse(config.rateToQuantum()), OptionalInt.empty());
+          TcObject w = want.get(dumped.key());
+          found.add(w instanceof HtbQdisc h && h.defaultClassMinor() == dumped.defaultClassMinor()
+              ? w : dumped);
+        }
+      } else if (rootOurs && !q.parent().isQdisc()
+          && q.parent().major() == HtbTree.ROOT_QDISC.major() && q.handle().major() != 0) {
+        readLeaf(q, device, want);
       }
     }
   }
 
-  private void readClasses(KernelSnapshot s, InterfaceName device, NetworkConfig config,
-      Map<ObjectKey, TcObject> want) {
+  private void readLeaf(QdiscInfo q, InterfaceName device, Map<ObjectKey, TcObject> want) {
+    LeafQdiscKind kind = null;
+    try {
+      kind = LeafQdiscKind.fromKernelName(q.kind());
+    } catch (RuntimeException unknownKind) {
+      notes.add("leaf qdisc " + q.kind() + " " + q.handle() + " under " + q.parent() + " on "
+          + device + " is not a kind NetFloor makes; it is replaced");
+    }
+    // an unknown kind is represented as a pfifo of limit 1: it differs from anything expected,
+    // so it is deleted (a delete needs only the handle and parent)
+    LeafQdisc dumped = new LeafQdisc(device, q.handle(), q.parent(),
+        kind == null ? LeafQdiscKind.PFIFO : kind, kind == null ? 1
+            : q.leafLimit().orElse(LeafQdisc.DEFAULT_PFIFO_LIMIT));
+    TcObject w = want.get(dumped.key());
+    found.add(w instanceof LeafQdisc l && kind != null && l.kind() == kind
+        && l.parent().equals(dumped.parent())
+        && (kind != LeafQdiscKind.PFIFO || q.leafLimit().isEmpty()
+            || q.leafLimit().getAsInt() == l.limitPackets()) ? w : dumped);
+  }
+
+  private void readClasses(KernelSnapshot s, InterfaceName device, Map<ObjectKey, TcObject> want) {
     for (ClassInfo c : s.classes()) {
       if (!c.device().equals(device) || c.classId().major() != HtbTree.ROOT_QDISC.major()) {
         continue;
@@ -151,73 +180,160 @@ public final class KernelView {
       ClassHandle parent = c.parent().equals(ClassHandle.ROOT) ? HtbTree.ROOT_QDISC : c.parent();
       TcObject w = want.get(new ObjectKey(ObjectKey.Kind.CLASS, device, 0, 0,
           c.classId().toBits()));
-      if (w instanceof HtbClass h && h.parent().equals(parent) && h.rate().equals(c.rate())
-          && h.ceil().equals(c.ceil()) && h.quantumBytes() == c.quantumBytes()
-          && h.prio() == c.prio()) {
+      // HTB keeps quantum and prio of a class with children as they were when it was a leaf
+      boolean inner = c.level() > 0;
+      if (w instanceof HtbClass h && h.parent().equals(parent)
+          && sameBytes(h.rate(), c.rate()) && sameBytes(h.ceil(), c.ceil())
+          && (inner || (h.quantumBytes() == c.quantumBytes() && h.prio() == c.prio()))) {
         found.add(h);
         continue;
       }
       found.add(new HtbClass(device, c.classId(), parent, positive(c.rate()),
-          io.netfloor.units.Rate.max(positive(c.ceil()), positive(c.rate())), Optional.empty(),
-          Optional.empty(), Math.max(1, Math.min(c.quantumBytes(), 0xFFFF_FFFFL)),
-          Math.max(0, Math.min(7, c.prio()))));
+          Rate.max(positive(c.ceil()), positive(c.rate())), Optional.empty(), Optional.empty(),
+          Math.max(1, Math.min(c.quantumBytes(), 0xFFFF_FFFFL)), Math.max(0, Math.min(7,
+              c.prio()))));
     }
   }
 
-  private static io.netfloor.units.Rate positive(io.netfloor.units.Rate r) {
-    return r.bytesPerSecond() < 1 ? io.netfloor.units.Rate.ofBitsPerSecond(8) : r;
+  /** The kernel keeps rates in bytes per second: a rate in bits is compared at that grain. */
+  private static boolean sameBytes(Rate a, Rate b) {
+    return a.bytesPerSecond() == b.bytesPerSecond();
   }
 
-  private void readFilters(KernelSnapshot s, NetworkConfig config, Map<ObjectKey, TcObject> want) {
+  private static Rate positive(Rate r) {
+    return r.bytesPerSecond() < 1 ? Rate.ofBitsPerSecond(8) : r;
+  }
+
+  private void readFilters(KernelSnapshot s, InterfaceName device, NetworkConfig config,
+      KernelPlacement placement, Map<ObjectKey, TcObject> want, boolean rootOurs,
+      boolean ingressOurs) {
+    boolean bridge = device.equals(config.bridge());
     for (FilterInfo f : s.filters()) {
-      if (!f.device().equals(config.bridge()) || !f.parent().equals(HtbTree.ROOT_QDISC)) {
+      if (!f.device().equals(device) || QdiscClaim.isRootTable(f)) {
         continue;
       }
-      if (f.prio() != HtbTree.FILTER_PRIO) {
-        notes.add("filter " + f.kind() + " " + f.handle() + " at prio " + f.prio()
-            + " is not NetFloor's; left alone");
+      boolean onRoot = f.parent().equals(HtbTree.ROOT_QDISC);
+      boolean onIngress = f.parent().equals(IngressQdisc.HANDLE);
+      if ((onRoot && !rootOurs) || (onIngress && !ingressOurs)) {
+        continue; // under a qdisc that is not the network's: the qdisc's own entry covers it
+      }
+      if (!onRoot && !onIngress) {
+        foreign.add(describe(f));
         continue;
       }
-      if (!f.kind().equals("u32")) {
-        notes.add("filter " + f.kind() + " at prio " + f.prio() + " is not u32; left alone");
+      TcObject mark = markOf(f, device, s);
+      int prio = onRoot && bridge ? placement.filterPrio()
+          : onRoot ? DeviceShaping.MARK_PRIO : DeviceShaping.INGRESS_FILTER_PRIO;
+      if (f.chain() != 0 || f.prio() != prio || !f.kind().equals("u32")) {
+        foreign.add(describe(f));
+      } else if (mark == SKIP) {
         continue;
+      } else if (mark != null) {
+        TcObject w = want.get(mark.key());
+        found.add(mark.equals(w) ? w : mark);
+      } else if (onIngress) {
+        readIngressFilter(f, device, want);
+      } else if (bridge) {
+        TcObject ours = bridgeFilter(f, config, placement);
+        if (ours == null) {
+          foreign.add(describe(f));
+        } else {
+          TcObject w = want.get(ours.key());
+          found.add(ours.equals(w) ? w : ours);
+        }
+      } else {
+        foreign.add(describe(f));
       }
-      if (f.isHashTable() && f.handle().htid() >= HtbTree.ROOT_TABLE_ID) {
-        continue; // the prio's root table: the kernel makes it (ids from 800:) and removes it
-      }
-      TcObject dumped = toObject(f, config);
-      TcObject w = want.get(dumped.key());
-      found.add(dumped.equals(w) ? w : dumped);
     }
+  }
+
+  /**
+   * The mark, when {@code f} is its node or its table. The table stands for the mark when its node
+   * is missing (a crash between the two): as an "orphan" mark that differs from any expected one,
+   * so it is deleted (with the table) and made again.
+   */
+  private static TcObject markOf(FilterInfo f, InterfaceName device, KernelSnapshot s) {
+    if (f.isHashTable() && f.handle().equals(U32Handle.table(U32OwnerMark.TABLE_ID))) {
+      boolean node = s.filters().stream().anyMatch(n -> n.parent().equals(f.parent())
+          && n.prio() == f.prio() && n.handle().equals(U32OwnerMark.HANDLE));
+      return node ? SKIP : new U32OwnerMark(device, f.parent(), f.prio(), f.protocol(), false,
+          "orphan-mark-table");
+    }
+    if (f.handle().equals(U32OwnerMark.HANDLE)) {
+      Optional<U32OwnerMark.Decoded> d = U32OwnerMark.decode(f.keys());
+      if (d.isPresent()) {
+        return new U32OwnerMark(device, f.parent(), f.prio(), f.protocol(), d.get().ownsQdisc(),
+            d.get().network());
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A filter at the network's prio on the bridge, as a model object; null when it is not one the
+   * network makes (another tool's node in a u32 instance the network shares, such as libvirt's DHCP
+   * checksum filter at {@code 800::800}).
+   */
+  private static TcObject bridgeFilter(FilterInfo f, NetworkConfig config,
+      KernelPlacement placement) {
+    boolean hashed = config.filterLayout() == FilterLayout.HASHED;
+    if (f.isHashTable()) {
+      return hashed && f.handle().htid() == HtbTree.HASH_TABLE_ID ? toObject(f, config) : null;
+    }
+    boolean inRootTable = f.handle().htid() == placement.rootTableId();
+    if (f.linkHtid().isPresent()) {
+      return hashed && inRootTable && f.handle().node() == HtbTree.HASH_LINK_HANDLE.node()
+          ? toObject(f, config) : null;
+    }
+    if (hashed) {
+      // anything in NetFloor's hash table is NetFloor's, readable or not (junk there is deleted)
+      return f.handle().htid() == HtbTree.HASH_TABLE_ID ? toObject(f, config) : null;
+    }
+    // the linear layout shares its table with whatever else sits at the prio: only MAC nodes are
+    // NetFloor's, and never node 800 (libvirt's DHCP checksum filter is the first node there)
+    return inRootTable && f.handle().node() != 0x800 && MacDecode.of(f.keys()) != null
+        && f.classId().isPresent() ? toObject(f, config) : null;
   }
 
   /** Match-all police/redirect filters on a device's ingress qdisc. */
-  private void readIngressFilters(KernelSnapshot s, InterfaceName device,
+  private void readIngressFilter(FilterInfo f, InterfaceName device,
       Map<ObjectKey, TcObject> want) {
-    for (FilterInfo f : s.filters()) {
-      if (!f.device().equals(device) || !f.parent().equals(IngressQdisc.HANDLE)) {
-        continue;
+    ObjectKey key = new ObjectKey(ObjectKey.Kind.FILTER, device, IngressQdisc.HANDLE.toBits(),
+        f.prio(), f.handle().toBits());
+    TcObject w = want.get(key);
+    boolean police = f.actions().contains("police");
+    boolean mirred = f.actions().contains("mirred");
+    if ((w instanceof U32MatchAllPolice && police) || (w instanceof U32MatchAllRedirect && mirred)) {
+      found.add(w); // parameters of actions are not compared
+    } else if (f.prio() > 0 && f.handle().node() != 0) {
+      // not what is expected there: represent it so that it is deleted (by handle)
+      found.add(new U32MatchAllRedirect(device, f.prio(), f.handle(), device));
+    } else {
+      foreign.add(describe(f));
+    }
+  }
+
+  /** A filter as the kernel holds it, tc-style. */
+  static String describe(FilterInfo f) {
+    StringBuilder sb = new StringBuilder("filter ").append(f.kind());
+    if (f.chain() != 0) {
+      sb.append(" chain ").append(f.chain());
+    }
+    sb.append(" parent ").append(f.parent()).append(" prio ").append(f.prio())
+        .append(" protocol ").append(EtherType.name(f.protocol()));
+    if (f.kind().equals("u32")) {
+      sb.append(" handle ").append(f.handle());
+      f.divisor().ifPresent(d -> sb.append(" divisor ").append(d));
+      f.linkHtid().ifPresent(l -> sb.append(" link ").append(Integer.toHexString(l)).append(':'));
+      for (U32Key k : f.keys()) {
+        sb.append(' ').append(k);
       }
-      if (f.isHashTable() && f.handle().htid() >= HtbTree.ROOT_TABLE_ID) {
-        continue;
-      }
-      ObjectKey key = new ObjectKey(ObjectKey.Kind.FILTER, device, IngressQdisc.HANDLE.toBits(),
-          f.prio(), f.handle().toBits());
-      TcObject w = want.get(key);
-      boolean police = f.actions().contains("police");
-      boolean mirred = f.actions().contains("mirred");
-      if ((w instanceof U32MatchAllPolice && police) || (w instanceof U32MatchAllRedirect && mirred)) {
-        found.add(w); // parameters of actions are not compared
-      } else if (f.kind().equals("u32") && f.prio() > 0) {
-        // not what is expected there: represent it so that it is deleted (by handle)
-        found.add(new U32MatchAllRedirect(device, f.prio(),
-            f.handle().node() == 0 ? io.netfloor.plan.U32Handle.of(f.handle().htid(), 0, 1)
-                : f.handle(), device));
-      } else {
-        notes.add("ingress filter " + f.kind() + " at prio " + f.prio() + " on " + device
-            + " is not NetFloor's; left alone");
+      f.classId().ifPresent(c -> sb.append(" flowid ").append(c));
+      for (String a : f.actions()) {
+        sb.append(" action ").append(a);
       }
     }
+    return sb.append(" on ").append(f.device()).toString();
   }
 
   private static TcObject toObject(FilterInfo f, NetworkConfig config) {
@@ -230,7 +346,7 @@ public final class KernelView {
           f.linkHtid().getAsInt(), f.hashOffset(), f.hashMask());
     }
     MacDecode d = MacDecode.of(f.keys());
-    boolean inBucket = f.handle().htid() != HtbTree.ROOT_TABLE_ID;
+    boolean inBucket = f.handle().htid() == HtbTree.HASH_TABLE_ID;
     // a node NetFloor cannot read as a MAC match is kept with a placeholder MAC: it differs from
     // everything expected and is deleted (deletes go by handle)
     MacAddress mac = d == null ? MacAddress.parse("02:00:00:00:00:01") : d.mac;
