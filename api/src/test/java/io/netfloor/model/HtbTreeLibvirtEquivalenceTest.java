@@ -302,7 +302,7 @@ class HtbTreeLibvirtEquivalenceTest {
 
   // ------------------------------------------------------------------ §5 defects, fixed
 
-  // ------------------------------------------------------------------ §2.5, §2.6, §2.8 from id 10
+  // ------------------------------------------------------------------ plug, unplug, MAC change from id 10
 
   /** libvirt's handle text for class id {@code n}: {@code 800::} and the decimal digits of 800+n. */
   private static String libvirtHandle(int n) {
@@ -357,9 +357,9 @@ class HtbTreeLibvirtEquivalenceTest {
   }
 
   /*
-   * libvirt, unplug of N = 16 and MAC change of N = 10 (§2.8):
+   * libvirt, unplug of N = 16 and MAC change of N = 10 (delete by exact handle, then add):
    *   tc filter del dev virbr0 prio 2 handle 800::816 u32
-   *   tc filter del dev virbr0 prio 2 handle 800::810 u32, then the filter add of §2.5, new MAC
+   *   tc filter del dev virbr0 prio 2 handle 800::810 u32, then its usual filter add, new MAC
    */
   @Test
   void unplugAndMacChangeFromId10OnUseLibvirtsHandles() {
@@ -380,7 +380,7 @@ class HtbTreeLibvirtEquivalenceTest {
   }
 
   /**
-   * §5 item 8: libvirt prints 800::(800+N) in decimal, tc reads hex, so N ≥ 200 asks for node 0x1000
+   * libvirt prints 800::(800+N) in decimal, tc reads hex, so N ≥ 200 asks for node 0x1000
    * and the plug fails. NetFloor's ids from 200 on take valid nodes no id below 200 uses.
    */
   @Test

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A bridge shaped by libvirt's own tc commands (reference §2.3 and §2.5, with pfifo where this kernel
+ * A bridge shaped by libvirt's own tc commands (network start and plugs, with pfifo where this kernel
  * lacks sfq, and without the vestigial fw filter) is taken over from libvirt's status files: classes
  * and filters stay, only class parameters change, and NetFloor then plugs with the next id of
  * libvirt's bitmap.
@@ -74,7 +74,7 @@ class LibvirtAdoptionTest {
   }
 
   /**
-   * libvirt's network start (§2.3) for {@code <inbound average='12500' peak='25000'/>}: its
+   * libvirt's network start for {@code <inbound average='12500' peak='25000'/>}: its
    * {@code sfq perturb 10} leaf where the kernel has sfq, else pfifo.
    *
    * @return the leaf qdisc kind used, for this and every plug
@@ -95,7 +95,7 @@ class LibvirtAdoptionTest {
   }
 
   /**
-   * libvirt's plug of class id {@code id} (§2.5): class {@code 1:%x}, leaf {@code %x:}, and the u32
+   * libvirt's plug of class id {@code id}: class {@code 1:%x}, leaf {@code %x:}, and the u32
    * filter {@code 800::} followed by the decimal digits of 800 + id.
    */
   private static void plug(Netns ns, LeafQdiscKind leaf, int id, String macLow, String floor) {
