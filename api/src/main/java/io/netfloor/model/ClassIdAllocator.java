@@ -55,9 +55,14 @@ public final class ClassIdAllocator {
   }
 
   /**
-   * The allocator for a filter layout. {@link FilterLayout#LIBVIRT_LINEAR}: ids 3..0xfff except
-   * 0x800, because its u32 node id is {@code 0x800 ^ id} (libvirt's {@code 800+id} below 0x800, and
-   * nodes are 12-bit). {@link FilterLayout#HASHED}: ids 3..0xfffe.
+   * The allocator for a filter layout. {@link FilterLayout#HASHED}: ids 3..0xfffe.
+   * {@link FilterLayout#LIBVIRT_LINEAR}: ids 3..0xfff except 0x800. There every id has its own
+   * 12-bit node in one u32 table ({@link HtbTree#linearHandle}), and only 4,094 nodes are usable
+   * (1..0xfff without 0x800, where libvirt's DHCP checksum filter sits), so the layout cannot hold
+   * more than 4,094 ids: the cap at 0xfff and the reserved 0x800 give 4,092, with 3..199 mapped to
+   * libvirt's own nodes. 0x800 stays reserved, though the node scheme would not need it, because
+   * bitmaps written by {@link #toRanges()} list it once the used ids pass it; making it assignable
+   * would read those as an id in use that nobody holds.
    */
   public static ClassIdAllocator forLayout(FilterLayout layout) {
     return layout == FilterLayout.LIBVIRT_LINEAR

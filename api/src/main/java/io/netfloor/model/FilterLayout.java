@@ -3,10 +3,11 @@ package io.netfloor.model;
 /** How the u32 filters that steer each interface's frames into its class are laid out. */
 public enum FilterLayout {
   /**
-   * libvirt's form: one node per interface in the root table of prio 2, handle {@code 800::<node>}.
-   * A packet walks the list until it matches, so the last of 4,000 interfaces gets 0.09× the packet
-   * rate of a lone one (measured). At most 4,092 interfaces (12-bit node ids, minus the
-   * ones that class ids 0, 1, 2 and 0x800 would map to).
+   * libvirt's form: one node per interface in the root table of prio 2, handle {@code 800::<node>},
+   * exactly libvirt's for class ids 3..199 (see {@link HtbTree#linearHandle}). A packet walks the
+   * list until it matches, so the last of 4,000 interfaces gets 0.09× the packet rate of a lone one
+   * (measured). At most 4,092 interfaces: class ids 3..0xfff except 0x800, mapped one to one onto
+   * the 12-bit node ids other than 0x800 (see {@link ClassIdAllocator#forLayout}).
    */
   LIBVIRT_LINEAR,
   /**

@@ -52,7 +52,9 @@ import org.pcollections.TreePSet;
  *    └─ class 1:N  one per floored interface: rate = floor, ceil = min(net ceiling, its own peak|average)
  *        └─ qdisc N: leaf
  * filters, prio 2, matching the destination MAC → flowid 1:N
- *   LIBVIRT_LINEAR: node 800::(800 xor N) in the root table (libvirt's 800+N below 0x800, valid hex)
+ *   LIBVIRT_LINEAR: one node 800::&lt;node&gt; per class in the root table ({@link #linearHandle}):
+ *                   libvirt's own 800::&lt;800+N in decimal&gt; for N = 3..199; from N = 200 (where
+ *                   libvirt's handle is invalid) the highest free node, never 800::800
  *   HASHED: table 10: (256 buckets) ← link 800::800 hashing MAC byte 5; node 10:&lt;byte5&gt;:&lt;k&gt;
  * </pre>
  *
@@ -80,6 +82,9 @@ public final class HtbTree {
   public static final int FILTER_PRIO = 2;
   /** The kernel's id for the first u32 root table on a qdisc. */
   public static final int ROOT_TABLE_ID = 0x800;
+  /** The last class id whose libvirt filter handle is valid: {@code 800+199 = 999}, node 0x999. */
+  private static final int LAST_LIBVIRT_LINEAR_ID = 199;
+  private static final short[] LINEAR_NODES = linearNodes();
   /** The hash table of the {@link FilterLayout#HASHED} layout. */
   public static final int HASH_TABLE_ID = 0x10;
   /** The link node of the {@link FilterLayout#HASHED} layout. */
@@ -197,9 +202,15 @@ public final class HtbTree {
         ids = ids.withUsed(p.classMinor());
         U32Handle h = p.filterHandle().orElseThrow();
         if (config.filterLayout() == FilterLayout.LIBVIRT_LINEAR) {
-          if (!h.equals(linearHandle(p.classMinor()))) {
+          // the handle is a function of the class id (injective, see linearHandle), so unique ids
+          // give unique handles and only the match with the id needs checking
+          U32Handle expected = linearHandle(p.classMinor());
+          if (!h.equals(expected)) {
             throw new InvalidValueException("recorded interface '" + p.alias() + "' has filter "
-                + h + " but class " + p.classMinor() + " needs " + linearHandle(p.classMinor()));
+                + h + " but in the LIBVIRT_LINEAR layout class " + p.classMinor() + " (hex "
+                + Integer.toHexString(p.classMinor()) + ") has filter " + expected
+                + "; start the network with the filter layout the status was recorded with, or"
+                + " adopt it again from a status that carries these handles");
           }
         } else {
           if (h.htid() != HASH_TABLE_ID || h.bucket() != p.mac().octet(5)) {
@@ -712,9 +723,64 @@ public final class HtbTree {
         placement);
   }
 
-  /** libvirt's node {@code 800 + id} for ids below 0x800, kept valid (12-bit) above by the xor. */
-  static U32Handle linearHandle(int classMinor) {
-    return U32Handle.of(ROOT_TABLE_ID, 0, 0x800 ^ classMinor);
+  /**
+   * The u32 filter handle of class {@code 1:classMinor} in the {@link FilterLayout#LIBVIRT_LINEAR}
+   * layout, always a node of the root table {@code 800:}.
+   *
+   * <p>Class ids 3..199 get exactly libvirt's handle: libvirt writes {@code 800::} followed by the
+   * <em>decimal</em> digits of {@code 800 + id}, which tc reads as hex, so id 10 has node
+   * {@code 0x810} and id 150 node {@code 0x950}. A tree libvirt built is therefore adopted without
+   * touching its filters. From id 200 on, libvirt's digits ({@code 1000} and up) are no valid 12-bit
+   * node and libvirt's plug fails; NetFloor gives each further id, in ascending order, the highest
+   * node not yet given, counting down from {@code 0xfff} and skipping libvirt's nodes of ids 3..199
+   * and node {@code 0x800} (libvirt's nftables backend keeps its DHCP checksum filter there). So the
+   * map is injective, no id ever takes a node libvirt uses for another id, ids 200..2050 take the
+   * nodes above {@code 0x800} and, like libvirt's own, come after that DHCP filter in the kernel's
+   * node-sorted list, and each new node sorts before the previous ones of its range, so the kernel's
+   * sorted insert stops early. The 4,092 ids of the layout take 4,092 of the 4,094 nodes other
+   * than {@code 0x800}; nodes 1 and 2 stay free. The table is built once; a lookup is O(1).
+   *
+   * @throws InvalidValueException if the layout cannot hold {@code classMinor} (it holds 3..0xfff
+   *     except 0x800, see {@link ClassIdAllocator#forLayout})
+   */
+  public static U32Handle linearHandle(int classMinor) {
+    int node = classMinor >= 0 && classMinor < LINEAR_NODES.length ? LINEAR_NODES[classMinor] : 0;
+    if (node == 0) {
+      throw new InvalidValueException("class id " + classMinor + " (hex "
+          + Integer.toHexString(classMinor) + ") has no filter node in the LIBVIRT_LINEAR layout,"
+          + " which holds class ids 3..fff hex except 800 hex");
+    }
+    return U32Handle.of(ROOT_TABLE_ID, 0, node);
+  }
+
+  /** libvirt's node of a class id: its decimal {@code 800 + id}, read as hex by tc. */
+  private static int libvirtNode(int classMinor) {
+    return Integer.parseInt(Integer.toString(800 + classMinor), 16);
+  }
+
+  /** Node ids of {@link #linearHandle} by class id; 0 where the layout holds no class. */
+  private static short[] linearNodes() {
+    short[] nodes = new short[0x1000];
+    boolean[] taken = new boolean[0x1000];
+    taken[ROOT_TABLE_ID] = true; // the DHCP checksum filter of libvirt's nftables backend
+    for (int id = ClassIdAllocator.FIRST_ASSIGNABLE; id <= LAST_LIBVIRT_LINEAR_ID; id++) {
+      int node = libvirtNode(id);
+      nodes[id] = (short) node;
+      taken[node] = true;
+    }
+    ClassIdAllocator ids = ClassIdAllocator.forLayout(FilterLayout.LIBVIRT_LINEAR);
+    int node = 0xfff;
+    for (int id = LAST_LIBVIRT_LINEAR_ID + 1; id < nodes.length; id++) {
+      if (ids.isReserved(id)) {
+        continue;
+      }
+      while (taken[node]) {
+        node--;
+      }
+      nodes[id] = (short) node;
+      taken[node] = true;
+    }
+    return nodes;
   }
 
   private static U32Handle hashedHandle(PMap<Integer, TreePSet<Integer>> buckets, MacAddress mac) {

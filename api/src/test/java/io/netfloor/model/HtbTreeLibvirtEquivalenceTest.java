@@ -310,36 +310,100 @@ class HtbTreeLibvirtEquivalenceTest {
 
   // ------------------------------------------------------------------ §5 defects, fixed
 
-  /** §5 item 8: libvirt prints 800::(800+N) in decimal, tc reads hex, so N ≥ 200 asks for 0x1000. */
+  // ------------------------------------------------------------------ plug, unplug, MAC change from id 10
+
+  /** libvirt's handle text for class id {@code n}: {@code 800::} and the decimal digits of 800+n. */
+  private static String libvirtHandle(int n) {
+    return "800::" + (800 + n);
+  }
+
+  /** A libvirt-like tree with {@code count} floored interfaces, ids 3..count+2, MACs ..:00:(id). */
+  private static HtbTree plugged(int count) {
+    HtbTree tree = HtbTree.start(libvirtLike()).tree();
+    for (int i = 0; i < count; i++) {
+      tree = tree.plug(alias(3 + i), macOf(3 + i), nicFloor(1)).tree();
+    }
+    return tree;
+  }
+
+  private static String alias(int id) {
+    return "vm" + id + "-nic0";
+  }
+
+  private static MacAddress macOf(int id) {
+    return MacAddress.of(new byte[] {0x52, 0x54, 0, 0, (byte) (id >> 8), (byte) id});
+  }
+
+  /*
+   * libvirt, plug of N = 10, 16, 150 (class and leaf in hex, filter node in decimal digits):
+   *   tc class add dev virbr0 parent 1:1 classid 1:a htb rate 1kbps ceil 2000kbps quantum 1
+   *   tc qdisc add dev virbr0 parent 1:a handle a: sfq perturb 10
+   *   tc filter add dev virbr0 protocol ip prio 2 handle 800::810 u32 … flowid 1:a
+   *   (1:10, 10:, 800::816, flowid 1:10 for N = 16; 1:96, 96:, 800::950, flowid 1:96 for N = 150)
+   */
+  @Test
+  void plugFromId10OnUsesLibvirtsHandles() {
+    for (int n : new int[] {10, 16, 99, 150, 199}) {
+      HtbTree before = plugged(n - 3); // ids 3..n-1 taken: the next plug gets n
+      TreeChange plug = before.plug(alias(n), macOf(n), nicFloor(1));
+      List<TcOp> ops = plug.plan().ops();
+      assertThat(ops).as("id %d", n).hasSize(4);
+      String hex = Integer.toHexString(n);
+      HtbClass cls = added(ops.get(1), HtbClass.class);
+      assertThat(cls.classId().toString()).isEqualTo("1:" + hex);
+      LeafQdisc leaf = added(ops.get(2), LeafQdisc.class);
+      assertThat(leaf.handle().toString()).isEqualTo(hex + ":");
+      U32MacFilter f = added(ops.get(3), U32MacFilter.class);
+      assertThat(f.handle().toString()).as("id %d", n).isEqualTo(libvirtHandle(n));
+      // tc reads the node's digits as hex
+      assertThat(f.handle()).isEqualTo(U32Handle.of(0x800, 0,
+          Integer.parseInt(String.valueOf(800 + n), 16)));
+      assertThat(f.flowId().toString()).isEqualTo("1:" + hex);
+      assertThat(f.prio()).isEqualTo(2);
+      assertThat(plug.affected().orElseThrow().filterHandle()).contains(f.handle());
+    }
+  }
+
+  /*
+   * libvirt, unplug of N = 16 and MAC change of N = 10 (delete by exact handle, then add):
+   *   tc filter del dev virbr0 prio 2 handle 800::816 u32
+   *   tc filter del dev virbr0 prio 2 handle 800::810 u32, then its usual filter add, new MAC
+   */
+  @Test
+  void unplugAndMacChangeFromId10OnUseLibvirtsHandles() {
+    HtbTree tree = plugged(20); // ids 3..22
+    U32MacFilter gone = deleted(tree.unplug(alias(16)).plan().ops().get(0), U32MacFilter.class);
+    assertThat(gone.handle().toString()).isEqualTo("800::816");
+    assertThat(gone.flowId().toString()).isEqualTo("1:10");
+
+    TreeChange mac = tree.changeMac(alias(10), MAC_B);
+    List<U32MacFilter> filters = mac.plan().ops().stream().map(TcOp::object)
+        .filter(U32MacFilter.class::isInstance).map(U32MacFilter.class::cast).toList();
+    assertThat(filters).isNotEmpty().allSatisfy(f -> {
+      assertThat(f.handle().toString()).isEqualTo("800::810");
+      assertThat(f.flowId().toString()).isEqualTo("1:a");
+    });
+    assertThat(mac.plan().ops().get(mac.plan().size() - 1).object()).isInstanceOfSatisfying(
+        U32MacFilter.class, f -> assertThat(f.mac()).isEqualTo(MAC_B));
+  }
+
+  /**
+   * libvirt prints 800::(800+N) in decimal, tc reads hex, so N ≥ 200 asks for node 0x1000
+   * and the plug fails. NetFloor's ids from 200 on take valid nodes no id below 200 uses.
+   */
   @Test
   void classId200AndAboveGetValidFilterHandles() {
-    HtbTree tree = HtbTree.start(libvirtLike()).tree();
-    for (int i = 0; i < 200; i++) { // ids 3..202
-      byte[] mac = {0x52, 0x54, 0, 0, (byte) (i >> 8), (byte) i};
-      tree = tree.plug("vm" + i, MacAddress.of(mac), nicFloor(1)).tree();
-    }
-    PluggedInterface id200 = tree.interfaces().values().stream()
-        .filter(p -> p.classMinor() == 200).findFirst().orElseThrow();
-    // libvirt: "800::1000" (node 0x1000, refused by tc); NetFloor: node 0x800 ^ 200 = 0x8c8
-    assertThat(id200.filterHandle().orElseThrow().toString()).isEqualTo("800::8c8");
+    HtbTree tree = plugged(200); // ids 3..202
+    assertThat(libvirtHandle(200)).isEqualTo("800::1000"); // what libvirt would ask tc for
+    PluggedInterface id200 = tree.find(alias(200)).orElseThrow();
     assertThat(id200.floorClass().orElseThrow().toString()).isEqualTo("1:c8");
-
-    // every id the linear layout can hand out maps to a distinct, valid 12-bit node
-    ClassIdAllocator ids = ClassIdAllocator.forLayout(FilterLayout.LIBVIRT_LINEAR);
-    Set<Integer> nodes = new HashSet<>();
-    for (int id = 3; id <= 0xfff; id++) {
-      if (ids.isReserved(id)) {
-        continue;
-      }
-      U32Handle h = HtbTree.linearHandle(id);
-      assertThat(h.htid()).isEqualTo(0x800);
-      assertThat(h.node()).isBetween(1, 0xfff);
-      assertThat(nodes.add(h.node())).as("node of id %s unique", id).isTrue();
-      if (id < 0x800) {
-        assertThat(h.node()).isEqualTo(0x800 + id); // libvirt's intended 800+N, in hex
-      }
-    }
-    assertThat(nodes).hasSize(ids.capacity());
+    // the highest node, free because libvirt's nodes end at 0x999
+    assertThat(id200.filterHandle().orElseThrow().toString()).isEqualTo("800::fff");
+    assertThat(tree.find(alias(202)).orElseThrow().filterHandle().orElseThrow().toString())
+        .isEqualTo("800::ffd");
+    Set<U32Handle> handles = new HashSet<>();
+    tree.interfaces().values().forEach(p -> handles.add(p.filterHandle().orElseThrow()));
+    assertThat(handles).hasSize(200);
   }
 
   /** §5 item 9: with the default traffic match, every EtherType reaches the floor class. */

@@ -295,6 +295,9 @@ class HtbTreeProperties {
         assertThat(handles.add(f.handle().toBits())).as("handle %s twice", f.handle()).isTrue();
         if (f.inHashBucket()) {
           assertThat(f.handle().bucket()).isEqualTo(f.mac().octet(5));
+        } else if (f.flowId().minor() <= 199) {
+          // libvirt's handle: 800:: and the decimal digits of 800 + id (tc reads them as hex)
+          assertThat(f.handle().toString()).isEqualTo("800::" + (800 + f.flowId().minor()));
         }
       }
       long floored = tree.interfaces().values().stream().filter(p -> p.classMinor() != 0).count();

@@ -16,8 +16,9 @@ class U32HandleTest {
       // htid, bucket, node, tc's form, packed bits
       "2048,   0,  2051, 800::803, 0x80000803",
       "2048,   0,  2058, 800::80a, 0x8000080a",
-      "2048,   0,  2248, 800::8c8, 0x800008c8", // class id 200 in LIBVIRT_LINEAR: valid, unlike 800::1000
-      "2048,   0,  4095, 800::fff, 0x80000fff",
+      "2048,   0,  2064, 800::810, 0x80000810", // libvirt's handle of class id 10 (810 read as hex)
+      "2048,   0,  2248, 800::8c8, 0x800008c8",
+      "2048,   0,  4095, 800::fff, 0x80000fff", // class id 200 in LIBVIRT_LINEAR: valid, unlike 800::1000
       "2048,   0,  1,    800::1,   0x80000001",
       "16,     86, 1,    10:56:1,  0x01056001",
       "16,     255, 4095, 10:ff:fff, 0x010fffff",

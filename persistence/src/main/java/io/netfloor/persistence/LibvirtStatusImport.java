@@ -3,10 +3,12 @@ package io.netfloor.persistence;
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.ClassIdAllocator;
+import io.netfloor.model.FilterLayout;
+import io.netfloor.model.HtbTree;
 import io.netfloor.model.LibvirtBandwidthXml;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.persistence.internal.SecureXml;
-import io.netfloor.plan.U32Handle;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.InterfaceName;
@@ -55,8 +57,9 @@ import org.xml.sax.SAXException;
  * </ul>
  *
  * <p>Alias of an adopted interface: the port's UUID (the {@code portid} of a domain interface, the
- * {@code <uuid>} of a port file); failing that, {@code <domain uuid>:<mac>}. Filter handle: libvirt's
- * node {@code 800::(800 xor id)}.
+ * {@code <uuid>} of a port file); failing that, {@code <domain uuid>:<mac>}. Filter handle:
+ * {@link HtbTree#linearHandle}, which for the ids libvirt can plug (3..199) is libvirt's own
+ * {@code 800::<800+id>}, so the filters libvirt made are kept as they are.
  *
  * <p>The interfaces are trusted over the network's summary: where libvirt's bitmap or floor sum
  * disagrees with them (libvirt keeps them separately and has lost sync before), the result says so
@@ -70,6 +73,10 @@ import org.xml.sax.SAXException;
  * {@link LibvirtBandwidthXml} (libvirt's units: kB/s, burst in KiB).
  */
 public final class LibvirtStatusImport {
+  /** The ids the linear layout can hold, to tell which of libvirt's ids can be adopted. */
+  private static final ClassIdAllocator LINEAR_IDS =
+      ClassIdAllocator.forLayout(FilterLayout.LIBVIRT_LINEAR);
+
   private LibvirtStatusImport() {}
 
   /**
@@ -223,7 +230,7 @@ public final class LibvirtStatusImport {
           + " but has no floor; adopted without a class");
       id = 0;
     }
-    if (id != 0 && (id < 3 || id > 0xfff || id == 0x800)) {
+    if (id != 0 && LINEAR_IDS.isReserved(id)) {
       warnings.add(f.source + ": interface " + f.alias + " holds class id " + id + ", which libvirt's"
           + " linear filter layout cannot address (3..0xfff except 0x800); not adopted");
       return Optional.empty();
@@ -235,7 +242,7 @@ public final class LibvirtStatusImport {
     }
     try {
       return Optional.of(new PluggedInterface(f.alias, f.mac, f.bandwidth, id,
-          id == 0 ? Optional.empty() : Optional.of(U32Handle.of(0x800, 0, 0x800 ^ id))));
+          id == 0 ? Optional.empty() : Optional.of(HtbTree.linearHandle(id))));
     } catch (RuntimeException e) {
       warnings.add(f.source + ": interface " + f.alias + " not adopted: " + e.getMessage());
       return Optional.empty();

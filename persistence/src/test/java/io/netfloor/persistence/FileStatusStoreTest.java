@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.netfloor.NetFloorException;
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.persistence.internal.JournalFile;
@@ -51,7 +52,7 @@ class FileStatusStoreTest {
 
   static PluggedInterface floored(String alias, int id, long mbit) {
     return new PluggedInterface(alias, MacAddress.parse(String.format("52:54:00:00:%02x:%02x", id >> 8, id & 0xff)),
-        Bandwidth.floor(Rate.ofMegabits(mbit)), id, Optional.of(U32Handle.of(0x800, 0, 0x800 ^ id)));
+        Bandwidth.floor(Rate.ofMegabits(mbit)), id, Optional.of(HtbTree.linearHandle(id)));
   }
 
   static NetworkStatus small() {

@@ -11,6 +11,7 @@ import io.netfloor.model.TrafficMatch;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.LibvirtStatusImport;
+import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.plan.TcOp;
 import io.netfloor.plan.U32OwnerMark;
@@ -18,15 +19,16 @@ import io.netfloor.units.ClassHandle;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A bridge shaped by libvirt's own tc commands (reference §2.3 and §2.5, with pfifo for the sfq this
- * kernel may lack, and without the vestigial fw filter) is taken over from libvirt's status files:
- * classes and filters stay, only class parameters change, and NetFloor then plugs with the next id
- * of libvirt's bitmap.
+ * A bridge shaped by libvirt's own tc commands (network start and plugs, with pfifo where this kernel
+ * lacks sfq, and without the vestigial fw filter) is taken over from libvirt's status files: classes
+ * and filters stay, only class parameters change, and NetFloor then plugs with the next id of
+ * libvirt's bitmap.
  */
 class LibvirtAdoptionTest {
   private static final String NETWORK_STATUS = """
@@ -63,43 +65,74 @@ class LibvirtAdoptionTest {
       </domstatus>""";
 
   /** libvirt's commands for the network start and two plugs (ids 3 and 4). */
-  private static void shapeLikeLibvirt(Netns ns) {
+  private static LeafQdiscKind shapeLikeLibvirt(Netns ns) {
+    LeafQdiscKind leaf = startLikeLibvirt(ns);
+    plug(ns, leaf, 3, "0x00123456", "2500kbps");
+    plug(ns, leaf, 4, "0x00123457", "1250kbps");
+    ns.tc("class", "change", "dev", "br0", "classid", "1:2", "htb", "rate", "21250kbps", "ceil",
+        "25000kbps", "quantum", "1066");
+    return leaf;
+  }
+
+  /**
+   * libvirt's network start for {@code <inbound average='12500' peak='25000'/>}: its
+   * {@code sfq perturb 10} leaf where the kernel has sfq, else pfifo.
+   *
+   * @return the leaf qdisc kind used, for this and every plug
+   */
+  private static LeafQdiscKind startLikeLibvirt(Netns ns) {
     ns.tc("qdisc", "add", "dev", "br0", "root", "handle", "1:", "htb", "default", "2");
     ns.tc("class", "add", "dev", "br0", "parent", "1:", "classid", "1:1", "htb", "rate", "12500kbps",
         "ceil", "25000kbps", "quantum", "1066");
     ns.tc("class", "add", "dev", "br0", "parent", "1:1", "classid", "1:2", "htb", "rate",
         "12500kbps", "ceil", "25000kbps", "quantum", "1066");
-    ns.tc("qdisc", "add", "dev", "br0", "parent", "1:2", "handle", "2:", "pfifo", "limit", "1000");
-    plug(ns, 3, "0x00123456", "2500kbps");
-    plug(ns, 4, "0x00123457", "1250kbps");
-    ns.tc("class", "change", "dev", "br0", "classid", "1:2", "htb", "rate", "21250kbps", "ceil",
-        "25000kbps", "quantum", "1066");
+    try {
+      ns.tc("qdisc", "add", "dev", "br0", "parent", "1:2", "handle", "2:", "sfq", "perturb", "10");
+      return LeafQdiscKind.SFQ;
+    } catch (IllegalStateException noSfq) {
+      ns.tc("qdisc", "add", "dev", "br0", "parent", "1:2", "handle", "2:", "pfifo", "limit", "1000");
+      return LeafQdiscKind.PFIFO;
+    }
   }
 
-  private static void plug(Netns ns, int id, String macLow, String floor) {
-    ns.tc("class", "add", "dev", "br0", "parent", "1:1", "classid", "1:" + id, "htb", "rate", floor,
+  /**
+   * libvirt's plug of class id {@code id}: class {@code 1:%x}, leaf {@code %x:}, and the u32
+   * filter {@code 800::} followed by the decimal digits of 800 + id.
+   */
+  private static void plug(Netns ns, LeafQdiscKind leaf, int id, String macLow, String floor) {
+    String hex = Integer.toHexString(id);
+    ns.tc("class", "add", "dev", "br0", "parent", "1:1", "classid", "1:" + hex, "htb", "rate", floor,
         "ceil", "25000kbps", "quantum", "1");
-    ns.tc("qdisc", "add", "dev", "br0", "parent", "1:" + id, "handle", id + ":", "pfifo", "limit",
-        "1000");
+    if (leaf == LeafQdiscKind.SFQ) {
+      ns.tc("qdisc", "add", "dev", "br0", "parent", "1:" + hex, "handle", hex + ":", "sfq",
+          "perturb", "10");
+    } else {
+      ns.tc("qdisc", "add", "dev", "br0", "parent", "1:" + hex, "handle", hex + ":", "pfifo",
+          "limit", "1000");
+    }
     ns.tc("filter", "add", "dev", "br0", "protocol", "ip", "prio", "2", "handle", "800::" + (800 + id),
         "u32", "match", "u16", "0x0800", "0xffff", "at", "-2", "match", "u32", macLow, "0xffffffff",
-        "at", "-12", "match", "u16", "0x5254", "0xffff", "at", "-14", "flowid", "1:" + id);
+        "at", "-12", "match", "u16", "0x5254", "0xffff", "at", "-14", "flowid", "1:" + hex);
+  }
+
+  private static NetworkConfig libvirtConfig(LeafQdiscKind leaf) {
+    return NetworkConfig.builder("default", "br0")
+        .inbound(Limits.builder().average(Rate.ofKilobytesPerSecond(12500))
+            .peak(Rate.ofKilobytesPerSecond(25000)).build())
+        .filterLayout(FilterLayout.LIBVIRT_LINEAR).trafficMatch(TrafficMatch.IPV4_ONLY)
+        .admissionLimit(AdmissionLimit.PEAK_LIKE_LIBVIRT).leafQdisc(leaf).build();
   }
 
   @Test
   void takesOverALibvirtTreeWithClassChangesOnly(@TempDir Path dir) {
     try (Netns ns = Netns.withBridge()) {
-      shapeLikeLibvirt(ns);
+      LeafQdiscKind leaf = shapeLikeLibvirt(ns);
       Map<ClassHandle, TcOracle.TcClass> libvirtClasses = TcOracle.classes(ns, "br0");
       LibvirtStatusImport.Result imported = LibvirtStatusImport.fromXml("default.xml",
           NETWORK_STATUS, Map.of("vm1.xml", DOMAIN_STATUS));
       assertThat(imported.warnings()).isEmpty();
 
-      NetworkConfig config = NetworkConfig.builder("default", "br0")
-          .inbound(Limits.builder().average(Rate.ofKilobytesPerSecond(12500))
-              .peak(Rate.ofKilobytesPerSecond(25000)).build())
-          .filterLayout(FilterLayout.LIBVIRT_LINEAR).trafficMatch(TrafficMatch.IPV4_ONLY)
-          .admissionLimit(AdmissionLimit.PEAK_LIKE_LIBVIRT).leafQdisc(LeafQdiscKind.PFIFO).build();
+      NetworkConfig config = libvirtConfig(leaf);
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
         NetworkShaper shaper = NetworkShaper.create(config, tc, store);
@@ -117,6 +150,99 @@ class LibvirtAdoptionTest {
 
         assertThat(shaper.plug("vm2-net0", MacAddress.parse("52:54:00:ab:cd:ef"),
             Bandwidth.floor(Rate.ofKilobytesPerSecond(1000)))).isEqualTo(ClassHandle.parse("1:5"));
+        NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
+      }
+    }
+  }
+
+  /** Guests of the second test: class ids and floors (kB/s); libvirt's other ids were unplugged. */
+  private static final int[] IDS = {3, 10, 16, 150};
+  private static final int[] FLOORS = {2500, 1250, 1000, 500};
+
+  private static String portId(int id) {
+    return String.format("aaaaaaaa-0000-4000-8000-%012d", id);
+  }
+
+  private static MacAddress guestMac(int id) {
+    return MacAddress.parse(String.format("52:54:00:10:00:%02x", id));
+  }
+
+  /** libvirt's status of the second test: bitmap and floor sum of exactly the four guests. */
+  private static String networkStatusOfFourGuests() {
+    return NETWORK_STATUS.replace("0-4", "0-3,10,16,150").replace("3750", "5250");
+  }
+
+  private static String domainStatusOfFourGuests() {
+    StringBuilder xml = new StringBuilder("""
+        <domstatus state='running'><domain type='kvm'><name>vm1</name>
+        <uuid>11111111-2222-3333-4444-555555555555</uuid><devices>
+        """);
+    for (int i = 0; i < IDS.length; i++) {
+      xml.append(String.format("""
+          <interface type='network'><mac address='%s'/>
+            <source network='default' portid='%s' bridge='br0'/>
+            <actual type='network'><class id='%d'/>
+              <bandwidth><inbound floor='%d'/></bandwidth></actual>
+          </interface>
+          """, guestMac(IDS[i]), portId(IDS[i]), IDS[i], FLOORS[i]));
+    }
+    return xml.append("</devices></domain></domstatus>").toString();
+  }
+
+  /**
+   * Guests with class ids 3, 10, 16 and 150, whose libvirt filter handles 800::803, 800::810,
+   * 800::816 and 800::950 are decimal digits read as hex: adoption keeps every filter (same handles,
+   * same flowids, per {@code tc -j}) and changes classes only; later plugs and unplugs use the same
+   * handles libvirt would.
+   */
+  @Test
+  void keepsLibvirtsFilterHandlesOfTwoAndThreeDigitClassIds(@TempDir Path dir) {
+    try (Netns ns = Netns.withBridge()) {
+      LeafQdiscKind leaf = startLikeLibvirt(ns);
+      for (int i = 0; i < IDS.length; i++) {
+        MacAddress mac = guestMac(IDS[i]);
+        plug(ns, leaf, IDS[i], String.format("0x%02x%02x%02x%02x", mac.octet(2), mac.octet(3),
+            mac.octet(4), mac.octet(5)), FLOORS[i] + "kbps");
+      }
+      ns.tc("class", "change", "dev", "br0", "classid", "1:2", "htb", "rate", "19750kbps", "ceil",
+          "25000kbps", "quantum", "1066"); // 25000 − 5250
+      List<String> libvirtFilters = TcOracle.filterHandlesJson(ns, "br0");
+      assertThat(libvirtFilters).contains("800::803 -> 1:3", "800::810 -> 1:a", "800::816 -> 1:10",
+          "800::950 -> 1:96");
+      Map<ClassHandle, TcOracle.TcClass> libvirtClasses = TcOracle.classes(ns, "br0");
+
+      LibvirtStatusImport.Result imported = LibvirtStatusImport.fromXml("default.xml",
+          networkStatusOfFourGuests(), Map.of("vm1.xml", domainStatusOfFourGuests()));
+      assertThat(imported.warnings()).isEmpty();
+
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+          FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
+        NetworkShaper shaper = NetworkShaper.create(libvirtConfig(leaf), tc, store);
+        ReconcileReport report = shaper.adopt(imported.status());
+
+        // class changes only: no filter, leaf or class is deleted or added
+        assertThat(report.repairs().ops()).as("%s", report).isNotEmpty()
+            .allSatisfy(op -> assertThat(op).isInstanceOfSatisfying(TcOp.Change.class,
+                c -> assertThat(c.after()).isInstanceOf(HtbClass.class)));
+        assertThat(TcOracle.filterHandlesJson(ns, "br0")).isEqualTo(libvirtFilters);
+        Map<ClassHandle, TcOracle.TcClass> after = TcOracle.classes(ns, "br0");
+        assertThat(after.keySet()).isEqualTo(libvirtClasses.keySet());
+        after.forEach((id, c) -> assertThat(c.rate()).as("rate of %s", id)
+            .isEqualTo(libvirtClasses.get(id).rate()));
+        for (int id : IDS) {
+          assertThat(shaper.tree().find(portId(id)).orElseThrow().filterHandle().orElseThrow()
+              .toString()).isEqualTo("800::" + (800 + id));
+        }
+        NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
+
+        // the lowest id libvirt's bitmap leaves free, with libvirt's handle for it
+        assertThat(shaper.plug("vm2-net0", MacAddress.parse("52:54:00:ab:cd:ef"),
+            Bandwidth.floor(Rate.ofKilobytesPerSecond(1000)))).isEqualTo(ClassHandle.parse("1:4"));
+        assertThat(shaper.unplug(portId(16))).isTrue();
+        List<String> expected = new java.util.ArrayList<>(libvirtFilters);
+        expected.remove("800::816 -> 1:10");
+        expected.add(expected.indexOf("800::810 -> 1:a"), "800::804 -> 1:4"); // tc lists by node
+        assertThat(TcOracle.filterHandlesJson(ns, "br0")).isEqualTo(expected);
         NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
       }
     }

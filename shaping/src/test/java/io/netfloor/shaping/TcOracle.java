@@ -38,6 +38,23 @@ final class TcOracle {
     return out;
   }
 
+  private static final Pattern JSON_FILTER = Pattern.compile(
+      "\"fh\":\"([^\"]+)\"(?:[^{}]*?\"flowid\":\"([^\"]+)\")?");
+
+  /**
+   * Every u32 handle {@code tc -j filter show} lists on {@code dev} (tables like {@code 800:} and
+   * nodes like {@code 800::803}), in tc's order, each with its flowid ({@code -} for none). The JSON
+   * is read with a pattern because tc repeats the "match" key, which strict JSON readers refuse.
+   */
+  static List<String> filterHandlesJson(Netns ns, String dev) {
+    List<String> out = new ArrayList<>();
+    Matcher m = JSON_FILTER.matcher(ns.tc("-j", "filter", "show", "dev", dev));
+    while (m.find()) {
+      out.add(m.group(1) + " -> " + (m.group(2) == null ? "-" : m.group(2)));
+    }
+    return out;
+  }
+
   /** u32 nodes that classify (have a flowid), with their match lines. */
   static List<TcFilter> filters(Netns ns, String dev) {
     List<TcFilter> out = new ArrayList<>();
