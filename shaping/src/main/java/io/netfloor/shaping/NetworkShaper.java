@@ -287,6 +287,10 @@ public final class NetworkShaper {
     return locked(() -> {
       requireStarted();
       TreeChange change = tree.update(alias, bandwidth);
+      Optional<InterfaceName> device = change.affected().flatMap(PluggedInterface::device);
+      if (device.isPresent() && kernel.deviceExists(device.get())) {
+        requireFreeDevices(change.tree().kernelObjects(), device.get());
+      }
       commit("update of '" + alias + "'", change, alias);
       return change.affected().orElseThrow().effectiveClass();
     });
@@ -472,17 +476,23 @@ public final class NetworkShaper {
     if (bridgeExists) {
       surveyBridge(sv, mode, wanted);
     }
+    java.util.Set<InterfaceName> rootsWanted = new java.util.HashSet<>();
+    java.util.Set<InterfaceName> ingressesWanted = new java.util.HashSet<>();
+    for (TcObject o : wanted) {
+      if (o instanceof HtbQdisc q) {
+        rootsWanted.add(q.device());
+      } else if (o instanceof IngressQdisc q) {
+        ingressesWanted.add(q.device());
+      }
+    }
     for (KernelSnapshot snap : sv.snapshots.values()) {
       InterfaceName d = snap.device();
       if (d.equals(config.bridge())) {
         continue;
       }
-      boolean needsRoot = wanted.stream().anyMatch(o -> o instanceof HtbQdisc q
-          && q.device().equals(d));
-      boolean needsIngress = wanted.stream().anyMatch(o -> o instanceof IngressQdisc q
-          && q.device().equals(d));
-      sv.claim(d, QdiscClaim.root(snap, config.name()), needsRoot, mode, true);
-      sv.claim(d, QdiscClaim.ingress(snap, config.name()), needsIngress, mode, false);
+      sv.claim(d, QdiscClaim.root(snap, config.name()), rootsWanted.contains(d), mode, true);
+      sv.claim(d, QdiscClaim.ingress(snap, config.name()), ingressesWanted.contains(d), mode,
+          false);
     }
     return sv;
   }
