@@ -135,13 +135,14 @@ public final class PlanDiff {
 
   private static int deleteRank(TcObject o) {
     if (o instanceof U32MacFilter || o instanceof U32MatchAllPolice
-        || o instanceof U32MatchAllRedirect) {
+        || o instanceof U32MatchAllRedirect
+        || (o instanceof UnrecognizedObject u && u.isFilter())) {
       return 0;
     } else if (o instanceof U32HashLink) {
       return 1;
     } else if (o instanceof U32HashTable) {
       return 2;
-    } else if (o instanceof LeafQdisc) {
+    } else if (o instanceof LeafQdisc || o instanceof UnrecognizedObject) {
       return 3;
     } else if (o instanceof HtbClass c) {
       return c.parent().isQdisc() ? 5 : 4; // children before parents
@@ -217,7 +218,8 @@ public final class PlanDiff {
       return true;
     } else if (root instanceof IngressQdisc) {
       return o instanceof U32MatchAllPolice || o instanceof U32MatchAllRedirect
-          || (o instanceof U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE));
+          || (o instanceof U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE))
+          || (o instanceof UnrecognizedObject u && u.parent().equals(IngressQdisc.HANDLE));
     } else if (root instanceof HtbQdisc q) {
       return belongsToRootHtb(q, o);
     }
@@ -238,6 +240,8 @@ public final class PlanDiff {
       return Objects.equals(f.parent(), root.handle());
     } else if (o instanceof U32OwnerMark m) {
       return Objects.equals(m.parent(), root.handle());
+    } else if (o instanceof UnrecognizedObject u) {
+      return u.parent().major() == major;
     }
     return false;
   }

@@ -112,6 +112,9 @@ public final class InMemoryTrafficControl implements TrafficControl {
     if (!(o instanceof IfbDevice) && !devices.contains(o.device())) {
       return "ENODEV no such device " + o.device();
     }
+    if (o instanceof io.netfloor.plan.UnrecognizedObject && !(op instanceof TcOp.Delete)) {
+      return "EOPNOTSUPP an unrecognized object can only be deleted";
+    }
     if (op instanceof TcOp.Add) {
       if (o instanceof IfbDevice d) {
         return devices.contains(d.device()) ? "EEXIST device exists" : null;
@@ -364,6 +367,7 @@ public final class InMemoryTrafficControl implements TrafficControl {
       case "ENODEV" -> 19;
       case "EINVAL" -> 22;
       case "EBUSY" -> 16;
+      case "EOPNOTSUPP" -> 95;
       default -> 5;
     };
   }

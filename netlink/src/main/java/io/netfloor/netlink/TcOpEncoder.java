@@ -69,6 +69,10 @@ final class TcOpEncoder {
   }
 
   private byte[] add(TcObject o) {
+    if (o instanceof io.netfloor.plan.UnrecognizedObject u) {
+      throw new NetlinkException("cannot add " + u.describe() + ": NetFloor only deletes objects"
+          + " it does not recognise", null, 0, EOPNOTSUPP, null, null);
+    }
     if (o instanceof IfbDevice d) {
       return LinkCodec.encodeAddIfb(d.device());
     }
@@ -104,6 +108,13 @@ final class TcOpEncoder {
       return LinkCodec.encodeDelete(d.device());
     }
     int dev = ifindex.applyAsInt(o.device());
+    if (o instanceof io.netfloor.plan.UnrecognizedObject u) {
+      // a filter is named by parent, prio and handle (protocol 0 matches the instance's own)
+      return u.isFilter()
+          ? U32FilterCodec.encodeDelete(dev, u.parent(), u.key().prio(), 0,
+              io.netfloor.plan.U32Handle.fromBits(u.key().handle()))
+          : LeafQdiscCodec.encodeDelete(u.parent(), ClassHandle.fromBits(u.key().handle()), dev);
+    }
     if (o instanceof HtbQdisc q) {
       return LeafQdiscCodec.encodeDelete(q.parent(), q.handle(), dev);
     } else if (o instanceof LeafQdisc q) {
@@ -133,6 +144,9 @@ final class TcOpEncoder {
   }
 
   private Optional<byte[]> change(TcObject o) {
+    if (o instanceof io.netfloor.plan.UnrecognizedObject) {
+      add(o); // throws: never changed
+    }
     if (o instanceof IfbDevice || o instanceof IngressQdisc) {
       return Optional.empty(); // nothing to change: identity is everything
     }

@@ -20,6 +20,7 @@ import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.plan.U32OwnerMark;
+import io.netfloor.plan.UnrecognizedObject;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.EtherType;
 import io.netfloor.units.Rate;
@@ -65,6 +66,8 @@ public final class KernelView {
 
   /** Stands for "part of an object already read". */
   private static final TcObject SKIP = new IngressQdisc(InterfaceName.of("skip"));
+  /** Stands for "the network's, but not in a form NetFloor makes". */
+  private static final TcObject UNREADABLE = new IngressQdisc(InterfaceName.of("unreadable"));
   private final List<TcObject> found = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private final List<String> foreign = new ArrayList<>();
@@ -153,20 +156,19 @@ public final class KernelView {
   }
 
   private void readLeaf(QdiscInfo q, InterfaceName device, Map<ObjectKey, TcObject> want) {
-    LeafQdiscKind kind = null;
+    LeafQdiscKind kind;
     try {
       kind = LeafQdiscKind.fromKernelName(q.kind());
     } catch (RuntimeException unknownKind) {
-      notes.add("leaf qdisc " + q.kind() + " " + q.handle() + " under " + q.parent() + " on "
-          + device + " is not a kind NetFloor makes; it is replaced");
+      found.add(new UnrecognizedObject(new ObjectKey(ObjectKey.Kind.QDISC, device, 0, 0,
+          q.handle().toBits()), q.parent(), "qdisc " + q.kind() + " " + q.handle() + " parent "
+          + q.parent() + " on " + device));
+      return;
     }
-    // an unknown kind is represented as a pfifo of limit 1: it differs from anything expected,
-    // so it is deleted (a delete needs only the handle and parent)
-    LeafQdisc dumped = new LeafQdisc(device, q.handle(), q.parent(),
-        kind == null ? LeafQdiscKind.PFIFO : kind, kind == null ? 1
-            : q.leafLimit().orElse(LeafQdisc.DEFAULT_PFIFO_LIMIT));
+    LeafQdisc dumped = new LeafQdisc(device, q.handle(), q.parent(), kind,
+        q.leafLimit().orElse(LeafQdisc.DEFAULT_PFIFO_LIMIT));
     TcObject w = want.get(dumped.key());
-    found.add(w instanceof LeafQdisc l && kind != null && l.kind() == kind
+    found.add(w instanceof LeafQdisc l && l.kind() == kind
         && l.parent().equals(dumped.parent())
         && (kind != LeafQdiscKind.PFIFO || q.leafLimit().isEmpty()
             || q.leafLimit().getAsInt() == l.limitPackets()) ? w : dumped);
@@ -237,6 +239,8 @@ public final class KernelView {
         TcObject ours = bridgeFilter(f, config, placement);
         if (ours == null) {
           foreign.add(describe(f));
+        } else if (ours == UNREADABLE) {
+          found.add(unrecognized(f));
         } else {
           TcObject w = want.get(ours.key());
           found.add(ours.equals(w) ? w : ours);
@@ -287,7 +291,9 @@ public final class KernelView {
     }
     if (hashed) {
       // anything in NetFloor's hash table is NetFloor's, readable or not (junk there is deleted)
-      return f.handle().htid() == HtbTree.HASH_TABLE_ID ? toObject(f, config) : null;
+      return f.handle().htid() != HtbTree.HASH_TABLE_ID ? null
+          : MacDecode.of(f.keys()) == null || f.classId().isEmpty() || f.handle().node() == 0
+              ? UNREADABLE : toObject(f, config);
     }
     // the linear layout shares its table with whatever else sits at the prio: only MAC nodes are
     // NetFloor's, and never node 800 (libvirt's DHCP checksum filter is the first node there)
@@ -306,11 +312,15 @@ public final class KernelView {
     if ((w instanceof U32MatchAllPolice && police) || (w instanceof U32MatchAllRedirect && mirred)) {
       found.add(w); // parameters of actions are not compared
     } else if (f.prio() > 0 && f.handle().node() != 0) {
-      // not what is expected there: represent it so that it is deleted (by handle)
-      found.add(new U32MatchAllRedirect(device, f.prio(), f.handle(), device));
+      found.add(unrecognized(f)); // not what is expected there: deleted (by handle)
     } else {
       foreign.add(describe(f));
     }
+  }
+
+  private static UnrecognizedObject unrecognized(FilterInfo f) {
+    return new UnrecognizedObject(new ObjectKey(ObjectKey.Kind.FILTER, f.device(),
+        f.parent().toBits(), f.prio(), f.handle().toBits()), f.parent(), describe(f));
   }
 
   /** A filter as the kernel holds it, tc-style. */
@@ -345,16 +355,11 @@ public final class KernelView {
       return new U32HashLink(config.bridge(), f.parent(), f.prio(), f.protocol(), f.handle(),
           f.linkHtid().getAsInt(), f.hashOffset(), f.hashMask());
     }
+    // callers pass only nodes that read as a MAC match with a class
     MacDecode d = MacDecode.of(f.keys());
     boolean inBucket = f.handle().htid() == HtbTree.HASH_TABLE_ID;
-    // a node NetFloor cannot read as a MAC match is kept with a placeholder MAC: it differs from
-    // everything expected and is deleted (deletes go by handle)
-    MacAddress mac = d == null ? MacAddress.parse("02:00:00:00:00:01") : d.mac;
-    OptionalInt etherType = d == null ? OptionalInt.empty() : d.etherType;
-    ClassHandle flow = f.classId().orElse(ClassHandle.of(1, 0xffff));
-    return new U32MacFilter(config.bridge(), f.parent(), f.prio(), f.protocol(),
-        f.handle().node() == 0 ? io.netfloor.plan.U32Handle.of(f.handle().htid(), f.handle().bucket(), 1)
-            : f.handle(), inBucket, mac, etherType, flow);
+    return new U32MacFilter(config.bridge(), f.parent(), f.prio(), f.protocol(), f.handle(),
+        inBucket, d.mac, d.etherType, f.classId().orElseThrow());
   }
 
   /** Reverses {@link U32Key#forMacFilter}. */
