@@ -174,7 +174,7 @@ public final class NetworkShaper {
     config = adapted;
     Optional<NetworkStatus> stored = store.load(config.name());
     tree = stored.isPresent() ? stored.get().toTree(config) : HtbTree.empty(config);
-    Plan cleared = replace ? clearForeignQdiscs() : Plan.EMPTY;
+    Plan cleared = replace ? clearForeignQdiscs(stored.isPresent()) : Plan.EMPTY;
     ReconcileReport report = reconcileLocked(stored.isEmpty() ? Mode.FRESH : Mode.RESTART);
     if (!cleared.isEmpty()) {
       report = new ReconcileReport(cleared.then(report.repairs()), report.notes(),
@@ -552,16 +552,19 @@ public final class NetworkShaper {
         if (mode == Mode.STOP) {
           sv.foreign.add("root qdisc " + root.describeQdisc() + " on " + bridge + " with "
               + root.classes() + " classes");
-        } else if ((mode == Mode.ADOPT && root.qdisc().get().kind().equals("htb")
-            && root.qdisc().get().handle().equals(HtbTree.ROOT_QDISC)) || knownClasses) {
-          // adopting libvirt's tree, or the network's own tree whose mark was deleted (every
-          // class is one the status knows): the root stays whose it was, the mark is added
+        } else if (mode == Mode.ADOPT && root.qdisc().get().kind().equals("htb")
+            && root.qdisc().get().handle().equals(HtbTree.ROOT_QDISC)) {
+          // adopting libvirt's tree: its root stays libvirt's, the mark is added
           sv.ours.add(KernelView.Container.root(bridge));
-          sv.placement = new KernelPlacement(knownClasses, HtbTree.FILTER_PRIO,
+          placeUnder(sv, snap, false);
+          sv.notes.add("adopted the tree on " + bridge + "; its root qdisc stays another tool's");
+        } else if (knownClasses) {
+          // the network's own tree whose mark was deleted (every class is one the status knows)
+          sv.ours.add(KernelView.Container.root(bridge));
+          sv.placement = new KernelPlacement(true, HtbTree.FILTER_PRIO,
               rootTableOf(snap, HtbTree.FILTER_PRIO).orElse(0x800));
-          sv.notes.add(knownClasses ? "the network's mark was missing on " + bridge
-              + "; every class there is one its status knows, so the tree is taken as its own"
-              : "adopted the tree on " + bridge + "; its root qdisc stays libvirt's");
+          sv.notes.add("the network's mark was missing on " + bridge + "; every class there is"
+              + " one its status knows, so the tree is taken as its own and marked again");
         } else {
           throw foreign(bridge, root, "bridge " + bridge + " already holds root qdisc "
               + root.describeQdisc() + " with " + root.classes() + " classes and "
@@ -666,20 +669,23 @@ public final class NetworkShaper {
         claim.filters(), owner, claim.owner());
   }
 
-  /** Deletes another owner's root and ingress qdisc on the bridge (for {@link #startReplacing}). */
-  private Plan clearForeignQdiscs() {
+  /**
+   * Deletes the root and ingress qdisc on the bridge that stand in the way of a start (for
+   * {@link #startReplacing}): another owner's, or this network's own when this store has no status
+   * of it (an interrupted first start). libvirt's bare root is kept: NetFloor builds under it.
+   */
+  private Plan clearForeignQdiscs(boolean haveStatus) {
     KernelSnapshot snap = kernel.dump(config.bridge());
     List<TcObject> doomed = new ArrayList<>();
     QdiscClaim root = QdiscClaim.root(snap, config.name());
-    if (root.state() != QdiscClaim.State.ABSENT && root.state() != QdiscClaim.State.OURS) {
+    if (inTheWay(root, haveStatus) && root.state() != QdiscClaim.State.BARE) {
       io.netfloor.spi.QdiscInfo q = root.qdisc().get();
       doomed.add(new HtbQdisc(config.bridge(), q.handle(), ClassHandle.ROOT, 0, 1,
           java.util.OptionalInt.empty()));
     }
     QdiscClaim ingress = QdiscClaim.ingress(snap, config.name());
     boolean needsIngress = config.bandwidth().outbound().isPresent();
-    if (needsIngress && ingress.state() != QdiscClaim.State.ABSENT
-        && ingress.state() != QdiscClaim.State.OURS) {
+    if (needsIngress && inTheWay(ingress, haveStatus)) {
       doomed.add(new IngressQdisc(config.bridge()));
     }
     Plan plan = PlanDiff.teardown(doomed);
@@ -690,6 +696,11 @@ public final class NetworkShaper {
           config.bridge());
     }
     return plan;
+  }
+
+  private static boolean inTheWay(QdiscClaim c, boolean haveStatus) {
+    return c.state() != QdiscClaim.State.ABSENT
+        && (c.state() != QdiscClaim.State.OURS || !haveStatus);
   }
 
   /** Refuses a plug whose device carries another owner's qdiscs where the plug needs its own. */
