@@ -22,14 +22,18 @@ import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * NetFloor on a host where other tools shape too, against the real kernel in throwaway namespaces,
@@ -210,7 +214,7 @@ class SharedHostKernelTest {
 
   /**
    * Under libvirt's bare root, with its DHCP filter: start, plug two floors, update, reconcile
-   * (twice), unplug, stop. The root and the DHCP filter (handle, protocol, prio, match) stay after
+   * (twice), unplug, restart (new shaper, same store), stop. The root and the DHCP filter (handle, protocol, prio, match) stay after
    * every step; NetFloor's filters and mark sit at the prio it may use; after stop exactly the bare
    * root and the DHCP filter are left, as tc showed them before start.
    */
@@ -261,8 +265,19 @@ class SharedHostKernelTest {
         assertThat(shaper.unplug("vm2")).isTrue();
         assertLibvirtsRootAndDhcpFilter(ns, dhcp, "after unplug");
         NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
+      }
 
-        shaper.stop();
+      // a new process: same store, new socket; the root is still libvirt's to it
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+          FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
+        NetworkShaper restarted = NetworkShaper.create(config, tc, store);
+        ReconcileReport report = restarted.start();
+        assertThat(report.repairs().ops()).as("restart: %s", report).isEmpty();
+        assertThat(restarted.tree().interfaces()).containsOnlyKeys("vm1");
+        assertLibvirtsRootAndDhcpFilter(ns, dhcp, "after restart");
+        NetworkShaperKernelTest.assertKernelAgrees(ns, restarted.tree());
+
+        restarted.stop();
         SoftAssertions.assertSoftly(soft -> {
           soft.assertThat(qdiscJson(ns, "br0")).as("qdiscs after stop").isEqualTo(qdiscsBefore);
           soft.assertThat(ns.tc("class", "show", "dev", "br0")).as("classes after stop")
@@ -418,15 +433,56 @@ class SharedHostKernelTest {
     }
   }
 
+  /** Where another tool puts its u32 filter under NetFloor's own root {@code 1:} (prio 2). */
+  enum ForeignFilter {
+    /** Its own prio, 3. */
+    PRIO_3(3, 0),
+    /** NetFloor's prio 2, in chain 1. */
+    CHAIN_1(2, 1);
+
+    final int prio;
+    final int chain;
+
+    ForeignFilter(int prio, int chain) {
+      this.prio = prio;
+      this.chain = chain;
+    }
+
+    void add(Netns ns) {
+      List<String> cmd = new ArrayList<>(List.of("filter", "add", "dev", "br0", "parent", "1:"));
+      if (chain != 0) {
+        cmd.addAll(List.of("chain", String.valueOf(chain)));
+      }
+      cmd.addAll(List.of("protocol", "ip", "prio", String.valueOf(prio), "u32", "match", "ip",
+          "dport", "53", "0xffff"));
+      ns.tc(cmd.toArray(String[]::new));
+    }
+
+    /** The node the command made, as tc -j lists it. */
+    Filter find(Netns ns) {
+      List<Filter> found = nodes(ns, "br0").stream().filter(f -> f.pref() == prio
+          && f.chain() == chain && f.matches().equals(List.of("35/ffff@20"))).toList();
+      assertThat(found).as("the %s filter", this).hasSize(1);
+      return found.get(0);
+    }
+  }
+
+  static Stream<Arguments> layoutsAndFilters() {
+    return Arrays.stream(FilterLayout.values()).flatMap(l -> Arrays.stream(
+        ForeignFilter.values()).map(f -> Arguments.of(l, f)));
+  }
+
   /**
-   * Another tool adds a prio-3 u32 filter under the root NetFloor made: it survives plug, reconcile
-   * (which lists it as foreign) and stop; stop then leaves the root in place, emptied — no NetFloor
-   * class, leaf, filter or mark — so the other tool's filter lives on. A later start builds under
-   * that root and its stop again leaves the root and the filter.
+   * Another tool adds a u32 filter under the root NetFloor made (at prio 3, or at NetFloor's prio 2
+   * in chain 1): it survives plug, reconcile (which repairs nothing and lists it as foreign) and
+   * stop; stop leaves the root in place, emptied — no NetFloor class, leaf, u32 instance, table,
+   * node or mark — so the other tool's filter lives on. A later start builds under that root, and
+   * its stop again leaves exactly the root and the filter.
    */
   @ParameterizedTest
-  @EnumSource(FilterLayout.class)
-  void foreignFilterUnderNetFloorsOwnRootSurvivesAndKeepsTheRoot(FilterLayout layout) {
+  @MethodSource("layoutsAndFilters")
+  void foreignFilterUnderNetFloorsOwnRootSurvivesAndKeepsTheRoot(FilterLayout layout,
+      ForeignFilter where) {
     try (Netns ns = Netns.withBridge()) {
       NetworkConfig config = NetworkConfig.builder("own", "br0")
           .inbound(Limits.averageOnly(Rate.parse("100mbit"))).filterLayout(layout).build();
@@ -435,20 +491,18 @@ class SharedHostKernelTest {
         shaper.start();
         assertThat(mark(ns, "br0")).contains(new Mark(2, true, "own"));
         shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
-        ns.tc("filter", "add", "dev", "br0", "parent", "1:", "protocol", "ip", "prio", "3", "u32",
-            "match", "ip", "dport", "53", "0xffff");
-        List<Filter> foreign = filters(ns, "br0").stream().filter(f -> f.pref() == 3).toList();
-        assertThat(foreign).filteredOn(Filter::isNode).singleElement()
-            .satisfies(f -> assertThat(f.matches()).containsExactly("35/ffff@20"));
+        where.add(ns);
+        Filter foreign = where.find(ns);
 
         shaper.plug("vm2", mac(2), Bandwidth.floor(Rate.parse("20mbit")));
-        assertThat(filters(ns, "br0")).containsAll(foreign);
+        assertThat(where.find(ns)).isEqualTo(foreign);
         NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
         ReconcileReport report = shaper.reconcile();
         assertThat(report.repairs().ops()).as("%s", report).isEmpty();
-        assertThat(report.foreign()).as("%s", report)
-            .anyMatch(f -> f.contains("prio 3") && f.contains("br0"));
-        assertThat(filters(ns, "br0")).containsAll(foreign);
+        assertThat(report.foreign()).as("%s", report).anyMatch(f -> f.contains("prio " + where.prio)
+            && (where.chain == 0 || f.contains("chain " + where.chain)) && f.contains("br0"));
+        assertThat(where.find(ns)).isEqualTo(foreign);
+        NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
 
         shaper.stop();
         assertEmptiedRootWith(ns, foreign, "after stop");
@@ -457,7 +511,7 @@ class SharedHostKernelTest {
         again.start();
         again.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
         NetworkShaperKernelTest.assertKernelAgrees(ns, again.tree());
-        assertThat(filters(ns, "br0")).containsAll(foreign);
+        assertThat(where.find(ns)).isEqualTo(foreign);
         again.stop();
         assertEmptiedRootWith(ns, foreign, "after the second stop");
       }
@@ -465,17 +519,25 @@ class SharedHostKernelTest {
   }
 
   /**
-   * Only the root {@code htb 1:} and {@code foreign} (a u32 instance: its header, root table and
-   * node, as tc -j lists them) are left on br0: no class, leaf, filter, u32 instance or mark.
+   * Only the root {@code htb 1:} and the {@code foreign} filter's u32 instance are left on br0: no
+   * class, leaf, mark, other u32 instance, or node other than the foreign one. (tc lists a u32 node
+   * under every instance of its prio, whatever the chain: u32 tables are per qdisc.)
    */
-  static void assertEmptiedRootWith(Netns ns, List<Filter> foreign, String step) {
+  static void assertEmptiedRootWith(Netns ns, Filter foreign, String step) {
+    List<Filter> all = filters(ns, "br0");
     SoftAssertions.assertSoftly(soft -> {
       soft.assertThat(qdiscs(ns, "br0")).extracting(q -> q.text("kind") + " " + q.text("handle"))
           .as("only the emptied root %s", step).containsExactly("htb 1:");
       soft.assertThat(ns.tc("class", "show", "dev", "br0")).as("classes %s", step).isBlank();
       soft.assertThat(mark(ns, "br0")).as("mark %s", step).isEmpty();
-      soft.assertThat(filters(ns, "br0")).as("only the foreign filter %s", step)
-          .isEqualTo(foreign);
+      soft.assertThat(all).filteredOn(f -> f.fh() == null)
+          .extracting(f -> f.protocol() + " prio " + f.pref() + " chain " + f.chain())
+          .as("u32 instances %s: %s", step, all).containsExactly(foreign.protocol() + " prio "
+              + foreign.pref() + " chain " + foreign.chain());
+      soft.assertThat(all).filteredOn(Filter::isNode)
+          .extracting(f -> f.fh() + " " + f.matches() + " flowid " + f.flowid())
+          .as("u32 nodes %s: %s", step, all).containsOnly(foreign.fh() + " " + foreign.matches()
+              + " flowid " + foreign.flowid());
     });
   }
 
@@ -629,17 +691,29 @@ class SharedHostKernelTest {
 
   // ------------------------------------------------------------------ 6. convergence
 
+  static Stream<Arguments> treesToConverge() {
+    return Stream.of(
+        Arguments.of(FilterLayout.HASHED, TrafficMatch.ALL_ETHERTYPES, false),
+        Arguments.of(FilterLayout.LIBVIRT_LINEAR, TrafficMatch.ALL_ETHERTYPES, false),
+        Arguments.of(FilterLayout.HASHED, TrafficMatch.ALL_ETHERTYPES, true),
+        Arguments.of(FilterLayout.LIBVIRT_LINEAR, TrafficMatch.IPV4_ONLY, true));
+  }
+
   /**
-   * After start and plugs a reconcile finds nothing; after tc changes a class rate, deletes a leaf
-   * qdisc and deletes a steering filter behind NetFloor's back, a reconcile repairs all three (tc
-   * agrees with the model again) and a second reconcile finds nothing.
+   * On NetFloor's own root and under libvirt's bare root (with its DHCP filter): after start and
+   * plugs a reconcile finds nothing; after tc changes a class rate, deletes a leaf qdisc and
+   * deletes a steering filter behind NetFloor's back, a reconcile repairs all three (tc agrees with
+   * the model again, libvirt's DHCP filter untouched) and a second reconcile finds nothing.
    */
   @ParameterizedTest
-  @EnumSource(FilterLayout.class)
-  void reconcileConvergesAfterStartAndAfterRepairs(FilterLayout layout) {
+  @MethodSource("treesToConverge")
+  void reconcileConvergesAfterStartAndAfterRepairs(FilterLayout layout, TrafficMatch match,
+      boolean underLibvirtsRoot) {
     try (Netns ns = Netns.withBridge()) {
+      Filter dhcp = underLibvirtsRoot ? bareLibvirtRoot(ns) : null;
       NetworkConfig config = NetworkConfig.builder("conv", "br0")
-          .inbound(Limits.averageOnly(Rate.parse("100mbit"))).filterLayout(layout).build();
+          .inbound(Limits.averageOnly(Rate.parse("100mbit"))).filterLayout(layout)
+          .trafficMatch(match).build();
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
         NetworkShaper shaper = NetworkShaper.create(config, tc, new InMemoryStatusStore());
         assertThat(shaper.start().repairs().ops()).isNotEmpty();
@@ -670,6 +744,9 @@ class SharedHostKernelTest {
         NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
         ReconcileReport again = shaper.reconcile();
         assertThat(again.repairs().ops()).as("after repairs: %s", again).isEmpty();
+        if (dhcp != null) {
+          assertLibvirtsRootAndDhcpFilter(ns, dhcp, "after repairs");
+        }
       }
     }
   }
@@ -786,6 +863,50 @@ class SharedHostKernelTest {
         ReconcileReport report = shaper.reconcile();
         assertThat(report.repairs().ops()).as("%s", report).isEmpty();
         assertThat(state(ns, "tap0")).isEqualTo(tapBefore);
+      }
+    }
+  }
+
+  /**
+   * A device that another NetFloor network shapes (network n1 on br0 plugged it with its own
+   * limits): network n2 on another bridge is refused the same device, naming n1, and neither the
+   * refused plug nor n2's stop changes the device or removes n1's ifb.
+   */
+  @Test
+  void plugOnADeviceAnotherNetworkShapesIsRefused() {
+    try (Netns ns = Netns.withBridge()) {
+      addTap(ns);
+      ns.ip("link", "add", "br1", "type", "bridge");
+      ns.ip("link", "set", "br1", "up");
+      Bandwidth bw = Bandwidth.of(Limits.averageOnly(Rate.parse("50mbit")),
+          Limits.averageOnly(Rate.parse("10mbit")));
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+        NetworkShaper n1 = NetworkShaper.create(NetworkConfig.builder("n1", "br0")
+            .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build(), tc,
+            new InMemoryStatusStore());
+        n1.start();
+        n1.plug("vm0", mac(1), Optional.of(TAP), bw);
+        String tapBefore = state(ns, "tap0");
+        List<String> linksBefore = links(ns);
+
+        NetworkShaper n2 = NetworkShaper.create(NetworkConfig.builder("n2", "br1")
+            .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build(), tc,
+            new InMemoryStatusStore());
+        n2.start();
+        assertThatThrownBy(() -> n2.plug("vm9", mac(9), Optional.of(TAP), bw))
+            .isInstanceOfSatisfying(ForeignTreeException.class, e -> {
+              assertThat(e.device()).isEqualTo(TAP);
+              assertThat(e.owner()).isEqualTo(ForeignTreeException.Owner.NETFLOOR);
+              assertThat(e.ownerNetwork()).contains("n1");
+            });
+        assertThat(state(ns, "tap0")).isEqualTo(tapBefore);
+        n2.stop();
+        assertThat(state(ns, "tap0")).as("tap0 after n2's stop").isEqualTo(tapBefore);
+        assertThat(links(ns)).isEqualTo(linksBefore);
+        assertThat(n1.reconcile().repairs().ops()).isEmpty();
+        n1.stop();
+        assertThat(root(ns, "tap0")).isEqualTo("noqueue 0:");
+        assertThat(ifbs(ns)).isEmpty();
       }
     }
   }
