@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * libvirt's bitmap.
  */
 class LibvirtAdoptionTest {
-  private static final String NETWORK_STATUS = """
+  static final String NETWORK_STATUS = """
       <networkstatus>
         <class_id bitmap='0-4'/>
         <floor sum='3750'/>
@@ -42,7 +42,7 @@ class LibvirtAdoptionTest {
           <bandwidth><inbound average='12500' peak='25000'/></bandwidth>
         </network>
       </networkstatus>""";
-  private static final String DOMAIN_STATUS = """
+  static final String DOMAIN_STATUS = """
       <domstatus state='running'>
         <domain type='kvm'>
           <name>vm1</name>
@@ -65,7 +65,7 @@ class LibvirtAdoptionTest {
       </domstatus>""";
 
   /** libvirt's commands for the network start and two plugs (ids 3 and 4). */
-  private static LeafQdiscKind shapeLikeLibvirt(Netns ns) {
+  static LeafQdiscKind shapeLikeLibvirt(Netns ns) {
     LeafQdiscKind leaf = startLikeLibvirt(ns);
     plug(ns, leaf, 3, "0x00123456", "2500kbps");
     plug(ns, leaf, 4, "0x00123457", "1250kbps");
@@ -80,7 +80,7 @@ class LibvirtAdoptionTest {
    *
    * @return the leaf qdisc kind used, for this and every plug
    */
-  private static LeafQdiscKind startLikeLibvirt(Netns ns) {
+  static LeafQdiscKind startLikeLibvirt(Netns ns) {
     ns.tc("qdisc", "add", "dev", "br0", "root", "handle", "1:", "htb", "default", "2");
     ns.tc("class", "add", "dev", "br0", "parent", "1:", "classid", "1:1", "htb", "rate", "12500kbps",
         "ceil", "25000kbps", "quantum", "1066");
@@ -99,7 +99,7 @@ class LibvirtAdoptionTest {
    * libvirt's plug of class id {@code id}: class {@code 1:%x}, leaf {@code %x:}, and the u32
    * filter {@code 800::} followed by the decimal digits of 800 + id.
    */
-  private static void plug(Netns ns, LeafQdiscKind leaf, int id, String macLow, String floor) {
+  static void plug(Netns ns, LeafQdiscKind leaf, int id, String macLow, String floor) {
     String hex = Integer.toHexString(id);
     ns.tc("class", "add", "dev", "br0", "parent", "1:1", "classid", "1:" + hex, "htb", "rate", floor,
         "ceil", "25000kbps", "quantum", "1");
@@ -115,7 +115,7 @@ class LibvirtAdoptionTest {
         "at", "-12", "match", "u16", "0x5254", "0xffff", "at", "-14", "flowid", "1:" + hex);
   }
 
-  private static NetworkConfig libvirtConfig(LeafQdiscKind leaf) {
+  static NetworkConfig libvirtConfig(LeafQdiscKind leaf) {
     return NetworkConfig.builder("default", "br0")
         .inbound(Limits.builder().average(Rate.ofKilobytesPerSecond(12500))
             .peak(Rate.ofKilobytesPerSecond(25000)).build())
