@@ -151,9 +151,12 @@ public final class KernelView {
       ClassHandle parent = c.parent().equals(ClassHandle.ROOT) ? HtbTree.ROOT_QDISC : c.parent();
       TcObject w = want.get(new ObjectKey(ObjectKey.Kind.CLASS, device, 0, 0,
           c.classId().toBits()));
+      // the kernel sets quantum and prio of a leaf class only: an inner class (1:1) keeps what it
+      // had when it was created, e.g. libvirt's quantum, and no change can alter it
+      boolean inner = c.level() > 0;
       if (w instanceof HtbClass h && h.parent().equals(parent) && h.rate().equals(c.rate())
-          && h.ceil().equals(c.ceil()) && h.quantumBytes() == c.quantumBytes()
-          && h.prio() == c.prio()) {
+          && h.ceil().equals(c.ceil()) && (inner || h.quantumBytes() == c.quantumBytes())
+          && (inner || h.prio() == c.prio())) {
         found.add(h);
         continue;
       }
