@@ -166,6 +166,12 @@ public final class LibvirtStatusImport {
             + " not " + config.filterLayout());
       }
       List<String> w = new ArrayList<>(warnings);
+      if (!config.name().equals(status.network())) {
+        // the caller chose the name: the import's rename warning names the chosen one instead
+        String imported = renameSuffix(status.network());
+        w.replaceAll(s -> s.endsWith(imported) && s.contains("'" + libvirtNetworkName + "'")
+            ? s.substring(0, s.length() - imported.length()) + renameSuffix(config.name()) : s);
+      }
       SortedMap<String, PluggedInterface> ifs = new TreeMap<>(status.interfaces());
       List<PluggedInterface> floored = ifs.values().stream().filter(p -> p.classMinor() != 0)
           .sorted(Comparator.comparingInt(PluggedInterface::classMinor)).toList();
@@ -214,6 +220,11 @@ public final class LibvirtStatusImport {
       return new Result(fitted, libvirtClassIds, libvirtFloorSum, w, libvirtNetworkName,
           networkBandwidth);
     }
+  }
+
+  /** How the warning about a libvirt name NetFloor cannot use ends. */
+  private static String renameSuffix(String netfloorName) {
+    return "; imported as '" + netfloorName + "'";
   }
 
   /** "its inbound peak" or "its inbound average", whichever {@code config} admits floors against. */
@@ -352,8 +363,8 @@ public final class LibvirtStatusImport {
     String netfloorName = deriveNetworkName(name);
     if (!netfloorName.equals(name)) {
       warnings.add(networkSource + ": libvirt network name '" + name + "' is not a valid NetFloor"
-          + " network name (1-64 characters of A-Z a-z 0-9 . _ -, not starting with '.');"
-          + " imported as '" + netfloorName + "'");
+          + " network name (1-64 characters of A-Z a-z 0-9 . _ -, not starting with '.')"
+          + renameSuffix(netfloorName));
     }
     Optional<Bandwidth> networkBandwidth = Optional.empty();
     Optional<Element> netBw = child(net, "bandwidth");

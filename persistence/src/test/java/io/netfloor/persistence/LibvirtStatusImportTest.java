@@ -205,6 +205,10 @@ class LibvirtStatusImportTest {
     assertThat(r.status().interfaces()).containsOnlyKeys("p3");
     assertThat(r.warnings()).singleElement().asString().contains("lab.xml", "'" + name + "'",
         "imported as '" + derived + "'");
+    // a name the caller chooses replaces the derived one, in the warning too
+    var mine = r.fitTo(libvirtConfig("mine", AdmissionLimit.PEAK_LIKE_LIBVIRT));
+    assertThat(mine.status().network()).isEqualTo("mine");
+    assertThat(mine.warnings()).singleElement().asString().endsWith("imported as 'mine'");
     // stable, and distinct for names that differ only in replaced characters
     assertThat(LibvirtStatusImport.deriveNetworkName(name)).isEqualTo(derived);
     assertThat(LibvirtStatusImport.deriveNetworkName("lab net"))
