@@ -73,7 +73,8 @@ import org.xml.sax.SAXParseException;
  * <p>A {@code <bandwidth/>} without {@code <inbound>} or {@code <outbound>} (or with only zeros) is
  * {@link Bandwidth#NONE}, as libvirt treats it as absent. The {@code classID} attribute (network-port
  * status only) is refused by {@link #parseInterface} and {@link #parseNetwork}, as in libvirt's
- * domain and network XML; {@link #fromElement} ignores it and {@link #classId} reads it.
+ * domain and network XML; {@link #fromElement} ignores it, {@link #classId} and {@link #parsePort}
+ * read it, and {@link #format(Bandwidth, int)} writes it back.
  *
  * <h2>Security</h2>
  * Parsing uses the JDK's DOM parser with secure processing, DOCTYPE declarations disallowed,
@@ -209,10 +210,61 @@ public final class LibvirtBandwidthXml {
    *     (8000 bit/s) or a burst not a whole number of kB (1024 bytes): libvirt's XML cannot express it
    */
   public static String format(Bandwidth bandwidth) {
+    return format(bandwidth, 0);
+  }
+
+  /**
+   * A network port's {@code <bandwidth>} as libvirt keeps it in the port's status file: the limits
+   * and the class id libvirt allotted to the port ({@code <bandwidth classID='3'>}).
+   *
+   * @param classId the port's class id, 0 when it has none (libvirt then writes no attribute)
+   */
+  public record PortBandwidth(Bandwidth bandwidth, int classId) {
+    public PortBandwidth {
+      java.util.Objects.requireNonNull(bandwidth, "bandwidth");
+      if (classId < 0 || classId > 0xffff) {
+        throw new InvalidValueException("class id " + classId + " is not a 16-bit class minor"
+            + " (0..65535)");
+      }
+    }
+  }
+
+  /**
+   * Parses the {@code <bandwidth>} of a network port's status, where a floor and the
+   * {@code classID} attribute are allowed.
+   *
+   * @throws InvalidValueException as {@link #parseInterface}, except that {@code classID} is read
+   *     (and must be an unsigned decimal integer up to 65535)
+   * @throws InvalidBandwidthException when a bandwidth rule is broken
+   */
+  public static PortBandwidth parsePort(String xml) {
+    Element root = parseDocument(xml).getDocumentElement();
+    return new PortBandwidth(fromElement(root, true), classId(root).orElse(0));
+  }
+
+  /**
+   * Formats a network port's {@code <bandwidth>} as libvirt writes it in the port's status file:
+   * as {@link #format(Bandwidth)}, with {@code classID='N'} on the element when {@code classId} is
+   * not 0, so that a port read with {@link #parsePort} and written back keeps its class.
+   * {@link Bandwidth#NONE} still gives the empty string (libvirt writes no element for absent
+   * bandwidth; a port with a class always has a floor).
+   *
+   * @throws InvalidValueException when {@code classId} is not 0..65535
+   * @throws InvalidBandwidthException as {@link #format(Bandwidth)}
+   */
+  public static String format(Bandwidth bandwidth, int classId) {
+    if (classId < 0 || classId > 0xffff) {
+      throw new InvalidValueException("class id " + classId + " is not a 16-bit class minor"
+          + " (0..65535)");
+    }
     if (bandwidth.inbound().isEmpty() && bandwidth.outbound().isEmpty()) {
       return "";
     }
-    StringBuilder sb = new StringBuilder("<bandwidth>\n");
+    StringBuilder sb = new StringBuilder("<bandwidth");
+    if (classId != 0) {
+      sb.append(" classID='").append(classId).append('\'');
+    }
+    sb.append(">\n");
     bandwidth.inbound().ifPresent(l -> formatLimits(sb, INBOUND, l));
     bandwidth.outbound().ifPresent(l -> formatLimits(sb, OUTBOUND, l));
     return sb.append("</bandwidth>\n").toString();

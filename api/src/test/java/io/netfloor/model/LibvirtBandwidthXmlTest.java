@@ -340,4 +340,29 @@ class LibvirtBandwidthXmlTest {
     bw.removeAttribute("classID");
     assertThat(LibvirtBandwidthXml.classId(bw)).isEmpty();
   }
+
+  // ------------------------------------------------------------ network-port status
+
+  @Test
+  void portBandwidthKeepsItsClassIdThroughARoundTrip() {
+    String port = "<bandwidth classID='12'>\n  <inbound average='800' floor='150'/>\n"
+        + "  <outbound average='500'/>\n</bandwidth>\n";
+    LibvirtBandwidthXml.PortBandwidth read = LibvirtBandwidthXml.parsePort(port);
+    assertThat(read.classId()).isEqualTo(12);
+    assertThat(read.bandwidth().floorOrZero()).isEqualTo(kBps(150));
+    String written = LibvirtBandwidthXml.format(read.bandwidth(), read.classId());
+    assertThat(written).isEqualTo(port); // libvirt's own form, classID first
+    assertThat(LibvirtBandwidthXml.parsePort(written)).isEqualTo(read);
+    // a port without a class: no attribute, as libvirt writes it
+    String plain = LibvirtBandwidthXml.format(read.bandwidth(), 0);
+    assertThat(plain).startsWith("<bandwidth>\n");
+    assertThat(LibvirtBandwidthXml.parsePort(plain).classId()).isZero();
+    // the interface/network parsers still refuse the port-only attribute
+    assertThatThrownBy(() -> LibvirtBandwidthXml.parseInterface(written))
+        .hasMessageContaining("classID attribute not supported");
+    assertThatThrownBy(() -> LibvirtBandwidthXml.format(read.bandwidth(), 65536))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("65536");
+    assertThatThrownBy(() -> LibvirtBandwidthXml.parsePort("<bandwidth classID='x'>"
+        + "<inbound floor='1'/></bandwidth>")).hasMessageContaining("Unable to parse class id 'x'");
+  }
 }

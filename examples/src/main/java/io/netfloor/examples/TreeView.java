@@ -10,6 +10,7 @@ import io.netfloor.units.ClassHandle;
 import io.netfloor.units.Rate;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,20 @@ public final class TreeView {
    */
   public static TreeView of(HtbTree model, KernelSnapshot now, Optional<KernelSnapshot> before,
       Duration elapsed) {
-    Map<ClassHandle, String> labels = labels(model);
+    return of(model.config().name(), "layout " + Units.layout(model.config().filterLayout()),
+        model.interfaces().values(), model.parkedClassIds(), now, before, elapsed);
+  }
+
+  /**
+   * As {@link #of(HtbTree, KernelSnapshot, Optional, Duration)}, from the stored interfaces alone:
+   * for a network whose config is not known (one a program manages through the library).
+   *
+   * @param description what the header says after the network's name, e.g. {@code layout libvirt}
+   */
+  public static TreeView of(String network, String description,
+      Collection<PluggedInterface> interfaces, Collection<Integer> parkedClassIds,
+      KernelSnapshot now, Optional<KernelSnapshot> before, Duration elapsed) {
+    Map<ClassHandle, String> labels = labels(network, interfaces, parkedClassIds);
     // a top-level class's parent is reported as the qdisc (1:) or as root, depending on the kernel
     Map<ClassHandle, List<ClassInfo>> children = now.classes().stream()
         .collect(Collectors.groupingBy(c -> c.parent().equals(ClassHandle.ROOT)
@@ -66,15 +80,14 @@ public final class TreeView {
         + q.htbDefaultClassMinor().stream().mapToObj(d -> " default " + Integer.toHexString(d))
             .findFirst().orElse(""))
         .orElse("(no NetFloor root qdisc 1:)")
-        + "   network '" + model.config().name() + "', layout "
-        + Units.layout(model.config().filterLayout());
+        + "   network '" + network + "', " + description;
     List<Row> rows = new ArrayList<>();
     double seconds = elapsed.toNanos() / 1e9;
     if (root.isPresent()) {
       walk(HtbTree.ROOT_QDISC, 0, children, labels, before, seconds, rows);
     }
     List<String> missing = new ArrayList<>();
-    for (PluggedInterface p : model.interfaces().values()) {
+    for (PluggedInterface p : interfaces) {
       if (now.findClass(p.effectiveClass()).isEmpty()) {
         missing.add(p.alias() + " (class " + p.effectiveClass() + ")");
       }
@@ -106,18 +119,19 @@ public final class TreeView {
     }
   }
 
-  private static Map<ClassHandle, String> labels(HtbTree model) {
+  private static Map<ClassHandle, String> labels(String network,
+      Collection<PluggedInterface> interfaces, Collection<Integer> parkedClassIds) {
     Map<ClassHandle, String> labels = new LinkedHashMap<>();
-    labels.put(HtbTree.TOP_CLASS, "network " + model.config().name());
-    List<String> defaults = model.interfaces().values().stream()
+    labels.put(HtbTree.TOP_CLASS, "network " + network);
+    List<String> defaults = interfaces.stream()
         .filter(p -> p.floorClass().isEmpty()).map(PluggedInterface::alias).sorted()
         .collect(Collectors.toList());
     labels.put(HtbTree.DEFAULT_CLASS, defaults.isEmpty() ? "default"
         : "default: " + String.join(", ", defaults));
-    for (PluggedInterface p : model.interfaces().values()) {
+    for (PluggedInterface p : interfaces) {
       p.floorClass().ifPresent(c -> labels.put(c, p.alias() + " " + p.mac()));
     }
-    for (int minor : model.parkedClassIds()) {
+    for (int minor : parkedClassIds) {
       labels.put(ClassHandle.of(1, minor), "(parked)");
     }
     return labels;

@@ -2,11 +2,14 @@ package io.netfloor.persistence;
 
 import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedSet;
+import io.netfloor.InvalidBandwidthException;
+import io.netfloor.InvalidValueException;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.ClassIdAllocator;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.LibvirtBandwidthXml;
+import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.persistence.internal.SecureXml;
 import io.netfloor.spi.NetworkStatus;
@@ -17,11 +20,16 @@ import io.netfloor.units.Rate;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,10 +72,28 @@ import org.xml.sax.SAXException;
  * <p>The interfaces are trusted over the network's summary: where libvirt's bitmap or floor sum
  * disagrees with them (libvirt keeps them separately and has lost sync before), the result says so
  * in {@link Result#warnings()}. An interface that cannot be adopted as is (a floor without a class
- * id, a class id without a floor, an id the linear layout cannot hold, a bandwidth NetFloor rejects,
- * an id held twice) is left out or adopted without its class, with a warning; the engine's
- * reconcile then removes what nobody holds. Unreadable files: {@link StatusStoreException} naming
- * the file.
+ * id, a class id without a floor, an id the linear layout cannot hold, an id held twice, a MAC held
+ * twice) is left out or adopted without its class, with a warning; the engine's reconcile then
+ * removes what nobody holds. Unreadable files: {@link StatusStoreException} naming the file.
+ *
+ * <h2>What libvirt accepts is never refused</h2>
+ * A running guest's values were accepted by libvirt, so the import takes them, and where NetFloor's
+ * rules differ it uses the value the kernel actually enforced and states it in a warning:
+ *
+ * <ul>
+ *   <li>a network name NetFloor cannot use (libvirt allows spaces, {@code :}, {@code ;}…) is
+ *       imported under {@link #deriveNetworkName(String) a derived valid name};
+ *   <li>an interface's floor above its own peak (or average, without a peak) becomes that ceiling:
+ *       the interface could never receive more;
+ *   <li>a peak below the average becomes the average (the kernel's ceiling capped it), and a peak or
+ *       burst without an average is dropped (libvirt shapes nothing without an average);
+ *   <li>of two interfaces with one MAC, the one the kernel steers that MAC's frames to is adopted;
+ *   <li>floors above what the network can guarantee are fitted to it by
+ *       {@link Result#fitTo(NetworkConfig)}, once the caller has chosen the network's config.
+ * </ul>
+ *
+ * Only what libvirt itself refuses (malformed XML or numbers, a DOCTYPE, a file that is not a
+ * status file) is an error.
  *
  * <p>XML is parsed with DOCTYPEs refused and no external access; {@code <bandwidth>} with
  * {@link LibvirtBandwidthXml} (libvirt's units: kB/s, burst in KiB).
@@ -82,17 +108,194 @@ public final class LibvirtStatusImport {
   /**
    * What an import found.
    *
-   * @param status the status to adopt (interfaces as found, no parked classes)
+   * @param status the status to adopt (interfaces as found, no parked classes), under the network's
+   *     NetFloor name (see {@link #deriveNetworkName(String)})
    * @param libvirtClassIds the ids libvirt's bitmap marks used (0–2 included), empty if the file had
    *     no bitmap
    * @param libvirtFloorSum libvirt's recorded floor sum, if the file had one
-   * @param warnings every disagreement and every interface not adopted as is, one sentence each
+   * @param warnings every disagreement, every value replaced and every interface not adopted as is,
+   *     one sentence each, naming the file
+   * @param libvirtNetworkName the network's name as libvirt spells it
+   * @param networkBandwidth the {@code <bandwidth>} of the live network definition in the status
+   *     file (its inbound average/peak is the capacity floors share), if it has one NetFloor can use
    */
   public record Result(NetworkStatus status, SortedSet<Integer> libvirtClassIds,
-      Optional<Rate> libvirtFloorSum, List<String> warnings) {
+      Optional<Rate> libvirtFloorSum, List<String> warnings, String libvirtNetworkName,
+      Optional<Bandwidth> networkBandwidth) {
     public Result {
       libvirtClassIds = ImmutableSortedSet.copyOf(libvirtClassIds);
       warnings = ImmutableList.copyOf(warnings);
+      java.util.Objects.requireNonNull(libvirtNetworkName, "libvirtNetworkName");
+      java.util.Objects.requireNonNull(networkBandwidth, "networkBandwidth");
+    }
+
+    /**
+     * Ids libvirt's bitmap marks used (above the reserved 0–2) that no adopted interface holds:
+     * adopting removes their classes from the kernel.
+     */
+    public SortedSet<Integer> unheldClassIds() {
+      SortedSet<Integer> ids = new TreeSet<>(libvirtClassIds.tailSet(3));
+      ids.removeAll(status.usedClassIds());
+      return ImmutableSortedSet.copyOf(ids);
+    }
+
+    /**
+     * This result made adoptable under {@code config}: the status takes {@code config}'s network
+     * name, and floors are fitted to what the network can guarantee
+     * ({@link NetworkConfig#floorCapacity()}, which depends on the admission rule), each change
+     * stated in a warning with the floor NetFloor will use:
+     *
+     * <ul>
+     *   <li>a floor above the capacity becomes the capacity;
+     *   <li>when the floors still sum above the capacity (libvirt's separately kept floor sum, or a
+     *       network whose bandwidth changed, let them), every floor is scaled by capacity ÷ sum,
+     *       rounded down to a whole kB/s, so each interface keeps its class and a share of the
+     *       guarantee in proportion to what libvirt promised it; a floor that rounds to nothing is
+     *       dropped and the interface uses the default class;
+     *   <li>without inbound bandwidth in {@code config}, floors are dropped.
+     * </ul>
+     *
+     * Interfaces whose floors fit are unchanged, so their classes stay exactly as libvirt made them.
+     *
+     * @throws InvalidValueException if {@code config} is for another bridge, or does not use
+     *     {@link FilterLayout#LIBVIRT_LINEAR} (libvirt's filters are a linear list)
+     */
+    public Result fitTo(NetworkConfig config) {
+      if (!config.bridge().equals(status.bridge())) {
+        throw new InvalidValueException("libvirt network '" + libvirtNetworkName + "' is on bridge "
+            + status.bridge() + ", but the config of network '" + config.name() + "' is for bridge "
+            + config.bridge());
+      }
+      if (config.filterLayout() != FilterLayout.LIBVIRT_LINEAR) {
+        throw new InvalidValueException("network '" + config.name() + "': a libvirt network is"
+            + " adopted with filter layout LIBVIRT_LINEAR (its filters are libvirt's linear list),"
+            + " not " + config.filterLayout());
+      }
+      List<String> w = new ArrayList<>(warnings);
+      if (!config.name().equals(status.network())) {
+        // the caller chose the name: the import's rename warning names the chosen one instead
+        String imported = renameSuffix(status.network());
+        w.replaceAll(s -> s.endsWith(imported) && s.contains("'" + libvirtNetworkName + "'")
+            ? s.substring(0, s.length() - imported.length()) + renameSuffix(config.name()) : s);
+      }
+      SortedMap<String, PluggedInterface> ifs = new TreeMap<>(status.interfaces());
+      List<PluggedInterface> floored = ifs.values().stream().filter(p -> p.classMinor() != 0)
+          .sorted(Comparator.comparingInt(PluggedInterface::classMinor)).toList();
+      Optional<Rate> capacity = config.floorCapacity();
+      String net = "network '" + config.name() + "'";
+      if (capacity.isEmpty()) {
+        for (PluggedInterface p : floored) {
+          ifs.put(p.alias(), withFloor(p, Rate.ZERO));
+          w.add("interface " + p.alias() + ": " + net + " has no inbound bandwidth, so it cannot"
+              + " guarantee floors; its floor of " + describe(p.bandwidth().floorOrZero())
+              + " is dropped and its frames share the default class");
+        }
+      } else {
+        Rate cap = capacity.get();
+        String capWhat = describe(cap) + " (" + capacityName(config) + ")";
+        Rate sum = Rate.ZERO;
+        for (PluggedInterface p : floored) {
+          Rate f = p.bandwidth().floorOrZero();
+          if (f.compareTo(cap) > 0) {
+            ifs.put(p.alias(), withFloor(p, cap));
+            w.add("interface " + p.alias() + ": floor " + describe(f) + " is above the " + capWhat
+                + " that " + net + " can guarantee; NetFloor uses floor " + describe(cap));
+            f = cap;
+          }
+          sum = sum.plus(f);
+        }
+        if (sum.compareTo(cap) > 0) {
+          w.add(net + ": the adopted floors sum to " + describe(sum) + ", above the " + capWhat
+              + " it can guarantee; every floor is scaled by " + String.format(java.util.Locale.ROOT,
+                  "%.2f%%", 100.0 * cap.bitsPerSecond() / sum.bitsPerSecond())
+              + " (rounded down to a whole kB/s) so that each can be met");
+          for (PluggedInterface p : floored) {
+            PluggedInterface now = ifs.get(p.alias());
+            Rate f = now.bandwidth().floorOrZero();
+            Rate scaled = scale(f, cap, sum);
+            ifs.put(p.alias(), withFloor(now, scaled));
+            w.add("interface " + p.alias() + ": floor " + describe(f) + (scaled.isZero()
+                ? " scales to nothing; it is dropped and the interface's frames share the default"
+                    + " class"
+                : " scaled down; NetFloor uses floor " + describe(scaled)));
+          }
+        }
+      }
+      NetworkStatus fitted = new NetworkStatus(config.name(), status.bridge(), ifs,
+          status.parkedClassIds());
+      return new Result(fitted, libvirtClassIds, libvirtFloorSum, w, libvirtNetworkName,
+          networkBandwidth);
+    }
+  }
+
+  /** How the warning about a libvirt name NetFloor cannot use ends. */
+  private static String renameSuffix(String netfloorName) {
+    return "; imported as '" + netfloorName + "'";
+  }
+
+  /** "its inbound peak" or "its inbound average", whichever {@code config} admits floors against. */
+  private static String capacityName(NetworkConfig config) {
+    boolean peak = config.admissionLimit() != io.netfloor.model.AdmissionLimit.AVERAGE
+        && config.bandwidth().inbound().flatMap(io.netfloor.model.Limits::peak).isPresent();
+    return "its inbound " + (peak ? "peak" : "average");
+  }
+
+  /** {@code f × cap ÷ sum}, rounded down to a whole kB/s (libvirt's unit) when at least one. */
+  private static Rate scale(Rate f, Rate cap, Rate sum) {
+    long bits = BigInteger.valueOf(f.bitsPerSecond()).multiply(BigInteger.valueOf(cap.bitsPerSecond()))
+        .divide(BigInteger.valueOf(sum.bitsPerSecond())).longValueExact();
+    long kb = 8000;
+    return Rate.ofBitsPerSecond(bits >= kb ? bits - bits % kb : bits);
+  }
+
+  /** {@code p} with another floor; zero drops the floor, its class and its filter. */
+  private static PluggedInterface withFloor(PluggedInterface p, Rate floor) {
+    if (floor.isZero()) {
+      return new PluggedInterface(p.alias(), p.mac(), p.bandwidth().withFloor(null), 0,
+          Optional.empty(), p.device());
+    }
+    return new PluggedInterface(p.alias(), p.mac(), p.bandwidth().withFloor(floor), p.classMinor(),
+        p.filterHandle(), p.device());
+  }
+
+  /** "2400kbit (300 kB/s)": tc's syntax and libvirt's unit, so either reader finds the number. */
+  static String describe(Rate r) {
+    return r.bitsPerSecond() % 8000 == 0 ? r + " (" + r.kilobytesPerSecond() + " kB/s)"
+        : r.toString();
+  }
+
+  /**
+   * The NetFloor name of a libvirt network: the name itself when NetFloor accepts it
+   * ({@link NetworkConfig#checkName}: 1–64 characters of {@code [A-Za-z0-9._-]}, no leading dot),
+   * else a valid name derived from it: every other character (and a leading dot) replaced by
+   * {@code _}, cut to 55 characters, then {@code -} and the first 8 hex digits of the SHA-256 of the
+   * libvirt name. The suffix keeps two libvirt networks apart whose names differ only in replaced
+   * characters ({@code "lab net"}, {@code "lab:net"}), and the same libvirt name always gives the
+   * same NetFloor name, so adopting again finds the stored status.
+   */
+  public static String deriveNetworkName(String libvirtName) {
+    try {
+      return NetworkConfig.checkName(libvirtName);
+    } catch (InvalidValueException invalid) {
+      StringBuilder sb = new StringBuilder();
+      libvirtName.codePoints().forEach(c -> sb.append(
+          c < 128 && (Character.isLetterOrDigit(c) || c == '.' || c == '_' || c == '-')
+              ? (char) c : '_'));
+      if (sb.length() > 0 && sb.charAt(0) == '.') {
+        sb.setCharAt(0, '_');
+      }
+      if (sb.length() > 55) {
+        sb.setLength(55);
+      }
+      byte[] digest;
+      try {
+        digest = MessageDigest.getInstance("SHA-256")
+            .digest(libvirtName.getBytes(StandardCharsets.UTF_8));
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("the JDK lacks SHA-256", e);
+      }
+      String hash = HexFormat.of().formatHex(digest, 0, 4);
+      return NetworkConfig.checkName(sb.length() == 0 ? "libvirt-" + hash : sb + "-" + hash);
     }
   }
 
@@ -160,9 +363,25 @@ public final class LibvirtStatusImport {
     InterfaceName bridge;
     try {
       bridge = InterfaceName.of(bridgeName);
-      NetworkStatus.empty(name, bridge); // validates the name
     } catch (RuntimeException e) {
       throw new StatusStoreException(networkSource + ": " + e.getMessage(), e);
+    }
+    String netfloorName = deriveNetworkName(name);
+    if (!netfloorName.equals(name)) {
+      warnings.add(networkSource + ": libvirt network name '" + name + "' is not a valid NetFloor"
+          + " network name (1-64 characters of A-Z a-z 0-9 . _ -, not starting with '.')"
+          + renameSuffix(netfloorName));
+    }
+    Optional<Bandwidth> networkBandwidth = Optional.empty();
+    Optional<Element> netBw = child(net, "bandwidth");
+    if (netBw.isPresent()) {
+      try {
+        Bandwidth b = bandwidth(networkSource, "network '" + name + "'", netBw, false, warnings);
+        networkBandwidth = b.equals(Bandwidth.NONE) ? Optional.empty() : Optional.of(b);
+      } catch (StatusStoreException unusable) {
+        // the caller may give the network's bandwidth another way; the interfaces still import
+        warnings.add(unusable.getMessage() + "; the network's bandwidth must be given another way");
+      }
     }
 
     List<Found> found = new ArrayList<>();
@@ -172,6 +391,7 @@ public final class LibvirtStatusImport {
 
     SortedMap<String, PluggedInterface> interfaces = new TreeMap<>();
     Map<Integer, String> holders = new TreeMap<>();
+    found = oneInterfacePerMac(found, warnings);
     for (Found f : found) {
       Optional<PluggedInterface> p = adopt(f, holders, warnings);
       if (p.isEmpty()) {
@@ -188,7 +408,7 @@ public final class LibvirtStatusImport {
       interfaces.put(f.alias, p.get());
       p.get().floorClass().ifPresent(c -> holders.put(p.get().classMinor(), f.alias));
     }
-    NetworkStatus status = new NetworkStatus(name, bridge, interfaces, new TreeSet<>());
+    NetworkStatus status = new NetworkStatus(netfloorName, bridge, interfaces, new TreeSet<>());
 
     if (!bitmap.isEmpty()) {
       for (int id : bitmap) {
@@ -210,7 +430,63 @@ public final class LibvirtStatusImport {
           + " to " + status.floorSum() + " (" + status.floorSum().kilobytesPerSecond()
           + " kB/s); trusting the interfaces");
     }
-    return new Result(status, bitmap, floorSum, warnings);
+    return new Result(status, bitmap, floorSum, warnings, name, networkBandwidth);
+  }
+
+  /**
+   * The bandwidth of a libvirt network definition file: a {@code <network>} (as {@code virsh
+   * net-dumpxml} prints it) or a {@code <networkstatus>} holding one. Values NetFloor's rules refuse
+   * but libvirt accepts are replaced as the import does, with a warning added to {@code warnings}.
+   *
+   * @return the network's {@code <bandwidth>}; empty when it has none
+   * @throws StatusStoreException naming the file when it cannot be read, is not a network
+   *     definition, or its bandwidth cannot be used
+   */
+  public static Optional<Bandwidth> networkBandwidth(Path networkXml, List<String> warnings) {
+    String source = networkXml.toString();
+    Element root = parse(source, read(networkXml));
+    Element net = switch (root.getTagName()) {
+      case "network" -> root;
+      case "networkstatus" -> child(root, "network").orElseThrow(() -> new StatusStoreException(
+          source + ": <networkstatus> has no <network> element"));
+      default -> throw new StatusStoreException(source + ": root element <" + root.getTagName()
+          + "> is not a libvirt <network> definition");
+    };
+    String name = text(child(net, "name")).orElse("?");
+    Bandwidth b = bandwidth(source, "network '" + name + "'", child(net, "bandwidth"), false,
+        warnings);
+    return b.equals(Bandwidth.NONE) ? Optional.empty() : Optional.of(b);
+  }
+
+  /**
+   * Two interfaces with one MAC (libvirt does not stop two guests from having one): frames to that
+   * MAC go where the kernel's first matching filter sends them, i.e. to the floored interface with
+   * the lowest class id (libvirt's nodes are ordered by id), else to the default class. That
+   * interface is adopted; the others are left out, with a warning.
+   */
+  private static List<Found> oneInterfacePerMac(List<Found> found, List<String> warnings) {
+    Map<MacAddress, Found> winner = new LinkedHashMap<>();
+    Comparator<Found> steeredFirst = Comparator.comparing((Found f) -> f.classId == 0)
+        .thenComparingInt(f -> f.classId);
+    for (Found f : found) {
+      Found was = winner.get(f.mac);
+      if (was == null || (!was.alias.equals(f.alias) && steeredFirst.compare(f, was) < 0)) {
+        winner.put(f.mac, f);
+      }
+    }
+    List<Found> out = new ArrayList<>();
+    for (Found f : found) {
+      Found w = winner.get(f.mac);
+      if (w == f || w.alias.equals(f.alias)) {
+        out.add(f);
+      } else {
+        warnings.add(f.source + ": interface " + f.alias + " has MAC " + f.mac + ", as interface "
+            + w.alias + " has; the kernel steers that MAC's frames to " + w.alias
+            + (w.classId == 0 ? " (default class)" : " (class id " + w.classId + ")")
+            + ", so " + f.alias + " is not adopted");
+      }
+    }
+    return out;
   }
 
   /** An interface as a status file describes it. */
@@ -300,7 +576,8 @@ public final class LibvirtStatusImport {
       }
       String portId = src.get().getAttribute("portid");
       String alias = !portId.isEmpty() ? portId : uuid + ":" + mac;
-      out.add(new Found(source, alias, mac, bandwidth(source, alias, bw), classId));
+      out.add(new Found(source, alias, mac, bandwidth(source, "interface " + alias, bw, true,
+          warnings), classId));
     }
   }
 
@@ -321,7 +598,8 @@ public final class LibvirtStatusImport {
     } catch (RuntimeException e) {
       throw new StatusStoreException(source + ": port " + alias + ": " + e.getMessage(), e);
     }
-    out.add(new Found(source, alias, mac, bandwidth(source, alias, bw), classId));
+    out.add(new Found(source, alias, mac, bandwidth(source, "interface " + alias, bw, true,
+        warnings), classId));
   }
 
   private static MacAddress mac(String source, Element iface) {
@@ -334,15 +612,96 @@ public final class LibvirtStatusImport {
     }
   }
 
-  private static Bandwidth bandwidth(String source, String alias, Optional<Element> element) {
+  /**
+   * Reads a {@code <bandwidth>} element. When it breaks one of NetFloor's rules that libvirt does not
+   * have, the value the kernel enforced is used instead (see {@link #relax}), with a warning; what
+   * libvirt itself refuses (malformed numbers…) is a {@link StatusStoreException}.
+   *
+   * @param what "interface ALIAS" or "network 'NAME'", for messages
+   */
+  private static Bandwidth bandwidth(String source, String what, Optional<Element> element,
+      boolean floorAllowed, List<String> warnings) {
     if (element.isEmpty()) {
       return Bandwidth.NONE;
     }
     try {
-      return LibvirtBandwidthXml.fromElement(element.get(), true);
+      return LibvirtBandwidthXml.fromElement(element.get(), floorAllowed);
+    } catch (InvalidBandwidthException rule) {
+      Element relaxed = (Element) element.get().cloneNode(true);
+      List<String> changes = new ArrayList<>();
+      for (Node n = relaxed.getFirstChild(); n != null; n = n.getNextSibling()) {
+        if (n instanceof Element e && (e.getTagName().equals("inbound")
+            || e.getTagName().equals("outbound"))) {
+          relax(e, changes);
+        }
+      }
+      if (changes.isEmpty()) {
+        throw new StatusStoreException(source + ": " + what + ": " + rule.getMessage(), rule);
+      }
+      try {
+        Bandwidth b = LibvirtBandwidthXml.fromElement(relaxed, floorAllowed);
+        changes.forEach(c -> warnings.add(source + ": " + what + ": " + c));
+        return b;
+      } catch (RuntimeException e) {
+        throw new StatusStoreException(source + ": " + what + ": " + e.getMessage(), e);
+      }
     } catch (RuntimeException e) {
-      throw new StatusStoreException(source + ": interface " + alias + ": " + e.getMessage(), e);
+      throw new StatusStoreException(source + ": " + what + ": " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Rewrites one {@code <inbound>}/{@code <outbound>} whose values libvirt accepted but NetFloor's
+   * {@code Limits} refuse, to the values the kernel enforced under libvirt (0 means absent, as in
+   * libvirt): a peak or burst without an average is dropped (libvirt's tc code shapes nothing without
+   * an average); a peak below the average becomes the average (HTB's ceil capped the rate); a floor
+   * above the own ceiling becomes that ceiling (the interface could never receive more). Each change
+   * is described in {@code changes}. Values that are not plain numbers are left for the parser to
+   * report.
+   */
+  private static void relax(Element e, List<String> changes) {
+    String dir = e.getTagName();
+    long average = kilo(e, "average");
+    long peak = kilo(e, "peak");
+    long burst = kilo(e, "burst");
+    long floor = kilo(e, "floor");
+    if (average == 0 && (peak > 0 || burst > 0)) {
+      e.removeAttribute("peak");
+      e.removeAttribute("burst");
+      changes.add(dir + " peak/burst without an average: libvirt shapes nothing without an average,"
+          + " so NetFloor ignores them");
+      peak = 0;
+    }
+    if (average > 0 && peak > 0 && peak < average) {
+      e.setAttribute("average", Long.toString(peak));
+      e.removeAttribute("peak");
+      changes.add(dir + " peak " + describe(Rate.ofKilobytesPerSecond(peak)) + " is below its"
+          + " average " + describe(Rate.ofKilobytesPerSecond(average)) + ": the kernel never let it"
+          + " exceed the peak, so NetFloor uses average " + describe(Rate.ofKilobytesPerSecond(peak))
+          + " and no peak");
+      average = peak;
+      peak = 0;
+    }
+    long ceiling = peak > 0 ? peak : average;
+    if (floor > 0 && ceiling > 0 && floor > ceiling) {
+      e.setAttribute("floor", Long.toString(ceiling));
+      changes.add(dir + " floor " + describe(Rate.ofKilobytesPerSecond(floor)) + " is above its own "
+          + (peak > 0 ? "peak " : "average ") + describe(Rate.ofKilobytesPerSecond(ceiling))
+          + ", which the interface can never exceed; NetFloor uses floor "
+          + describe(Rate.ofKilobytesPerSecond(ceiling)));
+    }
+  }
+
+  /** A libvirt attribute's number: 0 when absent, -1 when not a plain number NetFloor can hold. */
+  private static long kilo(Element e, String attribute) {
+    if (!e.hasAttribute(attribute)) {
+      return 0;
+    }
+    String v = e.getAttribute(attribute);
+    if (!v.matches("[0-9]{1,18}") || Long.parseLong(v) > LibvirtBandwidthXml.MAX_REPRESENTABLE_KBPS) {
+      return -1;
+    }
+    return Long.parseLong(v);
   }
 
   /** libvirt's bitmap syntax: comma-separated ids and ranges, {@code ^n} excluding an id. */

@@ -3,7 +3,14 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netfloor.InvalidValueException;
+import io.netfloor.model.AdmissionLimit;
+import io.netfloor.model.Bandwidth;
+import io.netfloor.model.FilterLayout;
+import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.TrafficMatch;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
@@ -188,5 +195,234 @@ class LibvirtStatusImportTest {
     assertThat(r.status()).isEqualTo(new NetworkStatus("default", InterfaceName.of("virbr0"),
         new java.util.TreeMap<>(), new java.util.TreeSet<>()));
     assertThat(r.libvirtFloorSum()).contains(Rate.ofKilobytesPerSecond(600));
+  }
+
+  // ---------------------------------------------------- what libvirt accepts is never refused
+
+  private static String network(String name, String bitmap, String bandwidth) {
+    return "<networkstatus><class_id bitmap='" + bitmap + "'/><network><name>" + name + "</name>"
+        + "<bridge name='virbr0'/>" + bandwidth + "</network></networkstatus>";
+  }
+
+  private static String domain(String network, String... interfaces) {
+    StringBuilder sb = new StringBuilder("<domstatus><domain><uuid>d</uuid><devices>");
+    for (String i : interfaces) {
+      sb.append(i.replace("NET", network));
+    }
+    return sb.append("</devices></domain></domstatus>").toString();
+  }
+
+  private static String iface(String port, String mac, int classId, String inbound) {
+    return "<interface type='network'><mac address='" + mac + "'/><source network='NET' portid='"
+        + port + "'/><actual type='network'>" + (classId == 0 ? "" : "<class id='" + classId
+        + "'/>") + "<bandwidth>" + inbound + "</bandwidth></actual></interface>";
+  }
+
+  private static final String NET_BW =
+      "<bandwidth><inbound average='12500' peak='25000'/></bandwidth>";
+
+  @Test
+  void aNetworkNameNetFloorCannotUseIsImportedUnderADerivedNameWithAWarning() {
+    String name = "lab net;2:x";
+    var r = LibvirtStatusImport.fromXml("lab.xml", network(name, "0-3", NET_BW),
+        Map.of("vm.xml", domain(name, iface("p3", "52:54:00:00:00:03", 3, "<inbound floor='100'/>"))));
+    String derived = LibvirtStatusImport.deriveNetworkName(name);
+    assertThat(derived).matches("lab_net_2_x-[0-9a-f]{8}");
+    assertThat(NetworkConfig.checkName(derived)).isEqualTo(derived);
+    assertThat(r.status().network()).isEqualTo(derived);
+    assertThat(r.libvirtNetworkName()).isEqualTo(name);
+    // the domain's <source network=…> still matched libvirt's own name
+    assertThat(r.status().interfaces()).containsOnlyKeys("p3");
+    assertThat(r.warnings()).singleElement().asString().contains("lab.xml", "'" + name + "'",
+        "imported as '" + derived + "'");
+    // a name the caller chooses replaces the derived one, in the warning too
+    var mine = r.fitTo(libvirtConfig("mine", AdmissionLimit.PEAK_LIKE_LIBVIRT));
+    assertThat(mine.status().network()).isEqualTo("mine");
+    assertThat(mine.warnings()).singleElement().asString().endsWith("imported as 'mine'");
+    // stable, and distinct for names that differ only in replaced characters
+    assertThat(LibvirtStatusImport.deriveNetworkName(name)).isEqualTo(derived);
+    assertThat(LibvirtStatusImport.deriveNetworkName("lab net"))
+        .isNotEqualTo(LibvirtStatusImport.deriveNetworkName("lab:net"));
+    assertThat(LibvirtStatusImport.deriveNetworkName("default")).isEqualTo("default");
+    String longName = ".x" + " y".repeat(60);
+    String d = LibvirtStatusImport.deriveNetworkName(longName);
+    assertThat(d).hasSizeLessThanOrEqualTo(64).startsWith("_x_y");
+    assertThat(NetworkConfig.checkName(d)).isEqualTo(d);
+    assertThat(LibvirtStatusImport.deriveNetworkName("réseau")).matches("r_seau-[0-9a-f]{8}")
+        .satisfies(NetworkConfig::checkName);
+  }
+
+  @Test
+  void guestValuesLibvirtAcceptedAreImportedAsTheKernelEnforcedThem() {
+    var r = LibvirtStatusImport.fromXml("net.xml", network("default", "0-6", NET_BW),
+        Map.of("vm.xml", domain("default",
+            // floor above the guest's own peak: it can never receive more than its peak
+            iface("above-peak", "52:54:00:00:00:03", 3,
+                "<inbound average='100' peak='200' floor='300'/>"),
+            // floor above its average, no peak
+            iface("above-avg", "52:54:00:00:00:04", 4, "<inbound average='100' floor='150'/>"),
+            // peak below average: HTB's ceil capped it at the peak
+            iface("low-peak", "52:54:00:00:00:05", 5,
+                "<inbound average='500' peak='300' floor='50'/><outbound average='9' peak='7'/>"),
+            // a peak without an average (0 is "absent" to libvirt): libvirt shapes nothing
+            iface("no-avg", "52:54:00:00:00:06", 6, "<inbound average='0' peak='9' floor='5'/>"
+                + "<outbound average='40'/>"))));
+    var ifs = r.status().interfaces();
+    assertThat(ifs).containsOnlyKeys("above-peak", "above-avg", "low-peak", "no-avg");
+    Limits abovePeak = ifs.get("above-peak").bandwidth().inbound().orElseThrow();
+    assertThat(abovePeak.floor()).contains(Rate.ofKilobytesPerSecond(200));
+    assertThat(abovePeak.peak()).contains(Rate.ofKilobytesPerSecond(200));
+    assertThat(ifs.get("above-peak").classMinor()).isEqualTo(3);
+    assertThat(ifs.get("above-avg").bandwidth().floorOrZero())
+        .isEqualTo(Rate.ofKilobytesPerSecond(100));
+    Limits lowPeak = ifs.get("low-peak").bandwidth().inbound().orElseThrow();
+    assertThat(lowPeak.average()).contains(Rate.ofKilobytesPerSecond(300));
+    assertThat(lowPeak.peak()).isEmpty();
+    assertThat(ifs.get("low-peak").bandwidth().outbound().orElseThrow().average())
+        .contains(Rate.ofKilobytesPerSecond(7));
+    assertThat(ifs.get("no-avg").bandwidth().inbound()).contains(
+        Limits.floorOnly(Rate.ofKilobytesPerSecond(5)));
+    assertThat(ifs.get("no-avg").classMinor()).isEqualTo(6);
+    String all = String.join("\n", r.warnings());
+    assertThat(all).contains(
+        "interface above-peak: inbound floor 2400kbit (300 kB/s) is above its own peak 1600kbit"
+            + " (200 kB/s), which the interface can never exceed; NetFloor uses floor 1600kbit"
+            + " (200 kB/s)",
+        "interface above-avg: inbound floor 1200kbit (150 kB/s) is above its own average 800kbit"
+            + " (100 kB/s)",
+        "interface low-peak: inbound peak 2400kbit (300 kB/s) is below its average 4mbit"
+            + " (500 kB/s)", "NetFloor uses average 2400kbit (300 kB/s) and no peak",
+        "interface low-peak: outbound peak",
+        "interface no-avg: inbound peak/burst without an average");
+    assertThat(r.warnings()).allMatch(w -> w.startsWith("vm.xml: "));
+    // what libvirt itself refuses still is an error naming the file
+    assertThatThrownBy(() -> LibvirtStatusImport.fromXml("net.xml", network("default", "0-3", NET_BW),
+        Map.of("bad.xml", domain("default", iface("x", "52:54:00:00:00:03", 3,
+            "<inbound average='100' peak='50' floor='1x'/>")))))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("bad.xml")
+        .hasMessageContaining("'1x'");
+  }
+
+  @Test
+  void theNetworksBandwidthComesWithTheImportAndALibvirtOnlyValueIsRelaxed() {
+    var r = LibvirtStatusImport.fromXml("n", resource("default.xml"), Map.of());
+    assertThat(r.networkBandwidth()).contains(Bandwidth.of(
+        Limits.builder().average(Rate.ofKilobytesPerSecond(12500))
+            .peak(Rate.ofKilobytesPerSecond(25000)).build(),
+        Limits.builder().average(Rate.ofKilobytesPerSecond(12500)).build()));
+    var lowPeak = LibvirtStatusImport.fromXml("n", network("default", "0-2",
+        "<bandwidth><inbound average='2000' peak='1000'/></bandwidth>"), Map.of());
+    assertThat(lowPeak.networkBandwidth().orElseThrow().inbound().orElseThrow().average())
+        .contains(Rate.ofKilobytesPerSecond(1000));
+    assertThat(lowPeak.warnings()).anyMatch(w -> w.contains("network 'default': inbound peak"));
+    // one NetFloor cannot use at all leaves the choice to the caller, and the import goes on
+    var withFloor = LibvirtStatusImport.fromXml("n", network("default", "0-2",
+        "<bandwidth><inbound average='2000' floor='5'/></bandwidth>"), Map.of());
+    assertThat(withFloor.networkBandwidth()).isEmpty();
+    assertThat(withFloor.warnings()).anyMatch(w -> w.contains("floor attribute is not supported")
+        && w.contains("must be given another way"));
+    assertThat(LibvirtStatusImport.fromXml("n", network("default", "0-2", ""), Map.of())
+        .networkBandwidth()).isEmpty();
+  }
+
+  @Test
+  void readsTheBandwidthOfANetworkDefinitionFile(@TempDir Path tmp) throws IOException {
+    Path xml = tmp.resolve("net.xml");
+    Files.writeString(xml, "<network><name>x y</name><bridge name='virbr9'/>"
+        + "<bandwidth><inbound average='1000' peak='500'/></bandwidth></network>");
+    List<String> warnings = new java.util.ArrayList<>();
+    assertThat(LibvirtStatusImport.networkBandwidth(xml, warnings)).contains(Bandwidth.inboundOnly(
+        Limits.averageOnly(Rate.ofKilobytesPerSecond(500))));
+    assertThat(warnings).singleElement().asString().contains(xml.toString(), "peak");
+    Files.writeString(xml, "<domain/>");
+    assertThatThrownBy(() -> LibvirtStatusImport.networkBandwidth(xml, warnings))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining(xml.toString())
+        .hasMessageContaining("<domain>");
+  }
+
+  @Test
+  void ofTwoInterfacesWithOneMacTheOneTheKernelSteersToIsAdopted() {
+    var r = LibvirtStatusImport.fromXml("net.xml", network("default", "0-4", NET_BW),
+        Map.of("vm.xml", domain("default",
+            iface("plain", "52:54:00:00:00:07", 0, "<inbound average='100'/>"),
+            iface("second", "52:54:00:00:00:07", 4, "<inbound floor='10'/>"),
+            iface("first", "52:54:00:00:00:07", 3, "<inbound floor='20'/>"))));
+    assertThat(r.status().interfaces()).containsOnlyKeys("first");
+    assertThat(String.join("\n", r.warnings())).contains(
+        "interface plain has MAC 52:54:00:00:00:07, as interface first has",
+        "interface second has MAC 52:54:00:00:00:07", "(class id 3)", "second is not adopted",
+        "class id 4 is marked used");
+    assertThat(r.unheldClassIds()).containsExactly(4);
+  }
+
+  private static NetworkConfig libvirtConfig(String name, AdmissionLimit admission) {
+    return NetworkConfig.builder(name, "virbr0").inbound(Limits.builder()
+            .average(Rate.ofKilobytesPerSecond(12500)).peak(Rate.ofKilobytesPerSecond(25000)).build())
+        .filterLayout(FilterLayout.LIBVIRT_LINEAR).trafficMatch(TrafficMatch.IPV4_ONLY)
+        .admissionLimit(admission).build();
+  }
+
+  @Test
+  void fitToKeepsFloorsThatFitAndTakesTheConfigsName() {
+    var r = LibvirtStatusImport.fromXml("default.xml", resource("default.xml"),
+        docs("vm1.xml", "vm2.xml", "port7.xml"));
+    var fitted = r.fitTo(libvirtConfig("adopted", AdmissionLimit.PEAK_LIKE_LIBVIRT));
+    assertThat(fitted.status().network()).isEqualTo("adopted");
+    assertThat(fitted.status().interfaces().values()).containsExactlyElementsOf(
+        r.status().interfaces().values());
+    assertThat(fitted.warnings()).isEqualTo(r.warnings());
+    assertThatThrownBy(() -> r.fitTo(libvirtConfig("x", AdmissionLimit.AVERAGE).toBuilder()
+        .filterLayout(FilterLayout.HASHED).build())).isInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("LIBVIRT_LINEAR");
+    assertThatThrownBy(() -> r.fitTo(NetworkConfig.builder("x", "virbr1")
+        .filterLayout(FilterLayout.LIBVIRT_LINEAR).build()))
+        .isInstanceOf(InvalidValueException.class).hasMessageContaining("virbr1");
+  }
+
+  @Test
+  void fitToBringsFloorsAboveTheCapacityDownToWhatTheNetworkCanGuarantee() {
+    var r = LibvirtStatusImport.fromXml("net.xml", network("default", "0-5", NET_BW),
+        Map.of("vm.xml", domain("default",
+            iface("big", "52:54:00:00:00:03", 3, "<inbound floor='30000'/>"),
+            iface("small", "52:54:00:00:00:04", 4, "<inbound floor='5000'/>"),
+            iface("none", "52:54:00:00:00:05", 0, "<inbound average='10'/>"))));
+    NetworkConfig peak = libvirtConfig("default", AdmissionLimit.PEAK_LIKE_LIBVIRT);
+    // the raw import does not fit: 35000 kB/s of floors on a network whose peak is 25000 kB/s
+    assertThatThrownBy(() -> r.status().toTree(peak)).isInstanceOf(InvalidValueException.class);
+
+    var fitted = r.fitTo(peak);
+    var ifs = fitted.status().interfaces();
+    // 30000 -> the capacity 25000; then 30000 in all: scaled by 25000/30000, whole kB/s
+    assertThat(ifs.get("big").bandwidth().floorOrZero()).isEqualTo(Rate.ofKilobytesPerSecond(20833));
+    assertThat(ifs.get("small").bandwidth().floorOrZero()).isEqualTo(Rate.ofKilobytesPerSecond(4166));
+    assertThat(ifs.get("big").classMinor()).isEqualTo(3);
+    assertThat(ifs.get("none")).isEqualTo(r.status().interfaces().get("none"));
+    assertThat(fitted.status().toTree(peak).floorSum().compareTo(peak.floorCapacity().orElseThrow()))
+        .isNotPositive();
+    assertThat(String.join("\n", fitted.warnings())).contains(
+        "interface big: floor 240mbit (30000 kB/s) is above the 200mbit (25000 kB/s) (its inbound"
+            + " peak) that network 'default' can guarantee; NetFloor uses floor 200mbit (25000 kB/s)",
+        "the adopted floors sum to 240mbit (30000 kB/s), above the 200mbit (25000 kB/s)",
+        "scaled by 83.33%",
+        "interface big: floor 200mbit (25000 kB/s) scaled down; NetFloor uses floor 166664kbit"
+            + " (20833 kB/s)",
+        "interface small: floor 40mbit (5000 kB/s) scaled down; NetFloor uses floor 33328kbit"
+            + " (4166 kB/s)");
+
+    // under the average rule the capacity is the average
+    NetworkConfig average = libvirtConfig("default", AdmissionLimit.AVERAGE);
+    var fittedAvg = r.fitTo(average);
+    assertThat(fittedAvg.status().toTree(average).floorSum())
+        .isLessThanOrEqualTo(Rate.ofKilobytesPerSecond(12500));
+    assertThat(fittedAvg.warnings()).anyMatch(w -> w.contains("(its inbound average)"));
+
+    // no inbound bandwidth at all: floors cannot be guaranteed and are dropped
+    NetworkConfig none = NetworkConfig.builder("default", "virbr0")
+        .filterLayout(FilterLayout.LIBVIRT_LINEAR).build();
+    var dropped = r.fitTo(none);
+    assertThat(dropped.status().interfaces().values()).allMatch(p -> p.classMinor() == 0);
+    assertThat(dropped.status().toTree(none).interfaces()).hasSize(3);
+    assertThat(dropped.warnings()).anyMatch(w -> w.contains("interface big:")
+        && w.contains("has no inbound bandwidth") && w.contains("default class"));
   }
 }

@@ -3,7 +3,9 @@ package io.netfloor.examples.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.netfloor.spi.NetworkStatus;
 import java.io.PrintWriter;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -32,14 +34,26 @@ abstract class BaseCommand implements Callable<Integer>, NetFloorCli.Verbosity {
     return new StateDir(common.stateDir);
   }
 
-  /** The network's stored definition, with {@code --netns} overriding the remembered namespace. */
+  /**
+   * The network's stored definition, with {@code --netns} overriding the remembered namespace. A
+   * network the store holds without a CLI record (managed through the library) is refused with
+   * what to do.
+   */
   NetworkDefinition definition() {
-    NetworkDefinition def = state().require(common.network);
-    if (common.netns != null && !common.netns.equals(def.netns())) {
-      def = new NetworkDefinition(def.name(), def.bridge(), common.netns, def.average(), def.peak(),
-          def.burst(), def.layout());
+    Optional<NetworkDefinition> recorded = state().read(common.network);
+    if (recorded.isEmpty()) {
+      Optional<NetworkStatus> stored = Session.peekStatus(state(), common.network);
+      if (stored.isPresent()) {
+        throw LibraryNetwork.refusal(state(), stored.get(), common.netns, spec.name());
+      }
     }
-    return def;
+    return withNetnsOption(recorded.isPresent() ? recorded.get() : state().require(common.network));
+  }
+
+  /** {@code def} with {@code --netns}, when given, overriding the remembered namespace. */
+  NetworkDefinition withNetnsOption(NetworkDefinition def) {
+    return common.netns != null && !common.netns.equals(def.netns()) ? def.withNetns(common.netns)
+        : def;
   }
 
   Session openSession() {

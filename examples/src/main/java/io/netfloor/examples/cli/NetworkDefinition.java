@@ -1,20 +1,36 @@
 package io.netfloor.examples.cli;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.netfloor.model.AdmissionLimit;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.TrafficMatch;
+import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.Rate;
+import java.util.Objects;
 
 /**
- * What {@code netfloor start} was told about a network, kept in the state directory so that later
- * commands need only {@code --network}: its bridge, the namespace the bridge lives in, its inbound
- * limits (tc syntax, e.g. {@code 100mbit}) and the filter layout.
+ * What {@code netfloor start} or {@code netfloor adopt} was told about a network, kept in the state
+ * directory so that later commands need only {@code --network}: its bridge, the namespace the bridge
+ * lives in, its inbound (and, for an adopted libvirt network, outbound) limits in tc syntax (e.g.
+ * {@code 100mbit}), and the options that shape the tree: filter layout, which EtherTypes the filters
+ * steer, the admission rule and the leaf qdisc.
+ *
+ * <p>A {@code null} option means the default ({@code hashed}, {@code all}, {@code average}, the
+ * library's leaf preference), so records written before an option existed read as before.
+ *
+ * @param ethertypes {@code all} or {@code ipv4} (libvirt's {@code protocol ip} filters)
+ * @param admission {@code average} or {@code peak} (libvirt's rule)
+ * @param leaf the leaf qdisc kind ({@code fq_codel}, {@code sfq}, {@code pfifo}); the kernel's best
+ *     is used where it lacks this one
+ * @param adoptedFrom the libvirt network status file the network was adopted from, if it was
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record NetworkDefinition(String name, String bridge, String netns, String average,
-    String peak, String burst, String layout) {
+    String peak, String burst, String layout, String ethertypes, String admission, String leaf,
+    String outboundAverage, String outboundPeak, String outboundBurst, String adoptedFrom) {
 
   /** The library's configuration of this network (validating every value). */
   public NetworkConfig toConfig() {
@@ -25,8 +41,33 @@ public record NetworkDefinition(String name, String bridge, String netns, String
     if (burst != null) {
       in.burst(ByteSize.parse(burst));
     }
-    return NetworkConfig.builder(name, bridge).inbound(in.build())
-        .filterLayout(layoutOf(layout)).build();
+    NetworkConfig.Builder b = NetworkConfig.builder(name, bridge).inbound(in.build())
+        .filterLayout(layoutOf(layout)).trafficMatch(matchOf(ethertypes))
+        .admissionLimit(admissionOf(admission));
+    if (leaf != null) {
+      b.leafQdisc(LeafQdiscKind.fromKernelName(leaf));
+    }
+    if (outboundAverage != null) {
+      b.outbound(Limits.builder().average(Rate.parse(outboundAverage))
+          .peak(outboundPeak == null ? null : Rate.parse(outboundPeak))
+          .burst(outboundBurst == null ? null : ByteSize.parse(outboundBurst)).build());
+    }
+    return b.build();
+  }
+
+  /** The same definition with the bridge in namespace {@code ns}. */
+  public NetworkDefinition withNetns(String ns) {
+    return new NetworkDefinition(name, bridge, ns, average, peak, burst, layout, ethertypes,
+        admission, leaf, outboundAverage, outboundPeak, outboundBurst, adoptedFrom);
+  }
+
+  /** The same definition with every defaulted option spelled out, for comparing two records. */
+  public NetworkDefinition normalized() {
+    return new NetworkDefinition(name, bridge, netns, average, peak, burst,
+        Objects.requireNonNullElse(layout, "hashed"), Objects.requireNonNullElse(ethertypes, "all"),
+        Objects.requireNonNullElse(admission, "average"),
+        Objects.requireNonNullElse(leaf, LeafQdiscKind.FQ_CODEL.kernelName()), outboundAverage,
+        outboundPeak, outboundBurst, adoptedFrom);
   }
 
   /** {@code hashed} or {@code libvirt} (the linear list libvirt builds). */
@@ -40,12 +81,48 @@ public record NetworkDefinition(String name, String bridge, String netns, String
     throw new CliException(ExitCodes.USAGE, "layout '" + text + "' must be 'hashed' or 'libvirt'");
   }
 
+  /** {@code all} (every EtherType reaches the floor class) or {@code ipv4} (libvirt's filters). */
+  public static TrafficMatch matchOf(String text) {
+    if (text == null || text.equals("all")) {
+      return TrafficMatch.ALL_ETHERTYPES;
+    }
+    if (text.equals("ipv4")) {
+      return TrafficMatch.IPV4_ONLY;
+    }
+    throw new CliException(ExitCodes.USAGE, "--ethertypes '" + text + "' must be 'all' or 'ipv4'");
+  }
+
+  /** {@code average} (what class 1:1 guarantees) or {@code peak} (libvirt's admission rule). */
+  public static AdmissionLimit admissionOf(String text) {
+    if (text == null || text.equals("average")) {
+      return AdmissionLimit.AVERAGE;
+    }
+    if (text.equals("peak")) {
+      return AdmissionLimit.PEAK_LIKE_LIBVIRT;
+    }
+    throw new CliException(ExitCodes.USAGE, "--admission '" + text
+        + "' must be 'average' or 'peak'");
+  }
+
   /** The CLI's name of a layout. */
   public static String nameOf(FilterLayout layout) {
     return io.netfloor.examples.Units.layout(layout);
   }
 
-  /** "100mbit inbound (peak 200mbit, burst 64kb), layout hashed, bridge br0 in netns X". */
+  /** The CLI's name of an EtherType match. */
+  public static String nameOf(TrafficMatch match) {
+    return match == TrafficMatch.IPV4_ONLY ? "ipv4" : "all";
+  }
+
+  /** The CLI's name of an admission rule. */
+  public static String nameOf(AdmissionLimit admission) {
+    return admission == AdmissionLimit.AVERAGE ? "average" : "peak";
+  }
+
+  /**
+   * "bridge br0 in netns X, inbound 100mbit peak 200mbit burst 64kb, layout hashed, ethertypes all,
+   * admission average".
+   */
   public String describe() {
     StringBuilder sb = new StringBuilder("bridge ").append(bridge);
     if (netns != null) {
@@ -58,6 +135,24 @@ public record NetworkDefinition(String name, String bridge, String netns, String
     if (burst != null) {
       sb.append(" burst ").append(burst);
     }
-    return sb.append(", layout ").append(layout == null ? "hashed" : layout).toString();
+    if (outboundAverage != null) {
+      sb.append(", outbound ").append(outboundAverage);
+      if (outboundPeak != null) {
+        sb.append(" peak ").append(outboundPeak);
+      }
+      if (outboundBurst != null) {
+        sb.append(" burst ").append(outboundBurst);
+      }
+    }
+    NetworkDefinition n = normalized();
+    sb.append(", layout ").append(n.layout).append(", ethertypes ").append(n.ethertypes)
+        .append(", admission ").append(n.admission);
+    if (leaf != null) {
+      sb.append(", leaf ").append(leaf);
+    }
+    if (adoptedFrom != null) {
+      sb.append(", adopted from ").append(adoptedFrom);
+    }
+    return sb.toString();
   }
 }

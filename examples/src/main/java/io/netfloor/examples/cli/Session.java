@@ -7,6 +7,7 @@ import io.netfloor.shaping.NetworkShaper;
 import io.netfloor.shaping.ReconcileReport;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
+import java.nio.file.Files;
 import java.util.Optional;
 
 /**
@@ -68,6 +69,19 @@ final class Session implements AutoCloseable {
           throw e;
         }
       }
+    }
+  }
+
+  /**
+   * The stored status of {@code network}, if the state directory has a status store holding one;
+   * creates nothing when it has none.
+   */
+  static Optional<NetworkStatus> peekStatus(StateDir state, String network) {
+    if (!Files.isDirectory(state.statusDirectory())) {
+      return Optional.empty();
+    }
+    try (FileStatusStore store = openStore(state)) {
+      return store.load(network);
     }
   }
 

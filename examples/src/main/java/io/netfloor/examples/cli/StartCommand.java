@@ -15,7 +15,9 @@ import picocli.CommandLine.Option;
     header = "Start shaping a bridge (HTB tree, filters); remember the network.",
     description = {"Start shaping a bridge: root HTB qdisc 1:, class 1:1 at the inbound average,"
         + " default class 1:2, and the filter layout. Remembers the network in the state"
-        + " directory. Run again with the same values, it only repairs the kernel (idempotent)."},
+        + " directory. Run again with the same values, it only repairs the kernel (idempotent)."
+        + " If the status store already holds the network (started or adopted by a program"
+        + " through the library), its interfaces are kept and the kernel is reconciled to them."},
     footer = {"", "Example: netfloor start --network vmnet --bridge br0 --average 1gbit"
         + " --netns lab"})
 final class StartCommand extends BaseCommand {
@@ -39,15 +41,35 @@ final class StartCommand extends BaseCommand {
           + " 'libvirt' (libvirt's linear list). Default: ${DEFAULT-VALUE}.")
   String layout;
 
+  @Option(names = "--ethertypes", paramLabel = "all|ipv4", defaultValue = "all",
+      description = "Which frames to an interface's MAC its floor covers: 'all' EtherTypes (IPv4,"
+          + " IPv6, ARP...) or 'ipv4' only, as libvirt's filters (protocol ip, EtherType 0x0800;"
+          + " the rest shares the default class). Default: ${DEFAULT-VALUE}.")
+  String ethertypes;
+
+  @Option(names = "--admission", paramLabel = "average|peak", defaultValue = "average",
+      description = "What the floors may sum to: the inbound 'average' (what class 1:1 is"
+          + " guaranteed, so every floor holds), or the 'peak' as libvirt admits (floors above the"
+          + " average then hold only while the link has room). Default: ${DEFAULT-VALUE}.")
+  String admission;
+
+  @Option(names = "--leaf", paramLabel = "fq_codel|sfq|pfifo", defaultValue = "fq_codel",
+      description = "Leaf qdisc under each class; where the kernel lacks it, the best it has"
+          + " (fq_codel, sfq, pfifo). Default: ${DEFAULT-VALUE}.")
+  String leaf;
+
   @Override
   public Integer call() {
     NetworkDefinition.layoutOf(layout);
+    NetworkDefinition.matchOf(ethertypes);
+    NetworkDefinition.admissionOf(admission);
     NetworkDefinition wanted = new NetworkDefinition(common.network, bridge.toString(),
         common.netns, average.toString(), peak == null ? null : peak.toString(),
-        burst == null ? null : burst.toString(), layout);
+        burst == null ? null : burst.toString(), layout, ethertypes, admission, leaf, null, null,
+        null, null);
     wanted.toConfig(); // validates every value before anything is touched
     Optional<NetworkDefinition> existing = state().read(common.network);
-    if (existing.isPresent() && !existing.get().equals(wanted)) {
+    if (existing.isPresent() && !existing.get().normalized().equals(wanted.normalized())) {
       throw new CliException(ExitCodes.REFUSED, "network '" + common.network + "' is already"
           + " started with " + existing.get().describe() + "; run 'netfloor stop --network "
           + common.network + "' first to start it with " + wanted.describe());
@@ -66,6 +88,8 @@ final class StartCommand extends BaseCommand {
       json.put("netns", wanted.netns());
       json.put("averageBitsPerSecond", average.bitsPerSecond());
       json.put("layout", layout);
+      json.put("ethertypes", ethertypes);
+      json.put("admission", admission);
       json.put("leafQdisc", leaf);
       json.put("alreadyStarted", existing.isPresent());
       json.put("repairs", report.repairs().ops().stream().map(op -> op.describe()).toList());

@@ -2,14 +2,17 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.examples.Units;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.spi.ClassInfo;
 import io.netfloor.spi.ClassStats;
 import io.netfloor.spi.KernelSnapshot;
+import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,21 +25,120 @@ import picocli.CommandLine.Command;
     header = "Show the network and its interfaces with kernel counters.",
     description = {"Show the network and every plugged interface: class, floor, ceiling (as the"
         + " kernel holds it), bytes, packets, drops, borrows. Read-only: repairs nothing (see"
-        + " 'reconcile')."})
+        + " 'reconcile').",
+        "A network a program manages through the library in the same state directory (no netfloor"
+            + " record) is shown from its stored status and the kernel, marked 'config unknown'"
+            + " (give --netns when its bridge is in another namespace)."})
 final class StatusCommand extends BaseCommand {
   @Override
   public Integer call() {
-    NetworkDefinition def = definition();
-    HtbTree tree = Session.readStatus(state(), def).toTree(def.toConfig());
-    KernelSnapshot snapshot;
-    try (NetlinkTrafficControl tc = def.netns() == null ? NetlinkTrafficControl.open()
-        : NetlinkTrafficControl.openInNamespace(def.netns())) {
-      snapshot = tc.dump(InterfaceName.of(def.bridge()));
+    Optional<NetworkDefinition> recorded = state().read(common.network);
+    if (recorded.isEmpty()) {
+      Optional<NetworkStatus> stored = Session.peekStatus(state(), common.network);
+      if (stored.isPresent()) {
+        return showLibraryNetwork(stored.get());
+      }
     }
-    Rate capacity = tree.config().floorCapacity().orElse(Rate.ZERO);
-    List<Map<String, Object>> rows = new ArrayList<>();
-    List<PluggedInterface> ifs = new ArrayList<>(tree.interfaces().values());
+    NetworkDefinition def = definition();
+    NetworkConfig config = def.toConfig();
+    HtbTree tree = Session.readStatus(state(), def).toTree(config);
+    KernelSnapshot snapshot = dump(def.netns(), InterfaceName.of(def.bridge()), null);
+    Rate capacity = config.floorCapacity().orElse(Rate.ZERO);
+    List<PluggedInterface> ifs = sorted(tree.interfaces().values());
+    List<Map<String, Object>> rows = rows(ifs, snapshot);
+    if (common.json) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("network", def.name());
+      json.put("bridge", def.bridge());
+      json.put("netns", def.netns());
+      json.put("managedBy", "netfloor");
+      json.put("layout", NetworkDefinition.nameOf(config.filterLayout()));
+      json.put("ethertypes", NetworkDefinition.nameOf(config.trafficMatch()));
+      json.put("admission", NetworkDefinition.nameOf(config.admissionLimit()));
+      json.put("adoptedFrom", def.adoptedFrom());
+      json.put("capacityBitsPerSecond", capacity.bitsPerSecond());
+      json.put("floorSumBitsPerSecond", tree.floorSum().bitsPerSecond());
+      json.put("interfaces", rows);
+      printJson(json);
+      return ExitCodes.OK;
+    }
+    out().printf("Network '%s': %s%n", def.name(), def.describe());
+    out().printf("Floors: %s of %s allotted, %s free; %d interface(s)%n", tree.floorSum(), capacity,
+        capacity.minusOrZero(tree.floorSum()), ifs.size());
+    printTable(ifs, rows, snapshot);
+    out().flush();
+    return ExitCodes.OK;
+  }
+
+  /**
+   * A network the store holds without a CLI record: what the store and the kernel say, the config
+   * marked unknown. Its capacity is not in the store; the kernel's class 1:1 is shown instead.
+   */
+  private int showLibraryNetwork(NetworkStatus status) {
+    KernelSnapshot snapshot = dump(common.netns, status.bridge(), status);
+    Optional<ClassInfo> top = snapshot.findClass(HtbTree.TOP_CLASS);
+    String layout = LibraryNetwork.layoutOf(status).map(NetworkDefinition::nameOf).orElse(null);
+    List<PluggedInterface> ifs = sorted(status.interfaces().values());
+    List<Map<String, Object>> rows = rows(ifs, snapshot);
+    if (common.json) {
+      Map<String, Object> json = new LinkedHashMap<>();
+      json.put("network", status.network());
+      json.put("bridge", status.bridge().toString());
+      json.put("netns", common.netns);
+      json.put("managedBy", "library");
+      json.put("config", LibraryNetwork.CONFIG_UNKNOWN);
+      json.put("layout", layout);
+      json.put("capacityBitsPerSecond", null);
+      Map<String, Object> topJson = null;
+      if (top.isPresent()) {
+        topJson = new LinkedHashMap<>();
+        topJson.put("rateBitsPerSecond", top.get().rate().bitsPerSecond());
+        topJson.put("ceilBitsPerSecond", top.get().ceil().bitsPerSecond());
+      }
+      json.put("kernelTopClass", topJson);
+      json.put("floorSumBitsPerSecond", status.floorSum().bitsPerSecond());
+      json.put("interfaces", rows);
+      printJson(json);
+      return ExitCodes.OK;
+    }
+    out().printf("Network '%s': %s (no netfloor record); bridge %s%s%s%n", status.network(),
+        LibraryNetwork.CONFIG_UNKNOWN, status.bridge(),
+        common.netns == null ? "" : " in netns " + common.netns,
+        layout == null ? "" : ", layout " + layout + " (from its filters)");
+    out().printf("Floors: %s allotted; capacity unknown (%s); %d interface(s)%n",
+        status.floorSum(), top.map(c -> "class 1:1 in the kernel: rate " + c.rate() + ", ceil "
+            + c.ceil()).orElse("no class 1:1 in the kernel"), ifs.size());
+    printTable(ifs, rows, snapshot);
+    out().println("Read-only here: to plug, update, unplug, reconcile or stop it with netfloor, run"
+        + " '" + LibraryNetwork.startCommand(status, common.netns) + "' with the config the"
+        + " program uses (its interfaces are kept).");
+    out().flush();
+    return ExitCodes.OK;
+  }
+
+  /** The bridge's tc objects; for a library network, a missing bridge names --netns. */
+  private static KernelSnapshot dump(String netns, InterfaceName bridge, NetworkStatus library) {
+    try (NetlinkTrafficControl tc = netns == null ? NetlinkTrafficControl.open()
+        : NetlinkTrafficControl.openInNamespace(netns)) {
+      if (library != null && !tc.deviceExists(bridge)) {
+        throw new CliException(ExitCodes.FAILED, "network '" + library.network() + "' ("
+            + LibraryNetwork.CONFIG_UNKNOWN + ") is on bridge " + bridge + ", which does not exist"
+            + (netns == null ? " in this namespace; give --netns NAME if it lives in another"
+                : " in netns " + netns));
+      }
+      return tc.dump(bridge);
+    }
+  }
+
+  private static List<PluggedInterface> sorted(Collection<PluggedInterface> interfaces) {
+    List<PluggedInterface> ifs = new ArrayList<>(interfaces);
     ifs.sort(Comparator.comparing(PluggedInterface::alias));
+    return ifs;
+  }
+
+  private static List<Map<String, Object>> rows(List<PluggedInterface> ifs,
+      KernelSnapshot snapshot) {
+    List<Map<String, Object>> rows = new ArrayList<>();
     for (PluggedInterface p : ifs) {
       Optional<ClassInfo> k = snapshot.findClass(p.effectiveClass());
       ClassStats st = k.map(ClassInfo::stats).orElse(ClassStats.ZERO);
@@ -54,39 +156,28 @@ final class StatusCommand extends BaseCommand {
       row.put("borrows", st.borrows());
       rows.add(row);
     }
-    if (common.json) {
-      Map<String, Object> json = new LinkedHashMap<>();
-      json.put("network", def.name());
-      json.put("bridge", def.bridge());
-      json.put("netns", def.netns());
-      json.put("layout", NetworkDefinition.nameOf(tree.config().filterLayout()));
-      json.put("capacityBitsPerSecond", capacity.bitsPerSecond());
-      json.put("floorSumBitsPerSecond", tree.floorSum().bitsPerSecond());
-      json.put("interfaces", rows);
-      printJson(json);
-      return ExitCodes.OK;
+    return rows;
+  }
+
+  private void printTable(List<PluggedInterface> ifs, List<Map<String, Object>> rows,
+      KernelSnapshot snapshot) {
+    if (rows.isEmpty()) {
+      return;
     }
-    out().printf("Network '%s': %s%n", def.name(), def.describe());
-    out().printf("Floors: %s of %s allotted, %s free; %d interface(s)%n", tree.floorSum(), capacity,
-        capacity.minusOrZero(tree.floorSum()), ifs.size());
-    if (!rows.isEmpty()) {
-      String fmt = "  %-16s %-17s %-6s %-10s %-10s %10s %9s %6s %9s%n";
-      out().printf(fmt, "ALIAS", "MAC", "CLASS", "FLOOR", "CEIL", "BYTES", "PACKETS", "DROPS",
-          "BORROWED");
-      for (int i = 0; i < ifs.size(); i++) {
-        PluggedInterface p = ifs.get(i);
-        Map<String, Object> r = rows.get(i);
-        Optional<ClassInfo> k = snapshot.findClass(p.effectiveClass());
-        out().printf(fmt, p.alias(), p.mac(), p.effectiveClass(),
-            p.bandwidth().hasFloor() ? p.bandwidth().floorOrZero().toString() : "-",
-            k.map(c -> c.ceil().toString()).orElse("MISSING"),
-            Units.bytes((Long) r.get("bytes")), r.get("packets"), r.get("drops"), r.get("borrows"));
-      }
-      if (rows.stream().anyMatch(r -> !(Boolean) r.get("inKernel"))) {
-        out().println("Some classes are missing in the kernel: run 'netfloor reconcile'.");
-      }
+    String fmt = "  %-16s %-17s %-6s %-10s %-10s %10s %9s %6s %9s%n";
+    out().printf(fmt, "ALIAS", "MAC", "CLASS", "FLOOR", "CEIL", "BYTES", "PACKETS", "DROPS",
+        "BORROWED");
+    for (int i = 0; i < ifs.size(); i++) {
+      PluggedInterface p = ifs.get(i);
+      Map<String, Object> r = rows.get(i);
+      Optional<ClassInfo> k = snapshot.findClass(p.effectiveClass());
+      out().printf(fmt, p.alias(), p.mac(), p.effectiveClass(),
+          p.bandwidth().hasFloor() ? p.bandwidth().floorOrZero().toString() : "-",
+          k.map(c -> c.ceil().toString()).orElse("MISSING"),
+          Units.bytes((Long) r.get("bytes")), r.get("packets"), r.get("drops"), r.get("borrows"));
     }
-    out().flush();
-    return ExitCodes.OK;
+    if (rows.stream().anyMatch(r -> !(Boolean) r.get("inKernel"))) {
+      out().println("Some classes are missing in the kernel: run 'netfloor reconcile'.");
+    }
   }
 }

@@ -5,6 +5,7 @@ import io.netfloor.examples.TreeView;
 import io.netfloor.model.HtbTree;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.spi.KernelSnapshot;
+import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import java.time.Duration;
 import java.util.Optional;
@@ -16,7 +17,9 @@ import picocli.CommandLine.Option;
     header = "Draw the bridge's HTB tree with live throughput (--watch).",
     description = {"Draw the bridge's HTB hierarchy as the kernel holds it: per class the"
         + " interface (alias and MAC), rate (the floor), ceiling, current throughput (layer 2,"
-        + " over --interval), bytes, drops and borrowed packets. Read-only."},
+        + " over --interval), bytes, drops and borrowed packets. Read-only.",
+        "A network a program manages through the library in the same state directory (no netfloor"
+            + " record) is drawn from its stored status, marked 'config unknown'."},
     footer = {"", "Example: netfloor tree --network vmnet --watch"})
 final class TreeCommand extends BaseCommand {
   @Option(names = {"-w", "--watch"}, description = "Redraw every interval until interrupted.")
@@ -43,12 +46,29 @@ final class TreeCommand extends BaseCommand {
     if (watch && intervalSeconds == 0) {
       throw new CliException(ExitCodes.USAGE, "--watch needs an --interval above 0");
     }
-    NetworkDefinition def = definition();
-    InterfaceName bridge = InterfaceName.of(def.bridge());
+    // a network a program manages through the library (no CLI record) is drawn from its stored
+    // status alone: its interfaces label the classes, its config is not needed to draw
+    NetworkDefinition def = null;
+    Optional<NetworkStatus> library = Optional.empty();
+    if (state().read(common.network).isEmpty()) {
+      library = Session.peekStatus(state(), common.network);
+    }
+    if (library.isEmpty()) {
+      def = definition();
+    }
+    InterfaceName bridge = library.isPresent() ? library.get().bridge()
+        : InterfaceName.of(def.bridge());
+    String netns = library.isPresent() ? common.netns : def.netns();
     Duration interval = Duration.ofNanos((long) (intervalSeconds * 1e9));
     boolean terminal = System.console() != null && !common.json;
-    try (NetlinkTrafficControl tc = def.netns() == null ? NetlinkTrafficControl.open()
-        : NetlinkTrafficControl.openInNamespace(def.netns())) {
+    try (NetlinkTrafficControl tc = netns == null ? NetlinkTrafficControl.open()
+        : NetlinkTrafficControl.openInNamespace(netns)) {
+      if (library.isPresent() && !tc.deviceExists(bridge)) {
+        throw new CliException(ExitCodes.FAILED, "network '" + common.network + "' ("
+            + LibraryNetwork.CONFIG_UNKNOWN + ") is on bridge " + bridge + ", which does not exist"
+            + (netns == null ? " in this namespace; give --netns NAME if it lives in another"
+                : " in netns " + netns));
+      }
       KernelSnapshot before = tc.dump(bridge);
       long beforeAt = System.nanoTime();
       int drawn = 0;
@@ -56,12 +76,27 @@ final class TreeCommand extends BaseCommand {
         if (!interval.isZero()) {
           Thread.sleep(interval.toMillis(), (int) (interval.toNanos() % 1_000_000));
         }
-        HtbTree model = Session.readStatus(state(), def).toTree(def.toConfig());
-        KernelSnapshot now = tc.dump(bridge);
-        long nowAt = System.nanoTime();
-        TreeView view = TreeView.of(model, now,
-            interval.isZero() ? Optional.empty() : Optional.of(before),
-            Duration.ofNanos(nowAt - beforeAt));
+        KernelSnapshot now;
+        long nowAt;
+        TreeView view;
+        Optional<KernelSnapshot> earlier = interval.isZero() ? Optional.empty()
+            : Optional.of(before);
+        if (def != null) {
+          HtbTree model = Session.readStatus(state(), def).toTree(def.toConfig());
+          now = tc.dump(bridge);
+          nowAt = System.nanoTime();
+          view = TreeView.of(model, now, earlier, Duration.ofNanos(nowAt - beforeAt));
+        } else {
+          NetworkStatus status = Session.peekStatus(state(), common.network).orElseThrow(
+              () -> new CliException(ExitCodes.FAILED, "network '" + common.network
+                  + "' is no longer in the status store (stopped)"));
+          now = tc.dump(bridge);
+          nowAt = System.nanoTime();
+          view = TreeView.of(status.network(), LibraryNetwork.layoutOf(status)
+              .map(l -> "layout " + NetworkDefinition.nameOf(l) + ", ").orElse("")
+              + LibraryNetwork.CONFIG_UNKNOWN, status.interfaces().values(),
+              status.parkedClassIds(), now, earlier, Duration.ofNanos(nowAt - beforeAt));
+        }
         if (common.json) {
           out().println(watch ? JSON.writer().without(
               com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)

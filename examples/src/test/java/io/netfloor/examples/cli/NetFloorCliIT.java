@@ -213,6 +213,42 @@ class NetFloorCliIT {
   }
 
   @Test
+  void libvirtsFilterMatchAndAdmissionRuleAreRememberedByStart() throws IOException {
+    JsonNode started = ok(net("start", "--bridge", "br0", "--average", "100mbit", "--peak",
+        "200mbit", "--netns", ns.name, "--ethertypes", "ipv4", "--admission", "peak", "--json"))
+        .json();
+    assertThat(started.get("ethertypes").asText()).isEqualTo("ipv4");
+    assertThat(started.get("admission").asText()).isEqualTo("peak");
+    // later commands build the network from the record: 150 Mbit/s of floors fit the 200 Mbit/s
+    // peak (libvirt's rule), and the filter steers IPv4 only (libvirt's protocol ip)
+    ok(net("plug", "vm1-eth0", "--mac", MAC1, "--floor", "150mbit"));
+    assertThat(tcClassRate("1:3")).isEqualTo("150Mbit");
+    JsonNode filter = null;
+    for (JsonNode f : JSON.readTree(ns.tcJson("filter", "show", "dev", "br0"))) {
+      if (f.has("options") && f.get("options").has("flowid")) {
+        filter = f;
+      }
+    }
+    assertThat(filter).isNotNull();
+    assertThat(filter.get("protocol").asText()).isEqualTo("ip");
+    assertThat(filter.get("options").get("flowid").asText()).isEqualTo("1:3");
+    assertRefused(net("plug", "vm2-eth0", "--mac", MAC2, "--floor", "60mbit"), ExitCodes.REFUSED,
+        "vm2-eth0", "60mbit");
+    JsonNode status = ok(net("status", "--json")).json();
+    assertThat(status.get("ethertypes").asText()).isEqualTo("ipv4");
+    assertThat(status.get("admission").asText()).isEqualTo("peak");
+    assertThat(status.get("capacityBitsPerSecond").asLong()).isEqualTo(200_000_000L);
+    assertThat(ok(net("status")).out()).contains("ethertypes ipv4, admission peak");
+    // the same start again is a re-start; other rules are another network
+    assertThat(ok(net("start", "--bridge", "br0", "--average", "100mbit", "--peak", "200mbit",
+        "--netns", ns.name, "--ethertypes", "ipv4", "--admission", "peak")).out())
+        .contains("Re-started");
+    assertRefused(net("start", "--bridge", "br0", "--average", "100mbit", "--peak", "200mbit",
+        "--netns", ns.name), ExitCodes.REFUSED, "already started", "ethertypes ipv4");
+    ok(net("stop"));
+  }
+
+  @Test
   void badInputIsRefusedWithOneLineAndNonZeroExit() {
     start();
     ok(net("plug", "vm1-eth0", "--mac", MAC1, "--floor", "60mbit"));

@@ -34,15 +34,23 @@ class NetFloorCliTest {
 
   @Test
   void helpEverywhere() {
-    for (String cmd : List.of("start", "plug", "update", "unplug", "status", "tree", "reconcile",
-        "stop", "demo")) {
+    for (String cmd : List.of("start", "adopt", "plug", "update", "unplug", "status", "tree",
+        "reconcile", "stop", "demo")) {
       Run r = cli(cmd, "--help");
       assertThat(r.exit()).as(cmd).isZero();
       assertThat(r.out()).as(cmd).contains("Usage: netfloor " + cmd).contains("--help");
     }
     Run top = cli("--help");
     assertThat(top.exit()).isZero();
-    assertThat(top.out()).contains("start").contains("plug").contains("demo").contains("Exit codes");
+    assertThat(top.out()).contains("start").contains("adopt").contains("plug").contains("demo")
+        .contains("Exit codes");
+    assertThat(cli("start", "--help").out()).contains("--ethertypes=all|ipv4")
+        .contains("'ipv4' only").contains("--admission=average|peak")
+        .contains("--leaf=fq_codel|sfq|pfifo");
+    assertThat(cli("adopt", "--help").out()).contains("STATUS_FILE").contains("--ports")
+        .contains("--domains").contains("--network-xml").contains("--dry-run")
+        .contains("--ethertypes=all|ipv4").contains("Default: ipv4")
+        .contains("--admission=average|peak").contains("Default: peak").contains("Default: sfq");
     assertThat(cli("plug", "--help").out()).contains("--outbound-average")
         .contains("--outbound-peak").contains("--outbound-burst");
     assertThat(cli("plug", "--help").out()).contains("--floor").contains("--mac")
@@ -70,6 +78,21 @@ class NetFloorCliTest {
         .contains("not-a-mac");
     assertThat(cli("start", "--bridge", "this-name-is-too-long", "--average", "1mbit").err())
         .contains("this-name-is-too-long");
+  }
+
+  @Test
+  void startRefusesUnknownRuleValuesBeforeTouchingAnything() {
+    for (String[] bad : List.of(
+        new String[] {"--ethertypes", "ipv6", "--ethertypes 'ipv6' must be 'all' or 'ipv4'"},
+        new String[] {"--admission", "floor", "--admission 'floor' must be 'average' or 'peak'"},
+        new String[] {"--leaf", "cake", "unknown leaf qdisc 'cake'"})) {
+      Run r = cli("start", "--network", "u", "--state-dir", tmp.toString(), "--bridge", "br0",
+          "--average", "10mbit", bad[0], bad[1]);
+      assertThat(r.exit()).as(bad[0]).isEqualTo(ExitCodes.USAGE);
+      assertThat(r.err().lines().toList()).as(bad[0]).hasSize(1);
+      assertThat(r.err()).startsWith("netfloor: ").contains(bad[2]);
+    }
+    assertThat(tmp.resolve("networks")).doesNotExist();
   }
 
   @Test
