@@ -148,10 +148,12 @@ public final class PlanDiff {
       return c.parent().isQdisc() ? 5 : 4; // children before parents
     } else if (o instanceof U32OwnerMark) {
       return 6; // the mark goes last of all under its qdisc: a crash mid-way leaves it marked
+    } else if (o instanceof U32Instance) {
+      return 7; // once emptied: the instance and its root table
     } else if (o instanceof HtbQdisc || o instanceof IngressQdisc) {
-      return 7;
+      return 8;
     }
-    return 8; // IfbDevice
+    return 9; // IfbDevice
   }
 
   private static int addRank(TcObject o) {
@@ -219,7 +221,8 @@ public final class PlanDiff {
     } else if (root instanceof IngressQdisc) {
       return o instanceof U32MatchAllPolice || o instanceof U32MatchAllRedirect
           || (o instanceof U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE))
-          || (o instanceof UnrecognizedObject u && u.parent().equals(IngressQdisc.HANDLE));
+          || (o instanceof UnrecognizedObject u && u.parent().equals(IngressQdisc.HANDLE))
+          || (o instanceof U32Instance i && i.parent().equals(IngressQdisc.HANDLE));
     } else if (root instanceof HtbQdisc q) {
       return belongsToRootHtb(q, o);
     }
@@ -242,6 +245,8 @@ public final class PlanDiff {
       return Objects.equals(m.parent(), root.handle());
     } else if (o instanceof UnrecognizedObject u) {
       return u.parent().major() == major;
+    } else if (o instanceof U32Instance i) {
+      return Objects.equals(i.parent(), root.handle());
     }
     return false;
   }

@@ -9,7 +9,7 @@ import io.netfloor.units.InterfaceName;
  * delete and re-add) can fix.
  */
 public sealed interface TcObject permits HtbQdisc, LeafQdisc, IngressQdisc, HtbClass,
-    U32HashTable, U32HashLink, U32MacFilter, U32MatchAllPolice, U32MatchAllRedirect, U32OwnerMark, UnrecognizedObject, IfbDevice {
+    U32HashTable, U32HashLink, U32MacFilter, U32MatchAllPolice, U32MatchAllRedirect, U32OwnerMark, U32Instance, UnrecognizedObject, IfbDevice {
 
   /** The device the object lives on. */
   InterfaceName device();

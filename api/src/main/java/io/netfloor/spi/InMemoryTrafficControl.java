@@ -17,6 +17,7 @@ import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.plan.U32OwnerMark;
+import io.netfloor.plan.U32Instance;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32Key;
 import io.netfloor.units.ClassHandle;
@@ -112,8 +113,14 @@ public final class InMemoryTrafficControl implements TrafficControl {
     if (!(o instanceof IfbDevice) && !devices.contains(o.device())) {
       return "ENODEV no such device " + o.device();
     }
-    if (o instanceof io.netfloor.plan.UnrecognizedObject && !(op instanceof TcOp.Delete)) {
-      return "EOPNOTSUPP an unrecognized object can only be deleted";
+    if ((o instanceof io.netfloor.plan.UnrecognizedObject || o instanceof U32Instance)
+        && !(op instanceof TcOp.Delete)) {
+      return "EOPNOTSUPP only ever deleted";
+    }
+    if (o instanceof U32Instance i) {
+      return objects.values().stream().anyMatch(x -> x.device().equals(i.device())
+          && i.parent().equals(filterParent(x)) && filterPrio(x) == i.prio()) ? null
+          : "ENOENT Cannot find specified filter chain";
     }
     if (op instanceof TcOp.Add) {
       if (o instanceof IfbDevice d) {
@@ -257,6 +264,13 @@ public final class InMemoryTrafficControl implements TrafficControl {
   private void perform(TcOp op) {
     TcObject o = op.object();
     if (op instanceof TcOp.Delete) {
+      if (o instanceof U32Instance i) {
+        removeIf(x -> x.device().equals(i.device()) && i.parent().equals(filterParent(x))
+            && filterPrio(x) == i.prio());
+        rootTables.remove(tpKey(i.device(), i.parent(), i.prio()));
+        forgetEmptyInstances();
+        return;
+      }
       if (o instanceof IfbDevice d) {
         devices.remove(d.device());
         removeIf(x -> x.device().equals(d.device()));

@@ -229,6 +229,14 @@ public final class NetlinkTrafficControl implements TrafficControl {
         committed++;
         continue;
       }
+      if (op instanceof TcOp.Delete && op.object() instanceof io.netfloor.plan.U32HashTable) {
+        // alone, so that a retry (see retryTableDelete) comes before the operations after it
+        committed = flush(batch, committed);
+        batchBytes = 0;
+        deleteTable(op, committed);
+        committed++;
+        continue;
+      }
       Optional<byte[]> request;
       try {
         request = encoder.encode(op);
@@ -373,6 +381,37 @@ public final class NetlinkTrafficControl implements TrafficControl {
       }
       throw ex;
     }
+  }
+
+  /**
+   * cls_u32 releases a hash table's link count from a deleted link node a moment after the delete
+   * (once concurrent classifiers are done with the node), so the table's delete right after it may
+   * meet {@code EBUSY}. Retried for up to a second before it counts as refused.
+   */
+  private void deleteTable(TcOp op, int committed) {
+    byte[] request = encoder.encode(op).orElseThrow();
+    Ack ack = channel.transact(request);
+    if (ack.errno() == Errno.EBUSY) {
+      ack = retryTableDelete(request, ack);
+    }
+    if (!ack.isSuccess()) {
+      throw new NetlinkException(op.describe(), op, committed, ack.errno(), ack.kernelMessage(),
+          null);
+    }
+  }
+
+  private Ack retryTableDelete(byte[] request, Ack busy) {
+    Ack ack = busy;
+    for (int attempt = 0; attempt < 50 && ack.errno() == Errno.EBUSY; attempt++) {
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return ack;
+      }
+      ack = channel.transact(request);
+    }
+    return ack;
   }
 
   private void undoOne(TcOp undo) {

@@ -69,9 +69,10 @@ final class TcOpEncoder {
   }
 
   private byte[] add(TcObject o) {
-    if (o instanceof io.netfloor.plan.UnrecognizedObject u) {
-      throw new NetlinkException("cannot add " + u.describe() + ": NetFloor only deletes objects"
-          + " it does not recognise", null, 0, EOPNOTSUPP, null, null);
+    if (o instanceof io.netfloor.plan.UnrecognizedObject
+        || o instanceof io.netfloor.plan.U32Instance) {
+      throw new NetlinkException("cannot add or change " + o.describe() + ": NetFloor only ever"
+          + " deletes it", null, 0, EOPNOTSUPP, null, null);
     }
     if (o instanceof IfbDevice d) {
       return LinkCodec.encodeAddIfb(d.device());
@@ -108,6 +109,11 @@ final class TcOpEncoder {
       return LinkCodec.encodeDelete(d.device());
     }
     int dev = ifindex.applyAsInt(o.device());
+    if (o instanceof io.netfloor.plan.U32Instance i) {
+      // no handle: the whole instance at that prio
+      return U32FilterCodec.encodeDelete(dev, i.parent(), i.prio(), i.protocol(),
+          io.netfloor.plan.U32Handle.fromBits(0));
+    }
     if (o instanceof io.netfloor.plan.UnrecognizedObject u) {
       // a filter is named by parent, prio and handle (protocol 0 matches the instance's own)
       return u.isFilter()
@@ -144,7 +150,8 @@ final class TcOpEncoder {
   }
 
   private Optional<byte[]> change(TcObject o) {
-    if (o instanceof io.netfloor.plan.UnrecognizedObject) {
+    if (o instanceof io.netfloor.plan.UnrecognizedObject
+        || o instanceof io.netfloor.plan.U32Instance) {
       add(o); // throws: never changed
     }
     if (o instanceof IfbDevice || o instanceof IngressQdisc) {

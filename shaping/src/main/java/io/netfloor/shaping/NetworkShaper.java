@@ -6,6 +6,7 @@ import io.netfloor.model.HtbTree;
 import io.netfloor.model.KernelPlacement;
 import io.netfloor.plan.HtbQdisc;
 import io.netfloor.plan.IngressQdisc;
+import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.shaping.internal.QdiscClaim;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.OutboundShaping;
@@ -348,8 +349,9 @@ public final class NetworkShaper {
       List<TcObject> doomed = new ArrayList<>(view.objects());
       // a qdisc of ours that another tool hung filters on stays (emptied), so its filters live
       doomed.removeIf(o -> survey.sharedQdisc(o));
-      Plan teardown = PlanDiff.teardown(doomed);
-      applyWithUndo("stop of network '" + config.name() + "'", teardown);
+      survey.requireNoForeignFlows(doomed);
+      Plan teardown = PlanDiff.teardown(survey.wholeInstances(doomed));
+      applyWithUndo("stop", teardown);
       store.delete(config.name());
       tree = HtbTree.empty(config);
       started = false;
@@ -430,7 +432,7 @@ public final class NetworkShaper {
     notes.addAll(view.notes());
     Plan repairs = PlanDiff.between(view.objects(), expected);
     try {
-      applyWithUndo("reconcile of network '" + config.name() + "'", repairs);
+      applyWithUndo("reconcile", repairs);
     } catch (RuntimeException e) {
       undoQuietly("marking of bridge " + config.bridge(), marked.undoOfFirst(marked.size()), e);
       throw e;
@@ -455,14 +457,14 @@ public final class NetworkShaper {
     Survey sv = new Survey();
     boolean bridgeExists = kernel.deviceExists(config.bridge());
     if (bridgeExists) {
-      sv.snapshots.put(config.bridge(), kernel.dump(config.bridge()));
+      sv.snapshots.put(config.bridge(), dumpOf(config.bridge()));
     }
     List<TcObject> wanted = tree.kernelObjects();
     for (TcObject o : wanted) {
       InterfaceName d = o instanceof IfbDevice ifb ? ifb.device() : o.device();
       if (!sv.snapshots.containsKey(d) && !sv.missing.contains(d)) {
         if (kernel.deviceExists(d)) {
-          sv.snapshots.put(d, kernel.dump(d));
+          sv.snapshots.put(d, dumpOf(d));
           if (o instanceof IfbDevice) {
             sv.ifbs.add(d);
           }
@@ -588,8 +590,10 @@ public final class NetworkShaper {
     java.util.Map<Integer, Integer> protocolByPrio = new java.util.TreeMap<>();
     boolean anyU32 = false;
     for (io.netfloor.spi.FilterInfo f : snap.filters()) {
-      if (f.parent().equals(HtbTree.ROOT_QDISC) && f.chain() == 0) {
-        protocolByPrio.put(f.prio(), f.protocol());
+      if (f.parent().equals(HtbTree.ROOT_QDISC)) {
+        // a prio another chain uses is taken too: cls_u32 would mix the two in its dumps
+        protocolByPrio.merge(f.prio(), f.chain() == 0 ? f.protocol() : -1,
+            (a, b) -> a == -1 || b == -1 ? -1 : a);
         anyU32 |= f.kind().equals("u32");
       }
     }
@@ -608,25 +612,82 @@ public final class NetworkShaper {
       sv.needsMarkFirst = true; // the kernel picks the table id: read it back after the mark
     }
     int rootTable = table.orElse(KernelPlacement.DEFAULT.rootTableId());
-    if (linear && (prio != HtbTree.FILTER_PRIO || (table.isPresent() && rootTable != 0x800))) {
-      throw new ShapingException("bridge " + config.bridge() + " holds another tool's filters at"
-          + " prio " + HtbTree.FILTER_PRIO + " (protocol "
-          + io.netfloor.plan.EtherType.name(atTwo == null ? 0 : atTwo) + "), so the"
-          + " LIBVIRT_LINEAR layout of network '" + config.name() + "' cannot use libvirt's"
-          + " filter handles (800::N at prio 2); use the HASHED layout, or IPV4_ONLY to share"
-          + " libvirt's prio");
+    // the kernel gives table 800: only to the first u32 instance on a qdisc; later ones get 801:…
+    if (linear && (prio != HtbTree.FILTER_PRIO
+        || (table.isPresent() ? rootTable != 0x800 : anyU32))) {
+      throw new ShapingException("bridge " + config.bridge() + " holds another tool's u32"
+          + " filters under 1:, so the LIBVIRT_LINEAR layout of network '" + config.name()
+          + "' cannot have libvirt's filter handles (800::N, in the u32 table 800: at prio 2)"
+          + "; use the HASHED layout"
+          + (atTwo != null && atTwo == io.netfloor.plan.EtherType.IPV4
+              ? ", or IPV4_ONLY to share libvirt's prio 2" : ""));
     }
     sv.placement = new KernelPlacement(owns, prio, rootTable);
   }
 
-  /** The id of the root table of the u32 instance at {@code prio} under {@code 1:}, if there is one. */
+  /**
+   * The id of the root table of the network's u32 instance at {@code prio} under {@code 1:}, if
+   * there is one: the table its hash link node sits in; else the lowest root table at that prio
+   * (another chain's instance at the same prio lists its tables too, and came later).
+   */
   private static Optional<Integer> rootTableOf(KernelSnapshot snap, int prio) {
+    Optional<Integer> link = snap.filters().stream()
+        .filter(f -> f.parent().equals(HtbTree.ROOT_QDISC) && f.prio() == prio && f.chain() == 0
+            && f.linkHtid().orElse(-1) == HtbTree.HASH_TABLE_ID
+            && f.handle().node() == HtbTree.HASH_LINK_HANDLE.node())
+        .map(f -> f.handle().htid()).findFirst();
+    if (link.isPresent()) {
+      return link;
+    }
     return snap.filters().stream()
         .filter(f -> f.parent().equals(HtbTree.ROOT_QDISC) && f.prio() == prio && f.chain() == 0
-            && f.kind().equals("u32"))
+            && f.kind().equals("u32") && f.isHashTable())
         .map(f -> f.handle().htid())
         .filter(h -> h >= 0x800)
-        .findFirst();
+        .min(Integer::compare);
+  }
+
+  /**
+   * A dump of {@code device} with each filter once, in its own chain: cls_u32 lists, for every
+   * instance, the tables of all instances of the qdisc at the same prio, so filters at a prio that
+   * two chains use come twice, once under each chain (and that chain's protocol). A filter in one
+   * of NetFloor's tables ({@code 10:}, the mark's {@code 7fe:}, the root table its link or, failing
+   * that, the oldest root table sits in) keeps its chain-0 copy; any other keeps the copy of the
+   * other chain, which is where it lives.
+   */
+  private KernelSnapshot dumpOf(InterfaceName device) {
+    KernelSnapshot s = kernel.dump(device);
+    if (s.filters().stream().allMatch(f -> f.chain() == 0)) {
+      return s;
+    }
+    java.util.Map<List<Integer>, Integer> ownRoot = new java.util.HashMap<>();
+    for (io.netfloor.spi.FilterInfo f : s.filters()) {
+      if (f.chain() == 0 && f.linkHtid().orElse(-1) == HtbTree.HASH_TABLE_ID) {
+        ownRoot.put(List.of(f.parent().toBits(), f.prio()), f.handle().htid());
+      }
+    }
+    for (io.netfloor.spi.FilterInfo f : s.filters()) {
+      List<Integer> at = List.of(f.parent().toBits(), f.prio());
+      if (f.chain() == 0 && QdiscClaim.isKernelRootTable(f) && !linked(s, at)) {
+        ownRoot.merge(at, f.handle().htid(), Math::min);
+      }
+    }
+    java.util.Map<List<Integer>, io.netfloor.spi.FilterInfo> once = new java.util.LinkedHashMap<>();
+    for (io.netfloor.spi.FilterInfo f : s.filters()) {
+      int htid = f.handle().htid();
+      Integer root = ownRoot.get(List.of(f.parent().toBits(), f.prio()));
+      boolean netfloors = htid == HtbTree.HASH_TABLE_ID || htid == U32OwnerMark.TABLE_ID
+          || (root != null && htid == root);
+      once.merge(List.of(f.parent().toBits(), f.prio(), f.handle().toBits()), f,
+          (a, b) -> (a.chain() == 0) == netfloors ? a : b);
+    }
+    return new KernelSnapshot(device, s.qdiscs(), s.classes(), List.copyOf(once.values()));
+  }
+
+  private static boolean linked(KernelSnapshot s, List<Integer> at) {
+    return s.filters().stream().anyMatch(f -> f.parent().toBits() == at.get(0)
+        && f.prio() == at.get(1) && f.chain() == 0
+        && f.linkHtid().orElse(-1) == HtbTree.HASH_TABLE_ID);
   }
 
   private static boolean looksLikeLibvirt(KernelSnapshot snap, QdiscClaim root) {
@@ -657,7 +718,7 @@ public final class NetworkShaper {
     KernelSnapshot snap = null;
     if (claim.owner().isEmpty() && claim.qdisc().isPresent()) {
       try {
-        snap = kernel.dump(device);
+        snap = dumpOf(device);
       } catch (RuntimeException ignored) {
         // the message stands without the libvirt guess
       }
@@ -675,7 +736,7 @@ public final class NetworkShaper {
    * of it (an interrupted first start). libvirt's bare root is kept: NetFloor builds under it.
    */
   private Plan clearForeignQdiscs(boolean haveStatus) {
-    KernelSnapshot snap = kernel.dump(config.bridge());
+    KernelSnapshot snap = dumpOf(config.bridge());
     List<TcObject> doomed = new ArrayList<>();
     QdiscClaim root = QdiscClaim.root(snap, config.name());
     if (inTheWay(root, haveStatus) && root.state() != QdiscClaim.State.BARE) {
@@ -717,7 +778,7 @@ public final class NetworkShaper {
       if (!kernel.deviceExists(d)) {
         continue;
       }
-      KernelSnapshot snap = kernel.dump(d);
+      KernelSnapshot snap = dumpOf(d);
       boolean needsRoot = expected.stream().anyMatch(o -> o instanceof HtbQdisc q
           && q.device().equals(d));
       boolean needsIngress = expected.stream().anyMatch(o -> o instanceof IngressQdisc q
@@ -737,6 +798,34 @@ public final class NetworkShaper {
                   ? " ingress" : " root") + ") if it is not in use, or plug without the device");
         }
       }
+    }
+  }
+
+  private static Integer protocolOf(TcObject o) {
+    if (o instanceof io.netfloor.plan.U32OwnerMark m) {
+      return m.protocol();
+    } else if (o instanceof io.netfloor.plan.U32MacFilter f) {
+      return f.protocol();
+    } else if (o instanceof io.netfloor.plan.U32HashTable t) {
+      return t.protocol();
+    } else if (o instanceof io.netfloor.plan.U32HashLink l) {
+      return l.protocol();
+    } else if (o instanceof io.netfloor.plan.U32MatchAllPolice
+        || o instanceof io.netfloor.plan.U32MatchAllRedirect) {
+      return io.netfloor.plan.EtherType.ALL;
+    }
+    return null;
+  }
+
+  /** A filter's identity as a dump and a model object both give it. */
+  private record ObjectKeyLike(InterfaceName device, int parent, int prio, int handle) {
+    static ObjectKeyLike of(io.netfloor.spi.FilterInfo f) {
+      return new ObjectKeyLike(f.device(), f.parent().toBits(), f.prio(), f.handle().toBits());
+    }
+
+    /** A u32 instance's root table: the kernel's, it goes with the instance. */
+    static boolean isTableOf(io.netfloor.spi.FilterInfo f) {
+      return f.isHashTable() && f.handle().htid() >= 0x800 && f.handle().node() == 0;
     }
   }
 
@@ -774,6 +863,94 @@ public final class NetworkShaper {
               + c.owner().map(o -> " (NetFloor network '" + o + "')").orElse(""));
         }
       }
+    }
+
+    /**
+     * Refuses a stop that would delete a class another tool's filter sends traffic to: the kernel
+     * would refuse the delete ({@code EBUSY}), and the class is, in effect, in use.
+     */
+    void requireNoForeignFlows(List<TcObject> doomed) {
+      java.util.Set<ObjectKeyLike> ours = keys(doomed);
+      java.util.Set<List<Object>> classes = new java.util.HashSet<>();
+      for (TcObject o : doomed) {
+        if (o instanceof io.netfloor.plan.HtbClass c) {
+          classes.add(List.of(c.device(), c.classId()));
+        }
+      }
+      List<String> users = new ArrayList<>();
+      for (KernelSnapshot snap : snapshots.values()) {
+        for (io.netfloor.spi.FilterInfo f : snap.filters()) {
+          if (f.classId().isPresent() && classes.contains(List.of(f.device(), f.classId().get()))
+              && !ours.contains(ObjectKeyLike.of(f))) {
+            users.add(KernelView.describe(f));
+          }
+        }
+      }
+      if (!users.isEmpty()) {
+        throw new ShapingException("stop of network '" + config.name() + "' refused: another"
+            + " tool's filters send traffic to classes NetFloor would delete: " + users
+            + "; delete or redirect them first (nothing was changed)");
+      }
+    }
+
+    /**
+     * {@code doomed} and, for each u32 instance that is wholly the network's on a qdisc that stays,
+     * the delete of the emptied instance (see {@link io.netfloor.plan.U32Instance}).
+     */
+    List<TcObject> wholeInstances(List<TcObject> doomed) {
+      java.util.Set<List<Object>> keptQdiscs = new java.util.HashSet<>();
+      for (KernelView.Container c : ours) {
+        keptQdiscs.add(List.of(c.device(), c.qdisc()));
+      }
+      for (TcObject o : doomed) {
+        if (o instanceof HtbQdisc q) {
+          keptQdiscs.remove(List.of(q.device(), q.handle()));
+        } else if (o instanceof IngressQdisc q) {
+          keptQdiscs.remove(List.of(q.device(), IngressQdisc.HANDLE));
+        } else if (o instanceof IfbDevice d) {
+          keptQdiscs.removeIf(k -> k.get(0).equals(d.device()));
+        }
+      }
+      java.util.Set<ObjectKeyLike> ours = keys(doomed);
+      java.util.Map<List<Object>, Integer> instances = new java.util.LinkedHashMap<>();
+      for (TcObject o : doomed) {
+        io.netfloor.plan.ObjectKey k = o.key();
+        ClassHandle parent = ClassHandle.fromBits(k.parent());
+        if (k.kind() == io.netfloor.plan.ObjectKey.Kind.FILTER
+            && keptQdiscs.contains(List.of(o.device(), parent))) {
+          instances.putIfAbsent(List.of(o.device(), parent, k.prio()), protocolOf(o));
+        }
+      }
+      List<TcObject> out = new ArrayList<>(doomed);
+      instances.forEach((inst, protocol) -> {
+        InterfaceName device = (InterfaceName) inst.get(0);
+        ClassHandle parent = (ClassHandle) inst.get(1);
+        int prio = (Integer) inst.get(2);
+        KernelSnapshot snap = snapshots.get(device);
+        boolean shared = snap == null || snap.filters().stream().anyMatch(f ->
+            f.parent().equals(parent) && f.prio() == prio && f.chain() == 0
+            && !ObjectKeyLike.isTableOf(f) && !ours.contains(ObjectKeyLike.of(f)));
+        if (!shared) {
+          out.add(new io.netfloor.plan.U32Instance(device, parent, prio,
+              protocol == null ? io.netfloor.plan.EtherType.ALL : protocol));
+        }
+      });
+      return out;
+    }
+
+    private java.util.Set<ObjectKeyLike> keys(List<TcObject> objects) {
+      java.util.Set<ObjectKeyLike> out = new java.util.HashSet<>();
+      for (TcObject o : objects) {
+        if (o.key().kind() == io.netfloor.plan.ObjectKey.Kind.FILTER) {
+          out.add(new ObjectKeyLike(o.device(), o.key().parent(), o.key().prio(),
+              o.key().handle()));
+          if (o instanceof io.netfloor.plan.U32OwnerMark m) {
+            out.add(new ObjectKeyLike(o.device(), o.key().parent(), o.key().prio(),
+                m.table().handle().toBits()));
+          }
+        }
+      }
+      return out;
     }
 
     /** True for an owned qdisc of the network that another tool attached filters to. */

@@ -476,8 +476,9 @@ class SharedHostKernelTest {
    * Another tool adds a u32 filter under the root NetFloor made (at prio 3, or at NetFloor's prio 2
    * in chain 1): it survives plug, reconcile (which repairs nothing and lists it as foreign) and
    * stop; stop leaves the root in place, emptied — no NetFloor class, leaf, u32 instance, table,
-   * node or mark — so the other tool's filter lives on. A later start builds under that root, and
-   * its stop again leaves exactly the root and the filter.
+   * node or mark — so the other tool's filter lives on. A later start builds under that root (the
+   * hashed layout; the linear one is refused, as it cannot have table 800: there), and its stop
+   * again leaves exactly the root and the filter.
    */
   @ParameterizedTest
   @MethodSource("layoutsAndFilters")
@@ -508,6 +509,15 @@ class SharedHostKernelTest {
         assertEmptiedRootWith(ns, foreign, "after stop");
 
         NetworkShaper again = NetworkShaper.create(config, tc, new InMemoryStatusStore());
+        if (layout == FilterLayout.LIBVIRT_LINEAR) {
+          // libvirt's handles need the u32 table 800:, which the kernel gives only to the first
+          // u32 instance on a qdisc: with the other tool's instance there, the start is refused
+          org.assertj.core.api.Assertions.assertThatThrownBy(again::start)
+              .isInstanceOf(ShapingException.class).hasMessageContaining("LIBVIRT_LINEAR")
+              .hasMessageContaining("HASHED");
+          assertEmptiedRootWith(ns, foreign, "after the refused start");
+          return;
+        }
         again.start();
         again.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
         NetworkShaperKernelTest.assertKernelAgrees(ns, again.tree());
@@ -907,6 +917,38 @@ class SharedHostKernelTest {
         n1.stop();
         assertThat(root(ns, "tap0")).isEqualTo("noqueue 0:");
         assertThat(ifbs(ns)).isEmpty();
+      }
+    }
+  }
+
+  /**
+   * Another tool's filter sends traffic into one of the network's classes: stop cannot delete that
+   * class (the kernel answers EBUSY), so it refuses before changing anything, naming the filter;
+   * once the filter is gone, stop removes everything.
+   */
+  @org.junit.jupiter.api.Test
+  void stopRefusesWhileAnotherToolsFilterUsesAClassAndChangesNothing() {
+    try (Netns ns = Netns.withBridge()) {
+      NetworkConfig config = NetworkConfig.builder("own", "br0")
+          .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build();
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+        NetworkShaper shaper = NetworkShaper.create(config, tc, new InMemoryStatusStore());
+        shaper.start();
+        shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
+        ns.tc("filter", "add", "dev", "br0", "parent", "1:", "protocol", "ip", "prio", "5", "u32",
+            "match", "ip", "dport", "53", "0xffff", "flowid", "1:3");
+        String before = ns.tc("-j", "filter", "show", "dev", "br0")
+            + ns.tc("-j", "class", "show", "dev", "br0");
+        org.assertj.core.api.Assertions.assertThatThrownBy(shaper::stop)
+            .isInstanceOf(ShapingException.class).hasMessageContaining("refused")
+            .hasMessageContaining("flowid 1:3").hasMessageContaining("prio 5");
+        assertThat(ns.tc("-j", "filter", "show", "dev", "br0")
+            + ns.tc("-j", "class", "show", "dev", "br0")).isEqualTo(before);
+        assertThat(shaper.isStarted()).isTrue();
+
+        ns.tc("filter", "del", "dev", "br0", "parent", "1:", "prio", "5");
+        shaper.stop();
+        assertThat(ns.tc("-j", "qdisc", "show", "dev", "br0")).doesNotContain("htb");
       }
     }
   }

@@ -324,7 +324,7 @@ public final class KernelView {
   }
 
   /** A filter as the kernel holds it, tc-style. */
-  static String describe(FilterInfo f) {
+  public static String describe(FilterInfo f) {
     StringBuilder sb = new StringBuilder("filter ").append(f.kind());
     if (f.chain() != 0) {
       sb.append(" chain ").append(f.chain());
