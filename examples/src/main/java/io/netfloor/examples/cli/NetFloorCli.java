@@ -87,7 +87,8 @@ public final class NetFloorCli implements Runnable {
       return ExitCodes.USAGE;
     }
     if (ex instanceof AdmissionException || ex instanceof InterfaceConflictException
-        || ex instanceof ClassIdExhaustedException) {
+        || ex instanceof ClassIdExhaustedException
+        || ex instanceof io.netfloor.shaping.ForeignTreeException) {
       return ExitCodes.REFUSED;
     }
     return ExitCodes.FAILED;

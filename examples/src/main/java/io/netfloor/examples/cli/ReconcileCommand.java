@@ -10,8 +10,9 @@ import picocli.CommandLine.Command;
 @Command(name = "reconcile", mixinStandardHelpOptions = true,
     header = "Repair the kernel to match the recorded status.",
     description = {"Repair the bridge after a crash or a change behind NetFloor's back: dump the"
-        + " kernel, delete what the status does not know in NetFloor's handle space, recreate what"
-        + " is missing, correct changed rates. Prints every repair."})
+        + " kernel, delete what the status does not know inside the network's own (marked)"
+        + " qdiscs, recreate what is missing, correct changed rates. Other tools' qdiscs and"
+        + " filters are left alone and listed. Prints every repair."})
 final class ReconcileCommand extends BaseCommand {
   @Override
   public Integer call() {
@@ -23,6 +24,7 @@ final class ReconcileCommand extends BaseCommand {
         json.put("clean", report.wasClean());
         json.put("repairs", report.repairs().ops().stream().map(TcOp::describe).toList());
         json.put("notes", report.notes());
+        json.put("foreign", report.foreign());
         printJson(json);
       } else if (report.wasClean()) {
         out().printf("Network '%s': the kernel already matched the status; nothing to repair%n",
@@ -33,6 +35,7 @@ final class ReconcileCommand extends BaseCommand {
         report.repairs().ops().forEach(op -> out().println("  " + op.describe()));
         report.notes().forEach(n -> out().println("  note: " + n));
       }
+      report.foreign().forEach(f -> out().println("  left alone (not NetFloor's): " + f));
     }
     return ExitCodes.OK;
   }

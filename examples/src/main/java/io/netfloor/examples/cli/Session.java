@@ -108,6 +108,15 @@ final class Session implements AutoCloseable {
     return shaper;
   }
 
+  /**
+   * Starts the shaper after deleting the bridge's root and ingress qdisc of another owner
+   * ({@link NetworkShaper#startReplacing()}).
+   */
+  ReconcileReport startReplacing() {
+    startReport = shaper.startReplacing();
+    return startReport;
+  }
+
   /** What starting the shaper had to repair. */
   ReconcileReport startReport() {
     started();

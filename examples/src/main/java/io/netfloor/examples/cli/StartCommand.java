@@ -58,6 +58,14 @@ final class StartCommand extends BaseCommand {
           + " (fq_codel, sfq, pfifo). Default: ${DEFAULT-VALUE}.")
   String leaf;
 
+  @Option(names = "--replace",
+      description = "Delete the root qdisc (with everything under it) and ingress qdisc that"
+          + " another tool or NetFloor network left on the bridge, then start. Without it, start"
+          + " refuses such a bridge and says what is there. libvirt's bare 'htb 1: default 2' root"
+          + " is never deleted: NetFloor builds under it. To keep a libvirt tree's floors, use"
+          + " 'netfloor adopt' instead.")
+  boolean replace;
+
   @Override
   public Integer call() {
     NetworkDefinition.layoutOf(layout);
@@ -77,7 +85,7 @@ final class StartCommand extends BaseCommand {
     ReconcileReport report;
     String leaf;
     try (Session s = Session.open(state(), wanted)) {
-      report = s.startReport();
+      report = replace ? s.startReplacing() : s.startReport();
       leaf = s.shaper.config().leafQdisc().kernelName();
       state().write(wanted);
     }
@@ -93,11 +101,15 @@ final class StartCommand extends BaseCommand {
       json.put("leafQdisc", leaf);
       json.put("alreadyStarted", existing.isPresent());
       json.put("repairs", report.repairs().ops().stream().map(op -> op.describe()).toList());
+      json.put("foreign", report.foreign());
       printJson(json);
     } else {
       out().printf("%s network '%s': %s, leaf qdisc %s (%d kernel operation(s))%n",
           existing.isPresent() ? "Re-started" : "Started", wanted.name(), wanted.describe(), leaf,
           report.repairs().size());
+      for (String f : report.foreign()) {
+        out().printf("  left alone (not NetFloor's): %s%n", f);
+      }
     }
     return ExitCodes.OK;
   }
