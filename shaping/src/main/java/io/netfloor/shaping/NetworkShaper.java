@@ -930,7 +930,10 @@ public final class NetworkShaper {
         boolean shared = snap == null || snap.filters().stream().anyMatch(f ->
             f.parent().equals(parent) && f.prio() == prio && f.chain() == 0
             && !ObjectKeyLike.isTableOf(f) && !ours.contains(ObjectKeyLike.of(f)));
-        if (!shared) {
+        // the kernel drops an emptied instance by itself when it is the qdisc's only one
+        boolean alone = snap != null && snap.filters().stream().noneMatch(f ->
+            f.parent().equals(parent) && (f.prio() != prio || f.chain() != 0));
+        if (!shared && !alone) {
           out.add(new io.netfloor.plan.U32Instance(device, parent, prio,
               protocol == null ? io.netfloor.plan.EtherType.ALL : protocol));
         }

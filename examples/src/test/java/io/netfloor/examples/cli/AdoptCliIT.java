@@ -253,8 +253,11 @@ class AdoptCliIT {
     List<String> repairs = new ArrayList<>();
     adopted.get("repairs").forEach(r -> repairs.add(r.asText()));
     // libvirt's classes are changed in place (quantum, the default class's rate), never replaced;
-    // the filter of id 3 is not touched at all
-    assertThat(repairs).noneMatch(r -> r.matches("(add|delete) class.*"))
+    // the filter of id 3 is not touched at all; the one addition is NetFloor's ownership mark
+    assertThat(repairs).filteredOn(r -> r.contains("NetFloor mark")).singleElement()
+        .satisfies(r -> assertThat(r).startsWith("add filter u32 7fe::1"));
+    assertThat(repairs).filteredOn(r -> !r.contains("NetFloor mark"))
+        .noneMatch(r -> r.matches("(add|delete) class.*"))
         .noneMatch(r -> r.contains("800::803")).noneMatch(r -> r.contains("qdisc"));
 
     Map<String, String> after = classes();
@@ -301,20 +304,23 @@ class AdoptCliIT {
     assertThat(filters()).doesNotContainKey("800::803");
 
     assertThat(ok(net(name, "stop")).out()).contains("Stopped network '" + name + "'");
-    assertThat(ns.tcJson("qdisc", "show", "dev", "br0")).doesNotContain("\"htb\"");
+    // the root qdisc was libvirt's: it stays, bare; every class and filter NetFloor took over goes
+    assertThat(ns.tc("qdisc", "show", "dev", "br0")).contains("qdisc htb 1: root");
+    assertThat(classes()).isEmpty();
+    assertThat(filters()).isEmpty();
     assertThat(Files.exists(state.resolve("networks").resolve(name + ".json"))).isFalse();
   }
 
   @Test
   void adoptingAgainIsRefusedAndAFailedAdoptionLeavesNothingBehind() throws IOException {
     Path status = writeLibvirtStatus("default");
-    // no libvirt tree on the bridge but a foreign root qdisc: the adoption fails, and is undone
+    // no libvirt tree on the bridge but a foreign root qdisc: the adoption is refused, and undone
     ns.tc("qdisc", "add", "dev", "br0", "root", "handle", "5:", "tbf", "rate", "1mbit", "burst",
         "32kb", "latency", "50ms");
     Run failed = net("default", "adopt", status.toString(), "--domains", qemu.toString(), "--netns",
         ns.name);
-    assertThat(failed.exit()).isEqualTo(ExitCodes.FAILED);
-    assertThat(failed.err()).contains("br0");
+    assertThat(failed.exit()).isEqualTo(ExitCodes.REFUSED);
+    assertThat(failed.err()).contains("br0", "tbf 5:");
     assertThat(Files.exists(state.resolve("networks/default.json"))).isFalse();
     assertThat(net("default", "status").err()).contains("network 'default' is not started");
     ns.tc("qdisc", "del", "dev", "br0", "root");
