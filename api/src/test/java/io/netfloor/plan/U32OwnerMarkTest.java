@@ -66,6 +66,24 @@ class U32OwnerMarkTest {
   }
 
   @Test
+  void printableAsciiAtBothEndsDecodes() {
+    assertThat(U32OwnerMark.decode(mark(" a~", true).keys()))
+        .contains(new U32OwnerMark.Decoded(true, " a~"));
+    List<U32Key> del = new ArrayList<>(mark("net", true).keys());
+    del.set(2, new U32Key(0xffffffff, 0x6e657f00, 8, 0));
+    assertThat(U32OwnerMark.decode(del)).as("DEL is not printable").isEmpty();
+    List<U32Key> unit = new ArrayList<>(mark("net", true).keys());
+    unit.set(2, new U32Key(0xffffffff, 0x6e651f00, 8, 0));
+    assertThat(U32OwnerMark.decode(unit)).as("a control character").isEmpty();
+  }
+
+  @Test
+  void aMarkNeedsAValidPrio() {
+    assertThatThrownBy(() -> new U32OwnerMark(BR, ClassHandle.qdisc(1), 0, EtherType.ALL, true,
+        "net")).isInstanceOf(InvalidValueException.class).hasMessageContaining("prio 0");
+  }
+
+  @Test
   void namesOutsideAsciiOrTooLongAreRefused() {
     assertThatThrownBy(() -> mark("", true)).isInstanceOf(InvalidValueException.class);
     assertThatThrownBy(() -> mark("n".repeat(65), true)).isInstanceOf(InvalidValueException.class)
