@@ -8,9 +8,10 @@ import picocli.CommandLine.Command;
 /** {@code netfloor stop}: removes everything NetFloor made on the bridge and forgets the network. */
 @Command(name = "stop", mixinStandardHelpOptions = true,
     header = "Remove NetFloor's tree from the bridge and forget the network.",
-    description = {"Stop shaping: delete NetFloor's qdisc, classes and filters from the bridge"
-        + " (nothing else), and forget the network's status and definition. If the bridge is gone,"
-        + " only forgets."})
+    description = {"Stop shaping: delete everything the network made — its qdisc, classes,"
+        + " filters and mark on the bridge, each interface's own device shaping and ifb device —"
+        + " and nothing else, then forget the network's status and definition. Works when the"
+        + " bridge or a device is gone."})
 final class StopCommand extends BaseCommand {
   @Override
   public Integer call() {
@@ -18,11 +19,8 @@ final class StopCommand extends BaseCommand {
     boolean bridgeExisted;
     try (Session s = Session.open(state(), def)) {
       bridgeExisted = s.tc.deviceExists(InterfaceName.of(def.bridge()));
-      if (bridgeExisted) {
-        s.shaper.stop();
-      } else {
-        s.store.delete(def.name());
-      }
+      // also without the bridge: interfaces' own devices and ifb devices may still carry shaping
+      s.shaper.stop();
     }
     state().delete(def.name());
     if (common.json) {

@@ -128,4 +128,18 @@ class SharedHostCliIT {
     assertThat(linkNames()).isEqualTo(linksBefore).noneMatch(l -> l.startsWith("nfb-"));
     assertThat(ns.tc("qdisc", "show", "dev", "br0")).doesNotContain("htb");
   }
+
+  @Test
+  void stopWithTheBridgeGoneStillRemovesTheIfb() {
+    ok(start("t", "a"));
+    ok(cli("t", "a", "plug", "vm1", "--mac", "52:54:00:00:00:01", "--device", "vnet1",
+        "--outbound-average", "20mbit"));
+    assertThat(linkNames()).anyMatch(l -> l.startsWith("nfb-"));
+    ns.ip("link", "del", "br0");
+
+    Run stopped = ok(cli("t", "a", "stop"));
+    assertThat(stopped.out()).contains("no longer exists");
+    assertThat(linkNames()).noneMatch(l -> l.startsWith("nfb-"));
+    assertThat(ns.tc("qdisc", "show", "dev", "vnet1")).doesNotContain("ingress");
+  }
 }

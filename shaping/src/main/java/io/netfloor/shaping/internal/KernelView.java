@@ -64,10 +64,6 @@ public final class KernelView {
     }
   }
 
-  /** Stands for "part of an object already read". */
-  private static final TcObject SKIP = new IngressQdisc(InterfaceName.of("skip"));
-  /** Stands for "the network's, but not in a form NetFloor makes". */
-  private static final TcObject UNREADABLE = new IngressQdisc(InterfaceName.of("unreadable"));
   private final List<TcObject> found = new ArrayList<>();
   private final List<String> notes = new ArrayList<>();
   private final List<String> foreign = new ArrayList<>();
@@ -223,44 +219,47 @@ public final class KernelView {
         foreign.add(describe(f));
         continue;
       }
-      TcObject mark = markOf(f, device, s);
       int prio = onRoot && bridge ? placement.filterPrio()
           : onRoot ? DeviceShaping.MARK_PRIO : DeviceShaping.INGRESS_FILTER_PRIO;
       if (f.chain() != 0 || f.prio() != prio || !f.kind().equals("u32")) {
         foreign.add(describe(f));
-      } else if (mark == SKIP) {
-        continue;
-      } else if (mark != null) {
+      } else if (isMarkTableWithItsNode(f, s)) {
+        continue; // read with the node: one mark
+      } else if (markOf(f, device) != null) {
+        TcObject mark = markOf(f, device);
         TcObject w = want.get(mark.key());
         found.add(mark.equals(w) ? w : mark);
       } else if (onIngress) {
         readIngressFilter(f, device, want);
-      } else if (bridge) {
+      } else if (bridge && isUnreadableInHashTable(f, config)) {
+        found.add(unrecognized(f));
+      } else if (bridge && bridgeFilter(f, config, placement) != null) {
         TcObject ours = bridgeFilter(f, config, placement);
-        if (ours == null) {
-          foreign.add(describe(f));
-        } else if (ours == UNREADABLE) {
-          found.add(unrecognized(f));
-        } else {
-          TcObject w = want.get(ours.key());
-          found.add(ours.equals(w) ? w : ours);
-        }
+        TcObject w = want.get(ours.key());
+        found.add(ours.equals(w) ? w : ours);
       } else {
         foreign.add(describe(f));
       }
     }
   }
 
+  private static boolean isMarkTable(FilterInfo f) {
+    return f.isHashTable() && f.handle().equals(U32Handle.table(U32OwnerMark.TABLE_ID));
+  }
+
+  private static boolean isMarkTableWithItsNode(FilterInfo f, KernelSnapshot s) {
+    return isMarkTable(f) && s.filters().stream().anyMatch(n -> n.parent().equals(f.parent())
+        && n.prio() == f.prio() && n.handle().equals(U32OwnerMark.HANDLE));
+  }
+
   /**
-   * The mark, when {@code f} is its node or its table. The table stands for the mark when its node
-   * is missing (a crash between the two): as an "orphan" mark that differs from any expected one,
-   * so it is deleted (with the table) and made again.
+   * The mark, when {@code f} is its node, or its table without the node (a crash between the two:
+   * an "orphan" mark that differs from any expected one, so it is deleted with the table and made
+   * again); else null.
    */
-  private static TcObject markOf(FilterInfo f, InterfaceName device, KernelSnapshot s) {
-    if (f.isHashTable() && f.handle().equals(U32Handle.table(U32OwnerMark.TABLE_ID))) {
-      boolean node = s.filters().stream().anyMatch(n -> n.parent().equals(f.parent())
-          && n.prio() == f.prio() && n.handle().equals(U32OwnerMark.HANDLE));
-      return node ? SKIP : new U32OwnerMark(device, f.parent(), f.prio(), f.protocol(), false,
+  private static U32OwnerMark markOf(FilterInfo f, InterfaceName device) {
+    if (isMarkTable(f)) {
+      return new U32OwnerMark(device, f.parent(), f.prio(), f.protocol(), false,
           "orphan-mark-table");
     }
     if (f.handle().equals(U32OwnerMark.HANDLE)) {
@@ -290,15 +289,23 @@ public final class KernelView {
           ? toObject(f, config) : null;
     }
     if (hashed) {
-      // anything in NetFloor's hash table is NetFloor's, readable or not (junk there is deleted)
-      return f.handle().htid() != HtbTree.HASH_TABLE_ID ? null
-          : MacDecode.of(f.keys()) == null || f.classId().isEmpty() || f.handle().node() == 0
-              ? UNREADABLE : toObject(f, config);
+      return f.handle().htid() == HtbTree.HASH_TABLE_ID && !isUnreadableInHashTable(f, config)
+          ? toObject(f, config) : null;
     }
     // the linear layout shares its table with whatever else sits at the prio: only MAC nodes are
     // NetFloor's, and never node 800 (libvirt's DHCP checksum filter is the first node there)
     return inRootTable && f.handle().node() != 0x800 && MacDecode.of(f.keys()) != null
         && f.classId().isPresent() ? toObject(f, config) : null;
+  }
+
+  /**
+   * A node in NetFloor's hash table that does not read as one of its MAC nodes: NetFloor's to
+   * delete (its table is NetFloor's), described as the kernel holds it.
+   */
+  private static boolean isUnreadableInHashTable(FilterInfo f, NetworkConfig config) {
+    return config.filterLayout() == FilterLayout.HASHED && !f.isHashTable()
+        && f.handle().htid() == HtbTree.HASH_TABLE_ID
+        && (MacDecode.of(f.keys()) == null || f.classId().isEmpty() || f.handle().node() == 0);
   }
 
   /** Match-all police/redirect filters on a device's ingress qdisc. */
