@@ -275,7 +275,8 @@ public final class InMemoryTrafficControl implements TrafficControl {
         devices.remove(d.device());
         removeIf(x -> x.device().equals(d.device()));
       } else if (o instanceof HtbQdisc q && q.parent().equals(ClassHandle.ROOT)) {
-        removeIf(x -> x.device().equals(q.device()) && !underIngress(x));
+        removeIf(x -> x.device().equals(q.device()) && !underIngress(x)
+            && !(x instanceof IfbDevice)); // the device itself stays
       } else if (o instanceof IngressQdisc q) {
         removeIf(x -> x.device().equals(q.device()) && underIngress(x));
       } else if (o instanceof HtbClass c) {

@@ -26,6 +26,7 @@ import java.util.EnumSet;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,6 +36,12 @@ import org.slf4j.LoggerFactory;
  * with a socket created there. Nothing outside that namespace is touched, and the namespace is gone
  * once the probe's socket is closed. Kernel modules are global, so what loads there loads
  * everywhere.
+ *
+ * <p>Making a namespace needs {@code CAP_SYS_ADMIN}. A caller holding only {@code CAP_NET_ADMIN}
+ * (what shaping itself needs) is probed in place instead: on a device made for the probe in the
+ * backend's own namespace (an ifb, else a veth pair, named {@code nfprobe…}) and deleted right
+ * after; no existing device is touched. Where neither can be made, the probe assumes the least
+ * every kernel has (a pfifo leaf, no police, no redirect) and says so in the log.
  */
 final class CapabilityProbe {
   private static final Logger LOG = LoggerFactory.getLogger(CapabilityProbe.class);
@@ -46,8 +53,21 @@ final class CapabilityProbe {
 
   private CapabilityProbe() {}
 
-  static KernelCapabilities run(Duration timeout, TcTiming timing) {
-    NetlinkChannel ch = NamespaceThread.callInPrivateNamespace(() -> NetlinkChannel.open(timeout));
+  /**
+   * @param inPlace the backend's own channel, for the in-place probe when no namespace can be made
+   */
+  static KernelCapabilities run(Duration timeout, TcTiming timing, NetlinkChannel inPlace) {
+    NetlinkChannel ch;
+    try {
+      ch = NamespaceThread.callInPrivateNamespace(() -> NetlinkChannel.open(timeout));
+    } catch (NetlinkException e) {
+      if (e.errno() != Errno.EPERM) {
+        throw e;
+      }
+      LOG.info("capability probe: no CAP_SYS_ADMIN for a private namespace; probing on a device"
+          + " made for the probe in the backend's namespace");
+      return runInPlace(inPlace, timing);
+    }
     try (ch) {
       Ack lookup = ch.transact(LinkCodec.encodeGet(LO));
       OptionalInt lo = lookup.isSuccess() ? LinkCodec.decodeIndex(lookup) : OptionalInt.empty();
@@ -55,7 +75,58 @@ final class CapabilityProbe {
         throw new NetlinkException("capability probe: no loopback in the private namespace", null,
             0, lookup.errno(), lookup.kernelMessage(), null);
       }
-      int dev = lo.getAsInt();
+      return probe(ch, lo.getAsInt(), timing, true);
+    }
+  }
+
+  /** The probe on a device of its own in {@code ch}'s namespace, deleted afterwards. */
+  private static KernelCapabilities runInPlace(NetlinkChannel ch, TcTiming timing) {
+    String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000000));
+    InterfaceName ifb = InterfaceName.of("nfprobe" + suffix);
+    InterfaceName veth = InterfaceName.of("nfprobe" + suffix + "v");
+    InterfaceName made = null;
+    try {
+      if (attempt(ch, LinkCodec.encodeAddIfb(ifb), "ifb device for the in-place probe")) {
+        made = ifb;
+      } else if (attempt(ch, LinkCodec.encodeAddVethPair(veth, InterfaceName.of("nfprobe"
+          + suffix + "p")), "veth pair for the in-place probe")) {
+        made = veth;
+      }
+      if (made == null) {
+        KernelCapabilities least = new KernelCapabilities(EnumSet.of(LeafQdiscKind.PFIFO), false,
+            false, false);
+        LOG.warn("capability probe: cannot make a probe device (ifb or veth) in place; assuming"
+            + " {}", least);
+        return least;
+      }
+      Ack lookup = ch.transact(LinkCodec.encodeGet(made));
+      OptionalInt dev = lookup.isSuccess() ? LinkCodec.decodeIndex(lookup) : OptionalInt.empty();
+      if (dev.isEmpty()) {
+        throw new NetlinkException("capability probe: the probe device " + made + " vanished",
+            null, 0, lookup.errno(), lookup.kernelMessage(), null);
+      }
+      KernelCapabilities caps = probe(ch, dev.getAsInt(), timing, false);
+      // the ifb device made for the probe shows ifb works; a veth fallback says it does not
+      return made == ifb ? caps : new KernelCapabilities(caps.leafQdiscs(), caps.police(),
+          caps.mirred(), false);
+    } finally {
+      if (made != null) {
+        Ack gone = ch.transact(LinkCodec.encodeDelete(made)); // deletes qdiscs and the peer too
+        if (!gone.isSuccess()) {
+          LOG.warn("capability probe: could not delete probe device {}: {} {}", made,
+              Errno.name(gone.errno()), gone.kernelMessage());
+        }
+      }
+    }
+  }
+
+  /**
+   * Tries an HTB tree, each leaf qdisc, an ingress qdisc with police and mirred filters, and (when
+   * {@code tryIfb}) an ifb device, on device {@code dev}.
+   */
+  private static KernelCapabilities probe(NetlinkChannel ch, int dev, TcTiming timing,
+      boolean tryIfb) {
+    {
       require(ch, HtbQdiscCodec.encodeAdd(new HtbQdisc(LO, ROOT, ClassHandle.ROOT, 1, 10,
           OptionalInt.empty()), dev), "add qdisc htb 1: on lo");
       Rate rate = Rate.ofMegabits(1);
@@ -78,9 +149,12 @@ final class CapabilityProbe {
         mirred = attempt(ch, U32FilterCodec.encodeAdd(new U32MatchAllRedirect(LO, 2,
             U32Handle.of(0, 0, 0), LO), dev, dev), "mirred action");
       }
-      boolean ifb = attempt(ch, LinkCodec.encodeAddIfb(PROBE_IFB), "ifb device");
+      boolean ifb = tryIfb && attempt(ch, LinkCodec.encodeAddIfb(PROBE_IFB), "ifb device");
       if (ifb) {
         require(ch, LinkCodec.encodeDelete(PROBE_IFB), "delete probe ifb");
+      }
+      if (!tryIfb) {
+        ifb = true; // the caller made its probe device as an ifb, or says otherwise
       }
       KernelCapabilities caps = new KernelCapabilities(leaves, police, mirred, ifb);
       LOG.info("kernel capabilities: {}", caps);

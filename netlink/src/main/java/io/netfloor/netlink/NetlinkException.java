@@ -29,6 +29,17 @@ public class NetlinkException extends TrafficControlException {
     super(message, failedOp, appliedCount, errno, errnoName, kernelMessage, cause);
   }
 
+  /**
+   * A failed system call around netlink (opening, entering or making a network namespace), whose
+   * errno means something other than for a tc request: {@code what: ENAME (plain)}, e.g. EPERM from
+   * {@code setns} names CAP_SYS_ADMIN, not CAP_NET_ADMIN.
+   */
+  public static NetlinkException ofSyscall(String what, int errno, String plain,
+      Throwable cause) {
+    String message = what + ": " + Errno.name(errno) + (plain == null ? "" : " (" + plain + ")");
+    return new NetlinkException(message, null, 0, errno, Errno.name(errno), null, cause);
+  }
+
   /** {@code what: ENAME (plain words): kernel: "text"}. */
   static String format(String what, int errno, String kernelMessage) {
     StringBuilder sb = new StringBuilder(what);

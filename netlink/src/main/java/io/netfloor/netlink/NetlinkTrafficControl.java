@@ -183,6 +183,22 @@ public final class NetlinkTrafficControl implements TrafficControl {
   }
 
   /**
+   * A backend inside the network namespace bound at {@code nsFile}: {@code /proc/PID/ns/net} of a
+   * container's process, or a bind mount a container runtime made (anywhere, not only under
+   * {@code /run/netns}). Entering a namespace needs {@code CAP_SYS_ADMIN}; the shaping itself needs
+   * {@code CAP_NET_ADMIN} there.
+   *
+   * @throws NetlinkException if the file cannot be opened (ENOENT, EACCES), is not a network
+   *     namespace (EINVAL) or cannot be entered (EPERM: needs CAP_SYS_ADMIN)
+   */
+  public static NetlinkTrafficControl openInNamespaceFile(Path nsFile, Options options) {
+    java.util.Objects.requireNonNull(nsFile, "nsFile");
+    NetlinkChannel ch = NamespaceThread.callIn(nsFile,
+        () -> NetlinkChannel.open(options.replyTimeout()));
+    return new NetlinkTrafficControl(ch, nsFile.toString(), options);
+  }
+
+  /**
    * Nanoseconds this backend's socket has spent inside {@code sendto}/{@code recvfrom} since it was
    * opened (a cheap accumulator, for benchmarks: the wall time of a plug minus the growth of this
    * figure is the time spent outside the kernel).
@@ -592,10 +608,13 @@ public final class NetlinkTrafficControl implements TrafficControl {
    * Probes, once per backend, which leaf qdiscs, actions and devices the kernel supports, by creating
    * them for real inside a private, throwaway network namespace (on its loopback device and an ifb
    * made there), so no interface of the host or of the backend's namespace is touched. The
-   * namespace disappears with the probe's socket.
+   * namespace disappears with the probe's socket. A caller without {@code CAP_SYS_ADMIN} (making a
+   * namespace needs it; shaping needs only {@code CAP_NET_ADMIN}) is probed on a device made for
+   * the probe in the backend's namespace ({@code nfprobe…}, an ifb or a veth pair), deleted
+   * right after.
    *
-   * @throws NetlinkException if the private namespace cannot be created (needs CAP_SYS_ADMIN) or
-   *     the kernel refuses even an HTB qdisc there
+   * @throws NetlinkException if even that fails, naming the capability missing, or the kernel
+   *     refuses an HTB qdisc
    */
   @Override
   public KernelCapabilities capabilities() {
@@ -603,7 +622,7 @@ public final class NetlinkTrafficControl implements TrafficControl {
     if (c == null) {
       c = locked(() -> {
         if (capabilities == null) {
-          capabilities = CapabilityProbe.run(options.replyTimeout(), timing);
+          capabilities = CapabilityProbe.run(options.replyTimeout(), timing, channel);
         }
         return capabilities;
       });

@@ -57,6 +57,40 @@ class BackendLifecycleKernelTest {
     }
   }
 
+  /**
+   * A namespace opened by the path of its file, as container runtimes hand them out: a bind mount
+   * anywhere (here, one made of the {@code ip netns} file), or {@code /proc/PID/ns/net}; a missing
+   * file and a file that is not a network namespace are typed errors saying so.
+   */
+  @Test
+  void aNamespaceOpensByThePathOfItsFile(@org.junit.jupiter.api.io.TempDir Path dir)
+      throws Exception {
+    try (Netns ns = Netns.create().bridge("br0")) {
+      Path bind = dir.resolve("netns-bind");
+      Files.createFile(bind);
+      Netns.run("mount", "--bind", "/run/netns/" + ns.name(), bind.toString());
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespaceFile(bind,
+          NetlinkTrafficControl.Options.DEFAULTS)) {
+        assertThat(tc.deviceExists(BR0)).isTrue();
+        assertThat(tc.toString()).contains(bind.toString());
+      } finally {
+        Netns.run("umount", bind.toString());
+      }
+      assertThatThrownBy(() -> NetlinkTrafficControl.openInNamespaceFile(dir.resolve("none"),
+          NetlinkTrafficControl.Options.DEFAULTS)).isInstanceOf(NetlinkException.class)
+          .hasMessageContaining("ENOENT").hasMessageContaining("no such namespace");
+      assertThatThrownBy(() -> NetlinkTrafficControl.openInNamespaceFile(
+          Path.of("/proc/self/ns/uts"), NetlinkTrafficControl.Options.DEFAULTS))
+          .isInstanceOf(NetlinkException.class).hasMessageContaining("EINVAL")
+          .hasMessageContaining("not a network namespace");
+      // the caller's own namespace, by its /proc path
+      try (NetlinkTrafficControl self = NetlinkTrafficControl.openInNamespaceFile(
+          Path.of("/proc/self/ns/net"), NetlinkTrafficControl.Options.DEFAULTS)) {
+        assertThat(self.deviceExists(InterfaceName.of("lo"))).isTrue();
+      }
+    }
+  }
+
   @Test
   void concurrentPlugsAndDumpsOnOneBackend() throws Exception {
     try (Netns ns = Netns.create().bridge("br0");

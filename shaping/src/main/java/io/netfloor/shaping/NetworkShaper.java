@@ -178,13 +178,13 @@ public final class NetworkShaper {
     Plan cleared = replace ? clearForeignQdiscs(stored.isPresent()) : Plan.EMPTY;
     ReconcileReport report = reconcileLocked(stored.isEmpty() ? Mode.FRESH : Mode.RESTART);
     if (!cleared.isEmpty()) {
-      report = new ReconcileReport(cleared.then(report.repairs()), report.notes(),
+      report = new ReconcileReport(cleared.then(report.built()), report.repairs(), report.notes(),
           report.foreign());
     }
     started = true;
-    log.info("network {} started on {}: {} interface(s), {}", config.name(), config.bridge(),
-        tree.interfaces().size(), report.wasClean() ? "kernel already in place" : report.repairs()
-            .size() + " operation(s)");
+    log.info("network {} started on {}: {} interface(s), {} operation(s) to build, {} to repair",
+        config.name(), config.bridge(), tree.interfaces().size(), report.built().size(),
+        report.repairs().size());
     return report;
   }
 
@@ -219,7 +219,7 @@ public final class NetworkShaper {
       store.save(status);
       started = true;
       log.info("network {} adopted with {} interface(s): {} operation(s)", config.name(),
-          tree.interfaces().size(), report.repairs().size());
+          tree.interfaces().size(), report.operations().size());
       return report;
     });
   }
@@ -423,7 +423,9 @@ public final class NetworkShaper {
                   && t.device().equals(config.bridge())))
           .filter(o -> o.device().equals(config.bridge())).toList());
       applyWithUndo("marking of bridge " + config.bridge(), marked);
+      boolean building = survey.building;
       survey = survey(mode == Mode.FRESH ? Mode.RESTART : mode); // the mark is now the network's
+      survey.building = building;
     }
     tree = tree.withPlacement(survey.placement);
     List<String> notes = new ArrayList<>(survey.notes);
@@ -445,7 +447,9 @@ public final class NetworkShaper {
     }
     List<String> foreign = new ArrayList<>(survey.foreign);
     foreign.addAll(view.foreign());
-    return new ReconcileReport(marked.then(repairs), notes, foreign);
+    Plan all = marked.then(repairs);
+    return survey.building ? new ReconcileReport(all, Plan.EMPTY, notes, foreign)
+        : new ReconcileReport(Plan.EMPTY, all, notes, foreign);
   }
 
   /**
@@ -492,9 +496,10 @@ public final class NetworkShaper {
       if (d.equals(config.bridge())) {
         continue;
       }
-      sv.claim(d, QdiscClaim.root(snap, config.name()), rootsWanted.contains(d), mode, true);
-      sv.claim(d, QdiscClaim.ingress(snap, config.name()), ingressesWanted.contains(d), mode,
-          false);
+      sv.claim(d, lostMark(QdiscClaim.root(snap, config.name()), snap, rootsWanted.contains(d),
+          mode, true), rootsWanted.contains(d), mode, true);
+      sv.claim(d, lostMark(QdiscClaim.ingress(snap, config.name()), snap,
+          ingressesWanted.contains(d), mode, false), ingressesWanted.contains(d), mode, false);
     }
     return sv;
   }
@@ -509,8 +514,10 @@ public final class NetworkShaper {
     QdiscClaim root = QdiscClaim.root(snap, config.name());
     if (!config.supportsFloors()) {
       sv.claim(bridge, root, false, mode, true);
+      sv.building = ingress.state() == QdiscClaim.State.ABSENT;
       return;
     }
+    sv.building = root.state() == QdiscClaim.State.ABSENT || root.state() == QdiscClaim.State.BARE;
     switch (root.state()) {
       case ABSENT -> {
         if (mode != Mode.STOP) {
@@ -579,6 +586,43 @@ public final class NetworkShaper {
       }
       default -> throw new IllegalStateException(root.state().toString());
     }
+  }
+
+  /**
+   * An unmarked qdisc on an interface's own device (or ifb) that holds exactly the shape NetFloor
+   * puts there — classes 1:1 and 1:2 under the root; only the match-all filter at prio 1 under the
+   * ingress qdisc — where the stored status says the network shapes that device: the network's own,
+   * whose mark a crash or a hand kept from it. Taken as its own (and marked again); anything else
+   * stays another tool's. Never at a fresh start, which has no interfaces to vouch for a device.
+   */
+  private QdiscClaim lostMark(QdiscClaim c, KernelSnapshot snap, boolean needed, Mode mode,
+      boolean root) {
+    if (!needed || mode == Mode.FRESH || (c.state() != QdiscClaim.State.BARE
+        && c.state() != QdiscClaim.State.FOREIGN) || c.qdisc().isEmpty()) {
+      return c;
+    }
+    io.netfloor.spi.QdiscInfo q = c.qdisc().get();
+    boolean shape;
+    if (root) {
+      shape = q.kind().equals("htb") && q.handle().equals(HtbTree.ROOT_QDISC)
+          && snap.classes().stream().filter(k -> k.classId().major() == 1).allMatch(k ->
+              k.classId().minor() == 1 || k.classId().minor() == 2)
+          && snap.filters().stream().noneMatch(f -> f.parent().equals(HtbTree.ROOT_QDISC)
+              && !QdiscClaim.isKernelRootTable(f));
+    } else {
+      shape = q.kind().equals("ingress") && snap.filters().stream()
+          .filter(f -> f.parent().equals(IngressQdisc.HANDLE) && !QdiscClaim.isKernelRootTable(f))
+          .allMatch(f -> f.prio() == io.netfloor.model.DeviceShaping.INGRESS_FILTER_PRIO
+              && f.chain() == 0 && (f.handle().equals(
+                  io.netfloor.model.DeviceShaping.INGRESS_FILTER_HANDLE)));
+    }
+    if (!shape) {
+      return c;
+    }
+    log.info("network {}: {} on {} has NetFloor's shape and no mark; taken as the network's own",
+        config.name(), c.describeQdisc(), snap.device());
+    return new QdiscClaim(QdiscClaim.State.OURS, c.qdisc(), Optional.of(config.name()), 0, true,
+        c.classes(), c.filters());
   }
 
   /**
@@ -841,6 +885,8 @@ public final class NetworkShaper {
     final List<String> foreign = new ArrayList<>();
     KernelPlacement placement = KernelPlacement.DEFAULT;
     boolean needsMarkFirst;
+    /** Nothing of the network's stood on the bridge: the plan builds, it does not repair. */
+    boolean building;
 
     /** Records a device's root or ingress qdisc; another owner's one blocks the network there. */
     void claim(InterfaceName device, QdiscClaim c, boolean needed, Mode mode, boolean root) {

@@ -83,7 +83,9 @@ class ReconcileConvergenceProperties {
       kernel.addDevice(InterfaceName.of("tap" + i));
     }
     NetworkShaper shaper = NetworkShaper.create(config, kernel, new InMemoryStatusStore());
-    assertThat(shaper.start().repairs().isEmpty()).as("start builds, then agrees").isFalse();
+    ReconcileReport started = shaper.start();
+    assertThat(started.built().isEmpty()).as("a first start builds").isFalse();
+    assertThat(started.repairs().ops()).as("and repairs nothing").isEmpty();
     assertClean(shaper.reconcile(), "after start");
     for (Step s : steps) {
       try {
@@ -94,6 +96,7 @@ class ReconcileConvergenceProperties {
       if (s.kind() >= 6) {
         shaper.reconcile(); // repairs the damage
       }
+      assertKernelHoldsTheModel(kernel, shaper);
       assertClean(shaper.reconcile(), "after " + s);
     }
   }
@@ -126,6 +129,40 @@ class ReconcileConvergenceProperties {
           assertThat(c.quantumBytes()).isEqualTo(85); // what the kernel keeps
         }));
     assertClean(shaper.reconcile(), "after adoption");
+  }
+
+  /**
+   * Every object the model stands for is in the simulated kernel, classes at the model's rates (in
+   * the kernel's whole bytes per second), and nothing else is.
+   */
+  private static void assertKernelHoldsTheModel(InMemoryTrafficControl kernel,
+      NetworkShaper shaper) {
+    java.util.Map<io.netfloor.plan.ObjectKey, TcObject> want = new java.util.HashMap<>();
+    shaper.tree().kernelObjects().forEach(o -> want.put(o.key(), o));
+    java.util.Map<io.netfloor.plan.ObjectKey, TcObject> have = new java.util.HashMap<>();
+    kernel.objects().forEach(o -> have.put(o.key(), o));
+    java.util.Set<String> extra = new java.util.TreeSet<>();
+    have.forEach((k, o) -> {
+      if (!want.containsKey(k)) {
+        extra.add(o.describe());
+      }
+    });
+    java.util.Set<String> missing = new java.util.TreeSet<>();
+    want.forEach((k, o) -> {
+      if (!have.containsKey(k)) {
+        missing.add(o.describe());
+      }
+    });
+    assertThat(extra).as("in the kernel, not in the model").isEmpty();
+    assertThat(missing).as("in the model, not in the kernel").isEmpty();
+    want.forEach((key, o) -> {
+      if (o instanceof HtbClass w && have.get(key) instanceof HtbClass h) {
+        assertThat(h.rate().bytesPerSecond()).as("rate of %s", key)
+            .isEqualTo(w.rate().bytesPerSecond());
+        assertThat(h.ceil().bytesPerSecond()).as("ceil of %s", key)
+            .isEqualTo(w.ceil().bytesPerSecond());
+      }
+    });
   }
 
   private static void assertClean(ReconcileReport report, String when) {

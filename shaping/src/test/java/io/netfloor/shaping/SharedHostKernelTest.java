@@ -328,7 +328,7 @@ class SharedHostKernelTest {
         assertThat(store.load("default")).isEmpty();
 
         ReconcileReport report = shaper.startReplacing();
-        assertThat(report.repairs().ops().get(0)).as("%s", report)
+        assertThat(report.operations().ops().get(0)).as("%s", report)
             .isInstanceOfSatisfying(TcOp.Delete.class,
                 d -> assertThat(d.object()).isInstanceOf(HtbQdisc.class));
         assertThat(root(ns, "br0")).isEqualTo("htb 1:");
@@ -726,7 +726,7 @@ class SharedHostKernelTest {
           .trafficMatch(match).build();
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
         NetworkShaper shaper = NetworkShaper.create(config, tc, new InMemoryStatusStore());
-        assertThat(shaper.start().repairs().ops()).isNotEmpty();
+        assertThat(shaper.start().built().ops()).isNotEmpty();
         assertThat(shaper.reconcile().repairs().ops()).as("after a fresh start").isEmpty();
         ClassHandle a = shaper.plug("a", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
         ClassHandle b = shaper.plug("b", mac(2), Bandwidth.floor(Rate.parse("20mbit")));

@@ -280,7 +280,8 @@ final class AdoptCommand extends BaseCommand {
     ifs.sort(Comparator.comparingInt(PluggedInterface::classMinor)
         .thenComparing(PluggedInterface::alias));
     boolean inPlace = result != null
-        && result.repairs().ops().stream().allMatch(op -> op instanceof TcOp.Change);
+        && result.operations().ops().stream().allMatch(op -> op instanceof TcOp.Change
+            || op.object() instanceof io.netfloor.plan.U32OwnerMark); // the mark walks no packet
     Rate capacity = tree.config().floorCapacity().orElse(Rate.ZERO);
     if (common.json) {
       Map<String, Object> json = new LinkedHashMap<>();
@@ -308,7 +309,7 @@ final class AdoptCommand extends BaseCommand {
       json.put("interfaces", rows);
       json.put("warnings", warnings);
       json.put("repairs", result == null ? List.of()
-          : result.repairs().ops().stream().map(TcOp::describe).toList());
+          : result.operations().ops().stream().map(TcOp::describe).toList());
       json.put("changesInPlaceOnly", result == null ? null : inPlace);
       printJson(json);
       return;
@@ -325,9 +326,9 @@ final class AdoptCommand extends BaseCommand {
           p.bandwidth().hasFloor() ? "floor " + p.bandwidth().floorOrZero() : "no floor");
     }
     if (result != null) {
-      out().printf("%d kernel operation(s)%s%n", result.repairs().size(), inPlace
+      out().printf("%d kernel operation(s)%s%n", result.operations().size(), inPlace
           ? ": libvirt's classes and filters kept, changed in place only" : "");
-      result.repairs().ops().forEach(op -> out().println("  " + op.describe()));
+      result.operations().ops().forEach(op -> out().println("  " + op.describe()));
       result.notes().forEach(n -> out().println("  note: " + n));
     }
     out().flush();

@@ -22,6 +22,7 @@ final class ReconcileCommand extends BaseCommand {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("network", s.config.name());
         json.put("clean", report.wasClean());
+        json.put("built", report.built().ops().stream().map(TcOp::describe).toList());
         json.put("repairs", report.repairs().ops().stream().map(TcOp::describe).toList());
         json.put("notes", report.notes());
         json.put("foreign", report.foreign());

@@ -100,13 +100,15 @@ final class StartCommand extends BaseCommand {
       json.put("admission", admission);
       json.put("leafQdisc", leaf);
       json.put("alreadyStarted", existing.isPresent());
+      json.put("built", report.built().ops().stream().map(op -> op.describe()).toList());
       json.put("repairs", report.repairs().ops().stream().map(op -> op.describe()).toList());
       json.put("foreign", report.foreign());
       printJson(json);
     } else {
-      out().printf("%s network '%s': %s, leaf qdisc %s (%d kernel operation(s))%n",
-          existing.isPresent() ? "Re-started" : "Started", wanted.name(), wanted.describe(), leaf,
-          report.repairs().size());
+      out().printf("%s network '%s': %s, leaf qdisc %s (%d kernel operation(s) to build, %d"
+          + " repair(s))%n", existing.isPresent() ? "Re-started" : "Started", wanted.name(),
+          wanted.describe(), leaf, report.built().size(), report.repairs().size());
+      report.repairs().ops().forEach(op -> out().println("  repaired: " + op.describe()));
       for (String f : report.foreign()) {
         out().printf("  left alone (not NetFloor's): %s%n", f);
       }

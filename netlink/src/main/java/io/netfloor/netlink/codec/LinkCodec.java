@@ -59,6 +59,26 @@ public final class LinkCodec {
         .finish();
   }
 
+  /**
+   * {@code ip link add NAME type veth peer name PEER} (down): {@code IFLA_LINKINFO { KIND "veth",
+   * DATA { VETH_INFO_PEER { ifinfomsg, IFLA_IFNAME PEER } } }}. Deleting either end deletes both.
+   */
+  public static byte[] encodeAddVethPair(InterfaceName name, InterfaceName peer) {
+    return new MessageWriter(Rtm.RTM_NEWLINK, Rtm.FLAGS_ADD)
+        .struct(IfInfoMsg.SIZE, new IfInfoMsg(0, 0, 0, 0, 0)::write)
+        .string(Rtm.IFLA_IFNAME, name.value())
+        .beginNested(Rtm.IFLA_LINKINFO)
+        .string(Rtm.IFLA_INFO_KIND, "veth")
+        .beginNested(Rtm.IFLA_INFO_DATA)
+        .beginNested(Rtm.VETH_INFO_PEER)
+        .struct(IfInfoMsg.SIZE, new IfInfoMsg(0, 0, 0, 0, 0)::write)
+        .string(Rtm.IFLA_IFNAME, peer.value())
+        .endNested()
+        .endNested()
+        .endNested()
+        .finish();
+  }
+
   /** {@code ip link del NAME}: {@code RTM_DELLINK} by name (flags 0x005). */
   public static byte[] encodeDelete(InterfaceName name) {
     return new MessageWriter(Rtm.RTM_DELLINK, Rtm.FLAGS_CHANGE)

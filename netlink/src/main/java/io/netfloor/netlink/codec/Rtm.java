@@ -49,6 +49,9 @@ public final class Rtm {
   public static final int IFLA_LINKINFO = 18;
   public static final int IFLA_EXT_MASK = 29;
   public static final int IFLA_INFO_KIND = 1;
+  public static final int IFLA_INFO_DATA = 2;
+  /** {@code VETH_INFO_PEER}: the peer's ifinfomsg and attributes, inside IFLA_INFO_DATA. */
+  public static final int VETH_INFO_PEER = 1;
 
   /** {@code TC_H_ROOT}. */
   public static final int TC_H_ROOT = 0xFFFFFFFF;

@@ -44,14 +44,18 @@ public final class NamespaceThread {
       try {
         fd = LibC.open(nsFile.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
       } catch (LastErrorException e) {
-        throw new NetlinkException("cannot open network namespace " + nsFile, null, 0,
-            e.getErrorCode(), null, e);
+        throw NetlinkException.ofSyscall("cannot open network namespace " + nsFile,
+            e.getErrorCode(), e.getErrorCode() == 2 ? "no such namespace"
+                : e.getErrorCode() == 1 || e.getErrorCode() == 13
+                    ? "the file cannot be read by this user" : null, e);
       }
       try {
         LibC.setns(fd, LibC.CLONE_NEWNET);
       } catch (LastErrorException e) {
-        throw new NetlinkException("cannot enter network namespace " + nsFile, null, 0,
-            e.getErrorCode(), null, e);
+        throw NetlinkException.ofSyscall("cannot enter network namespace " + nsFile,
+            e.getErrorCode(), e.getErrorCode() == 1
+                ? "entering a network namespace needs CAP_SYS_ADMIN" : e.getErrorCode() == 22
+                    ? "not a network namespace file" : null, e);
       } finally {
         LibC.close(fd);
       }
@@ -71,8 +75,9 @@ public final class NamespaceThread {
       try {
         LibC.unshare(LibC.CLONE_NEWNET);
       } catch (LastErrorException e) {
-        throw new NetlinkException("cannot create a private network namespace", null, 0,
-            e.getErrorCode(), null, e);
+        throw NetlinkException.ofSyscall("cannot create a private network namespace",
+            e.getErrorCode(), e.getErrorCode() == 1
+                ? "making a network namespace needs CAP_SYS_ADMIN" : null, e);
       }
       return task.call();
     });
