@@ -224,7 +224,13 @@ public final class HtbTree {
           }
           buckets = buckets.plus(h.bucket(), nodes.plus(h.node()));
         }
-        sum = sum.plus(p.bandwidth().floorOrZero());
+        Rate floor = p.bandwidth().floorOrZero();
+        if (!sum.canAdd(floor)) {
+          throw new InvalidValueException("recorded floors sum to more than " + Long.MAX_VALUE
+              + " bit/s at interface '" + p.alias() + "' (floor " + floor + "); no network can"
+              + " guarantee that: the recorded state is damaged");
+        }
+        sum = sum.plus(floor);
       }
       ifs = ifs.plus(p.alias(), p);
       macs = macs.plus(p.mac(), p.alias());
@@ -671,10 +677,12 @@ public final class HtbTree {
     }
     Rate others = floorSum.minus(oldFloor);
     Rate capacity = config.floorCapacity().orElseThrow();
-    if (others.plus(floor).compareTo(capacity) > 0) {
+    // compared with what is left rather than by adding: a floor near 2^63 bit/s added to the others
+    // would overflow, and it is simply more than any network can guarantee
+    if (floor.compareTo(capacity.minusOrZero(others)) > 0) {
       throw new AdmissionException(config.name(), alias, floor, others, capacity);
     }
-    return others.plus(floor);
+    return others.plus(floor); // at most the capacity
   }
 
   private PluggedInterface require(String alias) {
@@ -835,7 +843,10 @@ public final class HtbTree {
    * 49.6mbit with 10 ms.
    */
   public static ByteSize defaultBurst(Rate rate) {
-    return ByteSize.ofBytes(Math.max(MIN_BURST_BYTES, rate.bytesPerSecond() * BURST_TIME_MS / 1000));
+    long bytes = rate.bytesPerSecond();
+    // bytes × ms ÷ 1000 without the product, which overflows above about 7.4 Ebit/s
+    long burst = bytes / 1000 * BURST_TIME_MS + bytes % 1000 * BURST_TIME_MS / 1000;
+    return ByteSize.ofBytes(Math.max(MIN_BURST_BYTES, burst));
   }
 
   private long quantum(Rate rate) {
