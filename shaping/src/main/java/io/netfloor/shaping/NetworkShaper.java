@@ -1121,8 +1121,7 @@ public final class NetworkShaper {
   /**
    * Refuses a "bridge" that is another kind of device, before start or adopt change anything: on a
    * VM's veth or tap the tree would shape only that port's egress, and the kernel accepts it
-   * silently. Checked only where a network takes a bridge on (the kind of a device does not change
-   * under its name).
+   * silently. Checked where a network takes its bridge on (start, adopt), not on every change.
    */
   private void requireBridgeKind() {
     Optional<String> kind = kernel.deviceKind(config.bridge());
