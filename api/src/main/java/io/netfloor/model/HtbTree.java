@@ -224,7 +224,13 @@ public final class HtbTree {
           }
           buckets = buckets.plus(h.bucket(), nodes.plus(h.node()));
         }
-        sum = sum.plus(p.bandwidth().floorOrZero());
+        Rate floor = p.bandwidth().floorOrZero();
+        if (!sum.canAdd(floor)) {
+          throw new InvalidValueException("recorded floors sum to more than " + Long.MAX_VALUE
+              + " bit/s at interface '" + p.alias() + "' (floor " + floor + "); no network can"
+              + " guarantee that: the recorded state is damaged");
+        }
+        sum = sum.plus(floor);
       }
       ifs = ifs.plus(p.alias(), p);
       macs = macs.plus(p.mac(), p.alias());
@@ -671,10 +677,12 @@ public final class HtbTree {
     }
     Rate others = floorSum.minus(oldFloor);
     Rate capacity = config.floorCapacity().orElseThrow();
-    if (others.plus(floor).compareTo(capacity) > 0) {
+    // compared with what is left rather than by adding: a floor near 2^63 bit/s added to the others
+    // would overflow, and it is simply more than any network can guarantee
+    if (floor.compareTo(capacity.minusOrZero(others)) > 0) {
       throw new AdmissionException(config.name(), alias, floor, others, capacity);
     }
-    return others.plus(floor);
+    return others.plus(floor); // at most the capacity
   }
 
   private PluggedInterface require(String alias) {
@@ -785,21 +793,52 @@ public final class HtbTree {
 
   private static U32Handle hashedHandle(PMap<Integer, TreePSet<Integer>> buckets, MacAddress mac) {
     int bucket = mac.octet(5);
-    TreePSet<Integer> used = buckets.getOrDefault(bucket, TreePSet.empty());
-    // below every node of the bucket: the kernel keeps a bucket sorted by node id and inserts by
-    // walking it, so a node smaller than all others goes in at the head without a walk
-    int node = used.isEmpty() ? 0xfff : used.first() - 1;
-    if (node < 1) {
-      node = 0xfff;
-      while (node >= 1 && used.contains(node)) {
-        node--;
-      }
-    }
-    if (node < 1) {
-      throw new io.netfloor.ClassIdExhaustedException("hash bucket "
-          + Integer.toHexString(bucket) + " already holds 4095 interfaces");
+    int node = hashedNode(buckets.getOrDefault(bucket, TreePSet.empty()));
+    if (node == 0) {
+      throw new io.netfloor.ClassIdExhaustedException(String.format("hash bucket %02x of the"
+          + " filter table already holds %d interfaces, one per u32 node id; unplug one whose MAC"
+          + " ends in %02x, or give the new interface a MAC with another last byte", bucket,
+          MAX_HASH_NODE, bucket));
     }
     return U32Handle.of(HASH_TABLE_ID, bucket, node);
+  }
+
+  /** The largest u32 node id (12 bits); node 0 asks the kernel to pick one, so ids are 1..fff. */
+  static final int MAX_HASH_NODE = 0xfff;
+
+  /**
+   * The node id for a new filter in a hash bucket whose nodes {@code used} hold, or 0 when all
+   * {@value #MAX_HASH_NODE} are taken.
+   *
+   * <p>The kernel keeps a bucket's filters in a list sorted by node id, and an add walks that list
+   * from the head to its place; so does the lookup of every packet. A node below all others goes in
+   * at the head without a walk, so that is the first choice: the highest free node below the
+   * lowest used one. Plugs and unplugs alternating in one bucket therefore move its nodes down one
+   * by one; when node 1 is taken there is nothing below, and the new node goes into the first free
+   * gap above the run of nodes that starts at 1, at the gap's top. The add then walks only that run
+   * (usually a node or two), the following plugs take the nodes below it again, and the nodes an
+   * unplug freed are reused as the ids come round. So churn never exhausts a bucket: only
+   * {@value #MAX_HASH_NODE} interfaces plugged at once in one bucket do.
+   *
+   * @param used the bucket's node ids in use, ascending, each in 1..{@value #MAX_HASH_NODE}
+   */
+  static int hashedNode(SortedSet<Integer> used) {
+    if (used.isEmpty()) {
+      return MAX_HASH_NODE;
+    }
+    int lowest = used.first();
+    if (lowest > 1) {
+      return lowest - 1; // at the head
+    }
+    // node 1 is taken: the first gap above the run 1, 2, … k, at its top
+    int previous = 0;
+    for (int node : used) {
+      if (node > previous + 1) {
+        return node - 1;
+      }
+      previous = node;
+    }
+    return previous < MAX_HASH_NODE ? MAX_HASH_NODE : 0;
   }
 
   private PMap<Integer, TreePSet<Integer>> useNode(PMap<Integer, TreePSet<Integer>> buckets,
@@ -835,7 +874,10 @@ public final class HtbTree {
    * 49.6mbit with 10 ms.
    */
   public static ByteSize defaultBurst(Rate rate) {
-    return ByteSize.ofBytes(Math.max(MIN_BURST_BYTES, rate.bytesPerSecond() * BURST_TIME_MS / 1000));
+    long bytes = rate.bytesPerSecond();
+    // bytes × ms ÷ 1000 without the product, which overflows above about 7.4 Ebit/s
+    long burst = bytes / 1000 * BURST_TIME_MS + bytes % 1000 * BURST_TIME_MS / 1000;
+    return ByteSize.ofBytes(Math.max(MIN_BURST_BYTES, burst));
   }
 
   private long quantum(Rate rate) {

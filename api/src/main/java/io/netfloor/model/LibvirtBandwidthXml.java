@@ -39,13 +39,17 @@ import org.xml.sax.SAXParseException;
  *
  * <h2>Rules, in the order they are checked</h2>
  * <ol>
- *   <li>The XML is well-formed, has no DOCTYPE (so no entities, internal or external), and its root
- *       element is {@code <bandwidth>} ({@link InvalidValueException} otherwise).
+ *   <li>The XML is at most {@value #MAX_XML_CHARS} characters (a {@code <bandwidth>} element takes a
+ *       few hundred), well-formed, has no DOCTYPE (so no entities, internal or external), and its
+ *       root element is {@code <bandwidth>} ({@link InvalidValueException} otherwise).
  *   <li>{@code <inbound>} and {@code <outbound>} appear at most once each ("Only one child
  *       &lt;inbound&gt; element allowed"); other child elements are ignored, as libvirt does.
- *   <li>Every attribute value is an unsigned decimal integer: digits only, no sign, no spaces, no
- *       hex ("could not convert bandwidth average value '…'"). libvirt's {@code strtoull} would also
- *       take leading spaces and a {@code +}; NetFloor does not.
+ *   <li>Every attribute value is an unsigned decimal integer of at most
+ *       {@value #MAX_NUMBER_CHARS} characters: digits only, no sign, no spaces, no hex ("could not
+ *       convert bandwidth average value '…'"). libvirt's {@code strtoull} would also take leading
+ *       spaces and a {@code +}; NetFloor does not. The length is checked before the value is
+ *       converted, so a huge attribute is refused at once (converting a long digit string takes
+ *       time quadratic in its length).
  *   <li>{@code average} or {@code floor} is present ("Missing mandatory average or floor
  *       attributes"); {@code peak} and {@code burst} need {@code average} ("'peak' and 'burst'
  *       require 'average' attribute"). These look at which attributes are written, as libvirt does.
@@ -90,6 +94,18 @@ public final class LibvirtBandwidthXml {
   public static final long MAX_BURST_KIB = 0xFFFF_FFFFL >> 10;
   /** The largest rate in kB/s whose bit/s fit NetFloor's 64-bit {@link Rate}. */
   public static final long MAX_REPRESENTABLE_KBPS = Long.MAX_VALUE / 8000;
+  /**
+   * The longest XML text {@link #parseInterface}, {@link #parseNetwork} and {@link #parsePort} read:
+   * a {@code <bandwidth>} element is a few hundred characters.
+   */
+  public static final int MAX_XML_CHARS = 64 * 1024;
+  /**
+   * The longest attribute value read as a number: a 64-bit number has at most 20 digits, and the
+   * bound leaves room for leading zeros.
+   */
+  public static final int MAX_NUMBER_CHARS = 32;
+  /** Attribute values in messages are cut to this many characters. */
+  private static final int QUOTED_CHARS = 40;
 
   private static final String BANDWIDTH = "bandwidth";
   private static final String INBOUND = "inbound";
@@ -192,8 +208,8 @@ public final class LibvirtBandwidthXml {
       return OptionalInt.empty();
     }
     String v = bandwidth.getAttribute("classID");
-    if (!isDigits(v) || v.length() > 5 || Integer.parseInt(v) > 0xffff) {
-      throw new InvalidValueException("Unable to parse class id '" + v
+    if (v.length() > 5 || !isDigits(v) || Integer.parseInt(v) > 0xffff) {
+      throw new InvalidValueException("Unable to parse class id '" + quote(v)
           + "': expected an unsigned decimal integer up to 65535");
     }
     return OptionalInt.of(Integer.parseInt(v));
@@ -348,6 +364,11 @@ public final class LibvirtBandwidthXml {
       return 0;
     }
     String v = e.getAttribute(attribute);
+    if (v.length() > MAX_NUMBER_CHARS) {
+      throw new InvalidValueException("could not convert bandwidth " + attribute + " value '"
+          + quote(v) + "' in <" + name(e) + ">: it is " + v.length() + " characters long, more than"
+          + " the " + MAX_NUMBER_CHARS + " an unsigned 64-bit decimal integer needs");
+    }
     if (!isDigits(v)) {
       throw new InvalidValueException("could not convert bandwidth " + attribute + " value '" + v
           + "' in " + describe(e) + ": expected an unsigned decimal integer");
@@ -393,7 +414,7 @@ public final class LibvirtBandwidthXml {
     }
     if (root.hasAttribute("classID")) {
       throw new InvalidValueException("classID attribute not supported on <bandwidth> in this usage"
-          + " context (classID='" + root.getAttribute("classID") + "'); it belongs to network-port"
+          + " context (classID='" + quote(root.getAttribute("classID")) + "'); it belongs to network-port"
           + " status only");
     }
     return root;
@@ -403,6 +424,10 @@ public final class LibvirtBandwidthXml {
     if (xml == null || xml.isBlank()) {
       throw new InvalidValueException("bandwidth XML is empty; expected e.g. "
           + "<bandwidth><inbound average='1000'/></bandwidth>");
+    }
+    if (xml.length() > MAX_XML_CHARS) {
+      throw new InvalidValueException("bandwidth XML '" + abbreviate(xml) + "' is " + xml.length()
+          + " characters long, more than the " + MAX_XML_CHARS + " a <bandwidth> element may take");
     }
     try {
       DocumentBuilder builder = FACTORY.newDocumentBuilder();
@@ -467,13 +492,23 @@ public final class LibvirtBandwidthXml {
     var attrs = e.getAttributes();
     for (int i = 0; i < attrs.getLength(); i++) {
       Node a = attrs.item(i);
-      sb.append(' ').append(a.getNodeName()).append("='").append(a.getNodeValue()).append('\'');
+      sb.append(' ').append(a.getNodeName()).append("='").append(quote(a.getNodeValue()))
+          .append('\'');
     }
     return sb.append(BANDWIDTH.equals(name(e)) ? ">" : "/>").toString();
   }
 
+  /** An attribute value for a message: cut after {@value #QUOTED_CHARS} characters. */
+  private static String quote(String value) {
+    return value.length() <= QUOTED_CHARS ? value : value.substring(0, QUOTED_CHARS) + "…";
+  }
+
   private static String abbreviate(String s) {
-    String one = s.strip().replaceAll("\\s+", " ");
-    return one.length() <= 200 ? one : one.substring(0, 200) + "…";
+    String stripped = s.strip();
+    // only the start is collapsed: the message shows 200 characters at most
+    String one = (stripped.length() <= 400 ? stripped : stripped.substring(0, 400))
+        .replaceAll("\\s+", " ");
+    return one.length() <= 200 && stripped.length() <= 400 ? one
+        : one.substring(0, Math.min(200, one.length())) + "…";
   }
 }

@@ -28,6 +28,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -47,11 +48,12 @@ import java.util.function.Predicate;
  * does). The documented way to test code that drives a {@code TrafficControl}; not a traffic
  * simulator.
  *
- * <p>Devices must be declared with {@link #addDevice} (ifb devices are created by plans).
- * Thread-safe.
+ * <p>Devices must be declared with {@link #addDevice} (ifb devices are created by plans, with
+ * kind {@code ifb}). Thread-safe.
  */
 public final class InMemoryTrafficControl implements TrafficControl {
-  private final Set<InterfaceName> devices = new HashSet<>();
+  /** Declared devices and their kinds ("" for a device without one). */
+  private final Map<InterfaceName, String> devices = new HashMap<>();
   private final Map<ObjectKey, TcObject> objects = new TreeMap<>();
   private final KernelCapabilities capabilities;
   /** Root table id of each u32 instance, by (device, parent qdisc, prio). */
@@ -69,9 +71,21 @@ public final class InMemoryTrafficControl implements TrafficControl {
     this.capabilities = capabilities;
   }
 
-  /** Declares a device (a bridge, a tap) that plans may put objects on. */
+  /**
+   * Declares a device that plans may put objects on, of kind {@value TrafficControl#BRIDGE_KIND}:
+   * what a network's bridge must be. Plans only need a device to exist, so the taps of a test may be
+   * declared this way too; {@link #addDevice(InterfaceName, String)} declares another kind.
+   */
   public synchronized InMemoryTrafficControl addDevice(InterfaceName device) {
-    devices.add(device);
+    return addDevice(device, BRIDGE_KIND);
+  }
+
+  /**
+   * Declares a device of {@code kind} ({@code veth}, {@code tun}…; {@code ""} for a device without
+   * a kind, as a physical NIC), as {@link #deviceKind} will report it.
+   */
+  public synchronized InMemoryTrafficControl addDevice(InterfaceName device, String kind) {
+    devices.put(Objects.requireNonNull(device, "device"), Objects.requireNonNull(kind, "kind"));
     return this;
   }
 
@@ -110,7 +124,7 @@ public final class InMemoryTrafficControl implements TrafficControl {
   private String check(TcOp op) {
     TcObject o = op.object();
     boolean exists = objects.containsKey(o.key());
-    if (!(o instanceof IfbDevice) && !devices.contains(o.device())) {
+    if (!(o instanceof IfbDevice) && !devices.containsKey(o.device())) {
       return "ENODEV no such device " + o.device();
     }
     if ((o instanceof io.netfloor.plan.UnrecognizedObject || o instanceof U32Instance)
@@ -124,7 +138,7 @@ public final class InMemoryTrafficControl implements TrafficControl {
     }
     if (op instanceof TcOp.Add) {
       if (o instanceof IfbDevice d) {
-        return devices.contains(d.device()) ? "EEXIST device exists" : null;
+        return devices.containsKey(d.device()) ? "EEXIST device exists" : null;
       }
       if (exists) {
         return o instanceof HtbQdisc || o instanceof IngressQdisc
@@ -132,7 +146,7 @@ public final class InMemoryTrafficControl implements TrafficControl {
       }
       return parentMissing(o);
     }
-    if (!exists && !(o instanceof IfbDevice && devices.contains(o.device()))) {
+    if (!exists && !(o instanceof IfbDevice && devices.containsKey(o.device()))) {
       return "ENOENT ";
     }
     if (op instanceof TcOp.Delete) {
@@ -291,7 +305,7 @@ public final class InMemoryTrafficControl implements TrafficControl {
       return;
     }
     if (o instanceof IfbDevice d) {
-      devices.add(d.device());
+      devices.put(d.device(), "ifb");
     }
     ClassHandle qdisc = filterParent(o);
     if (qdisc != null) {
@@ -389,7 +403,7 @@ public final class InMemoryTrafficControl implements TrafficControl {
 
   @Override
   public synchronized KernelSnapshot dump(InterfaceName device) {
-    if (!devices.contains(device)) {
+    if (!devices.containsKey(device)) {
       throw new TrafficControlException("cannot dump " + device + ": no such device", null, 0, 19,
           "ENODEV", null, null);
     }
@@ -502,7 +516,17 @@ public final class InMemoryTrafficControl implements TrafficControl {
 
   @Override
   public synchronized boolean deviceExists(InterfaceName device) {
-    return devices.contains(device);
+    return devices.containsKey(device);
+  }
+
+  @Override
+  public synchronized Optional<String> deviceKind(InterfaceName device) {
+    String kind = devices.get(device);
+    if (kind == null) {
+      throw new TrafficControlException("cannot read the kind of " + device + ": no such device",
+          null, 0, 19, "ENODEV", null, null);
+    }
+    return kind.isEmpty() ? Optional.empty() : Optional.of(kind);
   }
 
   @Override

@@ -2,6 +2,7 @@ package io.netfloor.spi;
 
 import com.google.common.collect.ImmutableSortedMap;
 import com.google.common.collect.ImmutableSortedSet;
+import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.NetworkConfig;
@@ -68,11 +69,22 @@ public record NetworkStatus(String network, InterfaceName bridge,
     return HtbTree.restore(config, interfaces.values(), parkedClassIds);
   }
 
-  /** Sum of the interfaces' floors. */
+  /**
+   * Sum of the interfaces' floors.
+   *
+   * @throws InvalidBandwidthException if they sum to more than {@link Rate#MAX}: no network can
+   *     guarantee that, so no tree holds such a status ({@link HtbTree#restore} refuses it)
+   */
   public Rate floorSum() {
     Rate sum = Rate.ZERO;
     for (PluggedInterface p : interfaces.values()) {
-      sum = sum.plus(p.bandwidth().floorOrZero());
+      Rate floor = p.bandwidth().floorOrZero();
+      if (!sum.canAdd(floor)) {
+        throw new InvalidBandwidthException("the floors of network '" + network + "' sum to more"
+            + " than " + Long.MAX_VALUE + " bit/s at interface '" + p.alias() + "' (floor " + floor
+            + "); no network can guarantee that");
+      }
+      sum = sum.plus(floor);
     }
     return sum;
   }

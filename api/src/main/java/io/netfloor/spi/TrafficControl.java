@@ -4,6 +4,7 @@ import io.netfloor.plan.Plan;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The kernel side of NetFloor: applies {@link Plan}s and reads back what the kernel holds. The
@@ -40,6 +41,20 @@ public interface TrafficControl extends AutoCloseable {
 
   /** Whether a network device of that name exists (in the backend's namespace). */
   boolean deviceExists(InterfaceName device);
+
+  /** The kind {@link #deviceKind} reports for a Linux bridge: the only device a network shapes. */
+  String BRIDGE_KIND = "bridge";
+
+  /**
+   * The kind of network device {@code device} is, as the kernel names it in rtnetlink's
+   * {@code IFLA_INFO_KIND} (what {@code ip -d link show} prints): {@value #BRIDGE_KIND},
+   * {@code veth}, {@code tun}, {@code ifb}, {@code bond}…; empty for a device without a kind (a
+   * physical NIC, loopback). NetFloor uses it to refuse, before changing anything, a network whose
+   * "bridge" is some other device: HTB on a port's egress would shape only that port.
+   *
+   * @throws TrafficControlException if the device does not exist or the kernel cannot be asked
+   */
+  Optional<String> deviceKind(InterfaceName device);
 
   /** What the kernel supports, probed once. */
   KernelCapabilities capabilities();

@@ -17,6 +17,12 @@ import java.util.Locale;
  */
 public record ByteSize(long bytes) implements Comparable<ByteSize> {
   public static final ByteSize ZERO = new ByteSize(0);
+  /**
+   * The longest text {@link #parse} reads: the largest size has 19 digits; the bound refuses a huge
+   * input before it reaches {@link BigDecimal}, whose parsing of a long digit string takes time
+   * quadratic in its length.
+   */
+  public static final int MAX_TEXT_LENGTH = 64;
 
   public ByteSize {
     if (bytes < 0) {
@@ -44,13 +50,17 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
    * Parses tc's size syntax.
    *
    * @throws InvalidValueException quoting the input on an unknown unit, a negative or fractional
-   *     byte count, or overflow
+   *     byte count, overflow, or more than {@value #MAX_TEXT_LENGTH} characters
    */
   public static ByteSize parse(String text) {
     if (text == null || text.isBlank()) {
       throw new InvalidValueException("size is empty; expected e.g. '15k', '1600b' or '1mb'");
     }
     String s = text.strip();
+    if (s.length() > MAX_TEXT_LENGTH) {
+      throw new InvalidValueException("size '" + s.substring(0, 20) + "…' is " + s.length()
+          + " characters long; a size is at most " + MAX_TEXT_LENGTH + " (e.g. '64kb')");
+    }
     int split = 0;
     while (split < s.length() && (isAsciiDigit(s.charAt(split)) || s.charAt(split) == '.')) {
       split++;

@@ -1,47 +1,79 @@
 package io.netfloor.units;
 
 import io.netfloor.InvalidValueException;
-import java.nio.charset.StandardCharsets;
 
 /**
- * A Linux network interface name, validated by the kernel's rules ({@code dev_valid_name}): 1 to 15
- * bytes (IFNAMSIZ − 1) of UTF-8, no {@code /}, no {@code :}, no whitespace or control characters, and
- * not {@code .} or {@code ..}. Names that pass can never act as path components that escape a
- * directory.
+ * A Linux network interface name: 1 to 15 characters (IFNAMSIZ − 1) of printable ASCII other than
+ * {@code /}, {@code :} and {@code %}, and not {@code .} or {@code ..}. Names that pass can never act
+ * as path components that escape a directory.
+ *
+ * <h2>Why printable ASCII only</h2>
+ *
+ * The kernel ({@code dev_valid_name}) takes any bytes but {@code /}, NUL and whitespace, so it also
+ * accepts names such as {@code brü0}. NetFloor refuses them, at construction, for three reasons:
+ *
+ * <ul>
+ *   <li>A kernel name is bytes with no encoding. Many byte strings (any that are not UTF-8) have no
+ *       Java {@code String} at all, so a value type over {@code String} could only ever round-trip
+ *       some of them.
+ *   <li>Every place a name travels would need its own byte-exact encoding: the status store's files
+ *       (ASCII lines under a checksum), the CLI's network records, rtnetlink's {@code IFLA_IFNAME},
+ *       the ifb names derived from device names, {@code tc -j}/{@code ip -j} output. One place that
+ *       altered a name (an ASCII encoder writes {@code ?}) leaves a network whose status no longer
+ *       names its bridge or devices: it can neither be repaired nor unplugged.
+ *   <li>Such names are rare by construction: systemd and udev refuse every byte outside printable
+ *       ASCII (and {@code :}, {@code /}, {@code %}) in the names they give, libvirt names its taps
+ *       {@code vnetN} and its bridges {@code virbrN}.
+ * </ul>
+ *
+ * Refusing up front means a name NetFloor holds is the same bytes in memory, on disk, on the wire
+ * and in the kernel, and a refused name has changed nothing. A device with such a name can be
+ * renamed ({@code ip link set dev OLD name NEW}) before NetFloor shapes it.
+ *
+ * <p>{@code %} is refused because no device can carry it: the kernel reads a name containing
+ * {@code %} as a numbering template ({@code eth%d} becomes {@code eth0}), so such a name never
+ * matches an existing device. {@code :} is the legacy alias separator ({@code eth0:1}), which tc
+ * cannot address. Whitespace and control characters are what the kernel itself refuses.
  */
 public record InterfaceName(String value) implements Comparable<InterfaceName> {
   /** The kernel's limit: IFNAMSIZ (16) minus the terminating NUL. */
   public static final int MAX_BYTES = 15;
 
+  /**
+   * @throws InvalidValueException quoting the name and the rule it breaks
+   */
   public InterfaceName {
     if (value == null || value.isEmpty()) {
       throw new InvalidValueException("interface name is empty");
     }
-    int bytes = value.getBytes(StandardCharsets.UTF_8).length;
-    if (bytes > MAX_BYTES) {
-      throw new InvalidValueException("interface name '" + value + "' is " + bytes
-          + " bytes long; Linux allows at most " + MAX_BYTES);
+    // every accepted character is one byte, so a longer string is too long whatever it holds;
+    // checked first so that a huge input is refused before it is scanned
+    if (value.length() > MAX_BYTES) {
+      throw new InvalidValueException("interface name '" + abbreviate(value) + "' is "
+          + value.length() + " characters long; Linux allows at most " + MAX_BYTES + " bytes");
     }
     if (value.equals(".") || value.equals("..")) {
       throw new InvalidValueException("interface name '" + value + "' is not allowed by Linux");
     }
-    for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-      if ((b & 0xff) == 0xa0) {
-        // the kernel's isspace() (lib/ctype.c) counts Latin-1 NBSP, so dev_valid_name refuses it
-        throw new InvalidValueException("interface name '" + value + "' contains byte 0xa0 in UTF-8"
-            + " (e.g. from U+00A0 or 'à'), which Linux counts as whitespace");
-      }
-    }
     for (int i = 0; i < value.length(); i++) {
       char c = value.charAt(i);
-      if (c == '/' || c == ':' || Character.isWhitespace(c) || Character.isISOControl(c)) {
-        throw new InvalidValueException("interface name '" + value
-            + "' contains '" + printable(c) + "'; Linux forbids '/', ':', whitespace and control characters");
+      if (c > 0x7e) {
+        int cp = value.codePointAt(i);
+        String shown = String.format("U+%04X", cp)
+            + (Character.isISOControl(cp) ? "" : " '" + new String(Character.toChars(cp)) + "'");
+        throw new InvalidValueException("interface name '" + value + "' contains " + shown
+            + ", which is not printable ASCII; NetFloor accepts only ASCII interface names, so that"
+            + " a name is the same bytes in its status files, records and the kernel: rename the"
+            + " device (ip link set dev OLD name NEW)");
+      }
+      if (c == '/' || c == ':' || c == '%' || c <= 0x20) {
+        throw new InvalidValueException("interface name '" + value + "' contains '" + printable(c)
+            + "'; Linux interface names hold no '/', ':', '%', whitespace or control characters");
       }
     }
   }
 
-  /** Validates {@code name} as a Linux interface name. */
+  /** Validates {@code name} as a Linux interface name (see the class documentation). */
   public static InterfaceName of(String name) {
     return new InterfaceName(name);
   }
@@ -57,7 +89,11 @@ public record InterfaceName(String value) implements Comparable<InterfaceName> {
   }
 
   private static String printable(char c) {
-    return Character.isISOControl(c) || Character.isWhitespace(c)
-        ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+    return c <= 0x20 ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+  }
+
+  /** The start of a long input, so that an error message stays one readable line. */
+  private static String abbreviate(String s) {
+    return s.length() <= 40 ? s : s.substring(0, 40) + "…";
   }
 }

@@ -57,6 +57,12 @@ public final class MacAddress implements Comparable<MacAddress> {
     if (plain != null) {
       return plain;
     }
+    if (text.length() > 64) {
+      // the longest spelling is 17 characters; a huge input is refused before it is split, and
+      // not quoted whole
+      throw new InvalidValueException("MAC address '" + text.substring(0, 20) + "…' is "
+          + text.length() + " characters long; expected six octets, e.g. 52:54:00:12:34:56");
+    }
     String[] parts = text.strip().split("[:-]", -1);
     if (parts.length != 6) {
       throw new InvalidValueException("MAC address '" + text

@@ -1,5 +1,6 @@
 package io.netfloor.units;
 
+import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
@@ -32,6 +33,14 @@ import java.util.Locale;
 public record Rate(long bitsPerSecond) implements Comparable<Rate> {
   /** No bandwidth. */
   public static final Rate ZERO = new Rate(0);
+  /** The largest rate: 2<sup>63</sup>−1 bit/s (about 9.2 Ebit/s). */
+  public static final Rate MAX = new Rate(Long.MAX_VALUE);
+  /**
+   * The longest text {@link #parse} reads. The largest rate has 19 digits; the bound leaves room for
+   * decimals and a unit, and refuses a huge input before it reaches {@link BigDecimal}, whose
+   * parsing of a long digit string takes time quadratic in its length.
+   */
+  public static final int MAX_TEXT_LENGTH = 64;
 
   private static final String[][] SUFFIXES = {
     {"bit", "1"}, {"kbit", "1000"}, {"mbit", "1000000"}, {"gbit", "1000000000"},
@@ -72,14 +81,19 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
   /**
    * Parses tc's rate syntax (see the class documentation).
    *
-   * @throws InvalidValueException quoting the input when it is empty, has an unknown unit, is
-   *     negative, not a whole number of bits/s, or does not fit in 64 bits
+   * @throws InvalidValueException quoting the input when it is empty, longer than
+   *     {@value #MAX_TEXT_LENGTH} characters, has an unknown unit, is negative, not a whole number
+   *     of bits/s, or does not fit in 64 bits
    */
   public static Rate parse(String text) {
     if (text == null || text.isBlank()) {
       throw new InvalidValueException("rate is empty; expected e.g. '10mbit', '1gbit' or '125kbps'");
     }
     String s = text.strip();
+    if (s.length() > MAX_TEXT_LENGTH) {
+      throw new InvalidValueException("rate '" + s.substring(0, 20) + "…' is " + s.length()
+          + " characters long; a rate is at most " + MAX_TEXT_LENGTH + " (e.g. '10mbit')");
+    }
     int split = 0;
     while (split < s.length() && (isAsciiDigit(s.charAt(split)) || s.charAt(split) == '.')) {
       split++;
@@ -135,9 +149,24 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
     return bitsPerSecond == 0;
   }
 
-  /** {@code this + other}; throws on 64-bit overflow. */
+  /**
+   * {@code this + other}.
+   *
+   * @throws InvalidBandwidthException if the sum exceeds {@link #MAX} (2<sup>63</sup>−1 bit/s); no
+   *     link carries that, so such a sum only comes from a mistyped rate
+   */
   public Rate plus(Rate other) {
-    return new Rate(Math.addExact(bitsPerSecond, other.bitsPerSecond));
+    if (other.bitsPerSecond > Long.MAX_VALUE - bitsPerSecond) {
+      throw new InvalidBandwidthException("rates " + this + " and " + other + " add up to more than"
+          + " the maximum of " + Long.MAX_VALUE + " bit/s (about 9.2 Ebit/s); check the rates for"
+          + " a mistyped unit or extra digits");
+    }
+    return new Rate(bitsPerSecond + other.bitsPerSecond);
+  }
+
+  /** Whether {@code this + other} is at most {@link #MAX}, i.e. {@link #plus} succeeds. */
+  public boolean canAdd(Rate other) {
+    return other.bitsPerSecond <= Long.MAX_VALUE - bitsPerSecond;
   }
 
   /**

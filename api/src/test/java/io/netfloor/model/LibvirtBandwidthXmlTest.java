@@ -2,6 +2,7 @@ package io.netfloor.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
@@ -10,6 +11,7 @@ import io.netfloor.units.Rate;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.stream.Stream;
@@ -201,6 +203,42 @@ class LibvirtBandwidthXmlTest {
     assertThatThrownBy(() -> LibvirtBandwidthXml.parseInterface(xml))
         .isExactlyInstanceOf(InvalidValueException.class)
         .hasMessageContaining(fragment);
+  }
+
+  /**
+   * A million digits in an attribute are refused by their length at once (converting them took
+   * minutes), with a message that quotes only their start; so is a document far larger than any
+   * {@code <bandwidth>} element.
+   */
+  @Test
+  void hugeInputsAreRefusedBeforeTheyAreConverted() throws Exception {
+    String digits = "7".repeat(1_000_000);
+    for (String attribute : new String[] {"average", "floor"}) {
+      String xml = "<bandwidth><inbound " + attribute + "='" + digits + "'/></bandwidth>";
+      // as text: the document's own bound
+      assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+          assertThatThrownBy(() -> LibvirtBandwidthXml.parseInterface(xml))
+              .isExactlyInstanceOf(InvalidValueException.class)
+              .hasMessageContaining("is " + xml.length() + " characters long, more than the 65536")
+              .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(400)));
+      // as an element of a larger document (a status file): the attribute's bound
+      Element element = DocumentBuilderFactory.newInstance().newDocumentBuilder()
+          .parse(new InputSource(new StringReader(xml))).getDocumentElement();
+      assertTimeoutPreemptively(Duration.ofSeconds(5), () ->
+          assertThatThrownBy(() -> LibvirtBandwidthXml.fromElement(element, true))
+              .isExactlyInstanceOf(InvalidValueException.class)
+              .hasMessageContaining("could not convert bandwidth " + attribute + " value '"
+                  + "7".repeat(40) + "…' in <inbound>: it is 1000000 characters long")
+              .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(250)));
+    }
+    String padded = "<bandwidth><inbound average='1000'/>" + " ".repeat(70_000) + "</bandwidth>";
+    assertThatThrownBy(() -> LibvirtBandwidthXml.parseInterface(padded))
+        .isExactlyInstanceOf(InvalidValueException.class)
+        .hasMessageContaining("characters long, more than the 65536 a <bandwidth> element may take");
+    // leading zeros within the bound are still read, as libvirt reads them
+    assertThat(LibvirtBandwidthXml.parseInterface("<bandwidth><inbound average='"
+        + "0".repeat(28) + "1000'/></bandwidth>").inbound().orElseThrow().average())
+        .contains(Rate.ofKilobytesPerSecond(1000));
   }
 
   private static Bandwidth parse(String xml, boolean floorAllowed) {

@@ -3,7 +3,10 @@ package io.netfloor.units;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
 import io.netfloor.InvalidValueException;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -103,5 +106,17 @@ class ByteSizeTest {
   void formatParseRoundTrips(long bytes) {
     ByteSize s = ByteSize.ofBytes(bytes);
     assertThat(ByteSize.parse(s.toString())).isEqualTo(s);
+  }
+
+  /** A huge input is refused by its length at once, before BigDecimal would spend minutes on it. */
+  @Test
+  void aHugeInputIsRefusedBeforeItIsConverted() {
+    String huge = "9".repeat(1_000_000) + "kb";
+    assertTimeoutPreemptively(Duration.ofSeconds(2), () ->
+        assertThatThrownBy(() -> ByteSize.parse(huge))
+            .isExactlyInstanceOf(InvalidValueException.class)
+            .hasMessageContaining("is 1000002 characters long; a size is at most 64")
+            .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(120)));
+    assertThat(ByteSize.parse("9223372036854775807")).isEqualTo(ByteSize.ofBytes(Long.MAX_VALUE));
   }
 }

@@ -3,7 +3,11 @@ package io.netfloor.units;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -181,7 +185,38 @@ class RateTest {
     assertThatThrownBy(() -> b.minus(a))
         .isExactlyInstanceOf(InvalidValueException.class)
         .hasMessageContaining("cannot subtract 10mbit from 4mbit");
-    assertThatThrownBy(() -> Rate.ofBitsPerSecond(Long.MAX_VALUE).plus(Rate.ofBitsPerSecond(1)))
-        .isInstanceOf(ArithmeticException.class);
+  }
+
+  /** A sum past 2^63−1 bit/s is a typed error that says what to check, never an ArithmeticException. */
+  @Test
+  void aSumBeyondTheLargestRateIsAnInvalidBandwidth() {
+    Rate near = Rate.ofBitsPerSecond(Long.MAX_VALUE - 5);
+    assertThat(near.plus(Rate.ofBitsPerSecond(5))).isEqualTo(Rate.MAX);
+    assertThat(near.canAdd(Rate.ofBitsPerSecond(5))).isTrue();
+    assertThat(near.canAdd(Rate.ofBitsPerSecond(6))).isFalse();
+    assertThatThrownBy(() -> near.plus(Rate.parse("10mbit")))
+        .isExactlyInstanceOf(InvalidBandwidthException.class)
+        .hasMessageContaining("add up to more than the maximum of 9223372036854775807 bit/s")
+        .hasMessageContaining("mistyped unit");
+    assertThatThrownBy(() -> Rate.MAX.plus(Rate.MAX))
+        .isExactlyInstanceOf(InvalidBandwidthException.class);
+  }
+
+  /**
+   * A huge input is refused by its length at once, with a short message: a million digits would
+   * take BigDecimal minutes to convert.
+   */
+  @Test
+  void aHugeInputIsRefusedBeforeItIsConverted() {
+    String huge = "1".repeat(1_000_000) + "mbit";
+    assertTimeoutPreemptively(Duration.ofSeconds(2), () ->
+        assertThatThrownBy(() -> Rate.parse(huge))
+            .isExactlyInstanceOf(InvalidValueException.class)
+            .hasMessageContaining("is 1000004 characters long; a rate is at most 64")
+            .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(120)));
+    // the longest sensible spellings still parse
+    assertThat(Rate.parse("9223372036854775807bit")).isEqualTo(Rate.MAX);
+    assertThat(Rate.parse("1.000000000000000000000000000000000000000000000000000000000mbit"))
+        .isEqualTo(Rate.ofMegabits(1));
   }
 }

@@ -167,7 +167,8 @@ public final class NetlinkTrafficControl implements TrafficControl {
    * {@code /run/netns/NAME}). The socket is created on a dedicated thread that enters the namespace;
    * no other thread of the JVM changes namespace.
    *
-   * @throws IllegalArgumentException if {@code name} is not a namespace name
+   * @throws io.netfloor.InvalidValueException if {@code name} is not a name {@code ip netns}
+   *     accepts (see {@link #checkNamespaceName}); nothing is opened
    * @throws NetlinkException if the namespace does not exist (ENOENT) or cannot be entered (EPERM)
    */
   public static NetlinkTrafficControl openInNamespace(String name) {
@@ -176,6 +177,7 @@ public final class NetlinkTrafficControl implements TrafficControl {
 
   /** {@link #openInNamespace(String)} with options. */
   public static NetlinkTrafficControl openInNamespace(String name, Options options) {
+    Objects.requireNonNull(options, "options");
     Path file = NamespaceThread.pathOf(name);
     NetlinkChannel ch = NamespaceThread.callIn(file,
         () -> NetlinkChannel.open(options.replyTimeout()));
@@ -196,6 +198,18 @@ public final class NetlinkTrafficControl implements TrafficControl {
     NetlinkChannel ch = NamespaceThread.callIn(nsFile,
         () -> NetlinkChannel.open(options.replyTimeout()));
     return new NetlinkTrafficControl(ch, nsFile.toString(), options);
+  }
+
+  /**
+   * Checks a network namespace name as {@code ip netns} does: 1 to 255 bytes, no {@code /}, not
+   * {@code .} or {@code ..}. {@link #openInNamespace} checks it too; a caller that records a name
+   * for later (a CLI, a config file) can refuse it up front.
+   *
+   * @return {@code name}
+   * @throws io.netfloor.InvalidValueException quoting the name and the rule it breaks
+   */
+  public static String checkNamespaceName(String name) {
+    return NamespaceThread.checkName(name);
   }
 
   /**
@@ -499,6 +513,28 @@ public final class NetlinkTrafficControl implements TrafficControl {
       throw new NetlinkProtocolException("RTM_GETLINK for " + device + " acked without the link");
     }
     return index;
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>One {@code RTM_GETLINK} by name; the kind is {@code IFLA_LINKINFO}'s {@code IFLA_INFO_KIND}.
+   *
+   * @throws NetlinkException with {@code ENODEV} if the device does not exist in the backend's
+   *     namespace
+   */
+  @Override
+  public Optional<String> deviceKind(InterfaceName device) {
+    return locked(() -> {
+      Ack ack = channel.transact(LinkCodec.encodeGet(device));
+      if (!ack.isSuccess()) {
+        ifindexCache.remove(device);
+        throw new NetlinkException(ack.errno() == Errno.ENODEV
+            ? "no device " + device + " in network namespace " + namespace
+            : "read the kind of device " + device, null, 0, ack.errno(), ack.kernelMessage(), null);
+      }
+      return LinkCodec.decodeKind(ack);
+    });
   }
 
   @Override

@@ -202,6 +202,7 @@ class NetlinkErrorsKernelTest {
         () -> NetlinkTrafficControl.openInNamespace("nf-does-not-exist-" + System.nanoTime()));
     assertThat(e.errnoName()).contains("ENOENT");
     assertThatThrownBy(() -> NetlinkTrafficControl.openInNamespace("../etc"))
-        .isInstanceOf(IllegalArgumentException.class);
+        .isExactlyInstanceOf(io.netfloor.InvalidValueException.class)
+        .hasMessageContaining("'../etc' contains '/'");
   }
 }

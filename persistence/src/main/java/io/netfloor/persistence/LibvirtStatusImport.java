@@ -27,6 +27,7 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HexFormat;
@@ -96,9 +97,23 @@ import org.xml.sax.SAXException;
  * status file) is an error.
  *
  * <p>XML is parsed with DOCTYPEs refused and no external access; {@code <bandwidth>} with
- * {@link LibvirtBandwidthXml} (libvirt's units: kB/s, burst in KiB).
+ * {@link LibvirtBandwidthXml} (libvirt's units: kB/s, burst in KiB). Every input is bounded before
+ * it is parsed: a file or document of more than {@value #MAX_DOCUMENT_BYTES} bytes, or a
+ * {@code class_id} bitmap of more than {@value #MAX_BITMAP_CHARS} characters, is a
+ * {@link StatusStoreException} naming it, so a damaged or hostile file cannot hold an import up.
  */
 public final class LibvirtStatusImport {
+  /**
+   * The largest status file or document read: 4 MiB, far above what libvirt writes (a domain's
+   * status file with many devices is some tens of kB).
+   */
+  public static final int MAX_DOCUMENT_BYTES = 4 * 1024 * 1024;
+  /**
+   * The longest {@code class_id bitmap} read: libvirt writes at most about 190,000 characters (every
+   * other one of the 65,536 ids).
+   */
+  public static final int MAX_BITMAP_CHARS = 256 * 1024;
+
   /** The ids the linear layout can hold, to tell which of libvirt's ids can be adopted. */
   private static final ClassIdAllocator LINEAR_IDS =
       ClassIdAllocator.forLayout(FilterLayout.LIBVIRT_LINEAR);
@@ -193,7 +208,8 @@ public final class LibvirtStatusImport {
       } else {
         Rate cap = capacity.get();
         String capWhat = describe(cap) + " (" + capacityName(config) + ")";
-        Rate sum = Rate.ZERO;
+        // summed exactly: floors libvirt admitted may add up to more than a 64-bit Rate holds
+        BigInteger sum = BigInteger.ZERO;
         for (PluggedInterface p : floored) {
           Rate f = p.bandwidth().floorOrZero();
           if (f.compareTo(cap) > 0) {
@@ -202,12 +218,12 @@ public final class LibvirtStatusImport {
                 + " that " + net + " can guarantee; NetFloor uses floor " + describe(cap));
             f = cap;
           }
-          sum = sum.plus(f);
+          sum = sum.add(BigInteger.valueOf(f.bitsPerSecond()));
         }
-        if (sum.compareTo(cap) > 0) {
+        if (sum.compareTo(BigInteger.valueOf(cap.bitsPerSecond())) > 0) {
           w.add(net + ": the adopted floors sum to " + describe(sum) + ", above the " + capWhat
               + " it can guarantee; every floor is scaled by " + String.format(java.util.Locale.ROOT,
-                  "%.2f%%", 100.0 * cap.bitsPerSecond() / sum.bitsPerSecond())
+                  "%.2f%%", 100.0 * cap.bitsPerSecond() / sum.doubleValue())
               + " (rounded down to a whole kB/s) so that each can be met");
           for (PluggedInterface p : floored) {
             PluggedInterface now = ifs.get(p.alias());
@@ -241,9 +257,9 @@ public final class LibvirtStatusImport {
   }
 
   /** {@code f × cap ÷ sum}, rounded down to a whole kB/s (libvirt's unit) when at least one. */
-  private static Rate scale(Rate f, Rate cap, Rate sum) {
+  private static Rate scale(Rate f, Rate cap, BigInteger sum) {
     long bits = BigInteger.valueOf(f.bitsPerSecond()).multiply(BigInteger.valueOf(cap.bitsPerSecond()))
-        .divide(BigInteger.valueOf(sum.bitsPerSecond())).longValueExact();
+        .divide(sum).longValueExact();
     long kb = 8000;
     return Rate.ofBitsPerSecond(bits >= kb ? bits - bits % kb : bits);
   }
@@ -262,6 +278,21 @@ public final class LibvirtStatusImport {
   static String describe(Rate r) {
     return r.bitsPerSecond() % 8000 == 0 ? r + " (" + r.kilobytesPerSecond() + " kB/s)"
         : r.toString();
+  }
+
+  /** A sum of rates, which may exceed what a {@link Rate} holds. */
+  private static String describe(BigInteger bitsPerSecond) {
+    return bitsPerSecond.bitLength() < 64 ? describe(Rate.ofBitsPerSecond(bitsPerSecond.longValue()))
+        : bitsPerSecond + " bit/s";
+  }
+
+  /** The exact sum of the interfaces' floors (see {@link #describe(BigInteger)}). */
+  private static BigInteger floorSum(Collection<PluggedInterface> interfaces) {
+    BigInteger sum = BigInteger.ZERO;
+    for (PluggedInterface p : interfaces) {
+      sum = sum.add(BigInteger.valueOf(p.bandwidth().floorOrZero().bitsPerSecond()));
+    }
+    return sum;
   }
 
   /**
@@ -342,8 +373,8 @@ public final class LibvirtStatusImport {
       if (floor.isPresent()) {
         String sum = floor.get().getAttribute("sum");
         if (!sum.matches("[0-9]{1,18}")) {
-          throw new StatusStoreException(networkSource + ": Malformed 'floor_sum' attribute: '" + sum
-              + "'");
+          throw new StatusStoreException(networkSource + ": Malformed 'floor_sum' attribute: '"
+              + cut(sum) + "'");
         }
         floorSum = Optional.of(Rate.ofKilobytesPerSecond(Long.parseLong(sum)));
       }
@@ -424,11 +455,12 @@ public final class LibvirtStatusImport {
         }
       }
     }
-    if (floorSum.isPresent() && !floorSum.get().equals(status.floorSum())) {
-      warnings.add(networkSource + ": libvirt's floor sum is " + floorSum.get() + " ("
-          + floorSum.get().kilobytesPerSecond() + " kB/s) but the adopted interfaces' floors add up"
-          + " to " + status.floorSum() + " (" + status.floorSum().kilobytesPerSecond()
-          + " kB/s); trusting the interfaces");
+    BigInteger adoptedSum = floorSum(status.interfaces().values());
+    if (floorSum.isPresent()
+        && !BigInteger.valueOf(floorSum.get().bitsPerSecond()).equals(adoptedSum)) {
+      warnings.add(networkSource + ": libvirt's floor sum is " + describe(floorSum.get())
+          + " but the adopted interfaces' floors add up to " + describe(adoptedSum)
+          + "; trusting the interfaces");
     }
     return new Result(status, bitmap, floorSum, warnings, name, networkBandwidth);
   }
@@ -607,7 +639,7 @@ public final class LibvirtStatusImport {
     try {
       return MacAddress.parse(addr);
     } catch (RuntimeException e) {
-      throw new StatusStoreException(source + ": interface MAC address '" + addr + "': "
+      throw new StatusStoreException(source + ": interface MAC address '" + cut(addr) + "': "
           + e.getMessage(), e);
     }
   }
@@ -706,16 +738,21 @@ public final class LibvirtStatusImport {
 
   /** libvirt's bitmap syntax: comma-separated ids and ranges, {@code ^n} excluding an id. */
   static SortedSet<Integer> parseBitmap(String source, String text) {
-    SortedSet<Integer> ids = new TreeSet<>();
-    SortedSet<Integer> excluded = new TreeSet<>();
+    if (text.length() > MAX_BITMAP_CHARS) {
+      throw new StatusStoreException(source + ": class_id bitmap '" + cut(text) + "' is " + text.length() + " characters long, more than the " + MAX_BITMAP_CHARS
+          + " any bitmap of 65536 class ids takes");
+    }
+    // a BitSet: a range sets whole words, so a long list of wide ranges stays linear in its length
+    BitSet ids = new BitSet(0x10000);
+    BitSet excluded = new BitSet(0x10000);
     if (text.isBlank()) {
-      return ids;
+      return new TreeSet<>();
     }
     for (String part : text.split(",", -1)) {
       String p = part.strip();
       try {
         if (p.startsWith("^")) {
-          excluded.add(id(p.substring(1)));
+          excluded.set(id(p.substring(1)));
         } else if (p.contains("-")) {
           int dash = p.indexOf('-');
           int from = id(p.substring(0, dash));
@@ -723,24 +760,25 @@ public final class LibvirtStatusImport {
           if (from > to) {
             throw new IllegalArgumentException("range " + p + " is backwards");
           }
-          for (int i = from; i <= to; i++) {
-            ids.add(i);
-          }
+          ids.set(from, to + 1);
         } else {
-          ids.add(id(p));
+          ids.set(id(p));
         }
       } catch (RuntimeException e) {
-        throw new StatusStoreException(source + ": class_id bitmap '" + text + "': " + e.getMessage(), e);
+        throw new StatusStoreException(source + ": class_id bitmap '" + cut(text) + "': "
+            + e.getMessage(), e);
       }
     }
-    ids.removeAll(excluded);
-    return ids;
+    ids.andNot(excluded);
+    SortedSet<Integer> out = new TreeSet<>();
+    ids.stream().forEach(out::add);
+    return out;
   }
 
   private static int id(String s) {
     String t = s.strip();
     if (!t.matches("[0-9]{1,5}") || Integer.parseInt(t) > 0xffff) {
-      throw new IllegalArgumentException("'" + s + "' is not a class id (0..65535)");
+      throw new IllegalArgumentException("'" + cut(s) + "' is not a class id (0..65535)");
     }
     return Integer.parseInt(t);
   }
@@ -748,7 +786,15 @@ public final class LibvirtStatusImport {
   // ---- DOM helpers
 
   private static Element parse(String source, String xml) {
-    try (InputStream in = new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8))) {
+    // chars, checked before encoding: a document within the bound in UTF-8 is within it in chars
+    if (xml.length() > MAX_DOCUMENT_BYTES) {
+      throw tooBig(source, xml.length() + " characters");
+    }
+    byte[] bytes = xml.getBytes(StandardCharsets.UTF_8);
+    if (bytes.length > MAX_DOCUMENT_BYTES) {
+      throw tooBig(source, bytes.length + " bytes");
+    }
+    try (InputStream in = new ByteArrayInputStream(bytes)) {
       Document d = SecureXml.parse(in);
       return d.getDocumentElement();
     } catch (SAXException | IOException e) {
@@ -757,12 +803,30 @@ public final class LibvirtStatusImport {
     }
   }
 
+  /** The file as text, refused unread beyond {@link #MAX_DOCUMENT_BYTES}. */
   private static String read(Path p) {
-    try {
-      return Files.readString(p, StandardCharsets.UTF_8);
+    try (InputStream in = Files.newInputStream(p)) {
+      // one byte past the bound tells a file that is too big, whatever its size claims (a file
+      // that grows while it is read, or one in /proc that claims size 0)
+      byte[] bytes = in.readNBytes(MAX_DOCUMENT_BYTES + 1);
+      if (bytes.length > MAX_DOCUMENT_BYTES) {
+        throw tooBig(p.toString(), "more than " + MAX_DOCUMENT_BYTES + " bytes");
+      }
+      return new String(bytes, StandardCharsets.UTF_8);
     } catch (IOException e) {
       throw new StatusStoreException("cannot read libvirt status file " + p + ": " + e, e);
     }
+  }
+
+  /** A value for a message: its first 40 characters. */
+  private static String cut(String value) {
+    return value.length() <= 40 ? value : value.substring(0, 40) + "…";
+  }
+
+  private static StatusStoreException tooBig(String source, String size) {
+    return new StatusStoreException(source + ": " + size + " is more than a libvirt status file"
+        + " holds (at most " + MAX_DOCUMENT_BYTES + " bytes are read); not a status file, or"
+        + " damaged");
   }
 
   private static Optional<Element> child(Element parent, String name) {

@@ -146,6 +146,8 @@ public final class NetworkShaper {
    * @throws ForeignTreeException if the bridge holds another tool's or another NetFloor network's
    *     tree (nothing is changed; see {@link #adopt} and {@link #startReplacing()})
    * @throws ShapingException if the bridge does not exist
+   * @throws io.netfloor.InvalidValueException if the bridge is another kind of device (a veth, a
+   *     tap, a NIC), naming its kind; nothing is changed
    * @throws StatusStoreException if the stored status cannot be read
    */
   public ReconcileReport start() {
@@ -166,6 +168,7 @@ public final class NetworkShaper {
 
   private ReconcileReport startLocked(boolean replace) {
     requireBridge();
+    requireBridgeKind();
     NetworkConfig adapted = adaptToKernel(requested, kernel.capabilities());
     if (!adapted.equals(requested)) {
       log.info("network {}: kernel lacks some requested features; using leaf qdisc {} and {} for"
@@ -198,13 +201,15 @@ public final class NetworkShaper {
    * report lists every operation. The root qdisc stays libvirt's: {@link #stop()} removes NetFloor's
    * classes and filters and leaves it. Another tool's filters at other prios are left alone.
    *
-   * @throws io.netfloor.InvalidValueException if {@code status} does not fit this network's config
+   * @throws io.netfloor.InvalidValueException if {@code status} does not fit this network's config,
+   *     or the bridge is another kind of device
    * @throws ForeignTreeException if the bridge carries another NetFloor network's tree
    * @throws ShapingException if the bridge is missing or holds a root qdisc that is not HTB 1:
    */
   public ReconcileReport adopt(NetworkStatus status) {
     return locked(() -> {
       requireBridge();
+      requireBridgeKind();
       config = adaptToKernel(requested, kernel.capabilities());
       HtbTree adopted = status.toTree(config); // validates before anything is written
       HtbTree before = tree;
@@ -1156,6 +1161,22 @@ public final class NetworkShaper {
     if (!kernel.deviceExists(config.bridge())) {
       throw new ShapingException("bridge " + config.bridge() + " of network '" + config.name()
           + "' does not exist");
+    }
+  }
+
+  /**
+   * Refuses a "bridge" that is another kind of device, before start or adopt change anything: on a
+   * VM's veth or tap the tree would shape only that port's egress, and the kernel accepts it
+   * silently. Checked where a network takes its bridge on (start, adopt), not on every change.
+   */
+  private void requireBridgeKind() {
+    Optional<String> kind = kernel.deviceKind(config.bridge());
+    if (!kind.equals(Optional.of(TrafficControl.BRIDGE_KIND))) {
+      throw new io.netfloor.InvalidValueException("device " + config.bridge() + " of network '"
+          + config.name() + "' is " + kind.map(k -> "a " + k + " device").orElse("a device"
+              + " without a link kind (a physical NIC?)") + ", not a bridge; NetFloor shapes the"
+          + " bridge the interfaces are ports of: give the bridge's name ('ip -d link show type"
+          + " bridge' lists them)");
     }
   }
 

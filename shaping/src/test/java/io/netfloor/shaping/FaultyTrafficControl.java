@@ -66,6 +66,11 @@ final class FaultyTrafficControl implements TrafficControl {
   }
 
   @Override
+  public java.util.Optional<String> deviceKind(InterfaceName device) {
+    return delegate.deviceKind(device);
+  }
+
+  @Override
   public KernelCapabilities capabilities() {
     return delegate.capabilities();
   }

@@ -15,7 +15,7 @@ public final class CommonOptions {
           + " Default: $NETFLOOR_STATE_DIR or /var/lib/netfloor.")
   Path stateDir;
 
-  @Option(names = "--netns", paramLabel = "NAME",
+  @Option(names = "--netns", paramLabel = "NAME", converter = Converters.NamespaceName.class,
       description = "Network namespace of the bridge (as 'ip netns' names it). Given to 'start',"
           + " it is remembered for the network.")
   String netns;

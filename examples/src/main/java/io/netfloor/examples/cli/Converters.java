@@ -1,6 +1,7 @@
 package io.netfloor.examples.cli;
 
 import io.netfloor.InvalidValueException;
+import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -18,6 +19,21 @@ final class Converters {
     cl.registerConverter(ByteSize.class, wrap(ByteSize::parse));
     cl.registerConverter(MacAddress.class, wrap(MacAddress::parse));
     cl.registerConverter(InterfaceName.class, wrap(InterfaceName::of));
+  }
+
+  /**
+   * {@code --netns}: a name {@code ip netns} accepts, checked when the command line is read, so a
+   * bad one ({@code ../x}, an empty string) is a usage error before anything is opened or recorded.
+   */
+  static final class NamespaceName implements ITypeConverter<String> {
+    @Override
+    public String convert(String text) {
+      try {
+        return NetlinkTrafficControl.checkNamespaceName(text);
+      } catch (InvalidValueException e) {
+        throw new TypeConversionException(e.getMessage());
+      }
+    }
   }
 
   private static <T> ITypeConverter<T> wrap(java.util.function.Function<String, T> parse) {

@@ -2,15 +2,19 @@ package io.netfloor.netlink.codec;
 
 import io.netfloor.netlink.NetlinkProtocolException;
 import io.netfloor.netlink.channel.Ack;
+import io.netfloor.netlink.channel.Attributes;
 import io.netfloor.netlink.channel.MessageWriter;
 import io.netfloor.netlink.channel.NetlinkMessage;
 import io.netfloor.netlink.wire.IfInfoMsg;
 import io.netfloor.units.InterfaceName;
+import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Links (reference §4): the ifindex of a name ({@code RTM_GETLINK} with {@code IFLA_IFNAME}), and
- * ifb devices ({@code ip link add NAME type ifb up}, {@code ip link del NAME}).
+ * Links (reference §4): the ifindex and kind of a name ({@code RTM_GETLINK} with
+ * {@code IFLA_IFNAME}), and ifb devices ({@code ip link add NAME type ifb up}, {@code ip link del
+ * NAME}).
  */
 public final class LinkCodec {
   /** {@code RTEXT_FILTER_VF}, as tc asks: keeps the reply small. */
@@ -43,6 +47,28 @@ public final class LinkCodec {
       }
     }
     return OptionalInt.empty();
+  }
+
+  /**
+   * The link's kind in the reply to {@link #encodeGet}: {@code IFLA_INFO_KIND} inside
+   * {@code IFLA_LINKINFO} ({@code "bridge"}, {@code "veth"}…), as {@code ip -d link} prints it.
+   * Empty when the link has no {@code IFLA_LINKINFO} or no kind in it: the kernel sends one only
+   * for devices made through rtnetlink ({@code ip link add … type KIND}), not for a physical NIC or
+   * loopback.
+   *
+   * @throws NetlinkProtocolException if the ack carries no RTM_NEWLINK, or a malformed one
+   */
+  public static Optional<String> decodeKind(Ack ack) {
+    for (NetlinkMessage m : ack.replies()) {
+      if (m.type() == Rtm.RTM_NEWLINK) {
+        ByteBuffer body = m.body();
+        IfInfoMsg.read(body); // checks the header is whole
+        Attributes attrs = Attributes.parse(body.position(body.position() + IfInfoMsg.SIZE));
+        return attrs.nested(Rtm.IFLA_LINKINFO).flatMap(info -> info.string(Rtm.IFLA_INFO_KIND))
+            .filter(kind -> !kind.isEmpty());
+      }
+    }
+    throw new NetlinkProtocolException("RTM_GETLINK acked without the link");
   }
 
   /**

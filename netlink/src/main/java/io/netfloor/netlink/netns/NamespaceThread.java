@@ -1,13 +1,14 @@
 package io.netfloor.netlink.netns;
 
 import com.sun.jna.LastErrorException;
+import io.netfloor.InvalidValueException;
 import io.netfloor.netlink.NetlinkException;
 import io.netfloor.netlink.channel.LibC;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.FutureTask;
-import java.util.regex.Pattern;
 
 /**
  * Runs a task inside another network namespace without moving the rest of the JVM: a new
@@ -17,18 +18,52 @@ import java.util.regex.Pattern;
  * how a backend talks to {@code ip netns} NAME from any thread afterwards.
  */
 public final class NamespaceThread {
-  /** Names {@code ip netns} accepts: no slash, not {@code .}/{@code ..}, at most 255 bytes. */
-  private static final Pattern NAME = Pattern.compile("[^/\\x00]{1,255}");
+  /** The longest name {@code ip netns} accepts: NAME_MAX bytes, the limit of a file name. */
+  public static final int MAX_NAME_BYTES = 255;
+  /** The directory {@code ip netns} binds namespaces in. */
+  private static final Path RUN_NETNS = Path.of("/run/netns");
 
   private NamespaceThread() {}
 
-  /** The file {@code ip netns add NAME} creates. */
-  public static Path pathOf(String name) {
-    if (name == null || !NAME.matcher(name).matches() || name.equals(".") || name.equals("..")) {
-      throw new IllegalArgumentException("'" + name
-          + "' is not a network namespace name (1-255 characters, no '/', not '.' or '..')");
+  /**
+   * Checks a name as {@code ip netns} does before it uses one: not empty, at most
+   * {@value #MAX_NAME_BYTES} bytes (UTF-8), no {@code /} (and no NUL, which a C string cannot hold),
+   * not {@code .} or {@code ..}. A name that passes is one file directly in {@code /run/netns}, so
+   * it can never name a file elsewhere ({@code ../x}).
+   *
+   * @return {@code name}
+   * @throws InvalidValueException quoting the name and the rule it breaks
+   */
+  public static String checkName(String name) {
+    String rule = "; a network namespace name (as 'ip netns' takes it) is 1-" + MAX_NAME_BYTES
+        + " bytes without '/', and not '.' or '..'";
+    if (name == null || name.isEmpty()) {
+      throw new InvalidValueException("network namespace name is empty" + rule);
     }
-    return Path.of("/run/netns", name);
+    int bytes = name.length() > MAX_NAME_BYTES ? name.length()
+        : name.getBytes(StandardCharsets.UTF_8).length;
+    if (bytes > MAX_NAME_BYTES) {
+      throw new InvalidValueException("network namespace name '" + name.substring(0,
+          Math.min(name.length(), 40)) + "…' is longer than " + MAX_NAME_BYTES + " bytes" + rule);
+    }
+    if (name.equals(".") || name.equals("..")) {
+      throw new InvalidValueException("network namespace name '" + name + "' names a directory,"
+          + " not a namespace" + rule);
+    }
+    if (name.indexOf('/') >= 0 || name.indexOf('\0') >= 0) {
+      throw new InvalidValueException("network namespace name '" + name.replace("\0", "\\0")
+          + "' contains '" + (name.indexOf('/') >= 0 ? "/" : "\\0") + "'" + rule);
+    }
+    return name;
+  }
+
+  /**
+   * The file {@code ip netns add NAME} creates.
+   *
+   * @throws InvalidValueException if {@code name} is not a namespace name ({@link #checkName})
+   */
+  public static Path pathOf(String name) {
+    return RUN_NETNS.resolve(checkName(name));
   }
 
   /**
