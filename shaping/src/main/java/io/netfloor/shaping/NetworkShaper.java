@@ -18,6 +18,7 @@ import io.netfloor.plan.Plan;
 import io.netfloor.plan.PlanDiff;
 import io.netfloor.plan.IfbDevice;
 import io.netfloor.plan.TcObject;
+import io.netfloor.plan.TcOp;
 import io.netfloor.shaping.internal.KernelView;
 import io.netfloor.spi.ClassStats;
 import io.netfloor.spi.KernelSnapshot;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -340,29 +342,41 @@ public final class NetworkShaper {
    * mark), and with the bridge gone. Never touches another tool's objects: a qdisc of the network
    * that another tool attached filters to is emptied and left in place.
    *
+   * @return the operations applied: empty when nothing of the network was found (it is forgotten
+   *     all the same)
+   * @throws ClassInUseException if another tool's filter sends traffic to one of the network's
+   *     classes (nothing is changed)
    * @throws TrafficControlException if the kernel refuses a delete (the status is then kept, so a
    *     second stop can finish)
    */
-  public void stop() {
-    locked(() -> {
+  public Plan stop() {
+    return locked(() -> {
       if (!started) {
         config = adaptToKernel(requested, kernel.capabilities());
         tree = store.load(config.name()).map(s -> s.toTree(config)).orElse(HtbTree.empty(config));
       }
-      Survey survey = survey(Mode.STOP);
-      KernelView view = survey.read(tree.withPlacement(survey.placement).kernelObjects());
-      List<TcObject> doomed = new ArrayList<>(view.objects());
-      // a qdisc of ours that another tool hung filters on stays (emptied), so its filters live
-      doomed.removeIf(o -> survey.sharedQdisc(o));
-      survey.requireNoForeignFlows(doomed);
-      Plan teardown = PlanDiff.teardown(survey.wholeInstances(doomed));
-      applyWithUndo("stop", teardown);
+      Plan teardown = removeFromKernel();
       store.delete(config.name());
       tree = HtbTree.empty(config);
       started = false;
       log.info("network {} stopped: {} operation(s)", config.name(), teardown.size());
-      return null;
+      return teardown;
     });
+  }
+
+  /** Deletes what the kernel holds of the network (what {@link #tree} and its marks say). */
+  private Plan removeFromKernel() {
+    Survey survey = survey(Mode.STOP);
+    KernelView view = survey.read(tree.withPlacement(survey.placement).kernelObjects());
+    List<TcObject> doomed = new ArrayList<>(view.objects());
+    // a qdisc of ours that another tool hung filters on stays (emptied), so its filters live
+    doomed.removeIf(o -> survey.sharedQdisc(o));
+    survey.requireNoForeignFlows(doomed);
+    Plan teardown = PlanDiff.teardown(survey.wholeInstances(doomed));
+    applyWithUndo("stop", teardown);
+    survey.foreign.forEach(f -> log.info("network {}: left alone (not its own): {}",
+        config.name(), f));
+    return teardown;
   }
 
   /**
@@ -534,8 +548,8 @@ public final class NetworkShaper {
           throw foreign(bridge, root, "network '" + config.name() + "' already shapes bridge "
               + bridge + " (its NetFloor mark is there), but this status store has no status of"
               + " it: another process or state directory runs it. If none does (a start was"
-              + " interrupted), stop network '" + config.name() + "' to clear the bridge, then"
-              + " start it again.");
+              + " interrupted), start it with replace (NetworkShaper.startReplacing, 'netfloor"
+              + " start --replace'), which removes that tree first.");
         }
         sv.ours.add(KernelView.Container.root(bridge));
         sv.placement = new KernelPlacement(root.ownsQdisc(), root.markPrio(),
@@ -651,7 +665,11 @@ public final class NetworkShaper {
     boolean linear = config.filterLayout() == io.netfloor.model.FilterLayout.LIBVIRT_LINEAR;
     int prio = HtbTree.FILTER_PRIO;
     Integer atTwo = protocolByPrio.get(prio);
-    if (atTwo != null && !(linear && atTwo == protocol)) {
+    OptionalInt orphan = orphanMarkPrio(snap);
+    if (orphan.isPresent()) {
+      // a start interrupted between the mark's table and its node: that instance is its own
+      prio = orphan.getAsInt();
+    } else if (atTwo != null && !(linear && atTwo == protocol)) {
       while (protocolByPrio.containsKey(prio)) {
         prio++;
       }
@@ -672,6 +690,19 @@ public final class NetworkShaper {
               ? ", or IPV4_ONLY to share libvirt's prio 2" : ""));
     }
     sv.placement = new KernelPlacement(owns, prio, rootTable);
+  }
+
+  /** The prio of a mark table without its node under {@code 1:}, if there is one. */
+  private static OptionalInt orphanMarkPrio(KernelSnapshot snap) {
+    for (io.netfloor.spi.FilterInfo f : snap.filters()) {
+      if (f.parent().equals(HtbTree.ROOT_QDISC) && f.chain() == 0 && f.isHashTable()
+          && f.handle().htid() == U32OwnerMark.TABLE_ID && snap.filters().stream().noneMatch(n ->
+              n.parent().equals(f.parent()) && n.prio() == f.prio()
+              && n.handle().equals(U32OwnerMark.HANDLE))) {
+        return OptionalInt.of(f.prio());
+      }
+    }
+    return OptionalInt.empty();
   }
 
   /**
@@ -788,6 +819,14 @@ public final class NetworkShaper {
     KernelSnapshot snap = dumpOf(config.bridge());
     List<TcObject> doomed = new ArrayList<>();
     QdiscClaim root = QdiscClaim.root(snap, config.name());
+    if (root.state() == QdiscClaim.State.OURS && !haveStatus) {
+      // this network's own tree from an interrupted first start: removed as stop would (from its
+      // mark alone), so a root another tool made (libvirt's bare root) stays
+      Plan removed = removeFromKernel();
+      log.warn("network {}: removed its own tree left on {} by an interrupted start ({}"
+          + " operation(s))", config.name(), config.bridge(), removed.size());
+      return removed;
+    }
     if (inTheWay(root, haveStatus) && root.state() != QdiscClaim.State.BARE) {
       io.netfloor.spi.QdiscInfo q = root.qdisc().get();
       doomed.add(new HtbQdisc(config.bridge(), q.handle(), ClassHandle.ROOT, 0, 1,
@@ -802,8 +841,8 @@ public final class NetworkShaper {
     if (!plan.isEmpty()) {
       // the old qdiscs cannot be restored: a failure here is reported as it is
       kernel.apply(plan);
-      log.warn("network {}: deleted {} on {} to start afresh", config.name(), plan,
-          config.bridge());
+      log.warn("network {}: deleted root qdisc {} ({} classes, {} filters) on {} to start afresh",
+          config.name(), root.describeQdisc(), root.classes(), root.filters(), config.bridge());
     }
     return plan;
   }
@@ -839,12 +878,15 @@ public final class NetworkShaper {
                 ? needsIngress : needsRoot);
         if (needed && c.state() != QdiscClaim.State.ABSENT
             && c.state() != QdiscClaim.State.OURS) {
+          boolean clsact = c.qdisc().get().kind().equals("clsact");
           throw foreign(d, c, "device " + d + " already holds qdisc " + c.describeQdisc()
               + (c.owner().isPresent() ? " of NetFloor network '" + c.owner().get() + "'"
-                  : " that NetFloor did not make") + " (" + c.classes() + " classes, "
-              + c.filters() + " filters); NetFloor does not take it over. Remove it (tc qdisc"
-              + " del dev " + d + (c.qdisc().get().handle().equals(IngressQdisc.HANDLE)
-                  ? " ingress" : " root") + ") if it is not in use, or plug without the device");
+                  : " that carries no NetFloor mark")
+              + (clsact ? " (with whatever filters it has)" : " (" + c.classes() + " classes, "
+                  + c.filters() + " filters)") + "; NetFloor does not take it over. Remove it"
+              + " (tc qdisc del dev " + d + (clsact ? " clsact"
+                  : c.qdisc().get().handle().equals(IngressQdisc.HANDLE) ? " ingress" : " root")
+              + ") if it is not in use, or plug without the device");
         }
       }
     }
@@ -938,9 +980,9 @@ public final class NetworkShaper {
         }
       }
       if (!users.isEmpty()) {
-        throw new ShapingException("stop of network '" + config.name() + "' refused: another"
+        throw new ClassInUseException("stop of network '" + config.name() + "' refused: another"
             + " tool's filters send traffic to classes NetFloor would delete: " + users
-            + "; delete or redirect them first (nothing was changed)");
+            + "; delete or redirect them first (nothing was changed)", users);
       }
     }
 
@@ -1134,10 +1176,47 @@ public final class NetworkShaper {
       kernel.apply(plan);
     } catch (TrafficControlException e) {
       undoQuietly(what, plan.undoOfFirst(e.appliedCount()), e);
+      ClassInUseException inUse = classInUse(what, e);
+      if (inUse != null) {
+        throw inUse;
+      }
       throw new TrafficControlException(what + " on network '" + config.name()
           + "' failed and was rolled back: " + e.getMessage(), e.failedOp().orElse(null),
           e.appliedCount(), e.errno(), e.errnoName().orElse(null), e.kernelMessage().orElse(null), e);
     }
+  }
+
+  /**
+   * When {@code e} is the kernel refusing a class delete because a filter uses the class, and that
+   * filter is another tool's: the refusal, naming it. (Read only on this failure path, so plugs and
+   * unplugs pay nothing for it.)
+   */
+  private ClassInUseException classInUse(String what, TrafficControlException e) {
+    if (e.errno() != 16 || e.failedOp().isEmpty()
+        || !(e.failedOp().get() instanceof TcOp.Delete d)
+        || !(d.object() instanceof io.netfloor.plan.HtbClass c)) {
+      return null;
+    }
+    List<String> users = new ArrayList<>();
+    try {
+      for (io.netfloor.spi.FilterInfo f : dumpOf(c.device()).filters()) {
+        boolean ours = c.device().equals(config.bridge()) && f.chain() == 0
+            && f.prio() == tree.placement().filterPrio();
+        if (!ours && f.classId().isPresent() && f.classId().get().equals(c.classId())) {
+          users.add(KernelView.describe(f));
+        }
+      }
+    } catch (RuntimeException unreadable) {
+      return null;
+    }
+    if (users.isEmpty()) {
+      return null;
+    }
+    ClassInUseException refused = new ClassInUseException(what + " on network '" + config.name()
+        + "' refused: class " + c.classId() + " on " + c.device() + " is used by another tool's"
+        + " filters " + users + "; delete or redirect them first (nothing was changed)", users);
+    refused.addSuppressed(e);
+    return refused;
   }
 
   private void undoQuietly(String what, Plan undo, RuntimeException cause) {

@@ -88,7 +88,8 @@ public final class NetFloorCli implements Runnable {
     }
     if (ex instanceof AdmissionException || ex instanceof InterfaceConflictException
         || ex instanceof ClassIdExhaustedException
-        || ex instanceof io.netfloor.shaping.ForeignTreeException) {
+        || ex instanceof io.netfloor.shaping.ForeignTreeException
+        || ex instanceof io.netfloor.shaping.ClassInUseException) {
       return ExitCodes.REFUSED;
     }
     return ExitCodes.FAILED;

@@ -105,9 +105,12 @@ final class StartCommand extends BaseCommand {
       json.put("foreign", report.foreign());
       printJson(json);
     } else {
-      out().printf("%s network '%s': %s, leaf qdisc %s (%d kernel operation(s) to build, %d"
-          + " repair(s))%n", existing.isPresent() ? "Re-started" : "Started", wanted.name(),
-          wanted.describe(), leaf, report.built().size(), report.repairs().size());
+      // the record says what was asked for; the kernel may lack that leaf qdisc
+      String leafInUse = leaf.equals(this.leaf) ? "leaf qdisc " + leaf
+          : "leaf qdisc " + leaf + " in use (this kernel has no " + this.leaf + ")";
+      out().printf("%s network '%s': %s; %s (%d kernel operation(s) to build, %d repair(s))%n",
+          existing.isPresent() ? "Re-started" : "Started", wanted.name(), wanted.describe(),
+          leafInUse, report.built().size(), report.repairs().size());
       report.repairs().ops().forEach(op -> out().println("  repaired: " + op.describe()));
       for (String f : report.foreign()) {
         out().printf("  left alone (not NetFloor's): %s%n", f);

@@ -17,10 +17,11 @@ final class StopCommand extends BaseCommand {
   public Integer call() {
     NetworkDefinition def = definition();
     boolean bridgeExisted;
+    io.netfloor.plan.Plan removed;
     try (Session s = Session.open(state(), def)) {
       bridgeExisted = s.tc.deviceExists(InterfaceName.of(def.bridge()));
       // also without the bridge: interfaces' own devices and ifb devices may still carry shaping
-      s.shaper.stop();
+      removed = s.shaper.stop();
     }
     state().delete(def.name());
     if (common.json) {
@@ -28,10 +29,15 @@ final class StopCommand extends BaseCommand {
       json.put("network", def.name());
       json.put("stopped", true);
       json.put("bridgeExisted", bridgeExisted);
+      json.put("removed", removed.ops().stream().map(op -> op.describe()).toList());
       printJson(json);
+    } else if (bridgeExisted && removed.isEmpty()) {
+      // the status said the network was there; the kernel holds nothing marked as its own
+      out().printf("Network '%s' forgotten: nothing on %s carries its mark, so nothing was"
+          + " removed%n", def.name(), def.bridge());
     } else if (bridgeExisted) {
-      out().printf("Stopped network '%s': removed NetFloor's tree from %s%n", def.name(),
-          def.bridge());
+      out().printf("Stopped network '%s': removed its tree from %s (%d kernel operation(s))%n",
+          def.name(), def.bridge(), removed.size());
     } else {
       out().printf("Network '%s' forgotten: bridge %s no longer exists%n", def.name(),
           def.bridge());

@@ -225,6 +225,8 @@ public final class KernelView {
         foreign.add(describe(f));
       } else if (isMarkTableWithItsNode(f, s)) {
         continue; // read with the node: one mark
+      } else if (isMarkTable(f)) {
+        found.add(unrecognized(f)); // the table of an interrupted mark add: deleted, then made whole
       } else if (markOf(f, device) != null) {
         TcObject mark = markOf(f, device);
         TcObject w = want.get(mark.key());
@@ -252,16 +254,8 @@ public final class KernelView {
         && n.prio() == f.prio() && n.handle().equals(U32OwnerMark.HANDLE));
   }
 
-  /**
-   * The mark, when {@code f} is its node, or its table without the node (a crash between the two:
-   * an "orphan" mark that differs from any expected one, so it is deleted with the table and made
-   * again); else null.
-   */
+  /** The mark, when {@code f} is its node; else null. */
   private static U32OwnerMark markOf(FilterInfo f, InterfaceName device) {
-    if (isMarkTable(f)) {
-      return new U32OwnerMark(device, f.parent(), f.prio(), f.protocol(), false,
-          "orphan-mark-table");
-    }
     if (f.handle().equals(U32OwnerMark.HANDLE)) {
       Optional<U32OwnerMark.Decoded> d = U32OwnerMark.decode(f.keys());
       if (d.isPresent()) {
