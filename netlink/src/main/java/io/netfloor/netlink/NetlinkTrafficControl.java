@@ -564,7 +564,11 @@ public final class NetlinkTrafficControl implements TrafficControl {
         }
         QdiscInfo q = QdiscCodec.decode(m, device);
         qdiscs.add(q);
-        if (Set.of("htb", "ingress", "clsact").contains(q.kind()) && !q.handle().equals(
+        if (q.kind().equals("clsact")) {
+          // a clsact's filters hang under its two hooks, not under the qdisc's handle
+          filterParents.add(ClassHandle.of(0xffff, 0xfff2));
+          filterParents.add(ClassHandle.of(0xffff, 0xfff3));
+        } else if (Set.of("htb", "ingress").contains(q.kind()) && !q.handle().equals(
             ClassHandle.UNSPEC)) {
           filterParents.add(q.handle());
         }

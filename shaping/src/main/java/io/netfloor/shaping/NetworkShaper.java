@@ -263,6 +263,7 @@ public final class NetworkShaper {
       }
       TreeChange change = tree.plug(alias, mac, device, bandwidth);
       if (device.isPresent()) {
+        removeLeftovers(device.get());
         requireFreeDevices(change.tree().kernelObjects(), device.get());
       }
       commit("plug of '" + alias + "'", change, alias);
@@ -852,6 +853,45 @@ public final class NetworkShaper {
         && (c.state() != QdiscClaim.State.OURS || !haveStatus);
   }
 
+  /**
+   * What an interrupted plug of {@code device} left and no status records (the plug never
+   * returned): the interface's ifb ({@code nfb-…}, NetFloor's name for it) with no qdisc or a
+   * qdisc of the network's, and the device's qdiscs marked as the network's. Deleted before the
+   * plug, so that it starts from the device as it was; anything another tool holds stays (and the
+   * plug is then refused).
+   */
+  private void removeLeftovers(InterfaceName device) {
+    List<TcObject> doomed = new ArrayList<>();
+    InterfaceName ifb = io.netfloor.model.DeviceShaping.ifbFor(device);
+    if (kernel.deviceExists(ifb)) {
+      QdiscClaim root = QdiscClaim.root(dumpOf(ifb), config.name());
+      if (root.state() == QdiscClaim.State.ABSENT || root.state() == QdiscClaim.State.OURS
+          || lostMark(root, dumpOf(ifb), true, Mode.RESTART, true).state()
+              == QdiscClaim.State.OURS) {
+        doomed.add(new IfbDevice(ifb));
+      }
+    }
+    // with the plug's ifb left there, qdiscs of NetFloor's shape on the device are that plug's
+    // too, even where it died before marking them
+    Mode evidence = doomed.isEmpty() ? Mode.FRESH : Mode.RESTART;
+    KernelSnapshot snap = dumpOf(device);
+    if (lostMark(QdiscClaim.root(snap, config.name()), snap, true, evidence, true).state()
+        == QdiscClaim.State.OURS) {
+      doomed.add(new HtbQdisc(device, HtbTree.ROOT_QDISC, ClassHandle.ROOT, 2, 10,
+          OptionalInt.empty()));
+    }
+    if (lostMark(QdiscClaim.ingress(snap, config.name()), snap, true, evidence, false).state()
+        == QdiscClaim.State.OURS) {
+      doomed.add(new IngressQdisc(device));
+    }
+    if (!doomed.isEmpty()) {
+      Plan cleanup = PlanDiff.teardown(doomed);
+      kernel.apply(cleanup); // garbage of a plug that never returned: nothing to restore
+      log.warn("network {}: removed what an interrupted plug left on {}: {}", config.name(),
+          device, cleanup.ops().stream().map(TcOp::describe).toList());
+    }
+  }
+
   /** Refuses a plug whose device carries another owner's qdiscs where the plug needs its own. */
   private void requireFreeDevices(List<TcObject> expected, InterfaceName device) {
     java.util.Set<InterfaceName> devices = new java.util.LinkedHashSet<>();
@@ -882,7 +922,7 @@ public final class NetworkShaper {
           throw foreign(d, c, "device " + d + " already holds qdisc " + c.describeQdisc()
               + (c.owner().isPresent() ? " of NetFloor network '" + c.owner().get() + "'"
                   : " that carries no NetFloor mark")
-              + (clsact ? " (with whatever filters it has)" : " (" + c.classes() + " classes, "
+              + (clsact ? " (" + c.filters() + " filters)" : " (" + c.classes() + " classes, "
                   + c.filters() + " filters)") + "; NetFloor does not take it over. Remove it"
               + " (tc qdisc del dev " + d + (clsact ? " clsact"
                   : c.qdisc().get().handle().equals(IngressQdisc.HANDLE) ? " ingress" : " root")

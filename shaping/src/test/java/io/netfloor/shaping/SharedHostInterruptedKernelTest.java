@@ -107,6 +107,11 @@ class SharedHostInterruptedKernelTest {
     }
 
     @Override
+    public java.util.Optional<String> deviceKind(InterfaceName device) {
+      return kernel.deviceKind(device);
+    }
+
+    @Override
     public KernelCapabilities capabilities() {
       return kernel.capabilities();
     }

@@ -209,8 +209,7 @@ class NetFloorCliIT {
     assertThat(ok(net("reconcile")).out())
         .contains("the kernel already matched the status; nothing to repair");
     assertThat(ok(net("unplug", "vm1-eth0")).out()).contains("Unplugged vm1-eth0");
-    assertThat(ok(net("stop")).out()).contains("Stopped network 't': removed NetFloor's tree"
-        + " from br0");
+    assertThat(ok(net("stop")).out()).contains("Stopped network 't': removed its tree from br0");
   }
 
   @Test

@@ -73,8 +73,11 @@ public record QdiscClaim(State state, Optional<QdiscInfo> qdisc, Optional<String
     }
     QdiscClaim marked = ingress.get().kind().equals("ingress")
         ? marked(s, ingress.get(), network, 0) : null;
+    // a clsact's filters hang under its hooks ffff:fff2 and ffff:fff3
+    int filters = (int) s.filters().stream().filter(f -> f.parent().major() == 0xffff
+        && !isRootTable(f)).count();
     return marked != null ? marked : new QdiscClaim(State.FOREIGN, ingress, Optional.empty(), 0,
-        false, 0, filtersOn(s, IngressQdisc.HANDLE));
+        false, 0, filters);
   }
 
   private static QdiscClaim marked(KernelSnapshot s, QdiscInfo q, String network, int classes) {
