@@ -146,7 +146,8 @@ public final class NetworkShaper {
    * @throws ForeignTreeException if the bridge holds another tool's or another NetFloor network's
    *     tree (nothing is changed; see {@link #adopt} and {@link #startReplacing()})
    * @throws ShapingException if the bridge does not exist
-   * @throws StatusStoreException if the stored status cannot be read
+   * @throws StatusStoreException if the stored status cannot be read (nothing is changed), or a
+   *     first start cannot store its status (what it built on the bridge is removed again)
    */
   public ReconcileReport start() {
     return locked(() -> startLocked(false));
@@ -441,7 +442,17 @@ public final class NetworkShaper {
     // the store must hold exactly the tree reconciled to; when it already does (a clean restart),
     // saveIfChanged skips rewriting the snapshot, and still compacts a journal that is due
     if (mode != Mode.ADOPT) {
-      store.saveIfChanged(NetworkStatus.of(tree));
+      try {
+        store.saveIfChanged(NetworkStatus.of(tree));
+      } catch (RuntimeException e) {
+        if (mode == Mode.FRESH) {
+          // nothing was stored: a first start that leaves its tree behind would leave a network
+          // that no status describes, so what it built goes again
+          Plan built = marked.then(repairs);
+          undoQuietly("start", built.undoOfFirst(built.size()), e);
+        }
+        throw e;
+      }
     }
     List<String> foreign = new ArrayList<>(survey.foreign);
     foreign.addAll(view.foreign());
