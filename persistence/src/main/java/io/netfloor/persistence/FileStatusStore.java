@@ -742,7 +742,7 @@ public final class FileStatusStore implements StatusStore {
           + " network '" + network + "' as saved and not deleted: its status is lost. Restore "
           + (journalLeft ? snapshotFile + " from a backup (" + journalFile + " only holds the"
               + " changes since it)" : snapshotFile + " and " + journalFile + " from a backup")
-          + ", or delete the network's status to start over");
+          + ", or forget the network (delete its status) to start over");
     }
     SnapshotFile snap = decode(snapshotFile, () -> SnapshotFile.decode(snapBytes.get()));
     if (!snap.status().network().equals(network)) {

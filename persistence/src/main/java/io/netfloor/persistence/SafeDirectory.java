@@ -47,7 +47,7 @@ public final class SafeDirectory {
       if (Files.isSymbolicLink(dir)) {
         throw new StatusStoreException(what + " " + dir + " is a symbolic link (to "
             + Files.readSymbolicLink(dir) + "); refusing it: whoever can replace the link can"
-            + " redirect NetFloor's state. Give the real directory instead");
+            + " redirect NetFloor's state (use a real directory there, not a link to one)");
       }
       if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
         throw new StatusStoreException(what + " " + dir + " is not a directory");
