@@ -25,6 +25,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * For any sequence of acknowledged changes ({@code save}, {@code record}) and any single damage to
@@ -50,13 +51,21 @@ class StoreDamageProperties {
 
   enum Kind { DELETE, TRUNCATE, CHANGE_BYTE, SYMLINK }
 
+  /** Which file: network n's (or, when it was saved, m's) journal or snapshot, the index, the lock. */
+  enum Target { JOURNAL, SNAPSHOT, OTHER_JOURNAL, OTHER_SNAPSHOT, INDEX, LOCK }
+
   /**
-   * One damage: {@code fileSeed} picks the file (among those present, sorted by name),
-   * {@code offsetSeed} the offset; with {@code nearData} the offset falls where a file's data is
-   * (before its trailing zeros, or just after), else anywhere. A changed byte is XORed with
-   * {@code xor}.
+   * Where in the file: anywhere; where its data is (before its trailing zeros, or just after); or
+   * at the edge of its data (its last byte, the byte after it, the end of the file), where the only
+   * harmless damages are.
    */
-  record Damage(Kind kind, int fileSeed, int offsetSeed, boolean nearData, int xor) {}
+  enum Where { ANYWHERE, NEAR_DATA, DATA_EDGE }
+
+  /**
+   * One damage to {@code target} at the offset {@code offsetSeed} picks in {@code where}; a changed
+   * byte is XORed with {@code xor}.
+   */
+  record Damage(Kind kind, Target target, Where where, int offsetSeed, int xor) {}
 
   @Provide
   Arbitrary<List<Ack>> histories() {
@@ -76,9 +85,16 @@ class StoreDamageProperties {
 
   @Provide
   Arbitrary<Damage> damages() {
-    return Combinators.combine(Arbitraries.of(Kind.class), Arbitraries.integers().between(0, 1000),
-        Arbitraries.integers().between(0, Integer.MAX_VALUE), Arbitraries.of(true, true, true, false),
-        Arbitraries.integers().between(1, 255)).as(Damage::new);
+    Arbitrary<Target> targets = Arbitraries.frequency(Tuple.of(8, Target.JOURNAL),
+        Tuple.of(5, Target.SNAPSHOT), Tuple.of(1, Target.OTHER_JOURNAL),
+        Tuple.of(1, Target.OTHER_SNAPSHOT), Tuple.of(3, Target.INDEX), Tuple.of(1, Target.LOCK));
+    Arbitrary<Where> wheres = Arbitraries.frequency(Tuple.of(2, Where.ANYWHERE),
+        Tuple.of(5, Where.NEAR_DATA), Tuple.of(3, Where.DATA_EDGE));
+    Arbitrary<Kind> kinds = Arbitraries.frequency(Tuple.of(4, Kind.CHANGE_BYTE),
+        Tuple.of(3, Kind.TRUNCATE), Tuple.of(2, Kind.DELETE), Tuple.of(1, Kind.SYMLINK));
+    return Combinators.combine(kinds, targets, wheres,
+        Arbitraries.integers().between(0, Integer.MAX_VALUE), Arbitraries.integers().between(1, 255))
+        .as(Damage::new);
   }
 
   @Provide
@@ -109,11 +125,22 @@ class StoreDamageProperties {
       Path damaged = damage(dir, tmp, damage);
 
       Map<Path, String> before = contents(dir);
-      check(acknowledged, damaged, () -> FileStatusStore.openReadOnly(dir), false);
+      boolean readOnlyLoaded =
+          check(acknowledged, damaged, () -> FileStatusStore.openReadOnly(dir), false);
       assertThat(contents(dir)).as("the read-only store changed nothing")
           .containsExactlyInAnyOrderEntriesOf(before);
 
-      if (check(acknowledged, damaged, () -> FileStatusStore.open(dir, compaction), true)) {
+      boolean loaded = check(acknowledged, damaged, () -> FileStatusStore.open(dir, compaction), true);
+      Statistics.label("damaged file").collect(damaged.getFileName().toString());
+      Statistics.label("outcome").collect(damage.kind() + (loaded ? " loaded exactly"
+          : " reported"));
+      Statistics.label("loaded").collect(loaded);
+      Statistics.label("loaded").coverage(c -> {
+        c.check(true).percentage(p -> p > 5);
+        c.check(false).percentage(p -> p > 30);
+      });
+      Statistics.label("read-only agrees").collect(readOnlyLoaded == loaded);
+      if (loaded) {
         // what loaded is also what a fresh store reads, after one more record
         try (FileStatusStore again = FileStatusStore.open(dir, compaction)) {
           for (String n : acknowledged.keySet()) {
@@ -151,13 +178,17 @@ class StoreDamageProperties {
     }
   }
 
-  /** Applies {@code d} to one of the store's files; returns that file. */
+  /** Applies {@code d} to one of the store's files (all of which exist); returns that file. */
   private static Path damage(Path dir, Path outside, Damage d) throws IOException {
-    List<Path> files;
-    try (Stream<Path> s = Files.list(dir)) {
-      files = s.sorted().toList();
-    }
-    Path file = files.get(d.fileSeed() % files.size());
+    String other = Files.exists(dir.resolve(OTHER + ".status")) ? OTHER : NET;
+    Path file = dir.resolve(switch (d.target()) {
+      case JOURNAL -> NET + ".journal";
+      case SNAPSHOT -> NET + ".status";
+      case OTHER_JOURNAL -> other + ".journal";
+      case OTHER_SNAPSHOT -> other + ".status";
+      case INDEX -> "networks.index";
+      case LOCK -> ".lock";
+    });
     byte[] bytes = Files.readAllBytes(file);
     switch (d.kind()) {
       case DELETE -> Files.delete(file);
@@ -185,14 +216,18 @@ class StoreDamageProperties {
     return file;
   }
 
-  /** An offset below {@code bound}; near the data: before the trailing zeros, or just after. */
+  /** An offset below {@code bound} (the file's length, or one more for a cut), per {@code d.where}. */
   private static long offset(byte[] bytes, Damage d, int bound) {
     int data = bytes.length;
     while (data > 0 && bytes[data - 1] == 0) {
       data--;
     }
-    int range = d.nearData() ? Math.min(bound, data + 3) : bound;
-    return range == 0 ? 0 : d.offsetSeed() % range;
+    long at = switch (d.where()) {
+      case ANYWHERE -> d.offsetSeed() % bound;
+      case NEAR_DATA -> d.offsetSeed() % Math.min(bound, data + 3);
+      case DATA_EDGE -> new long[] {data - 1L, data, data + 1L, bytes.length}[d.offsetSeed() % 4];
+    };
+    return Math.max(0, Math.min(at, bound - 1));
   }
 
   /** Per file: its modification time and bytes (a link: where it points). */
