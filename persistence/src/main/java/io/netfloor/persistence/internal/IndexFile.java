@@ -29,6 +29,7 @@ public final class IndexFile {
 
   private IndexFile() {}
 
+  /** The bytes of an index listing {@code networks}. */
   public static byte[] encode(SortedSet<String> networks) {
     StringBuilder sb = new StringBuilder();
     sb.append(MAGIC).append(' ').append(VERSION).append('\n');
