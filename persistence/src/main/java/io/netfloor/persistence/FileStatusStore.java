@@ -4,6 +4,7 @@ import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.persistence.internal.AtomicFiles;
 import io.netfloor.persistence.internal.FormatException;
+import io.netfloor.persistence.internal.IndexFile;
 import io.netfloor.persistence.internal.JournalFile;
 import io.netfloor.persistence.internal.MutableStatus;
 import io.netfloor.persistence.internal.SnapshotFile;
@@ -20,8 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.Optional;
@@ -36,70 +35,108 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A {@link StatusStore} in a directory of text files: per network, a snapshot of the whole status
- * ({@code <network>.status}) and an append-only journal of the changes since
- * ({@code <network>.journal}). Open it with {@link #open(Path)}.
+ * ({@code <network>.status}) and a journal of the changes since ({@code <network>.journal}); for the
+ * store, the list of its networks ({@code networks.index}). Open it with {@link #open(Path)}, or
+ * with {@link #openReadOnly(Path)} to look without changing anything.
  *
  * <h2>Cost</h2>
  *
- * {@link #record} appends one line (a few hundred bytes at most, whatever the number of
- * interfaces) to the journal and fsyncs it. When the journal outgrows the snapshot (see
- * {@link Compaction}), a new snapshot is written and the journal restarted, so the amortised cost
- * of a record stays constant. {@link #save} rewrites the snapshot.
+ * {@link #record} writes one line (a few hundred bytes at most, whatever the number of interfaces)
+ * into the journal's preallocated space and fdatasyncs it. When the journal outgrows the snapshot
+ * (see {@link Compaction}), or is full, a new snapshot is written and the journal restarted, so the
+ * amortised cost of a record stays constant. {@link #save} rewrites the snapshot.
+ *
+ * <h2>What is an error</h2>
+ *
+ * A change that {@link #save} or {@link #record} acknowledged is never silently lost: what cannot be
+ * read is a {@link StatusStoreException} naming the file (and, in a journal, the byte offset).
+ * <ul>
+ *   <li>Every file carries a format version and CRC32C checksums (a snapshot and the index over
+ *       their whole content, a journal per line). A damaged file, a newer version, a gap in the
+ *       journal's record numbers: an error; nothing is reset.
+ *   <li>A journal has a fixed length, declared in its header: a journal cut short is an error, also
+ *       at a record boundary (see {@link JournalFile}).
+ *   <li>The index lists every network saved and not deleted since. A network it lists whose snapshot
+ *       is gone is an error; one it does not list and without a snapshot was never saved (or was
+ *       deleted) and loads as empty. A store written before the index existed gets one, from its
+ *       snapshots, the first time it is opened for writing; a missing index is rebuilt the same way.
+ *   <li>Only a torn record may be dropped: the one a crash interrupted while {@link #record} wrote
+ *       it, which therefore never returned. It is recognised by its shape (a line cut short, followed
+ *       only by the zeros that were there), never by a bad checksum.
+ * </ul>
  *
  * <h2>Crash safety</h2>
  *
  * <ul>
- *   <li>Snapshots and fresh journals are written to a temporary file, fsync'ed, renamed over the
- *       old file and the directory fsync'ed: a crash leaves the old or the new file, never a mix.
- *   <li>Every snapshot carries a CRC32C over its content, every journal line its own; a format
- *       version heads every file. A damaged file, a newer version, a gap in the journal's record
- *       numbers: {@link StatusStoreException} naming the file and the fault; nothing is reset.
- *   <li>A torn last journal record (a crash in the middle of an append, which therefore never
- *       returned) is dropped, and the file truncated to the last whole record, with a warning. Only
- *       the last record can be dropped this way; see {@link JournalFile}.
+ *   <li>Snapshots, fresh journals and the index are written to a temporary file, fsync'ed, renamed
+ *       over the old file and the directory fsync'ed: a crash leaves the old or the new file.
  *   <li>Compaction writes the snapshot first, carrying the number of the last record it includes
  *       ({@code seq}), then restarts the journal. A crash in between leaves a journal whose records
- *       the snapshot already includes: replay skips them by number, and the next open finishes the
- *       compaction.
+ *       the snapshot already includes: replay skips them by number, and the next open for writing
+ *       finishes the compaction.
  *   <li>{@link #save} starts a new <em>generation</em>: the snapshot names its generation and the
  *       one it replaced, the journal header its generation. A crash between the snapshot's and the
  *       journal's rename leaves a journal of the replaced generation, which is recognised as stale.
  *       A journal of any other generation is an error.
+ *   <li>A network's first save writes its journal, then its snapshot (the commit point), then adds
+ *       it to the index; {@link #delete} takes it out of the index first, then deletes the files. A
+ *       crash in between leaves either a snapshot the index does not list (the network exists, and
+ *       the index is completed at the next open for writing) or a journal without snapshot nor
+ *       index entry (no network).
  * </ul>
  *
- * <p>The commit point of {@link #save} is the snapshot's rename, of {@link #record} the fsync of the
- * appended line. If fsync'ing the directory after the snapshot's rename fails, the outcome is
+ * <p>The commit point of {@link #save} is the snapshot's rename, of {@link #record} the fdatasync of
+ * the written line. If fsync'ing the directory after the snapshot's rename fails, the outcome is
  * unknown, and save throws saying so.
+ *
+ * <h2>Read-only</h2>
+ *
+ * A store opened with {@link #openReadOnly} never writes, creates, truncates or repairs a file: it
+ * reads what a crash left as a store opened for writing would, leaving the repairs to that store.
+ * {@link #save}, {@link #record} and {@link #delete} throw.
  *
  * <h2>Security</h2>
  *
- * The directory is created {@code 0700} when missing; an existing one must belong to the current
- * user and not be writable by group or others, else {@link #open} refuses it. Files are created
- * {@code 0600} and never opened through symbolic links. Network names are checked with
- * {@link NetworkConfig#checkName}, so they cannot name a path outside the directory.
+ * The directory is created {@code 0700} when missing; an existing one must pass
+ * {@link SafeDirectory#check} (a real directory, not a symbolic link, of the current user, not
+ * writable by group or others, in directories only root or the current user can change), else the
+ * store refuses to open. Files are created {@code 0600} and never opened through symbolic links.
+ * Network names are checked with {@link NetworkConfig#checkName}, so they cannot name a path outside
+ * the directory.
  *
  * <h2>Concurrency</h2>
  *
  * Thread-safe; each network has its own lock, so networks do not wait for each other's fsyncs. One
- * store per directory: {@link #open} takes an exclusive lock on {@code .lock} in the directory,
- * released by {@link #close} (or by the process's death).
+ * writing store per directory: {@link #open} takes an exclusive lock on {@code .lock} in the
+ * directory, {@link #openReadOnly} a shared one (so it never sees a write half done), released by
+ * {@link #close} (or by the process's death).
  */
 public final class FileStatusStore implements StatusStore {
   private static final Logger LOG = LoggerFactory.getLogger(FileStatusStore.class);
   private static final String SNAPSHOT_SUFFIX = ".status";
   private static final String JOURNAL_SUFFIX = ".journal";
-  private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwx------");
+  private static final String INDEX_FILE = "networks.index";
+  private static final String LOCK_FILE = ".lock";
+  private static final String WHAT = "status directory";
   private static final SecureRandom RANDOM = new SecureRandom();
 
   /**
-   * When to compact a network's journal into a new snapshot: once its size exceeds both
+   * When to compact a network's journal into a new snapshot: once the bytes it holds exceed both
    * {@code minJournalBytes} and {@code journalToSnapshotRatio} times the snapshot's size. With a
    * ratio of 1 a compaction writes at most as many bytes as the records since the last one did,
    * so the amortised bytes written per record stay constant.
+   *
+   * <p>A journal is created with room for that many bytes of records plus {@value #RECORD_ROOM}
+   * (at most {@value #MAX_JOURNAL_ROOM} bytes in all; a full journal is compacted whatever the
+   * policy says). Its unused room is a hole in the file, which costs no disk space.
    */
   public record Compaction(long minJournalBytes, double journalToSnapshotRatio) {
     /** 64 KiB, or the snapshot's size if larger. */
     public static final Compaction DEFAULT = new Compaction(64 * 1024, 1.0);
+    /** Room for records beyond the threshold: more than any one record needs. */
+    public static final long RECORD_ROOM = 4096;
+    /** The most room a journal is created with. */
+    public static final long MAX_JOURNAL_ROOM = 4 * 1024 * 1024;
 
     public Compaction {
       if (minJournalBytes < 0 || !(journalToSnapshotRatio > 0)) {
@@ -111,13 +148,22 @@ public final class FileStatusStore implements StatusStore {
     boolean due(long journalBytes, long snapshotBytes) {
       return journalBytes > minJournalBytes && journalBytes > journalToSnapshotRatio * snapshotBytes;
     }
+
+    /** The room for records of a journal started after a snapshot of {@code snapshotBytes}. */
+    long room(long snapshotBytes) {
+      double threshold = Math.max(minJournalBytes, journalToSnapshotRatio * snapshotBytes);
+      return (long) Math.min(threshold, MAX_JOURNAL_ROOM - RECORD_ROOM) + RECORD_ROOM;
+    }
   }
 
   private final Path dir;
   private final Compaction compaction;
+  private final boolean readOnly;
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final ConcurrentHashMap<String, Slot> slots = new ConcurrentHashMap<>();
+  /** Serialises changes of the index; taken after a network's lock, never before. */
+  private final ReentrantLock indexLock = new ReentrantLock();
   private volatile boolean closed;
 
   /** Per network: its lock and, once read, its open state. */
@@ -126,14 +172,17 @@ public final class FileStatusStore implements StatusStore {
     Open open; // null: not read yet, or dropped after an error (read again from disk)
   }
 
-  /** A network read from disk, with its journal open for appending. */
+  /** A network read from disk, with its journal open for writing. */
   private static final class Open {
     final MutableStatus status;
     final long generation;
     final OptionalLong previous;
     long lastSeq;
     long snapshotBytes;
+    /** Where the next record goes (the bytes before it: header and records). */
     long journalBytes;
+    /** The journal's fixed length. */
+    long capacity;
     FileChannel journal;
 
     Open(NetworkStatus status, long generation, OptionalLong previous, long lastSeq) {
@@ -144,81 +193,97 @@ public final class FileStatusStore implements StatusStore {
     }
   }
 
-  private FileStatusStore(Path dir, Compaction compaction, FileChannel lockChannel, FileLock lock) {
+  /** What a network's files say, read without changing them. */
+  private record OnDisk(SnapshotFile snapshot, long snapshotBytes, JournalFile.Contents journal,
+      MutableStatus status, long lastSeq, Optional<String> restartJournal) {}
+
+  private FileStatusStore(Path dir, Compaction compaction, boolean readOnly, FileChannel lockChannel,
+      FileLock lock) {
     this.dir = dir;
     this.compaction = compaction;
+    this.readOnly = readOnly;
     this.lockChannel = lockChannel;
     this.lock = lock;
   }
 
-  /** Opens (creating it {@code 0700} if missing) the store in {@code dir}. */
+  /** Opens (creating it {@code 0700} if missing) the store in {@code dir} for reading and writing. */
   public static FileStatusStore open(Path dir) {
     return open(dir, Compaction.DEFAULT);
   }
 
   /**
-   * Opens (creating it {@code 0700} if missing) the store in {@code dir}.
+   * Opens (creating it {@code 0700} if missing) the store in {@code dir} for reading and writing.
    *
-   * @throws StatusStoreException when the directory is unsafe (not a directory, not owned by the
-   *     current user, writable by group or others), or another store has it open
+   * @throws StatusStoreException when the directory is unsafe (see {@link SafeDirectory}), or
+   *     another store has it open
    */
   public static FileStatusStore open(Path dir, Compaction compaction) {
     Objects.requireNonNull(compaction, "compaction");
-    Path real = prepareDirectory(dir);
-    Path lockFile = real.resolve(".lock");
+    Objects.requireNonNull(dir, "dir");
+    SafeDirectory.createOrCheck(dir, WHAT);
+    Path real = SafeDirectory.check(dir, WHAT);
+    Path lockFile = real.resolve(LOCK_FILE);
     FileChannel ch = null;
     try {
       ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.WRITE,
           LinkOption.NOFOLLOW_LINKS), AtomicFiles.FILE_ATTR);
-      FileLock lock;
-      try {
-        lock = ch.tryLock();
-      } catch (OverlappingFileLockException e) {
-        lock = null;
-      }
+      FileLock lock = tryLock(ch, false);
       if (lock == null) {
         throw new StatusStoreException("status directory " + real + " is in use by another"
             + " FileStatusStore (" + lockFile + " is locked); close it first");
       }
       removeLeftoverTemporaries(real);
-      return new FileStatusStore(real, compaction, ch, lock);
+      FileStatusStore store = new FileStatusStore(real, compaction, false, ch, lock);
+      store.completeIndex();
+      return store;
     } catch (IOException e) {
       closeQuietly(ch);
-      throw new StatusStoreException("cannot open status directory " + real + ": " + e, e);
+      throw new StatusStoreException("cannot open status directory " + real + " (" + lockFile
+          + "): " + e, e);
     } catch (RuntimeException e) {
       closeQuietly(ch);
       throw e;
     }
   }
 
-  private static Path prepareDirectory(Path dir) {
+  /**
+   * Opens the existing store in {@code dir} for reading only: nothing in the directory is created,
+   * written, truncated or repaired (see the class documentation). Waits for no one: while a store
+   * opened for writing holds the directory, this fails saying it is in use.
+   *
+   * @throws StatusStoreException when the directory does not exist or is unsafe, or is in use
+   */
+  public static FileStatusStore openReadOnly(Path dir) {
     Objects.requireNonNull(dir, "dir");
+    Path real = SafeDirectory.check(dir, WHAT);
+    Path lockFile = real.resolve(LOCK_FILE);
+    FileChannel ch = null;
     try {
-      if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS) && !Files.isSymbolicLink(dir)) {
-        Files.createDirectories(dir, PosixFilePermissions.asFileAttribute(DIR_MODE));
-        Files.setPosixFilePermissions(dir, DIR_MODE); // the umask may have taken bits away; fine, but be exact
-      }
-      Path real = dir.toRealPath();
-      if (!Files.isDirectory(real, LinkOption.NOFOLLOW_LINKS)) {
-        throw new StatusStoreException("status directory " + real + " is not a directory");
-      }
-      int owner = (Integer) Files.getAttribute(real, "unix:uid", LinkOption.NOFOLLOW_LINKS);
-      int me = (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
-      if (owner != me) {
-        throw new StatusStoreException("status directory " + real + " belongs to uid " + owner
-            + ", not to the current user (uid " + me + "); refusing it: whoever owns it could"
-            + " rewrite the status");
-      }
-      Set<PosixFilePermission> perms = Files.getPosixFilePermissions(real, LinkOption.NOFOLLOW_LINKS);
-      if (perms.contains(PosixFilePermission.GROUP_WRITE)
-          || perms.contains(PosixFilePermission.OTHERS_WRITE)) {
-        throw new StatusStoreException("status directory " + real + " has mode "
-            + PosixFilePermissions.toString(perms) + ", writable by group or others; refusing it"
-            + " (chmod go-w, or use a fresh directory: it is created 0700)");
-      }
-      return real;
-    } catch (IOException | UnsupportedOperationException e) {
-      throw new StatusStoreException("cannot prepare status directory " + dir + ": " + e, e);
+      FileLock lock = null;
+      if (SafeDirectory.exists(lockFile)) {
+        ch = FileChannel.open(lockFile, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS));
+        lock = tryLock(ch, true);
+        if (lock == null) {
+          throw new StatusStoreException("status directory " + real + " is in use by another"
+              + " FileStatusStore (" + lockFile + " is locked); close it first");
+        }
+      } // else no store ever wrote here: there is nothing to be consistent with
+      return new FileStatusStore(real, Compaction.DEFAULT, true, ch, lock);
+    } catch (IOException e) {
+      closeQuietly(ch);
+      throw new StatusStoreException("cannot open status directory " + real + " (" + lockFile
+          + "): " + e, e);
+    } catch (RuntimeException e) {
+      closeQuietly(ch);
+      throw e;
+    }
+  }
+
+  private static FileLock tryLock(FileChannel ch, boolean shared) throws IOException {
+    try {
+      return ch.tryLock(0, Long.MAX_VALUE, shared);
+    } catch (OverlappingFileLockException e) {
+      return null; // this JVM holds it
     }
   }
 
@@ -236,10 +301,43 @@ public final class FileStatusStore implements StatusStore {
     return dir;
   }
 
+  /** Whether this store was opened with {@link #openReadOnly}. */
+  public boolean isReadOnly() {
+    return readOnly;
+  }
+
+  /** The snapshot file of {@code network} (which may not exist). */
+  public Path statusFile(String network) {
+    return dir.resolve(NetworkConfig.checkName(network) + SNAPSHOT_SUFFIX);
+  }
+
+  /** The journal file of {@code network} (which may not exist). */
+  public Path journalFile(String network) {
+    return dir.resolve(NetworkConfig.checkName(network) + JOURNAL_SUFFIX);
+  }
+
+  /** The file listing the networks saved and not deleted (which may not exist). */
+  public Path indexFile() {
+    return dir.resolve(INDEX_FILE);
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Opened for writing, this also finishes what a crash interrupted (a compaction, a save) and
+   * zeros a torn record; read-only, it changes nothing.
+   *
+   * @throws StatusStoreException when a file is damaged, of a newer format, or missing (a network
+   *     the index lists without its snapshot; a snapshot without its journal), naming the file
+   */
   @Override
   public Optional<NetworkStatus> load(String network) {
     Slot slot = lockSlot(network);
     try {
+      if (readOnly) {
+        OnDisk d = read(network);
+        return d == null ? Optional.empty() : Optional.of(d.status().toStatus());
+      }
       Open o = openNetwork(network, slot);
       return o == null ? Optional.empty() : Optional.of(o.status.toStatus());
     } finally {
@@ -250,10 +348,11 @@ public final class FileStatusStore implements StatusStore {
   @Override
   public void save(NetworkStatus status) {
     String network = status.network();
+    requireWritable("save the status of network '" + network + "'");
     Slot slot = lockSlot(network);
     try {
-      Path snapshot = snapshotPath(network);
-      Path journal = journalPath(network);
+      Path snapshot = statusFile(network);
+      Path journal = journalFile(network);
       OptionalLong previous = currentGeneration(slot, journal);
       dropOpen(slot);
       long generation;
@@ -261,35 +360,41 @@ public final class FileStatusStore implements StatusStore {
         generation = RANDOM.nextLong();
       } while (previous.isPresent() && previous.getAsLong() == generation);
       byte[] snap = new SnapshotFile(status, generation, previous, 0).encode();
-      byte[] header = JournalFile.header(network, generation, 0);
+      long size = JournalFile.sizeFor(network, generation, 0, compaction.room(snap.length));
+      byte[] header = JournalFile.header(network, generation, 0, size);
       boolean journalFresh = true;
       if (Files.exists(snapshot, LinkOption.NOFOLLOW_LINKS)) {
         // The snapshot's rename commits; the old journal is then stale and recognised as such.
         commitSnapshot(snapshot, snap, "save");
         try {
-          AtomicFiles.replace(journal, header);
+          AtomicFiles.replace(journal, header, size);
         } catch (IOException e) {
           journalFresh = false;
           LOG.warn("saved {} but could not restart its journal {} ({}); the next load will", snapshot,
               journal, e.toString());
         }
       } else {
-        // A new network: the journal goes first, so that a snapshot never exists without one. A
-        // journal without a snapshot (a crash before the snapshot's rename) counts as absent.
+        // A new network (or one whose snapshot was lost: this replaces it). Refuse before anything
+        // changes when the index cannot be updated afterwards.
+        readIndex();
+        // The journal goes first, so that a snapshot never exists without one. A journal without a
+        // snapshot and not in the index (a crash before the snapshot's rename) counts as absent.
         try {
-          AtomicFiles.replace(journal, header);
+          AtomicFiles.replace(journal, header, size);
         } catch (IOException e) {
           throw new StatusStoreException("cannot save status of network '" + network + "': writing "
               + journal + " failed: " + e, e);
         }
         commitSnapshot(snapshot, snap, "save");
       }
+      addToIndexAfterCommit(network);
       if (journalFresh) {
         Open o = new Open(status, generation, previous, 0);
         o.snapshotBytes = snap.length;
         try {
           o.journal = openJournal(journal);
-          o.journalBytes = o.journal.size();
+          o.journalBytes = header.length;
+          o.capacity = size;
           slot.open = o;
         } catch (IOException e) {
           LOG.warn("saved {} but cannot reopen {} ({}); it will be read again", snapshot, journal,
@@ -309,6 +414,7 @@ public final class FileStatusStore implements StatusStore {
    */
   @Override
   public void saveIfChanged(NetworkStatus status) {
+    requireWritable("save the status of network '" + status.network() + "'");
     Slot slot = lockSlot(status.network());
     try {
       Open o = openNetwork(status.network(), slot);
@@ -325,6 +431,7 @@ public final class FileStatusStore implements StatusStore {
   @Override
   public void record(String network, StatusChange change) {
     Objects.requireNonNull(change, "change");
+    requireWritable("record a change of network '" + network + "'");
     Slot slot = lockSlot(network);
     try {
       Open o = openNetwork(network, slot);
@@ -334,15 +441,29 @@ public final class FileStatusStore implements StatusStore {
       }
       long seq = o.lastSeq + 1;
       byte[] line = JournalFile.record(seq, change);
+      if (o.journalBytes + line.length > o.capacity) {
+        compact(network, slot, o);
+        o = slot.open;
+        if (o == null) {
+          throw new StatusStoreException("cannot record a change of network '" + network + "': "
+              + journalFile(network) + " is full and compacting it into " + statusFile(network)
+              + " failed (see the log); nothing was recorded");
+        }
+        if (o.journalBytes + line.length > o.capacity) {
+          throw new StatusStoreException("cannot record a change of network '" + network + "': its"
+              + " record of " + line.length + " bytes does not fit a fresh journal of "
+              + o.capacity + " bytes; nothing was recorded");
+        }
+      }
       long at = o.journalBytes;
       try {
         AtomicFiles.writeFully(o.journal, line, at);
-        o.journal.force(false); // fdatasync: data and the new file size
+        o.journal.force(false); // fdatasync: the data (the file's length never changes)
       } catch (IOException e) {
-        undoAppend(o, at);
+        undoWrite(o, at, line.length, journalFile(network));
         dropOpen(slot);
         throw new StatusStoreException("cannot record a change of network '" + network + "' in "
-            + journalPath(network) + ": " + e, e);
+            + journalFile(network) + ": " + e, e);
       }
       o.status.apply(change);
       o.lastSeq = seq;
@@ -355,16 +476,27 @@ public final class FileStatusStore implements StatusStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Does not read the network's files, so it also forgets a status that cannot be read.
+   *
+   * @throws StatusStoreException also when the index cannot be read (nothing is deleted then)
+   */
   @Override
   public void delete(String network) {
+    requireWritable("delete the status of network '" + network + "'");
     Slot slot = lockSlot(network);
     try {
       dropOpen(slot);
-      // Snapshot first: a journal left alone by a crash here counts as absent; a snapshot left
-      // without its journal would be an error.
-      Files.deleteIfExists(snapshotPath(network));
+      // The index first: a crash after it leaves files that still load (the delete never returned)
+      // or a journal alone, which is no network.
+      removeFromIndex(network);
+      // Snapshot before journal: a journal left alone by a crash here counts as absent; a snapshot
+      // left without its journal would be an error.
+      Files.deleteIfExists(statusFile(network));
       AtomicFiles.syncDirectory(dir);
-      Files.deleteIfExists(journalPath(network));
+      Files.deleteIfExists(journalFile(network));
       AtomicFiles.syncDirectory(dir);
     } catch (IOException e) {
       throw new StatusStoreException("cannot delete the status of network '" + network + "' in "
@@ -374,24 +506,19 @@ public final class FileStatusStore implements StatusStore {
     }
   }
 
+  /**
+   * {@inheritDoc}
+   *
+   * <p>The networks with a snapshot and those the index lists (a listed network whose files are
+   * lost is still a network: its {@link #load} says what is missing).
+   *
+   * @throws StatusStoreException when the index cannot be read
+   */
   @Override
   public Set<String> networks() {
     checkOpen();
-    SortedSet<String> names = new TreeSet<>();
-    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SNAPSHOT_SUFFIX)) {
-      for (Path p : ds) {
-        String file = p.getFileName().toString();
-        String name = file.substring(0, file.length() - SNAPSHOT_SUFFIX.length());
-        try {
-          NetworkConfig.checkName(name);
-          names.add(name);
-        } catch (RuntimeException e) {
-          LOG.debug("ignoring {}: not a network's snapshot", p);
-        }
-      }
-    } catch (IOException e) {
-      throw new StatusStoreException("cannot list status directory " + dir + ": " + e, e);
-    }
+    SortedSet<String> names = new TreeSet<>(snapshotsOnDisk());
+    readIndex().ifPresent(names::addAll);
     return ImmutableSortedSet.copyOf(names);
   }
 
@@ -409,17 +536,19 @@ public final class FileStatusStore implements StatusStore {
         slot.lock.unlock();
       }
     }
-    try {
-      lock.release();
-    } catch (IOException e) {
-      LOG.warn("cannot release {}: {}", dir.resolve(".lock"), e.toString());
+    if (lock != null) {
+      try {
+        lock.release();
+      } catch (IOException e) {
+        LOG.warn("cannot release {}: {}", dir.resolve(LOCK_FILE), e.toString());
+      }
     }
     closeQuietly(lockChannel);
   }
 
   @Override
   public String toString() {
-    return "FileStatusStore[" + dir + "]";
+    return "FileStatusStore[" + dir + (readOnly ? ", read-only]" : "]");
   }
 
   // ---- internals
@@ -442,12 +571,141 @@ public final class FileStatusStore implements StatusStore {
     }
   }
 
-  private Path snapshotPath(String network) {
-    return dir.resolve(network + SNAPSHOT_SUFFIX);
+  private void requireWritable(String what) {
+    checkOpen();
+    if (readOnly) {
+      throw new StatusStoreException("cannot " + what + ": status store " + dir + " is opened"
+          + " read-only");
+    }
   }
 
-  private Path journalPath(String network) {
-    return dir.resolve(network + JOURNAL_SUFFIX);
+  // ---- the index
+
+  /**
+   * The networks the index lists; empty when it does not exist (a store written before the index
+   * existed, or whose index was deleted: then the snapshots are all there is to go by).
+   */
+  private Optional<SortedSet<String>> readIndex() {
+    Path file = indexFile();
+    Optional<byte[]> bytes = readFile(file);
+    if (bytes.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(IndexFile.decode(bytes.get()));
+    } catch (FormatException e) {
+      throw new StatusStoreException(file + ": " + e.getMessage() + ". It lists the networks whose"
+          + " status was saved; if none of their files is missing, delete it: it is rebuilt from"
+          + " the snapshots in " + dir + " when the store is next opened for writing", e);
+    }
+  }
+
+  private void writeIndex(SortedSet<String> names) throws IOException {
+    if (names.isEmpty()) {
+      // no network: no index, as in a fresh directory
+      if (Files.deleteIfExists(indexFile())) {
+        AtomicFiles.syncDirectory(dir);
+      }
+    } else {
+      AtomicFiles.replace(indexFile(), IndexFile.encode(names));
+    }
+  }
+
+  private SortedSet<String> snapshotsOnDisk() {
+    SortedSet<String> names = new TreeSet<>();
+    try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "*" + SNAPSHOT_SUFFIX)) {
+      for (Path p : ds) {
+        String file = p.getFileName().toString();
+        String name = file.substring(0, file.length() - SNAPSHOT_SUFFIX.length());
+        try {
+          NetworkConfig.checkName(name);
+          names.add(name);
+        } catch (RuntimeException e) {
+          LOG.debug("ignoring {}: not a network's snapshot", p);
+        }
+      }
+    } catch (IOException e) {
+      throw new StatusStoreException("cannot list status directory " + dir + ": " + e, e);
+    }
+    return names;
+  }
+
+  /**
+   * At an open for writing: lists every network with a snapshot in the index (creating it for a
+   * store written before it existed). A network's first save that crashed after its snapshot's
+   * rename left one unlisted. An unreadable index is left for the calls that need it to report.
+   */
+  private void completeIndex() {
+    indexLock.lock();
+    try {
+      Optional<SortedSet<String>> listed;
+      try {
+        listed = readIndex();
+      } catch (StatusStoreException e) {
+        LOG.warn("{}", e.getMessage());
+        return;
+      }
+      SortedSet<String> snapshots = snapshotsOnDisk();
+      SortedSet<String> all = new TreeSet<>(snapshots);
+      listed.ifPresent(all::addAll);
+      SortedSet<String> unlisted = new TreeSet<>(snapshots);
+      listed.ifPresent(unlisted::removeAll);
+      if (!unlisted.isEmpty()) {
+        LOG.info("{}: listing network(s) {}, which have a snapshot in {}", indexFile(), unlisted,
+            dir);
+        writeIndex(all);
+      }
+    } catch (IOException e) {
+      LOG.warn("cannot complete {}: {}", indexFile(), e.toString());
+    } finally {
+      indexLock.unlock();
+    }
+  }
+
+  /**
+   * Lists {@code network} after its snapshot was committed: a failure now cannot undo the save, so
+   * it is logged; the next open for writing lists every snapshot.
+   */
+  private void addToIndexAfterCommit(String network) {
+    indexLock.lock();
+    try {
+      Optional<SortedSet<String>> listed = readIndex();
+      if (listed.isPresent() && listed.get().contains(network)) {
+        return;
+      }
+      SortedSet<String> all = new TreeSet<>(listed.orElseGet(this::snapshotsOnDisk));
+      all.add(network);
+      writeIndex(all);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("saved network '{}' but could not list it in {} ({}); the store lists it when next"
+          + " opened for writing", network, indexFile(), e.toString());
+    } finally {
+      indexLock.unlock();
+    }
+  }
+
+  private void removeFromIndex(String network) throws IOException {
+    indexLock.lock();
+    try {
+      Optional<SortedSet<String>> listed = readIndex();
+      if (listed.isPresent() && listed.get().contains(network)) {
+        SortedSet<String> rest = new TreeSet<>(listed.get());
+        rest.remove(network);
+        writeIndex(rest);
+      }
+    } finally {
+      indexLock.unlock();
+    }
+  }
+
+  // ---- reading
+
+  private Optional<byte[]> readFile(Path file) {
+    try {
+      return AtomicFiles.readIfExists(file);
+    } catch (IOException e) {
+      throw new StatusStoreException("cannot read " + file + ": " + e, e);
+    }
   }
 
   /** The generation of the journal on disk, which a new save must name as the one it replaces. */
@@ -466,14 +724,77 @@ public final class FileStatusStore implements StatusStore {
     return OptionalLong.empty();
   }
 
-  private void commitSnapshot(Path snapshot, byte[] bytes, String what) {
-    try {
-      AtomicFiles.replace(snapshot, bytes);
-    } catch (IOException e) {
-      throw new StatusStoreException(what + " of " + snapshot + " failed (" + e + "); if the"
-          + " failure was in fsync'ing the directory after the rename, the new status may or may not"
-          + " survive a power loss", e);
+  /**
+   * Reads a network's files without changing them: null when it has none and the index does not
+   * list it; what the files hold otherwise, with what an open for writing must finish.
+   */
+  private OnDisk read(String network) {
+    Path snapshotFile = statusFile(network);
+    Path journalFile = journalFile(network);
+    Optional<byte[]> snapBytes = readFile(snapshotFile);
+    if (snapBytes.isEmpty()) {
+      boolean listed = readIndex().map(s -> s.contains(network)).orElse(false);
+      if (!listed) {
+        return null; // never saved or deleted; a journal alone is a first save or delete that did not finish
+      }
+      boolean journalLeft = Files.exists(journalFile, LinkOption.NOFOLLOW_LINKS);
+      throw new StatusStoreException(snapshotFile + " is missing, but " + indexFile() + " lists"
+          + " network '" + network + "' as saved and not deleted: its status is lost. Restore "
+          + (journalLeft ? snapshotFile + " from a backup (" + journalFile + " only holds the"
+              + " changes since it)" : snapshotFile + " and " + journalFile + " from a backup")
+          + ", or forget the network (delete its status) to start over");
     }
+    SnapshotFile snap = decode(snapshotFile, () -> SnapshotFile.decode(snapBytes.get()));
+    if (!snap.status().network().equals(network)) {
+      throw new StatusStoreException(snapshotFile + " holds the status of network '"
+          + snap.status().network() + "', not of '" + network + "' (renamed by hand?)");
+    }
+    Optional<byte[]> journalBytes = readFile(journalFile);
+    if (journalBytes.isEmpty()) {
+      throw new StatusStoreException(journalFile + " is missing, though " + snapshotFile
+          + " exists; the changes recorded since that snapshot are lost. Restore it, or save a"
+          + " status reconciled with the kernel to start over");
+    }
+    JournalFile.Contents journal = decode(journalFile, () -> JournalFile.decode(journalBytes.get()));
+    if (!journal.network().equals(network)) {
+      throw new StatusStoreException(journalFile + " is the journal of network '"
+          + journal.network() + "', not of '" + network + "'");
+    }
+    MutableStatus status = new MutableStatus(snap.status());
+    long lastSeq = snap.seq();
+    Optional<String> restart = Optional.empty();
+    if (journal.generation() == snap.generation()) {
+      if (journal.base() > snap.seq()) {
+        throw new StatusStoreException(journalFile + " continues from record " + journal.base()
+            + " but " + snapshotFile + " ends at record " + snap.seq() + "; records "
+            + (snap.seq() + 1) + ".." + journal.base() + " are missing (an older snapshot was"
+            + " restored?)");
+      }
+      for (JournalFile.Entry e : journal.entries()) {
+        if (e.seq() > snap.seq()) {
+          status.apply(e.change());
+          lastSeq = e.seq();
+        }
+      }
+      if (journal.base() < snap.seq()) {
+        restart = Optional.of("finishing a compaction a crash interrupted: " + snapshotFile
+            + " already includes the records of " + journalFile);
+      } else if (journal.version() < JournalFile.VERSION) {
+        restart = Optional.of("rewriting " + journalFile + " (format version " + journal.version()
+            + ") as format version " + JournalFile.VERSION);
+      }
+    } else if (snap.previous().isPresent() && snap.previous().getAsLong() == journal.generation()) {
+      // A save renamed its snapshot but did not restart the journal: the journal is stale.
+      restart = Optional.of(journalFile + " belongs to the status replaced by the last save;"
+          + " restarting it");
+    } else {
+      throw new StatusStoreException(journalFile + " belongs to generation "
+          + String.format("%016x", journal.generation()) + ", but " + snapshotFile + " is generation "
+          + String.format("%016x", snap.generation()) + " and replaced "
+          + (snap.previous().isPresent() ? String.format("%016x", snap.previous().getAsLong())
+              : "nothing") + "; the files do not belong together");
+    }
+    return new OnDisk(snap, snapBytes.get().length, journal, status, lastSeq, restart);
   }
 
   /** The network's open state, reading and repairing it from disk if needed; null if absent. */
@@ -481,84 +802,40 @@ public final class FileStatusStore implements StatusStore {
     if (slot.open != null) {
       return slot.open;
     }
-    Path snapshotFile = snapshotPath(network);
-    Path journalFile = journalPath(network);
-    try {
-      Optional<byte[]> snapBytes = AtomicFiles.readIfExists(snapshotFile);
-      if (snapBytes.isEmpty()) {
-        return null; // a journal alone is a delete or a first save that did not finish
-      }
-      SnapshotFile snap = decode(snapshotFile, () -> SnapshotFile.decode(snapBytes.get()));
-      if (!snap.status().network().equals(network)) {
-        throw new StatusStoreException(snapshotFile + " holds the status of network '"
-            + snap.status().network() + "', not of '" + network + "' (renamed by hand?)");
-      }
-      Optional<byte[]> journalBytes = AtomicFiles.readIfExists(journalFile);
-      if (journalBytes.isEmpty()) {
-        throw new StatusStoreException(journalFile + " is missing, though " + snapshotFile
-            + " exists; the changes recorded since that snapshot are lost. Restore it, or save a"
-            + " status reconciled with the kernel to start over");
-      }
-      JournalFile.Contents journal = decode(journalFile, () -> JournalFile.decode(journalBytes.get()));
-      if (!journal.network().equals(network)) {
-        throw new StatusStoreException(journalFile + " is the journal of network '"
-            + journal.network() + "', not of '" + network + "'");
-      }
-      if (journal.tornBytes() > 0) {
-        LOG.warn("{}: dropping a torn last record ({} bytes after byte {}): an append that a crash"
-            + " interrupted, which therefore never returned", journalFile, journal.tornBytes(),
-            journal.validLength());
-      }
-      Open o = new Open(snap.status(), snap.generation(), snap.previous(), snap.seq());
-      o.snapshotBytes = snapBytes.get().length;
-      boolean restartJournal;
-      if (journal.generation() == snap.generation()) {
-        if (journal.base() > snap.seq()) {
-          throw new StatusStoreException(journalFile + " continues from record " + journal.base()
-              + " but " + snapshotFile + " ends at record " + snap.seq() + "; records "
-              + (snap.seq() + 1) + ".." + journal.base() + " are missing (an older snapshot was"
-              + " restored?)");
-        }
-        for (JournalFile.Entry e : journal.entries()) {
-          if (e.seq() > snap.seq()) {
-            o.status.apply(e.change());
-            o.lastSeq = e.seq();
-          }
-        }
-        // base < seq: a compaction renamed its snapshot but did not restart the journal.
-        restartJournal = journal.base() < snap.seq();
-      } else if (snap.previous().isPresent() && snap.previous().getAsLong() == journal.generation()) {
-        // A save renamed its snapshot but did not restart the journal: the journal is stale.
-        restartJournal = true;
-        LOG.info("{} belongs to the status replaced by the last save; restarting it", journalFile);
-      } else {
-        throw new StatusStoreException(journalFile + " belongs to generation "
-            + String.format("%016x", journal.generation()) + ", but " + snapshotFile + " is generation "
-            + String.format("%016x", snap.generation()) + " and replaced "
-            + (snap.previous().isPresent() ? String.format("%016x", snap.previous().getAsLong())
-                : "nothing") + "; the files do not belong together");
-      }
-      if (restartJournal) {
-        slot.open = o;
-        compact(network, slot, o);
-        if (slot.open == null) {
-          throw new StatusStoreException("cannot finish an interrupted compaction of " + snapshotFile
-              + " and " + journalFile + " (see the log)");
-        }
-        return o;
-      }
-      o.journal = openJournal(journalFile);
-      if (journal.tornBytes() > 0) {
-        o.journal.truncate(journal.validLength());
-        o.journal.force(true);
-      }
-      o.journalBytes = journal.validLength();
-      slot.open = o;
-      return o;
-    } catch (IOException e) {
-      throw new StatusStoreException("cannot read the status of network '" + network + "' from "
-          + dir + ": " + e, e);
+    OnDisk d = read(network);
+    if (d == null) {
+      return null;
     }
+    SnapshotFile snap = d.snapshot();
+    Open o = new Open(d.status().toStatus(), snap.generation(), snap.previous(), d.lastSeq());
+    o.snapshotBytes = d.snapshotBytes();
+    if (d.restartJournal().isPresent()) {
+      LOG.info("{}", d.restartJournal().get());
+      slot.open = o;
+      compact(network, slot, o);
+      if (slot.open == null) {
+        throw new StatusStoreException("cannot finish " + d.restartJournal().get() + " (see the"
+            + " log)");
+      }
+      return o;
+    }
+    Path journalFile = journalFile(network);
+    JournalFile.Contents journal = d.journal();
+    try {
+      o.journal = openJournal(journalFile);
+      o.capacity = journal.size();
+      o.journalBytes = journal.end();
+      if (journal.needsRepair()) {
+        LOG.warn("{}: {}; rewriting those bytes", journalFile, journal.note());
+        AtomicFiles.writeFully(o.journal, journal.repair(), journal.repairAt());
+        o.journal.force(false);
+      }
+    } catch (IOException e) {
+      closeQuietly(o.journal);
+      throw new StatusStoreException("cannot open " + journalFile + " for writing: " + e, e);
+    }
+    slot.open = o;
+    return o;
   }
 
   private interface Decoder<T> {
@@ -573,22 +850,37 @@ public final class FileStatusStore implements StatusStore {
     }
   }
 
+  // ---- writing
+
+  private void commitSnapshot(Path snapshot, byte[] bytes, String what) {
+    try {
+      AtomicFiles.replace(snapshot, bytes);
+    } catch (IOException e) {
+      throw new StatusStoreException(what + " of " + snapshot + " failed (" + e + "); if the"
+          + " failure was in fsync'ing the directory after the rename, the new status may or may not"
+          + " survive a power loss", e);
+    }
+  }
+
   /**
    * Writes a snapshot holding everything up to {@code o.lastSeq}, then restarts the journal. A
    * failure is logged, not thrown (the records are already durable in the old journal), and drops
    * the open state so the next call reads the files again.
    */
   private void compact(String network, Slot slot, Open o) {
-    Path snapshotFile = snapshotPath(network);
-    Path journalFile = journalPath(network);
+    Path snapshotFile = statusFile(network);
+    Path journalFile = journalFile(network);
     try {
       byte[] snap = new SnapshotFile(o.status.toStatus(), o.generation, o.previous, o.lastSeq).encode();
       AtomicFiles.replace(snapshotFile, snap);
       closeQuietly(o.journal);
       o.journal = null;
-      AtomicFiles.replace(journalFile, JournalFile.header(network, o.generation, o.lastSeq));
+      long size = JournalFile.sizeFor(network, o.generation, o.lastSeq, compaction.room(snap.length));
+      byte[] header = JournalFile.header(network, o.generation, o.lastSeq, size);
+      AtomicFiles.replace(journalFile, header, size);
       o.journal = openJournal(journalFile);
-      o.journalBytes = o.journal.size();
+      o.journalBytes = header.length;
+      o.capacity = size;
       o.snapshotBytes = snap.length;
       LOG.debug("compacted {} at record {} ({} bytes)", snapshotFile, o.lastSeq, snap.length);
     } catch (IOException | RuntimeException e) {
@@ -602,14 +894,15 @@ public final class FileStatusStore implements StatusStore {
     return FileChannel.open(journal, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
   }
 
-  /** Takes a failed append back out, so the file holds exactly what it held before the call. */
-  private void undoAppend(Open o, long length) {
+  /** Zeros a failed write, so the file holds exactly what it held before the call. */
+  private static void undoWrite(Open o, long at, int length, Path journal) {
     try {
-      o.journal.truncate(length);
-      o.journal.force(true);
+      AtomicFiles.writeFully(o.journal, new byte[length], at);
+      o.journal.force(false);
     } catch (IOException e) {
-      // The partial line, if any, is a torn record: never acknowledged, so the next load drops it.
-      LOG.warn("cannot take back a failed append to a journal in {}: {}", dir, e.toString());
+      // What was written, if anything, is a record whose call failed: at worst it reads as torn
+      // (and is dropped), or whole (the change was made after all; the caller was told it failed).
+      LOG.warn("cannot take back a failed write to {}: {}", journal, e.toString());
     }
   }
 

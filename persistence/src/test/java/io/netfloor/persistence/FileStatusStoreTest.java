@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class FileStatusStoreTest {
+  /** No compaction within these tests' few records, and small journals to read thousands of times. */
   private static final FileStatusStore.Compaction NEVER =
-      new FileStatusStore.Compaction(Long.MAX_VALUE, 1.0);
+      new FileStatusStore.Compaction(8 * 1024, 1.0);
 
   @TempDir Path tmp;
   Path dir;
@@ -79,12 +80,42 @@ class FileStatusStoreTest {
     }
   }
 
+  /** Where the records of a journal end (the next one would go). */
+  static int recordsEnd(byte[] journal) {
+    try {
+      return (int) JournalFile.decode(journal).end();
+    } catch (io.netfloor.persistence.internal.FormatException e) {
+      throw new AssertionError(e);
+    }
+  }
+
   static int lastRecordStart(byte[] journal) {
-    int i = journal.length - 2;
+    int i = recordsEnd(journal) - 2;
     while (journal[i] != '\n') {
       i--;
     }
     return i + 1;
+  }
+
+  /** {@code journal} with {@code bytes} written at {@code at}, as a write into its room does. */
+  static byte[] writtenAt(byte[] journal, int at, byte[] bytes) {
+    byte[] out = journal.clone();
+    System.arraycopy(bytes, 0, out, at, bytes.length);
+    return out;
+  }
+
+  /** A whole version 2 journal: header, records, zeros up to the size the header declares. */
+  static byte[] journalFile(String network, long generation, long base, byte[]... records) {
+    long size = JournalFile.sizeFor(network, generation, base, 4096);
+    byte[] out = new byte[(int) size];
+    byte[] header = JournalFile.header(network, generation, base, size);
+    System.arraycopy(header, 0, out, 0, header.length);
+    int at = header.length;
+    for (byte[] r : records) {
+      System.arraycopy(r, 0, out, at, r.length);
+      at += r.length;
+    }
+    return out;
   }
 
   // ---- corruption
@@ -108,38 +139,49 @@ class FileStatusStoreTest {
   }
 
   /**
-   * Every changed byte of the journal is reported, except in its last record: a damaged last record
-   * looks like a torn append and is dropped, exactly that record and nothing else. (A change that
-   * makes a newline inside it splits it into two lines, the first of which is then not last: also
-   * reported.)
+   * Every changed byte of the journal's records (and of the zeros right after them) is reported
+   * naming the file, or changes nothing: no acknowledged record is dropped. Only the newline of the
+   * last record, which no checksum covers, may be changed without an error: the record is whole.
    */
   @Test
-  void everySingleByteChangeOfTheJournalIsReportedOrDropsOnlyTheLastRecord() throws IOException {
+  void everySingleByteChangeOfTheJournalIsReportedOrLosesNothing() throws IOException {
     writeSmall();
-    NetworkStatus beforeLast = FIRST.applyTo(small());
+    NetworkStatus all = LAST.applyTo(FIRST.applyTo(small()));
     byte[] good = Files.readAllBytes(journal);
+    int end = recordsEnd(good);
     int lastStart = lastRecordStart(good);
     int reported = 0;
-    int dropped = 0;
-    for (int i = 0; i < good.length; i++) {
+    int kept = 0;
+    for (int i = 0; i < end + 16; i++) {
       for (int v : flips(good[i])) {
         byte[] bad = good.clone();
         bad[i] = (byte) v;
         Files.write(journal, bad);
-        boolean dropsLast = i >= lastStart && (i == good.length - 1 || v != '\n');
-        if (dropsLast) {
-          assertThat(loadFresh()).as("byte %d changed to 0x%02x", i, v).contains(beforeLast);
-          assertThat(Files.size(journal)).isEqualTo(lastStart); // repaired: truncated
-          dropped++;
-        } else {
-          assertThatThrownBy(this::loadFresh).as("byte %d changed to 0x%02x", i, v)
-              .isInstanceOf(StatusStoreException.class).hasMessageContaining(journal.toString());
+        // whole records must load whole: only the last newline (no checksum covers it) and the
+        // byte right after the records (a torn one-byte write as far as anyone can tell) may change
+        boolean harmless = i == end - 1 || (i == end && v != '\n');
+        Optional<NetworkStatus> loaded;
+        try {
+          loaded = loadFresh();
+        } catch (StatusStoreException e) {
+          assertThat(harmless).as("byte %d changed to 0x%02x is reported: %s", i, v, e.getMessage())
+              .isFalse();
+          assertThat(e).as("byte %d changed to 0x%02x", i, v).hasMessageContaining(journal.toString());
+          if (i >= lastStart && i < end - 1) {
+            assertThat(e).hasMessageContaining("byte " + lastStart);
+          }
           reported++;
+          continue;
         }
+        assertThat(harmless).as("byte %d changed to 0x%02x went unnoticed", i, v).isTrue();
+        assertThat(loaded).as("byte %d changed to 0x%02x", i, v).contains(all);
+        // repaired: exactly the records and zeros again
+        assertThat(Files.readAllBytes(journal)).as("byte %d changed to 0x%02x", i, v).isEqualTo(good);
+        kept++;
       }
     }
-    assertThat(reported).isGreaterThan(lastStart * 8);
-    assertThat(dropped).isGreaterThan(0);
+    assertThat(reported).isGreaterThan((end - 1) * 8);
+    assertThat(kept).isGreaterThan(8);
   }
 
   /** The eight single-bit flips, and a few byte replacements that matter to a line format. */
@@ -155,22 +197,63 @@ class FileStatusStoreTest {
     return out.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /**
+   * A crash while a record is written leaves any prefix of its line in the journal's zeros: the
+   * record never returned, so the status before it loads (and the bytes are zeroed again); all but
+   * its newline is a whole record, which is kept.
+   */
   @Test
-  void aJournalTornAnywhereInItsLastRecordLoadsTheStatusBeforeIt() throws IOException {
+  void aRecordTornAnywhereLoadsTheStatusBeforeIt() throws IOException {
     writeSmall();
-    NetworkStatus beforeLast = FIRST.applyTo(small());
+    NetworkStatus acknowledged = LAST.applyTo(FIRST.applyTo(small()));
     byte[] good = Files.readAllBytes(journal);
-    int lastStart = lastRecordStart(good);
-    StatusChange next = new StatusChange.ClassesParked(new TreeSet<>(List.of(9)));
-    for (int cut = lastStart; cut < good.length; cut++) {
-      Files.write(journal, Arrays.copyOf(good, cut));
-      assertThat(loadFresh()).as("cut at %d", cut).contains(beforeLast);
-      // appends continue cleanly after the repair
+    int end = recordsEnd(good);
+    StatusChange torn = new StatusChange.ClassesParked(new TreeSet<>(List.of(9)));
+    byte[] line = JournalFile.record(3, torn);
+    StatusChange next = new StatusChange.ClassesParked(new TreeSet<>(List.of(11)));
+    for (int k = 1; k < line.length; k++) {
+      Files.write(journal, writtenAt(good, end, Arrays.copyOf(line, k)));
+      NetworkStatus expected = k == line.length - 1 ? torn.applyTo(acknowledged) : acknowledged;
+      assertThat(loadFresh()).as("%d of %d bytes written", k, line.length).contains(expected);
+      if (k < line.length - 1) {
+        assertThat(Files.readAllBytes(journal)).as("zeroed again").isEqualTo(good);
+      }
+      // writes continue cleanly after the repair
       try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
         store.record("default", next);
       }
-      assertThat(loadFresh()).contains(next.applyTo(beforeLast));
+      assertThat(loadFresh()).contains(next.applyTo(expected));
+      Files.write(journal, good);
     }
+  }
+
+  @Test
+  void aCompleteLastRecordWithABadChecksumIsReportedWithItsOffset() throws IOException {
+    writeSmall();
+    byte[] good = Files.readAllBytes(journal);
+    int lastStart = lastRecordStart(good);
+    byte[] bad = good.clone();
+    bad[lastStart + 3] ^= 0x01;
+    Files.write(journal, bad);
+    assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
+        .hasMessageContaining(journal.toString()).hasMessageContaining("byte " + lastStart)
+        .hasMessageContaining("checksum mismatch");
+    assertThat(Files.readAllBytes(journal)).as("left as it was").isEqualTo(bad);
+  }
+
+  /** Also at a record boundary: the file is shorter than its header says. */
+  @Test
+  void aJournalCutShortAnywhereIsReported() throws IOException {
+    writeSmall();
+    byte[] good = Files.readAllBytes(journal);
+    for (int cut : new int[] {lastRecordStart(good), recordsEnd(good), recordsEnd(good) + 1,
+        good.length - 1, 0, 10}) {
+      Files.write(journal, Arrays.copyOf(good, cut));
+      assertThatThrownBy(this::loadFresh).as("cut at %d", cut)
+          .isInstanceOf(StatusStoreException.class).hasMessageContaining(journal.toString());
+    }
+    Files.write(journal, Arrays.copyOf(good, recordsEnd(good)));
+    assertThatThrownBy(this::loadFresh).hasMessageContaining("cut short");
   }
 
   @Test
@@ -178,10 +261,9 @@ class FileStatusStoreTest {
     writeSmall();
     byte[] good = Files.readAllBytes(journal);
     int lastStart = lastRecordStart(good);
-    // drop the newline of the next-to-last record: two records merged into one bad line
-    byte[] merged = new byte[good.length - 1];
-    System.arraycopy(good, 0, merged, 0, lastStart - 1);
-    System.arraycopy(good, lastStart, merged, lastStart - 1, good.length - lastStart);
+    // the newline of the next-to-last record damaged: two records merged into one bad line
+    byte[] merged = good.clone();
+    merged[lastStart - 1] = ' ';
     Files.write(journal, merged);
     assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
         .hasMessageContaining(journal.toString()).hasMessageContaining("checksum");
@@ -190,9 +272,8 @@ class FileStatusStoreTest {
   @Test
   void aMissingRecordInTheMiddleIsReported() throws IOException {
     writeSmall();
-    String text = Files.readString(journal);
-    List<String> lines = text.lines().toList();
-    Files.writeString(journal, lines.get(0) + "\n" + lines.get(2) + "\n");
+    long generation = SnapshotFile.decodeUnchecked(Files.readAllBytes(snapshot)).generation();
+    Files.write(journal, journalFile("default", generation, 0, JournalFile.record(2, LAST)));
     assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
         .hasMessageContaining("record number 2 where 1 was expected");
   }
@@ -206,8 +287,9 @@ class FileStatusStoreTest {
     assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
         .hasMessageContaining(snapshot.toString()).hasMessageContaining("format version 2 is newer");
     Files.write(snapshot, snap);
-    Files.writeString(journal, Files.readString(journal)
-        .replaceFirst("netfloor-journal 1", "netfloor-journal 17"));
+    Files.write(journal, new String(Files.readAllBytes(journal), StandardCharsets.ISO_8859_1)
+        .replaceFirst("netfloor-journal 2", "netfloor-journal 17")
+        .getBytes(StandardCharsets.ISO_8859_1));
     assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
         .hasMessageContaining(journal.toString()).hasMessageContaining("format version 17 is newer");
   }
@@ -226,7 +308,7 @@ class FileStatusStoreTest {
     NetworkStatus expected = third.applyTo(LAST.applyTo(FIRST.applyTo(small())));
     assertThat(SnapshotFile.decodeUnchecked(Files.readAllBytes(snapshot)).seq()).isEqualTo(3);
     // the crash: the old journal (records 1..3) is still there
-    Files.write(journal, concat(oldJournal, JournalFile.record(3, third)));
+    Files.write(journal, writtenAt(oldJournal, recordsEnd(oldJournal), JournalFile.record(3, third)));
     assertThat(loadFresh()).contains(expected);
     // the interrupted compaction was finished: the journal restarts after record 3
     assertThat(Files.readString(journal)).contains("base=3").doesNotContain("\n1 ");
@@ -255,7 +337,7 @@ class FileStatusStoreTest {
   @Test
   void aJournalOfAnotherLineageIsReported() throws IOException {
     writeSmall();
-    Files.write(journal, JournalFile.header("default", 0x1234, 0));
+    Files.write(journal, journalFile("default", 0x1234, 0));
     assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
         .hasMessageContaining("do not belong together");
   }
@@ -264,7 +346,7 @@ class FileStatusStoreTest {
   void aJournalThatStartsAfterTheSnapshotIsReported() throws IOException {
     writeSmall();
     long generation = SnapshotFile.decodeUnchecked(Files.readAllBytes(snapshot)).generation();
-    Files.write(journal, JournalFile.header("default", generation, 5));
+    Files.write(journal, journalFile("default", generation, 5));
     assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
         .hasMessageContaining("records 1..5 are missing");
   }
@@ -277,7 +359,9 @@ class FileStatusStoreTest {
     assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
         .hasMessageContaining(journal + " is missing");
     Files.write(journal, j);
-    Files.delete(snapshot); // as a delete() interrupted after its first step leaves it
+    // as a delete() interrupted after its first two steps leaves it: out of the index, no snapshot
+    Files.delete(dir.resolve("networks.index"));
+    Files.delete(snapshot);
     try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
       assertThat(store.load("default")).isEmpty();
       assertThat(store.networks()).isEmpty();
@@ -285,6 +369,162 @@ class FileStatusStoreTest {
       store.record("default", FIRST);
     }
     assertThat(loadFresh()).contains(FIRST.applyTo(small()));
+  }
+
+  // ---- lost files and the index
+
+  @Test
+  void aLostSnapshotIsReportedNamingItWhetherTheJournalIsLeftOrNot() throws IOException {
+    writeSmall();
+    Files.delete(snapshot);
+    assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
+        .hasMessageContaining(snapshot + " is missing").hasMessageContaining("networks.index")
+        .hasMessageContaining("only holds the changes since it");
+    Files.delete(journal);
+    assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
+        .hasMessageContaining(snapshot + " is missing").hasMessageContaining(journal.toString());
+    try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
+      assertThat(store.networks()).containsExactly("default"); // lost, still a network
+      assertThatThrownBy(() -> store.record("default", FIRST)).isInstanceOf(StatusStoreException.class)
+          .hasMessageContaining(snapshot.toString());
+      store.delete("default"); // forgetting it is the way to start over
+      assertThat(store.load("default")).isEmpty();
+      assertThat(store.networks()).isEmpty();
+    }
+    assertThat(dir.resolve("networks.index")).doesNotExist();
+  }
+
+  @Test
+  void aNetworkNeverSavedLoadsEmptyAndAFirstSaveListsIt() throws IOException {
+    try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
+      assertThat(store.load("default")).isEmpty();
+      assertThat(dir.resolve("networks.index")).doesNotExist();
+      store.save(small());
+    }
+    assertThat(Files.readString(dir.resolve("networks.index"))).contains("network default\n");
+  }
+
+  /** A store written before the index existed (or whose index was deleted) gets one. */
+  @Test
+  void aStoreWithoutIndexGetsOneFromItsSnapshots() throws IOException {
+    writeSmall();
+    Path index = dir.resolve("networks.index");
+    byte[] written = Files.readAllBytes(index);
+    Files.delete(index);
+    try (FileStatusStore store = FileStatusStore.openReadOnly(dir)) {
+      assertThat(store.load("default")).contains(LAST.applyTo(FIRST.applyTo(small())));
+      assertThat(store.networks()).containsExactly("default");
+    }
+    assertThat(index).doesNotExist(); // read-only changed nothing
+    assertThat(loadFresh()).contains(LAST.applyTo(FIRST.applyTo(small())));
+    assertThat(Files.readAllBytes(index)).isEqualTo(written);
+    Files.delete(snapshot);
+    assertThatThrownBy(this::loadFresh).hasMessageContaining(snapshot + " is missing");
+  }
+
+  /** A damaged index only stands in the way of what needs it; it never hides a network. */
+  @Test
+  void aDamagedIndexIsReportedWhereItIsNeeded() throws IOException {
+    writeSmall();
+    Path index = dir.resolve("networks.index");
+    byte[] good = Files.readAllBytes(index);
+    byte[] bad = good.clone();
+    bad[good.length / 2] ^= 0x04;
+    Files.write(index, bad);
+    try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
+      assertThat(store.load("default")).contains(LAST.applyTo(FIRST.applyTo(small())));
+      store.record("default", FIRST);
+      for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<
+          org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
+          () -> store.load("other"),
+          () -> store.save(NetworkStatus.empty("other", InterfaceName.of("br1"))),
+          () -> store.delete("default"),
+          store::networks)) {
+        assertThatThrownBy(call).isInstanceOf(StatusStoreException.class)
+            .hasMessageContaining(index.toString()).hasMessageContaining("checksum");
+      }
+    }
+    assertThat(dir.resolve("other.status")).doesNotExist();
+    assertThat(snapshot).exists();
+    Files.delete(index); // as the message says: rebuilt from the snapshots
+    try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
+      assertThat(store.networks()).containsExactly("default");
+    }
+    assertThat(Files.readAllBytes(index)).isEqualTo(good);
+  }
+
+  /** A save that crashed after its snapshot's rename but before the index: the network exists. */
+  @Test
+  void aFirstSaveInterruptedBeforeTheIndexIsCompletedAtTheNextOpen() throws IOException {
+    writeSmall();
+    Path index = dir.resolve("networks.index");
+    try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
+      store.save(NetworkStatus.empty("second", InterfaceName.of("br1")));
+    }
+    Files.write(index, io.netfloor.persistence.internal.IndexFile.encode(
+        new TreeSet<>(List.of("default"))));
+    try (FileStatusStore store = FileStatusStore.openReadOnly(dir)) {
+      assertThat(store.load("second")).isPresent();
+    }
+    try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
+      assertThat(store.networks()).containsExactly("default", "second");
+    }
+    assertThat(Files.readString(index)).contains("network second\n");
+  }
+
+  // ---- format version 1
+
+  /** A version 1 journal (append-only) of records 1 and 2 after {@code small()}'s snapshot. */
+  private byte[] version1Journal(StatusChange... changes) throws IOException {
+    long generation = SnapshotFile.decodeUnchecked(Files.readAllBytes(snapshot)).generation();
+    String head = "netfloor-journal 1 network=default generation=" + String.format("%016x",
+        generation) + " base=0";
+    StringBuilder sb = new StringBuilder(head + " crc=" + io.netfloor.persistence.internal.Checksums
+        .crc32c(head) + "\n");
+    for (int i = 0; i < changes.length; i++) {
+      sb.append(new String(JournalFile.record(i + 1, changes[i]), StandardCharsets.US_ASCII));
+    }
+    return sb.toString().getBytes(StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void aVersion1JournalIsReadAndRewrittenAsVersion2() throws IOException {
+    try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
+      store.save(small());
+    }
+    byte[] v1 = version1Journal(FIRST, LAST);
+    Files.write(journal, v1);
+    NetworkStatus expected = LAST.applyTo(FIRST.applyTo(small()));
+    try (FileStatusStore store = FileStatusStore.openReadOnly(dir)) {
+      assertThat(store.load("default")).contains(expected);
+    }
+    assertThat(Files.readAllBytes(journal)).isEqualTo(v1);
+    assertThat(loadFresh()).contains(expected);
+    assertThat(Files.readString(journal, StandardCharsets.ISO_8859_1))
+        .startsWith("netfloor-journal 2 ").contains(" base=2 ");
+    assertThat(loadFresh()).contains(expected);
+
+    // in version 1 too, only an unterminated last line is torn; a bad checksum is damage
+    Files.write(snapshot, new SnapshotFile(small(), SnapshotFile.decodeUnchecked(
+        Files.readAllBytes(snapshot)).generation(), java.util.OptionalLong.empty(), 0).encode());
+    byte[] torn = Arrays.copyOf(v1, v1.length - 5);
+    Files.write(journal, torn);
+    assertThat(loadFresh()).contains(FIRST.applyTo(small()));
+    byte[] damaged = v1.clone();
+    damaged[lastRecordStartV1(v1) + 2] ^= 0x01;
+    Files.write(snapshot, new SnapshotFile(small(), SnapshotFile.decodeUnchecked(
+        Files.readAllBytes(snapshot)).generation(), java.util.OptionalLong.empty(), 0).encode());
+    Files.write(journal, damaged);
+    assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
+        .hasMessageContaining(journal.toString()).hasMessageContaining("byte " + lastRecordStartV1(v1));
+  }
+
+  private static int lastRecordStartV1(byte[] v1) {
+    int i = v1.length - 2;
+    while (v1[i] != '\n') {
+      i--;
+    }
+    return i + 1;
   }
 
   // ---- permissions, names, locking
@@ -382,7 +622,8 @@ class FileStatusStoreTest {
       try (FileStatusStore store = FileStatusStore.open(d, NEVER)) {
         store.save(new NetworkStatus("default", InterfaceName.of("br0"), m, new TreeSet<>()));
         Path j = d.resolve("default.journal");
-        long before = Files.size(j);
+        long sizeBefore = Files.size(j);
+        long before = recordsEnd(Files.readAllBytes(j));
         long snapshotBefore = Files.size(d.resolve("default.status"));
         PluggedInterface fat = new PluggedInterface("new-vm", MacAddress.parse("52:54:00:aa:bb:cc"),
             Bandwidth.of(new Limits(Optional.of(Rate.ofMegabits(100)), Optional.of(Rate.ofMegabits(200)),
@@ -390,7 +631,8 @@ class FileStatusStoreTest {
                 Limits.averageOnly(Rate.ofMegabits(10))), 0x3000,
             Optional.of(U32Handle.of(0x10, 0xcc, 9)));
         store.record("default", new StatusChange.InterfaceSet(fat));
-        growth[k] = Files.size(j) - before;
+        growth[k] = recordsEnd(Files.readAllBytes(j)) - before;
+        assertThat(Files.size(j)).as("the journal's length is fixed").isEqualTo(sizeBefore);
         assertThat(Files.size(d.resolve("default.status"))).as("snapshot untouched by record")
             .isEqualTo(snapshotBefore);
       }
@@ -410,8 +652,10 @@ class FileStatusStoreTest {
             : new StatusChange.InterfaceSet(floored("vm" + i, 3 + i, 1 + i));
         store.record("default", ch);
         expected = ch.applyTo(expected);
-        long limit = Math.max(2048, Files.size(snapshot)) + 200;
-        assertThat(Files.size(journal)).isLessThanOrEqualTo(limit);
+        long threshold = Math.max(2048, Files.size(snapshot));
+        assertThat((long) recordsEnd(Files.readAllBytes(journal))).isLessThanOrEqualTo(threshold + 200);
+        assertThat(Files.size(journal))
+            .isLessThanOrEqualTo(threshold + FileStatusStore.Compaction.RECORD_ROOM + 200);
       }
       assertThat(store.load("default")).contains(expected);
     }

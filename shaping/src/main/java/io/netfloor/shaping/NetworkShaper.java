@@ -150,7 +150,8 @@ public final class NetworkShaper {
    * @throws ShapingException if the bridge does not exist
    * @throws io.netfloor.InvalidValueException if the bridge is another kind of device (a veth, a
    *     tap, a NIC), naming its kind; nothing is changed
-   * @throws StatusStoreException if the stored status cannot be read
+   * @throws StatusStoreException if the stored status cannot be read (nothing is changed), or a
+   *     first start cannot store its status (what it built on the bridge is removed again)
    */
   public ReconcileReport start() {
     return locked(() -> startLocked(false));
@@ -463,7 +464,17 @@ public final class NetworkShaper {
     // the store must hold exactly the tree reconciled to; when it already does (a clean restart),
     // saveIfChanged skips rewriting the snapshot, and still compacts a journal that is due
     if (mode != Mode.ADOPT) {
-      store.saveIfChanged(NetworkStatus.of(tree));
+      try {
+        store.saveIfChanged(NetworkStatus.of(tree));
+      } catch (RuntimeException e) {
+        if (mode == Mode.FRESH) {
+          // nothing was stored: a first start that leaves its tree behind would leave a network
+          // that no status describes, so what it built goes again
+          Plan built = marked.then(repairs);
+          undoQuietly("start", built.undoOfFirst(built.size()), e);
+        }
+        throw e;
+      }
     }
     List<String> foreign = new ArrayList<>(survey.foreign);
     foreign.addAll(view.foreign());

@@ -137,6 +137,20 @@ class NetworkShaperTest {
   }
 
   @Test
+  void aFirstStartWhoseStatusCannotBeStoredLeavesTheBridgeAsItWas() {
+    FaultyStatusStore faultyStore = new FaultyStatusStore(store, Set.of(0L));
+    Set<TcObject> before = set(kernel.objects());
+    NetworkShaper shaper = NetworkShaper.create(config(FilterLayout.HASHED), kernel, faultyStore);
+    assertThatThrownBy(shaper::start).isInstanceOf(StatusStoreException.class)
+        .hasMessageContaining("injected");
+    assertThat(set(kernel.objects())).isEqualTo(before);
+    assertThat(shaper.isStarted()).isFalse();
+    assertThat(store.load("net")).isEmpty();
+    shaper.start(); // and it can simply be started again
+    assertKernelMatches(shaper);
+  }
+
+  @Test
   void aStoreFailureUndoesTheKernelChange() {
     FaultyStatusStore faultyStore = new FaultyStatusStore(store, Set.of(1L));
     NetworkShaper shaper = NetworkShaper.create(config(FilterLayout.LIBVIRT_LINEAR), kernel,

@@ -201,6 +201,7 @@ final class AdoptCommand extends BaseCommand {
         } catch (RuntimeException again) {
           e.addSuppressed(again);
         }
+        state().removeCreated(); // a failed first adopt leaves the state directory as it found it
       }
       throw e;
     }

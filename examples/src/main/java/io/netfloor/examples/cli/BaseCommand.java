@@ -30,8 +30,17 @@ abstract class BaseCommand implements Callable<Integer>, NetFloorCli.Verbosity {
     return common != null && common.verbose;
   }
 
+  private StateDir state;
+
+  /**
+   * The state directory, checked (on first use, before anything is read or changed): an unsafe
+   * one is refused naming the path.
+   */
   StateDir state() {
-    return new StateDir(common.stateDir);
+    if (state == null) {
+      state = new StateDir(common.stateDir).check();
+    }
+    return state;
   }
 
   /**
@@ -56,8 +65,9 @@ abstract class BaseCommand implements Callable<Integer>, NetFloorCli.Verbosity {
         : def;
   }
 
+  /** A session on the recorded network, its stored status checked (see {@link Session}). */
   Session openSession() {
-    return Session.open(state(), definition());
+    return Session.openRecorded(state(), definition());
   }
 
   void printJson(Object value) {

@@ -11,6 +11,12 @@ public final class CliException extends RuntimeException {
     this.exitCode = exitCode;
   }
 
+  /** With the exception that caused it (printed with {@code --verbose}). */
+  public CliException(int exitCode, String message, Throwable cause) {
+    super(message, cause);
+    this.exitCode = exitCode;
+  }
+
   public int exitCode() {
     return exitCode;
   }

@@ -4,7 +4,11 @@ package io.netfloor.examples.cli;
 public final class ExitCodes {
   /** Done as asked. */
   public static final int OK = 0;
-  /** Failed: the kernel, the status store or the network's state refused (see the message). */
+  /**
+   * Failed: the kernel, the status store or the network's state refused (see the message); also an
+   * unsafe state directory and a stored status that is missing, damaged or does not match the
+   * network's record (the message names the path).
+   */
   public static final int FAILED = 1;
   /** Bad usage or an invalid value (a rate, a MAC, a name): nothing was changed. */
   public static final int USAGE = 2;

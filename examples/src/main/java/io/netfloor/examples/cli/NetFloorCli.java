@@ -28,7 +28,9 @@ import picocli.CommandLine.ParameterException;
         UnplugCommand.class, StatusCommand.class, TreeCommand.class, ReconcileCommand.class,
         StopCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Rates in tc syntax (20mbit, 1gbit, 125kbps), sizes as 64kb. Exit codes: 0 done,"
-        + " 1 failed, 2 bad usage or value, 3 refused (admission, conflict, no such interface).",
+        + " 1 failed (also: an unsafe state directory, a missing or damaged status; the message"
+        + " names the file), 2 bad usage or value, 3 refused (admission, conflict, no such"
+        + " interface).",
         "Try: netfloor demo"})
 public final class NetFloorCli implements Runnable {
   /** A command that knows whether {@code --verbose} was given. */

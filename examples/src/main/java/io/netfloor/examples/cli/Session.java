@@ -3,17 +3,24 @@ package io.netfloor.examples.cli;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
+import io.netfloor.persistence.SafeDirectory;
 import io.netfloor.shaping.NetworkShaper;
 import io.netfloor.shaping.ReconcileReport;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * What one CLI invocation works with, opened for the invocation and closed at its end: the network's
  * definition, the file status store, the netlink backend (inside the bridge's namespace) and a
  * {@link NetworkShaper}. This is exactly how a VM manager embeds NetFloor, reduced to one command.
+ *
+ * <p>A network with a record ({@code networks/NAME.json}) has a stored status: {@code start} and
+ * {@code adopt} store it before (or, failing, together with) the record. So a recorded network
+ * whose status the store does not hold, cannot read, or holds for another bridge is an error naming
+ * the files (exit 1), never an empty network: taking it for one would delete every floor.
  */
 final class Session implements AutoCloseable {
   private static final long STORE_WAIT_MILLIS = 5_000;
@@ -34,7 +41,7 @@ final class Session implements AutoCloseable {
     this.shaper = NetworkShaper.create(config, tc, store);
   }
 
-  /** Opens the store and the backend for {@code definition}'s network. */
+  /** Opens the store (creating the state directory when missing) and the backend. */
   static Session open(StateDir state, NetworkDefinition definition) {
     NetworkConfig config = definition.toConfig();
     FileStatusStore store = openStore(state);
@@ -49,15 +56,40 @@ final class Session implements AutoCloseable {
   }
 
   /**
-   * Opens the status store; another netfloor command holding it (e.g. {@code tree --watch} between
-   * two refreshes) is waited for, up to 5 seconds.
+   * Opens a session for a recorded network, after checking that the store holds its status and
+   * that the status belongs to the record (see the class documentation).
+   */
+  static Session openRecorded(StateDir state, NetworkDefinition definition) {
+    requireStatusDirectory(state, definition);
+    Session s = open(state, definition);
+    try {
+      recordedStatus(state, definition, s.store);
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Opens the status store for writing; another netfloor command holding it (e.g. {@code tree
+   * --watch} between two refreshes) is waited for, up to 5 seconds.
    */
   static FileStatusStore openStore(StateDir state) {
     state.create();
+    return waitingWhileInUse(() -> FileStatusStore.open(state.statusDirectory()));
+  }
+
+  /** Opens the existing status store read-only, waiting as {@link #openStore} does. */
+  private static FileStatusStore openStoreReadOnly(StateDir state) {
+    return waitingWhileInUse(() -> FileStatusStore.openReadOnly(state.statusDirectory()));
+  }
+
+  private static FileStatusStore waitingWhileInUse(Supplier<FileStatusStore> open) {
     long deadline = System.currentTimeMillis() + STORE_WAIT_MILLIS;
     while (true) {
       try {
-        return FileStatusStore.open(state.statusDirectory());
+        return open.get();
       } catch (StatusStoreException e) {
         if (!e.getMessage().contains("in use") || System.currentTimeMillis() > deadline) {
           throw e;
@@ -74,27 +106,85 @@ final class Session implements AutoCloseable {
 
   /**
    * The stored status of {@code network}, if the state directory has a status store holding one;
-   * creates nothing when it has none.
+   * reads only (creates, writes and repairs nothing).
    */
   static Optional<NetworkStatus> peekStatus(StateDir state, String network) {
-    if (!Files.isDirectory(state.statusDirectory())) {
+    if (!SafeDirectory.exists(state.statusDirectory())) {
       return Optional.empty();
     }
-    try (FileStatusStore store = openStore(state)) {
+    try (FileStatusStore store = openStoreReadOnly(state)) {
       return store.load(network);
     }
   }
 
   /**
-   * Reads the network's status without changing anything (for {@code status} and {@code tree}).
+   * The status of a recorded network, read without changing anything (for {@code status} and
+   * {@code tree}); checked as {@link #openRecorded} does.
    */
   static NetworkStatus readStatus(StateDir state, NetworkDefinition definition) {
-    try (FileStatusStore store = openStore(state)) {
-      Optional<NetworkStatus> status = store.load(definition.name());
-      return status.orElseThrow(() -> new CliException(ExitCodes.FAILED, "network '"
-          + definition.name() + "' has no recorded status in " + state.statusDirectory()
-          + "; run 'netfloor start' again"));
+    requireStatusDirectory(state, definition);
+    try (FileStatusStore store = openStoreReadOnly(state)) {
+      return recordedStatus(state, definition, store);
     }
+  }
+
+  /**
+   * Refuses a recorded network whose status directory is gone, before opening a store would create
+   * an empty one.
+   */
+  static void requireStatusDirectory(StateDir state, NetworkDefinition definition) {
+    if (!SafeDirectory.exists(state.statusDirectory())) {
+      throw lost(state, definition, state.statusDirectory() + " does not exist");
+    }
+  }
+
+  /**
+   * The status {@code store} holds of the recorded network {@code definition}: present, readable,
+   * of the record's bridge, fitting its config; else a one-line error naming the files and the way
+   * out (exit 1).
+   */
+  static NetworkStatus recordedStatus(StateDir state, NetworkDefinition definition,
+      FileStatusStore store) {
+    String name = definition.name();
+    Optional<NetworkStatus> stored;
+    try {
+      stored = store.load(name);
+    } catch (StatusStoreException e) {
+      throw new CliException(ExitCodes.FAILED, e.getMessage() + "; " + wayOut(name), e);
+    }
+    if (stored.isEmpty()) {
+      throw lost(state, definition, store.statusFile(name) + " does not exist and "
+          + store.indexFile() + " does not list the network");
+    }
+    NetworkStatus status = stored.get();
+    Path record = state.definitionFile(name);
+    if (!status.bridge().toString().equals(definition.bridge())) {
+      throw new CliException(ExitCodes.FAILED, store.statusFile(name) + " holds network '" + name
+          + "' on bridge " + status.bridge() + ", but " + record + " says bridge "
+          + definition.bridge() + ": the two do not belong together (one restored or edited by"
+          + " hand?); restore the matching one, or " + wayOut(name));
+    }
+    try {
+      status.toTree(definition.toConfig());
+    } catch (RuntimeException e) {
+      throw new CliException(ExitCodes.FAILED, store.statusFile(name) + " does not fit network '"
+          + name + "' as " + record + " defines it: " + e.getMessage() + "; restore the matching"
+          + " one, or " + wayOut(name), e);
+    }
+    return status;
+  }
+
+  private static CliException lost(StateDir state, NetworkDefinition definition, String why) {
+    String name = definition.name();
+    return new CliException(ExitCodes.FAILED, "network '" + name + "' is recorded in "
+        + state.definitionFile(name) + " but its status is missing (" + why + "): it was lost, or"
+        + " a start or adopt was interrupted; restore it from a backup, or " + wayOut(name));
+  }
+
+  /** What to do about a recorded network whose status cannot be used (a clause of a message). */
+  static String wayOut(String network) {
+    return "to remove NetFloor's tree from the bridge and forget the network, run 'netfloor stop"
+        + " --network " + network + " --discard-status'";
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.netfloor.examples.cli;
 
+import io.netfloor.persistence.FileStatusStore;
+import io.netfloor.persistence.SafeDirectory;
 import io.netfloor.shaping.ReconcileReport;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
@@ -84,10 +86,41 @@ final class StartCommand extends BaseCommand {
     }
     ReconcileReport report;
     String leaf;
-    try (Session s = Session.open(state(), wanted)) {
+    StateDir state = state();
+    if (existing.isPresent()) {
+      Session.requireStatusDirectory(state, wanted);
+    }
+    // whether the store held the network before this start: null until known (an unreadable
+    // status counts as held: it is never deleted here)
+    Boolean hadStatus = null;
+    try (Session s = Session.open(state, wanted)) {
+      if (existing.isPresent()) {
+        Session.recordedStatus(state, wanted, s.store); // a recorded network keeps its status
+        hadStatus = true;
+      } else {
+        // a network a program manages through the library keeps its interfaces
+        hadStatus = s.store.load(wanted.name()).isPresent();
+      }
       report = replace ? s.startReplacing() : s.startReport();
       leaf = s.shaper.config().leafQdisc().kernelName();
-      state().write(wanted);
+      try {
+        state.write(wanted);
+      } catch (RuntimeException e) {
+        if (existing.isEmpty() && !hadStatus) {
+          undoFirstStart(s, e); // a network nobody has a record of must not stay on the bridge
+        }
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      if (existing.isEmpty()) {
+        // a refused or failed first start leaves no trace: no status files, no record, not even
+        // the directories it created, so the name can be started anywhere afterwards
+        if (Boolean.FALSE.equals(hadStatus)) {
+          deleteStatus(state, wanted.name(), e);
+        }
+        state.removeCreated();
+      }
+      throw e;
     }
     if (common.json) {
       Map<String, Object> json = new LinkedHashMap<>();
@@ -117,5 +150,30 @@ final class StartCommand extends BaseCommand {
       }
     }
     return ExitCodes.OK;
+  }
+
+  /** Removes what a first start put on the bridge and in the store (the engine's stop does both). */
+  private static void undoFirstStart(Session s, RuntimeException cause) {
+    try {
+      s.shaper.stop();
+    } catch (RuntimeException again) {
+      cause.addSuppressed(again);
+    }
+  }
+
+  /**
+   * Deletes what a failed first start may have left in the store (a journal written before the
+   * failure); the engine has removed what it put on the bridge.
+   */
+  private static void deleteStatus(StateDir state, String network, RuntimeException cause) {
+    try {
+      if (SafeDirectory.exists(state.statusDirectory())) {
+        try (FileStatusStore store = Session.openStore(state)) {
+          store.delete(network);
+        }
+      }
+    } catch (RuntimeException again) {
+      cause.addSuppressed(again);
+    }
   }
 }

@@ -3,64 +3,147 @@ package io.netfloor.examples.cli;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.persistence.SafeDirectory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
  * The CLI's state directory: {@code networks/NAME.json} holds each network's
  * {@link NetworkDefinition} (written by {@code start}, removed by {@code stop}), {@code status/} is
  * the library's {@code FileStatusStore} (which interface holds which class, crash-safe).
+ *
+ * <p>Every one of these directories that exists must pass {@link SafeDirectory#check} (a real
+ * directory of the current user that nobody else can write) before the CLI reads anything: whoever
+ * can replace {@code networks/} chooses which bridge, in which namespace, root shapes next.
+ * {@link #check} is run by every command first; a record is never read through a symbolic link.
  */
 final class StateDir {
   private static final ObjectMapper JSON = new ObjectMapper()
       .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final Path root;
+  /** The directories this invocation created, top-most first. */
+  private final List<Path> created = new ArrayList<>();
 
   StateDir(Path root) {
     this.root = root;
+  }
+
+  Path root() {
+    return root;
   }
 
   Path statusDirectory() {
     return root.resolve("status");
   }
 
-  private Path definitionFile(String network) {
-    NetworkConfig.checkName(network);
-    return root.resolve("networks").resolve(network + ".json");
+  Path networksDirectory() {
+    return root.resolve("networks");
   }
 
-  /** Creates the directory (0700) when missing. */
-  void create() {
-    try {
-      for (Path p : new Path[] {root, root.resolve("networks")}) {
-        if (!Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS)) {
-          Files.createDirectories(p,
-              PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+  /** Where {@code network}'s record is (it may not exist). */
+  Path definitionFile(String network) {
+    NetworkConfig.checkName(network);
+    return networksDirectory().resolve(network + ".json");
+  }
+
+  /**
+   * Refuses a state directory, {@code networks/} or {@code status/} that exists but is unsafe (a
+   * symbolic link, another owner, writable by group or others, under a directory others can
+   * change), naming the path; nothing is read or changed before.
+   *
+   * @throws io.netfloor.spi.StatusStoreException naming the path (exit code 1)
+   */
+  StateDir check() {
+    if (SafeDirectory.exists(root)) {
+      SafeDirectory.check(root, "state directory");
+      for (Path sub : List.of(networksDirectory(), statusDirectory())) {
+        if (SafeDirectory.exists(sub)) {
+          SafeDirectory.check(sub, "state directory");
         }
       }
-    } catch (IOException e) {
-      throw new CliException(ExitCodes.FAILED, "cannot create state directory " + root + ": " + e);
+    }
+    return this;
+  }
+
+  /** Creates the directory and {@code networks/} and {@code status/} (0700) when missing. */
+  void create() {
+    for (Path p : List.of(root, networksDirectory(), statusDirectory())) {
+      created.addAll(SafeDirectory.createOrCheck(p, "state directory"));
     }
   }
 
-  /** The definition of {@code network}, if {@code start} wrote one. */
+  /**
+   * Removes the directories this invocation created, deepest first, when they hold nothing but the
+   * status store's lock file: what a refused or failed {@code start} leaves is then what it found.
+   * A directory something else was put in meanwhile stays.
+   */
+  void removeCreated() {
+    for (int i = created.size() - 1; i >= 0; i--) {
+      Path dir = created.get(i);
+      try {
+        Path lock = dir.resolve(".lock");
+        if (dir.equals(statusDirectory()) && Files.isRegularFile(lock, LinkOption.NOFOLLOW_LINKS)) {
+          try (var entries = Files.list(dir)) {
+            if (entries.allMatch(lock::equals)) {
+              Files.delete(lock);
+            }
+          }
+        }
+        Files.delete(dir);
+      } catch (DirectoryNotEmptyException e) {
+        // something else lives there now
+      } catch (IOException e) {
+        // best effort: the command's own error is what matters
+      }
+    }
+    created.clear();
+  }
+
+  /**
+   * The definition of {@code network}, if {@code start} wrote one.
+   *
+   * @throws CliException (exit 1) naming the file when it is not a regular file or not a valid
+   *     record of this network
+   */
   Optional<NetworkDefinition> read(String network) {
     Path file = definitionFile(network);
-    if (!Files.exists(file)) {
+    if (!SafeDirectory.exists(file)) {
       return Optional.empty();
     }
-    try {
-      return Optional.of(JSON.readValue(file.toFile(), NetworkDefinition.class));
+    if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)) {
+      throw new CliException(ExitCodes.FAILED, file + " is not a regular file (a symbolic link?);"
+          + " refusing to read the record of network '" + network + "' from it");
+    }
+    NetworkDefinition def;
+    try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ,
+        LinkOption.NOFOLLOW_LINKS)) {
+      def = JSON.readValue(in, NetworkDefinition.class);
     } catch (IOException e) {
       throw new CliException(ExitCodes.FAILED, "cannot read " + file + ": " + e.getMessage());
     }
+    if (def == null || !network.equals(def.name())) {
+      throw new CliException(ExitCodes.FAILED, file + " is not the record of network '" + network
+          + "'" + (def == null ? "" : " but of '" + def.name() + "'") + " (renamed by hand?)");
+    }
+    try {
+      def.toConfig();
+    } catch (RuntimeException e) {
+      throw new CliException(ExitCodes.FAILED, file + " holds an invalid record of network '"
+          + network + "': " + e.getMessage());
+    }
+    return Optional.of(def);
   }
 
   /** The definition of {@code network}, or a one-line error telling how to start it. */
@@ -80,7 +163,9 @@ final class StateDir {
       Files.deleteIfExists(tmp);
       Files.createFile(tmp,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(def));
+      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(def),
+          StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
+          LinkOption.NOFOLLOW_LINKS);
       try {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
       } catch (AtomicMoveNotSupportedException e) {

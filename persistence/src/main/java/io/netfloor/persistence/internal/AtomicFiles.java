@@ -34,12 +34,27 @@ public final class AtomicFiles {
 
   /** Atomically replaces (or creates) {@code target} with {@code content}, durably. */
   public static void replace(Path target, byte[] content) throws IOException {
+    replace(target, content, content.length);
+  }
+
+  /**
+   * Atomically replaces (or creates) {@code target} with {@code content} followed by zeros up to
+   * {@code length} bytes, durably. The zeros are a hole in the file (nothing is written for them),
+   * so the cost does not depend on {@code length}.
+   */
+  public static void replace(Path target, byte[] content, long length) throws IOException {
+    if (length < content.length) {
+      throw new IllegalArgumentException("length " + length + " < " + content.length);
+    }
     Path dir = target.getParent();
     Path tmp = dir.resolve("." + target.getFileName() + ".tmp");
     Files.deleteIfExists(tmp); // left over by a crash in the middle of an earlier replace
     try (FileChannel ch = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW,
         StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS), FILE_ATTR)) {
       writeFully(ch, content, 0);
+      if (length > content.length) {
+        writeFully(ch, new byte[1], length - 1); // extends the file; the gap reads as zeros
+      }
       ch.force(true);
     } catch (IOException | RuntimeException e) {
       Files.deleteIfExists(tmp);

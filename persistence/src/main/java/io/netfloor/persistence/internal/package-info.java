@@ -1,9 +1,10 @@
 /**
  * Machinery behind {@link io.netfloor.persistence.FileStatusStore}: the text codec of statuses and
  * changes ({@link io.netfloor.persistence.internal.StatusCodec}), checksummed lines
- * ({@link io.netfloor.persistence.internal.Checksums}), the snapshot and journal file formats
- * ({@link io.netfloor.persistence.internal.SnapshotFile}, {@link
- * io.netfloor.persistence.internal.JournalFile}), atomic file replacement
+ * ({@link io.netfloor.persistence.internal.Checksums}), the snapshot, journal and index file
+ * formats ({@link io.netfloor.persistence.internal.SnapshotFile}, {@link
+ * io.netfloor.persistence.internal.JournalFile}, {@link
+ * io.netfloor.persistence.internal.IndexFile}), atomic file replacement
  * ({@link io.netfloor.persistence.internal.AtomicFiles}) and hardened XML parsing.
  *
  * <p>Not part of the public API: nothing here is stable, and only the {@code persistence} module
