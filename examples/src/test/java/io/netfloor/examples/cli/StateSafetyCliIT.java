@@ -282,7 +282,8 @@ class StateSafetyCliIT {
 
   @Test
   void aRefusedStartInAnExistingStateDirectoryChangesNoFile() {
-    ok(cli("start", "--network", "other", "--state-dir", state.toString(), "--bridge", "vnet1",
+    ns.ip("link", "add", "br1", "type", "bridge");
+    ok(cli("start", "--network", "other", "--state-dir", state.toString(), "--bridge", "br1",
         "--average", "10mbit", "--netns", ns.name));
     ns.tc("qdisc", "add", "dev", "br0", "root", "handle", "5:", "tbf", "rate", "10mbit", "burst",
         "32kb", "latency", "50ms");
