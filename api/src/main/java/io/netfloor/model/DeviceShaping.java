@@ -24,8 +24,8 @@ import java.util.OptionalInt;
 
 /**
  * The objects that enforce a device's own limits, as libvirt's {@code virNetDevBandwidthSet} with
- * {@code swapped=true} (reference §2.3–2.4, §2.9): the direction towards the device's far end is
- * shaped on the device's egress, the other direction on its ingress.
+ * {@code swapped=true}: the direction towards the device's far end is shaped on the device's
+ * egress, the other direction on its ingress.
  *
  * <pre>
  * egress (libvirt's newer layout, so that peak works: a root class cannot borrow)

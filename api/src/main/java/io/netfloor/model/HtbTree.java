@@ -41,8 +41,7 @@ import org.pcollections.TreePSet;
  * kernel operations from the old tree to the new one, and its undo. Operations that break a rule
  * throw and leave the tree as it was (it is immutable).
  *
- * <p>The tree, as libvirt builds it on network start and plug (reference §2.3, §2.5), with NetFloor's
- * fixes:
+ * <p>The tree, as libvirt builds it on network start and plug, with NetFloor's fixes:
  *
  * <pre>
  * qdisc 1: htb default 2                      root, on the bridge's egress (towards the interfaces)

@@ -17,7 +17,8 @@ import java.util.Optional;
  *     uses the default class
  * @param filterHandle the u32 node that steers its frames, when it has a floor class
  * @param device its host-side device (a tap or veth on the bridge), when NetFloor should also apply
- *     the interface's own average/peak/burst limits there (libvirt §2.4); empty: floor only
+ *     the interface's own average/peak/burst limits there (as libvirt does on the tap); empty:
+ *     floor only
  */
 public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth, int classMinor,
     Optional<U32Handle> filterHandle, Optional<InterfaceName> device) {

@@ -27,11 +27,10 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
- * The plans of {@link HtbTree} against what libvirt runs (reference {@code libvirt-floor.md} §2.3
- * network start, §2.5 plug, §2.6 unplug), operation by operation, for the reference's network
- * {@code <inbound average='1000' peak='2000' burst='256'/>} on virbr0. Where NetFloor deliberately
- * differs, the test asserts NetFloor's behaviour and a comment says why. Then libvirt's known defects
- * (§5) are shown fixed.
+ * The plans of {@link HtbTree} against what libvirt runs on network start, plug and unplug,
+ * operation by operation, for the network {@code <inbound average='1000' peak='2000' burst='256'/>}
+ * on virbr0. Where NetFloor deliberately differs, the test asserts NetFloor's behaviour and a
+ * comment says why. Then libvirt's known defects are shown fixed.
  */
 class HtbTreeLibvirtEquivalenceTest {
 
@@ -44,7 +43,7 @@ class HtbTreeLibvirtEquivalenceTest {
     return Rate.ofKilobytesPerSecond(n);
   }
 
-  /** The network XML of §2.3, read the way libvirt reads it, shaped the libvirt way. */
+  /** The network XML above, read the way libvirt reads it, shaped the libvirt way. */
   private static NetworkConfig libvirtLike() {
     Bandwidth net = LibvirtBandwidthXml.parseNetwork(
         "<bandwidth><inbound average='1000' peak='2000' burst='256'/></bandwidth>");
@@ -79,7 +78,7 @@ class HtbTreeLibvirtEquivalenceTest {
     return after;
   }
 
-  // ------------------------------------------------------------------ §2.3 network start
+  // ------------------------------------------------------------------ network start
 
   /*
    * libvirt:
@@ -120,7 +119,7 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(top.rate()).isEqualTo(kbps(1000));
     assertThat(top.ceil()).isEqualTo(kbps(2000));
     assertThat(top.prio()).isZero();
-    // Differs: NetFloor gives 1:1 the network's burst (as libvirt's newer variant, §2.9, does);
+    // Differs: NetFloor gives 1:1 the network's burst (as libvirt's newer variant does);
     // "current" libvirt leaves 1:1 without one.
     assertThat(top.burst()).contains(ByteSize.ofKibibytes(256));
     // Differs: quantum. libvirt: floor(1000 * 1024 / 8 / 1500) = 85 bytes. HTB ignores the quantum
@@ -133,7 +132,7 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(dflt.ceil()).isEqualTo(kbps(2000));
     assertThat(dflt.burst()).contains(ByteSize.ofKibibytes(256)); // "burst 256kb", as libvirt
     // Differs: libvirt starts 1:2 at the average (1000kbps) but re-rates it to peak − Σfloors at the
-    // first plug or unplug (2000kbps with no floors, §2.6). NetFloor uses that rule from the start
+    // first plug or unplug (2000kbps with no floors). NetFloor uses that rule from the start
     // (capacity − Σfloors, capacity = peak under PEAK_LIKE_LIBVIRT), so the rate does not depend on
     // whether an interface was ever plugged.
     assertThat(dflt.rate()).isEqualTo(kbps(2000));
@@ -151,7 +150,7 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(start.tree().classIds().toRanges()).isEqualTo("0-2"); // libvirt's fresh bitmap
   }
 
-  // ------------------------------------------------------------------ §2.5 plug
+  // ------------------------------------------------------------------ plug
 
   /*
    * libvirt (N=3, MAC 52:54:00:12:34:56, floor 200):
@@ -247,7 +246,7 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(plain.tree().floorSum()).isEqualTo(kbps(500));
   }
 
-  // ------------------------------------------------------------------ §2.6 unplug
+  // ------------------------------------------------------------------ unplug
 
   /*
    * libvirt (unplug of N=3, with the 300 floor of 1:4 still plugged):
@@ -292,7 +291,7 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(last.tree().classIds().toRanges()).isEqualTo("0-2");
   }
 
-  // ------------------------------------------------------------------ §3 admission
+  // ------------------------------------------------------------------ admission
 
   @Test
   void admissionAgainstPeakLikeLibvirtEqualityAllowed() {
@@ -308,7 +307,7 @@ class HtbTreeLibvirtEquivalenceTest {
         .hasMessageContaining("16mbit"); // the capacity (2000 kB/s)
   }
 
-  // ------------------------------------------------------------------ §5 defects, fixed
+  // ------------------------------------------------------------------ libvirt's defects, fixed
 
   // ------------------------------------------------------------------ plug, unplug, MAC change from id 10
 
@@ -406,7 +405,10 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(handles).hasSize(200);
   }
 
-  /** §5 item 9: with the default traffic match, every EtherType reaches the floor class. */
+  /**
+   * libvirt classifies only IPv4 into floor classes; with the default traffic match, every
+   * EtherType reaches the floor class.
+   */
   @Test
   void allEtherTypesByDefault() {
     NetworkConfig config = libvirtLike().toBuilder()
@@ -426,7 +428,7 @@ class HtbTreeLibvirtEquivalenceTest {
         .isEqualTo(TrafficMatch.ALL_ETHERTYPES);
   }
 
-  /** §3 step 5: when floors fill the capacity libvirt sets 1:2 to "rate 0kbps", which tc rejects. */
+  /** When floors fill the capacity libvirt sets 1:2 to "rate 0kbps", which tc rejects. */
   @Test
   void defaultClassRateNeverReachesZero() {
     HtbTree tree = HtbTree.start(libvirtLike()).tree();
@@ -438,7 +440,7 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(fill.tree().defaultClassRate()).isEqualTo(kbps(1));
   }
 
-  /** §5 item 7: a plug that fails must not keep its class id. */
+  /** A plug that fails must not keep its class id (libvirt's does). */
   @Test
   void aRefusedPlugKeepsNoIdAndChangesNothing() {
     HtbTree tree = HtbTree.start(libvirtLike()).tree()
@@ -459,7 +461,10 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(tree.classIds().isUsed(4)).isFalse();
   }
 
-  /** §5 item 6: the floor sum is recomputed, never decremented below zero. */
+  /**
+   * The floor sum is recomputed, never decremented below zero (libvirt's can underflow after a
+   * network restart).
+   */
   @Test
   void floorSumCannotUnderflow() {
     HtbTree tree = HtbTree.start(libvirtLike()).tree();

@@ -10,7 +10,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.LongRange;
 import org.junit.jupiter.api.Test;
 
-/** Pins the numbers tc 6.1 sent in the captures (rtnetlink-tc.md §6) and the 6.15 rounding. */
+/** Pins the numbers tc 6.1 sent for HTB classes in captured requests, and the 6.15 rounding. */
 class TcTimingTest {
   private static final TcTiming TRUNC = TcTiming.of(PschedClock.LINUX_DEFAULT,
       TcTiming.Rounding.TRUNCATE);

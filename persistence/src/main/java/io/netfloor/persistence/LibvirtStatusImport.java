@@ -50,7 +50,7 @@ import org.xml.sax.SAXException;
  * into it, and produces the {@link NetworkStatus} under which NetFloor can adopt the kernel tree
  * libvirt built (filter layout {@link io.netfloor.model.FilterLayout#LIBVIRT_LINEAR}).
  *
- * <p>Inputs, as libvirt writes them (reference: libvirt-floor.md §4):
+ * <p>Inputs, as libvirt writes them:
  *
  * <ul>
  *   <li>the network status, {@code /run/libvirt/network/<network>.xml}: {@code <networkstatus>}

@@ -29,7 +29,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Import from sample files shaped as libvirt writes them (reference libvirt-floor.md §4). */
+/** Import from sample files shaped as libvirt writes them. */
 class LibvirtStatusImportTest {
   static String resource(String name) {
     try (InputStream in = LibvirtStatusImportTest.class.getResourceAsStream("/libvirt/" + name)) {

@@ -19,10 +19,10 @@ import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * An interface's own limits on its host-side device (libvirt §2.4), on the real kernel: inbound
- * average/peak as HTB on the device's egress, outbound on its ingress — policed where the kernel has
- * {@code police}, else redirected to an ifb shaped by HTB — plus the network's own outbound limit
- * on the bridge. Unplug and stop remove all of it.
+ * An interface's own limits on its host-side device (as libvirt sets them), on the real kernel:
+ * inbound average/peak as HTB on the device's egress, outbound on its ingress — policed where the
+ * kernel has {@code police}, else redirected to an ifb shaped by HTB — plus the network's own
+ * outbound limit on the bridge. Unplug and stop remove all of it.
  */
 class DeviceLimitsKernelTest {
 

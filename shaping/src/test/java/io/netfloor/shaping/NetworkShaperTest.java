@@ -131,7 +131,7 @@ class NetworkShaperTest {
     assertThat(set(kernel.objects())).isEqualTo(before);
     assertThat(shaper.tree().interfaces()).isEmpty();
     assertKernelMatches(shaper);
-    // the id was not leaked (libvirt leaks it: reference §5 item 7)
+    // the id was not leaked (libvirt leaks it: a plug whose tc commands fail keeps its class id)
     assertThat(shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit"))))
         .isEqualTo(ClassHandle.parse("1:3"));
   }

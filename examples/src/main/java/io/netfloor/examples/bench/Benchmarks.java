@@ -28,7 +28,7 @@ import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
 /**
- * NetFloor's benchmark harness (issue 8): the seven measurements, each beside its baseline measured in
+ * NetFloor's benchmark harness: the seven measurements, each beside its baseline measured in
  * the same run ({@code tc} forked per command as libvirt does it, and {@code tc -batch}), inside
  * throwaway namespaces {@code nf-bench-<random>} that are removed in {@code finally}. Prints a
  * markdown report; {@code --out FILE} also writes it (between the {@code bench:begin/end} markers when

@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * The baseline: libvirt's plug and unplug done with the {@code tc} binary, exactly the commands of
- * {@code ../shared/bench/tc-baseline.sh} (3 per plug: class add, leaf qdisc add, linear u32 filter
- * add; 3 per unplug in reverse), either one forked {@code tc} per command (as libvirt's
- * virCommandRun does, so a lower bound for libvirt) or all of them in one {@code tc -batch} file.
+ * The baseline: libvirt's plug and unplug done with the {@code tc} binary, exactly libvirt's
+ * commands (3 per plug: class add, leaf qdisc add, linear u32 filter add; 3 per unplug in
+ * reverse), either one forked {@code tc} per command (as libvirt's virCommandRun does, so a lower
+ * bound for libvirt) or all of them in one {@code tc -batch} file.
  */
 final class TcBaseline {
   /** u32 node ids are 12 bits: the baseline's {@code 800::<hex(i)>} handles stop at 4095. */

@@ -16,7 +16,7 @@ import io.netfloor.units.Rate;
 import java.util.Optional;
 
 /**
- * HTB classes (reference §6). Encodes {@code tc class add|change dev DEV parent P classid C htb rate
+ * HTB classes. Encodes {@code tc class add|change dev DEV parent P classid C htb rate
  * R ceil C [burst B] [cburst CB] quantum Q prio P} exactly as tc does: attributes in tc's order
  * {@code [TCA_HTB_RATE64] [TCA_HTB_CEIL64] TCA_HTB_PARMS TCA_HTB_RTAB TCA_HTB_CTAB}, Ethernet rate
  * specs with {@code cell_log} 3 and {@code cell_align} −1, buffers in ticks from {@link TcTiming},
@@ -27,8 +27,8 @@ import java.util.Optional;
  * only when {@code ratespec.linklayer} is 0 (UNAWARE), and then only to guess the link layer;
  * scheduling uses {@code max(rate.rate, RATE64)} through {@code psched_ratecfg_precompute}. Our rate
  * specs always say linklayer 1 (ETHERNET), so a class without tables is accepted and behaves
- * identically (reference §6; {@code HtbClassTablesKernelTest} dumps both forms back and compares
- * them, with tc as the oracle). Leaving the two 1028-byte tables out makes a class request 100
+ * identically ({@code HtbClassTablesKernelTest} dumps both forms back and compares them, with tc
+ * as the oracle). Leaving the two 1028-byte tables out makes a class request 100
  * bytes instead of 2152, which is most of the cost of encoding it and of copying it into the
  * kernel. The overloads without a {@code rateTables} argument still send them, byte for byte as tc.
  */

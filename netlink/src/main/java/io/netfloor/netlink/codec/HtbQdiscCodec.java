@@ -10,7 +10,7 @@ import java.util.OptionalInt;
 /**
  * HTB qdiscs. Encodes {@code tc qdisc add|change dev DEV parent P handle H htb default D r2q R
  * [direct_qlen Q]} as {@code TCA_KIND "htb"}, {@code TCA_OPTIONS { TCA_HTB_INIT tc_htb_glob,
- * [TCA_HTB_DIRECT_QLEN u32] }}; decodes the same from dumps (reference §5).
+ * [TCA_HTB_DIRECT_QLEN u32] }}; decodes the same from dumps.
  */
 public final class HtbQdiscCodec {
   public static final String KIND = "htb";

@@ -12,7 +12,7 @@ import io.netfloor.units.ClassHandle;
  * Classless qdiscs: the leaf under an HTB class ({@code pfifo limit N}: a plain, non-nested
  * {@code TCA_OPTIONS} holding {@code tc_fifo_qopt}; {@code sfq perturb 10}: {@code tc_sfq_qopt}
  * with the other fields 0 so the kernel keeps its defaults; {@code fq_codel}: no options), the
- * ingress qdisc, and qdisc deletion by parent and handle (reference §7, §10).
+ * ingress qdisc, and qdisc deletion by parent and handle.
  */
 public final class LeafQdiscCodec {
   private LeafQdiscCodec() {}

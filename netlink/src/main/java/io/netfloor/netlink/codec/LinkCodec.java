@@ -12,9 +12,8 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * Links (reference §4): the ifindex and kind of a name ({@code RTM_GETLINK} with
- * {@code IFLA_IFNAME}), and ifb devices ({@code ip link add NAME type ifb up}, {@code ip link del
- * NAME}).
+ * Links: the ifindex and kind of a name ({@code RTM_GETLINK} with {@code IFLA_IFNAME}), and ifb
+ * devices ({@code ip link add NAME type ifb up}, {@code ip link del NAME}).
  */
 public final class LinkCodec {
   /** {@code RTEXT_FILTER_VF}, as tc asks: keeps the reply small. */

@@ -6,7 +6,7 @@ import static io.netfloor.netlink.channel.NetlinkMessage.NLM_F_DUMP;
 import static io.netfloor.netlink.channel.NetlinkMessage.NLM_F_EXCL;
 import static io.netfloor.netlink.channel.NetlinkMessage.NLM_F_REQUEST;
 
-/** rtnetlink message types, tc attribute numbers and the flag sets tc uses (reference §1, §8). */
+/** rtnetlink message types, tc attribute numbers and the flag sets tc uses. */
 public final class Rtm {
   public static final int RTM_NEWLINK = 16;
   public static final int RTM_DELLINK = 17;

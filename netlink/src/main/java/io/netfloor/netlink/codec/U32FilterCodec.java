@@ -26,7 +26,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
- * u32 filters (reference §8): hash tables, link nodes, MAC nodes (libvirt's linear form and
+ * u32 filters: hash tables, link nodes, MAC nodes (libvirt's linear form and
  * NetFloor's hashed form), match-all nodes with a {@code police} or {@code mirred} action, deletion
  * by handle, and the decoding of filter dumps. {@code tcm_info} is {@code prio << 16 |
  * htons(protocol)}; attributes go in tc's order (actions, CLASSID and LINK as on tc's command line,
