@@ -448,9 +448,12 @@ public final class NetworkShaper {
       survey = survey(mode == Mode.FRESH ? Mode.RESTART : mode); // the mark is now the network's
       survey.building = building;
     }
+    boolean samePlacement = survey.placement.equals(tree.placement());
     tree = tree.withPlacement(survey.placement);
     List<String> notes = new ArrayList<>(survey.notes);
-    List<TcObject> expected = survey.reachable(tree.kernelObjects(), notes);
+    // the survey listed the tree's objects already; again only if the placement moved them
+    List<TcObject> expected = survey.reachable(samePlacement ? survey.wanted
+        : tree.kernelObjects(), notes);
     KernelView view = survey.read(expected);
     notes.addAll(view.notes());
     Plan repairs = PlanDiff.between(view.objects(), expected);
@@ -495,6 +498,7 @@ public final class NetworkShaper {
       sv.snapshots.put(config.bridge(), dumpOf(config.bridge()));
     }
     List<TcObject> wanted = tree.kernelObjects();
+    sv.wanted = wanted;
     for (TcObject o : wanted) {
       InterfaceName d = o instanceof IfbDevice ifb ? ifb.device() : o.device();
       if (!sv.snapshots.containsKey(d) && !sv.missing.contains(d)) {
@@ -985,6 +989,8 @@ public final class NetworkShaper {
     boolean needsMarkFirst;
     /** Nothing of the network's stood on the bridge: the plan builds, it does not repair. */
     boolean building;
+    /** The tree's objects as placed when the survey began. */
+    List<TcObject> wanted = List.of();
 
     /** Records a device's root or ingress qdisc; another owner's one blocks the network there. */
     void claim(InterfaceName device, QdiscClaim c, boolean needed, Mode mode, boolean root) {

@@ -474,7 +474,8 @@ public final class Benchmarks {
     double ratio = res.get(large)[0] / res.get(small)[0];
     double ratioMean = res.get(large)[1] / res.get(small)[1];
     section(6).append(String.format(Locale.ROOT, "### 6. Durable store cost per plug%n%n"
-            + "`FileStatusStore.record` of one plug's change (append + fdatasync, compaction when due)"
+            + "`FileStatusStore.record` of one plug's change (one line written into the journal's"
+            + " preallocated space + fdatasync, compaction when due)"
             + " with N interfaces already stored, %d plugs each followed by an unplug (untimed);"
             + " directory on %s. Median of %d runs.%n%n| N stored | median µs | mean µs (compactions"
             + " included) |%n|---:|---:|---:|%n| %d | %.1f | %.1f |%n| %d | %.1f | %.1f |%n%n"

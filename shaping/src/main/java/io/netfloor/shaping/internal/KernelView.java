@@ -233,14 +233,14 @@ public final class KernelView {
         found.add(mark.equals(w) ? w : mark);
       } else if (onIngress) {
         readIngressFilter(f, device, want);
-      } else if (bridge && isUnreadableInHashTable(f, config)) {
-        found.add(unrecognized(f));
-      } else if (bridge && bridgeFilter(f, config, placement) != null) {
-        TcObject ours = bridgeFilter(f, config, placement);
-        TcObject w = want.get(ours.key());
-        found.add(ours.equals(w) ? w : ours);
       } else {
-        foreign.add(describe(f));
+        TcObject ours = bridge ? bridgeFilter(f, config, placement) : null;
+        if (ours == null) {
+          foreign.add(describe(f));
+        } else {
+          TcObject w = want.get(ours.key());
+          found.add(ours.equals(w) ? w : ours);
+        }
       }
     }
   }
@@ -267,8 +267,9 @@ public final class KernelView {
   }
 
   /**
-   * A filter at the network's prio on the bridge, as a model object; null when it is not one the
-   * network makes (another tool's node in a u32 instance the network shares, such as libvirt's DHCP
+   * A filter at the network's prio on the bridge, as a model object (an
+   * {@link UnrecognizedObject} for a node in NetFloor's hash table that does not read as one of its
+   * MAC nodes: NetFloor's to delete); null when it is not one the network makes (another tool's node in a u32 instance the network shares, such as libvirt's DHCP
    * checksum filter at {@code 800::800}).
    */
   private static TcObject bridgeFilter(FilterInfo f, NetworkConfig config,
@@ -282,24 +283,20 @@ public final class KernelView {
       return hashed && inRootTable && f.handle().node() == HtbTree.HASH_LINK_HANDLE.node()
           ? toObject(f, config) : null;
     }
+    if (f.handle().htid() == HtbTree.HASH_TABLE_ID && hashed) {
+      // anything in NetFloor's hash table is NetFloor's, readable or not (junk there is deleted)
+      MacDecode d = MacDecode.of(f.keys());
+      return d == null || f.classId().isEmpty() || f.handle().node() == 0 ? unrecognized(f)
+          : macFilter(f, config, d);
+    }
     if (hashed) {
-      return f.handle().htid() == HtbTree.HASH_TABLE_ID && !isUnreadableInHashTable(f, config)
-          ? toObject(f, config) : null;
+      return null;
     }
     // the linear layout shares its table with whatever else sits at the prio: only MAC nodes are
     // NetFloor's, and never node 800 (libvirt's DHCP checksum filter is the first node there)
-    return inRootTable && f.handle().node() != 0x800 && MacDecode.of(f.keys()) != null
-        && f.classId().isPresent() ? toObject(f, config) : null;
-  }
-
-  /**
-   * A node in NetFloor's hash table that does not read as one of its MAC nodes: NetFloor's to
-   * delete (its table is NetFloor's), described as the kernel holds it.
-   */
-  private static boolean isUnreadableInHashTable(FilterInfo f, NetworkConfig config) {
-    return config.filterLayout() == FilterLayout.HASHED && !f.isHashTable()
-        && f.handle().htid() == HtbTree.HASH_TABLE_ID
-        && (MacDecode.of(f.keys()) == null || f.classId().isEmpty() || f.handle().node() == 0);
+    MacDecode d = inRootTable && f.handle().node() != 0x800 && f.classId().isPresent()
+        ? MacDecode.of(f.keys()) : null;
+    return d == null ? null : macFilter(f, config, d);
   }
 
   /** Match-all police/redirect filters on a device's ingress qdisc. */
@@ -356,8 +353,11 @@ public final class KernelView {
       return new U32HashLink(config.bridge(), f.parent(), f.prio(), f.protocol(), f.handle(),
           f.linkHtid().getAsInt(), f.hashOffset(), f.hashMask());
     }
-    // callers pass only nodes that read as a MAC match with a class
-    MacDecode d = MacDecode.of(f.keys());
+    throw new IllegalArgumentException("not a table or link: " + describe(f));
+  }
+
+  /** A node that read as a MAC match ({@code d}) with a class. */
+  private static U32MacFilter macFilter(FilterInfo f, NetworkConfig config, MacDecode d) {
     boolean inBucket = f.handle().htid() == HtbTree.HASH_TABLE_ID;
     return new U32MacFilter(config.bridge(), f.parent(), f.prio(), f.protocol(), f.handle(),
         inBucket, d.mac, d.etherType, f.classId().orElseThrow());
