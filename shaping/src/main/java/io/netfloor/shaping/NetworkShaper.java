@@ -1,28 +1,43 @@
 package io.netfloor.shaping;
 
+import io.netfloor.InvalidValueException;
 import io.netfloor.NetFloorException;
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.DeviceShaping;
+import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.KernelPlacement;
-import io.netfloor.plan.HtbQdisc;
-import io.netfloor.plan.IngressQdisc;
-import io.netfloor.plan.U32OwnerMark;
-import io.netfloor.shaping.internal.QdiscClaim;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.OutboundShaping;
-import io.netfloor.plan.LeafQdiscKind;
-import io.netfloor.spi.KernelCapabilities;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.TrafficMatch;
 import io.netfloor.model.TreeChange;
+import io.netfloor.plan.EtherType;
+import io.netfloor.plan.HtbClass;
+import io.netfloor.plan.HtbQdisc;
+import io.netfloor.plan.IfbDevice;
+import io.netfloor.plan.IngressQdisc;
+import io.netfloor.plan.LeafQdiscKind;
+import io.netfloor.plan.ObjectKey;
 import io.netfloor.plan.Plan;
 import io.netfloor.plan.PlanDiff;
-import io.netfloor.plan.IfbDevice;
 import io.netfloor.plan.TcObject;
 import io.netfloor.plan.TcOp;
+import io.netfloor.plan.U32HashLink;
+import io.netfloor.plan.U32HashTable;
+import io.netfloor.plan.U32Instance;
+import io.netfloor.plan.U32MacFilter;
+import io.netfloor.plan.U32MatchAllPolice;
+import io.netfloor.plan.U32MatchAllRedirect;
+import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.shaping.internal.KernelView;
+import io.netfloor.shaping.internal.QdiscClaim;
 import io.netfloor.spi.ClassStats;
+import io.netfloor.spi.FilterInfo;
+import io.netfloor.spi.KernelCapabilities;
 import io.netfloor.spi.KernelSnapshot;
 import io.netfloor.spi.NetworkStatus;
+import io.netfloor.spi.QdiscInfo;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
@@ -32,11 +47,17 @@ import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -148,7 +169,7 @@ public final class NetworkShaper {
    * @throws ForeignTreeException if the bridge holds another tool's or another NetFloor network's
    *     tree (nothing is changed; see {@link #adopt} and {@link #startReplacing()})
    * @throws ShapingException if the bridge does not exist
-   * @throws io.netfloor.InvalidValueException if the bridge is another kind of device (a veth, a
+   * @throws InvalidValueException if the bridge is another kind of device (a veth, a
    *     tap, a NIC), naming its kind; nothing is changed
    * @throws StatusStoreException if the stored status cannot be read (nothing is changed), or a
    *     first start cannot store its status (what it built on the bridge is removed again)
@@ -204,7 +225,7 @@ public final class NetworkShaper {
    * report lists every operation. The root qdisc stays libvirt's: {@link #stop()} removes NetFloor's
    * classes and filters and leaves it. Another tool's filters at other prios are left alone.
    *
-   * @throws io.netfloor.InvalidValueException if {@code status} does not fit this network's config,
+   * @throws InvalidValueException if {@code status} does not fit this network's config,
    *     or the bridge is another kind of device
    * @throws ForeignTreeException if the bridge carries another NetFloor network's tree
    * @throws ShapingException if the bridge is missing or holds a root qdisc that is not HTB 1:
@@ -438,9 +459,9 @@ public final class NetworkShaper {
       // the mark goes first and the id is read back before the filters that live in that table
       HtbTree probe = tree.withPlacement(survey.placement);
       marked = PlanDiff.between(List.of(), probe.kernelObjects().stream()
-          .filter(o -> o instanceof io.netfloor.plan.U32OwnerMark
-              || (o instanceof io.netfloor.plan.U32HashTable t
-                  && t.htid() == io.netfloor.plan.U32OwnerMark.TABLE_ID
+          .filter(o -> o instanceof U32OwnerMark
+              || (o instanceof U32HashTable t
+                  && t.htid() == U32OwnerMark.TABLE_ID
                   && t.device().equals(config.bridge())))
           .filter(o -> o.device().equals(config.bridge())).toList());
       applyWithUndo("marking of bridge " + config.bridge(), marked);
@@ -517,8 +538,8 @@ public final class NetworkShaper {
     if (bridgeExists) {
       surveyBridge(sv, mode, wanted);
     }
-    java.util.Set<InterfaceName> rootsWanted = new java.util.HashSet<>();
-    java.util.Set<InterfaceName> ingressesWanted = new java.util.HashSet<>();
+    Set<InterfaceName> rootsWanted = new HashSet<>();
+    Set<InterfaceName> ingressesWanted = new HashSet<>();
     for (TcObject o : wanted) {
       if (o instanceof HtbQdisc q) {
         rootsWanted.add(q.device());
@@ -636,7 +657,7 @@ public final class NetworkShaper {
         && c.state() != QdiscClaim.State.FOREIGN) || c.qdisc().isEmpty()) {
       return c;
     }
-    io.netfloor.spi.QdiscInfo q = c.qdisc().get();
+    QdiscInfo q = c.qdisc().get();
     boolean shape;
     if (root) {
       shape = q.kind().equals("htb") && q.handle().equals(HtbTree.ROOT_QDISC)
@@ -647,9 +668,9 @@ public final class NetworkShaper {
     } else {
       shape = q.kind().equals("ingress") && snap.filters().stream()
           .filter(f -> f.parent().equals(IngressQdisc.HANDLE) && !QdiscClaim.isKernelRootTable(f))
-          .allMatch(f -> f.prio() == io.netfloor.model.DeviceShaping.INGRESS_FILTER_PRIO
+          .allMatch(f -> f.prio() == DeviceShaping.INGRESS_FILTER_PRIO
               && f.chain() == 0 && (f.handle().equals(
-                  io.netfloor.model.DeviceShaping.INGRESS_FILTER_HANDLE)));
+                  DeviceShaping.INGRESS_FILTER_HANDLE)));
     }
     if (!shape) {
       return c;
@@ -666,9 +687,9 @@ public final class NetworkShaper {
    * same protocol), else the lowest free prio above it.
    */
   private void placeUnder(Survey sv, KernelSnapshot snap, boolean owns) {
-    java.util.Map<Integer, Integer> protocolByPrio = new java.util.TreeMap<>();
+    Map<Integer, Integer> protocolByPrio = new TreeMap<>();
     boolean anyU32 = false;
-    for (io.netfloor.spi.FilterInfo f : snap.filters()) {
+    for (FilterInfo f : snap.filters()) {
       if (f.parent().equals(HtbTree.ROOT_QDISC)) {
         // a prio another chain uses is taken too: cls_u32 would mix the two in its dumps
         protocolByPrio.merge(f.prio(), f.chain() == 0 ? f.protocol() : -1,
@@ -676,9 +697,9 @@ public final class NetworkShaper {
         anyU32 |= f.kind().equals("u32");
       }
     }
-    int protocol = config.trafficMatch() == io.netfloor.model.TrafficMatch.IPV4_ONLY
-        ? io.netfloor.plan.EtherType.IPV4 : io.netfloor.plan.EtherType.ALL;
-    boolean linear = config.filterLayout() == io.netfloor.model.FilterLayout.LIBVIRT_LINEAR;
+    int protocol = config.trafficMatch() == TrafficMatch.IPV4_ONLY
+        ? EtherType.IPV4 : EtherType.ALL;
+    boolean linear = config.filterLayout() == FilterLayout.LIBVIRT_LINEAR;
     int prio = HtbTree.FILTER_PRIO;
     Integer atTwo = protocolByPrio.get(prio);
     OptionalInt orphan = orphanMarkPrio(snap);
@@ -702,7 +723,7 @@ public final class NetworkShaper {
           + " filters under 1:, so the LIBVIRT_LINEAR layout of network '" + config.name()
           + "' cannot have libvirt's filter handles (800::N, in the u32 table 800: at prio 2)"
           + "; use the HASHED layout"
-          + (atTwo != null && atTwo == io.netfloor.plan.EtherType.IPV4
+          + (atTwo != null && atTwo == EtherType.IPV4
               ? ", or IPV4_ONLY to share libvirt's prio 2" : ""));
     }
     sv.placement = new KernelPlacement(owns, prio, rootTable);
@@ -710,7 +731,7 @@ public final class NetworkShaper {
 
   /** The prio of a mark table without its node under {@code 1:}, if there is one. */
   private static OptionalInt orphanMarkPrio(KernelSnapshot snap) {
-    for (io.netfloor.spi.FilterInfo f : snap.filters()) {
+    for (FilterInfo f : snap.filters()) {
       if (f.parent().equals(HtbTree.ROOT_QDISC) && f.chain() == 0 && f.isHashTable()
           && f.handle().htid() == U32OwnerMark.TABLE_ID && snap.filters().stream().noneMatch(n ->
               n.parent().equals(f.parent()) && n.prio() == f.prio()
@@ -756,20 +777,20 @@ public final class NetworkShaper {
     if (s.filters().stream().allMatch(f -> f.chain() == 0)) {
       return s;
     }
-    java.util.Map<List<Integer>, Integer> ownRoot = new java.util.HashMap<>();
-    for (io.netfloor.spi.FilterInfo f : s.filters()) {
+    Map<List<Integer>, Integer> ownRoot = new HashMap<>();
+    for (FilterInfo f : s.filters()) {
       if (f.chain() == 0 && f.linkHtid().orElse(-1) == HtbTree.HASH_TABLE_ID) {
         ownRoot.put(List.of(f.parent().toBits(), f.prio()), f.handle().htid());
       }
     }
-    for (io.netfloor.spi.FilterInfo f : s.filters()) {
+    for (FilterInfo f : s.filters()) {
       List<Integer> at = List.of(f.parent().toBits(), f.prio());
       if (f.chain() == 0 && QdiscClaim.isKernelRootTable(f) && !linked(s, at)) {
         ownRoot.merge(at, f.handle().htid(), Math::min);
       }
     }
-    java.util.Map<List<Integer>, io.netfloor.spi.FilterInfo> once = new java.util.LinkedHashMap<>();
-    for (io.netfloor.spi.FilterInfo f : s.filters()) {
+    Map<List<Integer>, FilterInfo> once = new LinkedHashMap<>();
+    for (FilterInfo f : s.filters()) {
       int htid = f.handle().htid();
       Integer root = ownRoot.get(List.of(f.parent().toBits(), f.prio()));
       boolean netfloors = htid == HtbTree.HASH_TABLE_ID || htid == U32OwnerMark.TABLE_ID
@@ -797,9 +818,9 @@ public final class NetworkShaper {
 
   /** Every class under {@code 1:} is one the tree (the stored status) expects. */
   private boolean classesKnown(KernelSnapshot snap) {
-    java.util.Set<ClassHandle> expected = new java.util.HashSet<>();
+    Set<ClassHandle> expected = new HashSet<>();
     for (TcObject o : tree.kernelObjects()) {
-      if (o instanceof io.netfloor.plan.HtbClass c && c.device().equals(config.bridge())) {
+      if (o instanceof HtbClass c && c.device().equals(config.bridge())) {
         expected.add(c.classId());
       }
     }
@@ -844,9 +865,9 @@ public final class NetworkShaper {
       return removed;
     }
     if (inTheWay(root, haveStatus) && root.state() != QdiscClaim.State.BARE) {
-      io.netfloor.spi.QdiscInfo q = root.qdisc().get();
+      QdiscInfo q = root.qdisc().get();
       doomed.add(new HtbQdisc(config.bridge(), q.handle(), ClassHandle.ROOT, 0, 1,
-          java.util.OptionalInt.empty()));
+          OptionalInt.empty()));
     }
     QdiscClaim ingress = QdiscClaim.ingress(snap, config.name());
     boolean needsIngress = config.bandwidth().outbound().isPresent();
@@ -877,7 +898,7 @@ public final class NetworkShaper {
    */
   private void removeLeftovers(InterfaceName device) {
     List<TcObject> doomed = new ArrayList<>();
-    InterfaceName ifb = io.netfloor.model.DeviceShaping.ifbFor(device);
+    InterfaceName ifb = DeviceShaping.ifbFor(device);
     if (kernel.deviceExists(ifb)) {
       QdiscClaim root = QdiscClaim.root(dumpOf(ifb), config.name());
       if (root.state() == QdiscClaim.State.ABSENT || root.state() == QdiscClaim.State.OURS
@@ -909,10 +930,10 @@ public final class NetworkShaper {
 
   /** Refuses a plug whose device carries another owner's qdiscs where the plug needs its own. */
   private void requireFreeDevices(List<TcObject> expected, InterfaceName device) {
-    java.util.Set<InterfaceName> devices = new java.util.LinkedHashSet<>();
+    Set<InterfaceName> devices = new LinkedHashSet<>();
     devices.add(device);
     for (TcObject o : expected) {
-      if (o instanceof IfbDevice d && o.device().equals(io.netfloor.model.DeviceShaping
+      if (o instanceof IfbDevice d && o.device().equals(DeviceShaping
           .ifbFor(device))) {
         devices.add(d.device());
       }
@@ -948,41 +969,41 @@ public final class NetworkShaper {
   }
 
   private static Integer protocolOf(TcObject o) {
-    if (o instanceof io.netfloor.plan.U32OwnerMark m) {
+    if (o instanceof U32OwnerMark m) {
       return m.protocol();
-    } else if (o instanceof io.netfloor.plan.U32MacFilter f) {
+    } else if (o instanceof U32MacFilter f) {
       return f.protocol();
-    } else if (o instanceof io.netfloor.plan.U32HashTable t) {
+    } else if (o instanceof U32HashTable t) {
       return t.protocol();
-    } else if (o instanceof io.netfloor.plan.U32HashLink l) {
+    } else if (o instanceof U32HashLink l) {
       return l.protocol();
-    } else if (o instanceof io.netfloor.plan.U32MatchAllPolice
-        || o instanceof io.netfloor.plan.U32MatchAllRedirect) {
-      return io.netfloor.plan.EtherType.ALL;
+    } else if (o instanceof U32MatchAllPolice
+        || o instanceof U32MatchAllRedirect) {
+      return EtherType.ALL;
     }
     return null;
   }
 
   /** A filter's identity as a dump and a model object both give it. */
   private record ObjectKeyLike(InterfaceName device, int parent, int prio, int handle) {
-    static ObjectKeyLike of(io.netfloor.spi.FilterInfo f) {
+    static ObjectKeyLike of(FilterInfo f) {
       return new ObjectKeyLike(f.device(), f.parent().toBits(), f.prio(), f.handle().toBits());
     }
 
     /** A u32 instance's root table: the kernel's, it goes with the instance. */
-    static boolean isTableOf(io.netfloor.spi.FilterInfo f) {
+    static boolean isTableOf(FilterInfo f) {
       return f.isHashTable() && f.handle().htid() >= 0x800 && f.handle().node() == 0;
     }
   }
 
   /** What the kernel holds for the network: snapshots, whose each qdisc is, the placement. */
   private final class Survey {
-    final java.util.Map<InterfaceName, KernelSnapshot> snapshots = new java.util.LinkedHashMap<>();
-    final java.util.Set<InterfaceName> ifbs = new java.util.HashSet<>();
-    final java.util.Set<InterfaceName> missing = new java.util.HashSet<>();
-    final java.util.Set<KernelView.Container> ours = new java.util.HashSet<>();
+    final Map<InterfaceName, KernelSnapshot> snapshots = new LinkedHashMap<>();
+    final Set<InterfaceName> ifbs = new HashSet<>();
+    final Set<InterfaceName> missing = new HashSet<>();
+    final Set<KernelView.Container> ours = new HashSet<>();
     /** Devices whose qdiscs another owner holds: the network's objects there are left out. */
-    final java.util.Set<KernelView.Container> blocked = new java.util.HashSet<>();
+    final Set<KernelView.Container> blocked = new HashSet<>();
     final List<String> notes = new ArrayList<>();
     final List<String> foreign = new ArrayList<>();
     KernelPlacement placement = KernelPlacement.DEFAULT;
@@ -1020,16 +1041,16 @@ public final class NetworkShaper {
      * would refuse the delete ({@code EBUSY}), and the class is, in effect, in use.
      */
     void requireNoForeignFlows(List<TcObject> doomed) {
-      java.util.Set<ObjectKeyLike> ours = keys(doomed);
-      java.util.Set<List<Object>> classes = new java.util.HashSet<>();
+      Set<ObjectKeyLike> ours = keys(doomed);
+      Set<List<Object>> classes = new HashSet<>();
       for (TcObject o : doomed) {
-        if (o instanceof io.netfloor.plan.HtbClass c) {
+        if (o instanceof HtbClass c) {
           classes.add(List.of(c.device(), c.classId()));
         }
       }
       List<String> users = new ArrayList<>();
       for (KernelSnapshot snap : snapshots.values()) {
-        for (io.netfloor.spi.FilterInfo f : snap.filters()) {
+        for (FilterInfo f : snap.filters()) {
           if (f.classId().isPresent() && classes.contains(List.of(f.device(), f.classId().get()))
               && !ours.contains(ObjectKeyLike.of(f))) {
             users.add(KernelView.describe(f));
@@ -1045,10 +1066,10 @@ public final class NetworkShaper {
 
     /**
      * {@code doomed} and, for each u32 instance that is wholly the network's on a qdisc that stays,
-     * the delete of the emptied instance (see {@link io.netfloor.plan.U32Instance}).
+     * the delete of the emptied instance (see {@link U32Instance}).
      */
     List<TcObject> wholeInstances(List<TcObject> doomed) {
-      java.util.Set<List<Object>> keptQdiscs = new java.util.HashSet<>();
+      Set<List<Object>> keptQdiscs = new HashSet<>();
       for (KernelView.Container c : ours) {
         keptQdiscs.add(List.of(c.device(), c.qdisc()));
       }
@@ -1061,12 +1082,12 @@ public final class NetworkShaper {
           keptQdiscs.removeIf(k -> k.get(0).equals(d.device()));
         }
       }
-      java.util.Set<ObjectKeyLike> ours = keys(doomed);
-      java.util.Map<List<Object>, Integer> instances = new java.util.LinkedHashMap<>();
+      Set<ObjectKeyLike> ours = keys(doomed);
+      Map<List<Object>, Integer> instances = new LinkedHashMap<>();
       for (TcObject o : doomed) {
-        io.netfloor.plan.ObjectKey k = o.key();
+        ObjectKey k = o.key();
         ClassHandle parent = ClassHandle.fromBits(k.parent());
-        if (k.kind() == io.netfloor.plan.ObjectKey.Kind.FILTER
+        if (k.kind() == ObjectKey.Kind.FILTER
             && keptQdiscs.contains(List.of(o.device(), parent))) {
           instances.putIfAbsent(List.of(o.device(), parent, k.prio()), protocolOf(o));
         }
@@ -1084,20 +1105,20 @@ public final class NetworkShaper {
         boolean alone = snap != null && snap.filters().stream().noneMatch(f ->
             f.parent().equals(parent) && (f.prio() != prio || f.chain() != 0));
         if (!shared && !alone) {
-          out.add(new io.netfloor.plan.U32Instance(device, parent, prio,
-              protocol == null ? io.netfloor.plan.EtherType.ALL : protocol));
+          out.add(new U32Instance(device, parent, prio,
+              protocol == null ? EtherType.ALL : protocol));
         }
       });
       return out;
     }
 
-    private java.util.Set<ObjectKeyLike> keys(List<TcObject> objects) {
-      java.util.Set<ObjectKeyLike> out = new java.util.HashSet<>();
+    private Set<ObjectKeyLike> keys(List<TcObject> objects) {
+      Set<ObjectKeyLike> out = new HashSet<>();
       for (TcObject o : objects) {
-        if (o.key().kind() == io.netfloor.plan.ObjectKey.Kind.FILTER) {
+        if (o.key().kind() == ObjectKey.Kind.FILTER) {
           out.add(new ObjectKeyLike(o.device(), o.key().parent(), o.key().prio(),
               o.key().handle()));
-          if (o instanceof io.netfloor.plan.U32OwnerMark m) {
+          if (o instanceof U32OwnerMark m) {
             out.add(new ObjectKeyLike(o.device(), o.key().parent(), o.key().prio(),
                 m.table().handle().toBits()));
           }
@@ -1116,9 +1137,9 @@ public final class NetworkShaper {
       if (snap == null) {
         return false;
       }
-      int prio = o instanceof IngressQdisc ? io.netfloor.model.DeviceShaping.INGRESS_FILTER_PRIO
+      int prio = o instanceof IngressQdisc ? DeviceShaping.INGRESS_FILTER_PRIO
           : o.device().equals(config.bridge()) ? placement.filterPrio()
-              : io.netfloor.model.DeviceShaping.MARK_PRIO;
+              : DeviceShaping.MARK_PRIO;
       return snap.filters().stream().anyMatch(f -> f.parent().equals(handle)
           && (f.prio() != prio || f.chain() != 0));
     }
@@ -1128,13 +1149,13 @@ public final class NetworkShaper {
      * tap) or whose qdiscs another owner holds are left out, with a note.
      */
     List<TcObject> reachable(List<TcObject> expected, List<String> out) {
-      java.util.Set<InterfaceName> creatable = new java.util.HashSet<>();
+      Set<InterfaceName> creatable = new HashSet<>();
       for (TcObject o : expected) {
         if (o instanceof IfbDevice d) {
           creatable.add(d.device());
         }
       }
-      java.util.Set<InterfaceName> noted = new java.util.HashSet<>();
+      Set<InterfaceName> noted = new HashSet<>();
       List<TcObject> kept = new ArrayList<>(expected.size());
       for (TcObject o : expected) {
         InterfaceName d = o.device();
@@ -1157,22 +1178,22 @@ public final class NetworkShaper {
         return false;
       }
       boolean ingressSide = o instanceof IngressQdisc
-          || o instanceof io.netfloor.plan.U32MatchAllPolice
-          || o instanceof io.netfloor.plan.U32MatchAllRedirect
-          || (o instanceof io.netfloor.plan.U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE))
-          || (o instanceof io.netfloor.plan.U32HashTable t && t.parent().equals(IngressQdisc.HANDLE));
+          || o instanceof U32MatchAllPolice
+          || o instanceof U32MatchAllRedirect
+          || (o instanceof U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE))
+          || (o instanceof U32HashTable t && t.parent().equals(IngressQdisc.HANDLE));
       KernelView.Container where = ingressSide ? KernelView.Container.ingress(o.device())
           : KernelView.Container.root(o.device());
       if (blocked.contains(where)) {
         return true;
       }
       // a redirect to an ifb whose root is another owner's would shape nothing
-      return o instanceof io.netfloor.plan.U32MatchAllRedirect r
+      return o instanceof U32MatchAllRedirect r
           && blocked.contains(KernelView.Container.root(r.target()));
     }
 
     KernelView read(List<TcObject> expected) {
-      java.util.Set<InterfaceName> existingIfbs = new java.util.HashSet<>(ifbs);
+      Set<InterfaceName> existingIfbs = new HashSet<>(ifbs);
       return KernelView.read(snapshots, existingIfbs, config, placement, expected, ours);
     }
   }
@@ -1251,12 +1272,12 @@ public final class NetworkShaper {
   private ClassInUseException classInUse(String what, TrafficControlException e) {
     if (e.errno() != 16 || e.failedOp().isEmpty()
         || !(e.failedOp().get() instanceof TcOp.Delete d)
-        || !(d.object() instanceof io.netfloor.plan.HtbClass c)) {
+        || !(d.object() instanceof HtbClass c)) {
       return null;
     }
     List<String> users = new ArrayList<>();
     try {
-      for (io.netfloor.spi.FilterInfo f : dumpOf(c.device()).filters()) {
+      for (FilterInfo f : dumpOf(c.device()).filters()) {
         boolean ours = c.device().equals(config.bridge()) && f.chain() == 0
             && f.prio() == tree.placement().filterPrio();
         if (!ours && f.classId().isPresent() && f.classId().get().equals(c.classId())) {
@@ -1308,7 +1329,7 @@ public final class NetworkShaper {
   private void requireBridgeKind() {
     Optional<String> kind = kernel.deviceKind(config.bridge());
     if (!kind.equals(Optional.of(TrafficControl.BRIDGE_KIND))) {
-      throw new io.netfloor.InvalidValueException("device " + config.bridge() + " of network '"
+      throw new InvalidValueException("device " + config.bridge() + " of network '"
           + config.name() + "' is " + kind.map(k -> "a " + k + " device").orElse("a device"
               + " without a link kind (a physical NIC?)") + ", not a bridge; NetFloor shapes the"
           + " bridge the interfaces are ports of: give the bridge's name ('ip -d link show type"
