@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.netfloor;
 
 /** Every class id a network may hand out is in use; unplug an interface first. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * NetFloor: guaranteed minimum bandwidth ("floors") for the interfaces of a Linux bridge.
  *

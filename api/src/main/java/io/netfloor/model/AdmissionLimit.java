@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.netfloor.model;
 
 /** What the sum of floors is checked against when an interface is plugged or updated. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.netfloor.model;
 
 /** How the u32 filters that steer each interface's frames into its class are laid out. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The pure model of floor shaping. {@link io.netfloor.model.NetworkConfig} describes a network (its
  * bridge, its {@link io.netfloor.model.Bandwidth}, the filter layout and other options);

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.netfloor.plan;
 
 /** EtherType values used as a filter's protocol ({@code tcm_info}'s low half, in network order). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Kernel objects and operations on them. A {@link io.netfloor.plan.TcObject} is one qdisc, HTB
  * class, u32 filter node or ifb device, with enough detail for a backend to encode it; a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The two service interfaces the engine is built from, and their data:
  * {@link io.netfloor.spi.TrafficControl} (apply plans, dump what the kernel holds, read

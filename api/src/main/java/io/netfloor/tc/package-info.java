@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The rate and burst arithmetic of tc, in one place: the scheduler clock ({@link
  * io.netfloor.tc.PschedClock}), transmit times in ticks, tc's default burst and rate tables ({@link

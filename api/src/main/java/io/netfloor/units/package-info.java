@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Units as types: {@link io.netfloor.units.Rate} (64-bit bits/s), {@link io.netfloor.units.ByteSize},
  * {@link io.netfloor.units.MacAddress}, {@link io.netfloor.units.InterfaceName} and

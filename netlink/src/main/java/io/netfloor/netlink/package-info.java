@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The rtnetlink backend of NetFloor: {@link io.netfloor.netlink.NetlinkTrafficControl} implements
  * {@link io.netfloor.spi.TrafficControl} over one {@code NETLINK_ROUTE} socket per network

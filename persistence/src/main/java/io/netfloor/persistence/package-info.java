@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * {@link io.netfloor.spi.StatusStore} implementations: where a network's class ids and interface
  * assignments survive a restart or a crash of the host application.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The engine a host application calls in-process: {@link io.netfloor.shaping.NetworkShaper}.
  *

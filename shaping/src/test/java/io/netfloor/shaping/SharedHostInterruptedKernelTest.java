@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.netfloor.shaping;
 
 import static io.netfloor.shaping.SharedHostKernelTest.addTap;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.netfloor.netlink.codec;
 
 import static io.netfloor.netlink.channel.NetlinkMessage.NLM_F_ACK;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 package io.netfloor.netlink.codec;
 
 import io.netfloor.netlink.channel.MessageWriter;

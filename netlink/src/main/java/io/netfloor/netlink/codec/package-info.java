@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * One codec per kernel object: {@code HtbQdiscCodec}, {@code HtbClassCodec}, {@code
  * LeafQdiscCodec}, {@code U32FilterCodec}, {@code LinkCodec}, each holding the encoder of the

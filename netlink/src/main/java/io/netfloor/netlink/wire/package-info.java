@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * The kernel's C structs, one record each ({@code TcMsg}, {@code TcRateSpec}, {@code TcHtbOpt},
  * {@code TcU32Sel}…), with the C definition quoted, the size, a writer and a bounds-checked reader.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: Apache-2.0
 /**
  * Machinery behind {@link io.netfloor.persistence.FileStatusStore}: the text codec of statuses and
  * changes ({@link io.netfloor.persistence.internal.StatusCodec}), checksummed lines
