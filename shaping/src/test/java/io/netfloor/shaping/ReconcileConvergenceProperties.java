@@ -51,14 +51,15 @@ class ReconcileConvergenceProperties {
         case 4 -> "changeMac(vm" + alias + ")";
         case 5 -> "park(" + (value % 3) + ")";
         case 6 -> "damage: delete object #" + value;
-        default -> "damage: re-rate class #" + value;
+        case 7 -> "damage: re-rate class #" + value;
+        default -> "damage: raise the ceiling of class #" + value;
       };
     }
   }
 
   @Provide
   Arbitrary<List<Step>> steps() {
-    return Combinators.combine(Arbitraries.integers().between(0, 7),
+    return Combinators.combine(Arbitraries.integers().between(0, 8),
         Arbitraries.integers().between(0, 5), Arbitraries.integers().between(0, 60))
         .as(Step::new).list().ofMinSize(5).ofMaxSize(25);
   }
@@ -188,16 +189,28 @@ class ReconcileConvergenceProperties {
         List<TcObject> objects = kernel.objects();
         kernel.apply(Plan.of(new TcOp.Delete(objects.get(s.value() % objects.size()))));
       }
-      default -> {
-        List<HtbClass> classes = kernel.objects().stream()
-            .filter(o -> o instanceof HtbClass).map(o -> (HtbClass) o).toList();
-        HtbClass c = classes.get(s.value() % classes.size());
+      case 7 -> {
+        HtbClass c = someClass(kernel, s.value());
         HtbClass wrong = new HtbClass(c.device(), c.classId(), c.parent(), Rate.ofMegabits(3),
             Rate.max(Rate.ofMegabits(3), c.ceil()), c.burst(), c.cburst(), c.quantumBytes() + 1,
             (c.prio() + 1) % 8);
         kernel.apply(Plan.of(new TcOp.Change(c, wrong)));
       }
+      default -> {
+        // the ceiling alone: a reconcile that compared rates only would leave it wrong
+        HtbClass c = someClass(kernel, s.value());
+        HtbClass wrong = new HtbClass(c.device(), c.classId(), c.parent(), c.rate(),
+            Rate.ofBitsPerSecond(Math.min(Long.MAX_VALUE / 2, c.ceil().bitsPerSecond()) + 8_000_000),
+            c.burst(), c.cburst(), c.quantumBytes(), c.prio());
+        kernel.apply(Plan.of(new TcOp.Change(c, wrong)));
+      }
     }
+  }
+
+  private static HtbClass someClass(InMemoryTrafficControl kernel, int pick) {
+    List<HtbClass> classes = kernel.objects().stream()
+        .filter(o -> o instanceof HtbClass).map(o -> (HtbClass) o).toList();
+    return classes.get(pick % classes.size());
   }
 
   private static MacAddress mac(int alias, int variant) {
