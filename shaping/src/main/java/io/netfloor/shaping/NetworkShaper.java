@@ -583,7 +583,7 @@ public final class NetworkShaper {
       }
       case OURS -> {
         if (mode == Mode.FRESH) {
-          throw foreign(bridge, root, "network '" + config.name() + "' already shapes bridge "
+          throw foreign(snap, root, "network '" + config.name() + "' already shapes bridge "
               + bridge + " (its NetFloor mark is there), but this status store has no status of"
               + " it: another process or state directory runs it. If none does (a start was"
               + " interrupted), start it with replace (NetworkShaper.startReplacing, 'netfloor"
@@ -595,7 +595,7 @@ public final class NetworkShaper {
       }
       case OTHER_NETWORK -> {
         if (mode != Mode.STOP) {
-          throw foreign(bridge, root, "bridge " + bridge + " is shaped by NetFloor network '"
+          throw foreign(snap, root, "bridge " + bridge + " is shaped by NetFloor network '"
               + root.owner().orElseThrow() + "' (" + root.describeQdisc() + ", "
               + root.classes() + " classes, " + root.filters() + " filters); one bridge carries"
               + " one network: stop '" + root.owner().orElseThrow() + "' first, or use another"
@@ -632,7 +632,7 @@ public final class NetworkShaper {
           sv.notes.add("the network's mark was missing on " + bridge + "; every class there is"
               + " one its status knows, so the tree is taken as its own and marked again");
         } else {
-          throw foreign(bridge, root, "bridge " + bridge + " already holds root qdisc "
+          throw foreign(snap, root, "bridge " + bridge + " already holds root qdisc "
               + root.describeQdisc() + " with " + root.classes() + " classes and "
               + root.filters() + " filters that NetFloor did not make"
               + (libvirt ? "; it looks like libvirt's floor tree. Adopt it (NetworkShaper.adopt,"
@@ -665,10 +665,10 @@ public final class NetworkShaper {
           && snap.classes().stream().filter(k -> k.classId().major() == 1).allMatch(k ->
               k.classId().minor() == 1 || k.classId().minor() == 2)
           && snap.filters().stream().noneMatch(f -> f.parent().equals(HtbTree.ROOT_QDISC)
-              && !QdiscClaim.isKernelRootTable(f));
+              && !QdiscClaim.isRootTable(f));
     } else {
       shape = q.kind().equals("ingress") && snap.filters().stream()
-          .filter(f -> f.parent().equals(IngressQdisc.HANDLE) && !QdiscClaim.isKernelRootTable(f))
+          .filter(f -> f.parent().equals(IngressQdisc.HANDLE) && !QdiscClaim.isRootTable(f))
           .allMatch(f -> f.prio() == DeviceShaping.INGRESS_FILTER_PRIO
               && f.chain() == 0 && (f.handle().equals(
                   DeviceShaping.INGRESS_FILTER_HANDLE)));
@@ -786,7 +786,7 @@ public final class NetworkShaper {
     }
     for (FilterInfo f : s.filters()) {
       List<Integer> at = List.of(f.parent().toBits(), f.prio());
-      if (f.chain() == 0 && QdiscClaim.isKernelRootTable(f) && !linked(s, at)) {
+      if (f.chain() == 0 && QdiscClaim.isRootTable(f) && !linked(s, at)) {
         ownRoot.merge(at, f.handle().htid(), Math::min);
       }
     }
@@ -830,22 +830,15 @@ public final class NetworkShaper {
         .allMatch(c -> expected.contains(c.classId()));
   }
 
-  private ForeignTreeException foreign(InterfaceName device, QdiscClaim claim, String message) {
-    ForeignTreeException.Owner owner = claim.owner().isPresent() ? ForeignTreeException.Owner.NETFLOOR
-        : ForeignTreeException.Owner.UNKNOWN;
-    KernelSnapshot snap = null;
-    if (claim.owner().isEmpty() && claim.qdisc().isPresent()) {
-      try {
-        snap = dumpOf(device);
-      } catch (RuntimeException ignored) {
-        // the message stands without the libvirt guess
-      }
-      if (snap != null && looksLikeLibvirt(snap, claim)) {
-        owner = ForeignTreeException.Owner.LIBVIRT;
-      }
-    }
-    return new ForeignTreeException(message, device, claim.describeQdisc(), claim.classes(),
-        claim.filters(), owner, claim.owner());
+  /** The refusal for {@code claim}, read from {@code snap} (the dump it was made from). */
+  private static ForeignTreeException foreign(KernelSnapshot snap, QdiscClaim claim,
+      String message) {
+    ForeignTreeException.Owner owner = claim.owner().isPresent()
+        ? ForeignTreeException.Owner.NETFLOOR
+        : claim.qdisc().isPresent() && looksLikeLibvirt(snap, claim)
+            ? ForeignTreeException.Owner.LIBVIRT : ForeignTreeException.Owner.UNKNOWN;
+    return new ForeignTreeException(message, snap.device(), claim.describeQdisc(),
+        claim.classes(), claim.filters(), owner, claim.owner());
   }
 
   /**
@@ -901,9 +894,10 @@ public final class NetworkShaper {
     List<TcObject> doomed = new ArrayList<>();
     InterfaceName ifb = DeviceShaping.ifbFor(device);
     if (kernel.deviceExists(ifb)) {
-      QdiscClaim root = QdiscClaim.root(dumpOf(ifb), config.name());
+      KernelSnapshot ifbSnap = dumpOf(ifb);
+      QdiscClaim root = QdiscClaim.root(ifbSnap, config.name());
       if (root.state() == QdiscClaim.State.ABSENT || root.state() == QdiscClaim.State.OURS
-          || lostMark(root, dumpOf(ifb), true, Mode.RESTART, true).state()
+          || lostMark(root, ifbSnap, true, Mode.RESTART, true).state()
               == QdiscClaim.State.OURS) {
         doomed.add(new IfbDevice(ifb));
       }
@@ -956,7 +950,7 @@ public final class NetworkShaper {
         if (needed && c.state() != QdiscClaim.State.ABSENT
             && c.state() != QdiscClaim.State.OURS) {
           boolean clsact = c.qdisc().get().kind().equals("clsact");
-          throw foreign(d, c, "device " + d + " already holds qdisc " + c.describeQdisc()
+          throw foreign(snap, c, "device " + d + " already holds qdisc " + c.describeQdisc()
               + (c.owner().isPresent() ? " of NetFloor network '" + c.owner().get() + "'"
                   : " that carries no NetFloor mark")
               + (clsact ? " (" + c.filters() + " filters)" : " (" + c.classes() + " classes, "
@@ -989,11 +983,6 @@ public final class NetworkShaper {
   private record ObjectKeyLike(InterfaceName device, int parent, int prio, int handle) {
     static ObjectKeyLike of(FilterInfo f) {
       return new ObjectKeyLike(f.device(), f.parent().toBits(), f.prio(), f.handle().toBits());
-    }
-
-    /** A u32 instance's root table: the kernel's, it goes with the instance. */
-    static boolean isTableOf(FilterInfo f) {
-      return f.isHashTable() && f.handle().htid() >= 0x800 && f.handle().node() == 0;
     }
   }
 
@@ -1101,7 +1090,7 @@ public final class NetworkShaper {
         KernelSnapshot snap = snapshots.get(device);
         boolean shared = snap == null || snap.filters().stream().anyMatch(f ->
             f.parent().equals(parent) && f.prio() == prio && f.chain() == 0
-            && !ObjectKeyLike.isTableOf(f) && !ours.contains(ObjectKeyLike.of(f)));
+            && !QdiscClaim.isRootTable(f) && !ours.contains(ObjectKeyLike.of(f)));
         // the kernel drops an emptied instance by itself when it is the qdisc's only one
         boolean alone = snap != null && snap.filters().stream().noneMatch(f ->
             f.parent().equals(parent) && (f.prio() != prio || f.chain() != 0));

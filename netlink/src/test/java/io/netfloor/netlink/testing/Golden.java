@@ -10,7 +10,7 @@ import java.util.HexFormat;
 import java.util.List;
 
 /**
- * Captured tc messages, copied as hex from {@code shared/reference/captures} into
+ * Netlink messages captured from real {@code tc} commands, kept as hex in
  * {@code src/test/resources/golden/} (one {@code REQUEST} or {@code REPLY} per line).
  */
 public final class Golden {

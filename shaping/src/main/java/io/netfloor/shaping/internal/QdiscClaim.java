@@ -103,11 +103,7 @@ public record QdiscClaim(State state, Optional<QdiscInfo> qdisc, Optional<String
   }
 
   /** A u32 instance's root table, which the kernel makes and removes with the instance. */
-  public static boolean isKernelRootTable(FilterInfo f) {
-    return isRootTable(f);
-  }
-
-  static boolean isRootTable(FilterInfo f) {
+  public static boolean isRootTable(FilterInfo f) {
     return f.isHashTable() && f.handle().htid() >= 0x800 && f.handle().node() == 0;
   }
 
