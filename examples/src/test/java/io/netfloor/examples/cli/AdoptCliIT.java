@@ -18,8 +18,6 @@ import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.shaping.NetworkShaper;
 import io.netfloor.units.Rate;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -64,16 +62,6 @@ class AdoptCliIT {
   /** libvirt's sfq where this kernel has it, else pfifo (tc would refuse sfq). */
   private String leaf;
 
-  record Run(int exit, String out, String err) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(out);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + out, e);
-      }
-    }
-  }
-
   @BeforeEach
   void setUp() {
     ns = TestNamespace.withBridge();
@@ -90,10 +78,7 @@ class AdoptCliIT {
   }
 
   private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = NetFloorCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
+    return Run.of(args);
   }
 
   /** A network command with the test's state directory (and namespace, for adopt/status/tree). */

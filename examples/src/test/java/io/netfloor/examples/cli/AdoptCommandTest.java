@@ -4,7 +4,6 @@ package io.netfloor.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.persistence.FileStatusStore;
@@ -16,8 +15,6 @@ import io.netfloor.units.MacAddress;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.units.Rate;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
  * checks everything but changes nothing).
  */
 class AdoptCommandTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   @TempDir
   Path tmp;
@@ -42,21 +38,8 @@ class AdoptCommandTest {
   private Path libvirt;
   private Path state;
 
-  record Run(int exit, String out, String err) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(out);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + out, e);
-      }
-    }
-  }
-
   private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = NetFloorCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
+    return Run.of(args);
   }
 
   private Run adopt(String... args) {

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netfloor.examples.TestNamespace;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,8 +27,6 @@ class InputSafetyCliIT {
 
   private TestNamespace ns;
 
-  record Run(int exit, String out, String err) {}
-
   @BeforeEach
   void setUp() {
     ns = TestNamespace.withBridge();
@@ -46,11 +42,7 @@ class InputSafetyCliIT {
   private Run net(String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--network", "t", "--state-dir", tmp.resolve("state").toString()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = NetFloorCli.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        all.toArray(String[]::new));
-    return new Run(exit, out.toString(), err.toString());
+    return Run.of(all.toArray(String[]::new));
   }
 
   private static void assertRefused(Run r, int exit, String... fragments) {

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netfloor.examples.TestNamespace;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,16 +34,6 @@ class NetFloorCliIT {
   private TestNamespace ns;
   private Path state;
 
-  record Run(int exit, String out, String err) {
-    JsonNode json() {
-      try {
-        return JSON.readTree(out);
-      } catch (IOException e) {
-        throw new AssertionError("not JSON: " + out, e);
-      }
-    }
-  }
-
   @BeforeEach
   void setUp() {
     ns = TestNamespace.withBridge();
@@ -60,10 +48,7 @@ class NetFloorCliIT {
   }
 
   private Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = NetFloorCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
+    return Run.of(args);
   }
 
   /** Runs a network command on network 't' with the test's namespace and state directory. */

@@ -3,8 +3,6 @@ package io.netfloor.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,13 +13,8 @@ class NetFloorCliTest {
   @TempDir
   Path tmp;
 
-  record Run(int exit, String out, String err) {}
-
   private static Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = NetFloorCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
+    return Run.of(args);
   }
 
   @Test

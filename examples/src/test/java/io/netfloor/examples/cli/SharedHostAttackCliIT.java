@@ -4,8 +4,6 @@ package io.netfloor.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfloor.examples.TestNamespace;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,8 +24,6 @@ class SharedHostAttackCliIT {
 
   private TestNamespace ns;
 
-  record Run(int exit, String out, String err) {}
-
   @BeforeEach
   void setUp() {
     ns = TestNamespace.withBridge();
@@ -43,11 +39,7 @@ class SharedHostAttackCliIT {
   private Run cli(String network, String stateDir, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     all.addAll(List.of("--network", network, "--state-dir", tmp.resolve(stateDir).toString()));
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = NetFloorCli.execute(new PrintWriter(out, true), new PrintWriter(err, true),
-        all.toArray(String[]::new));
-    return new Run(exit, out.toString(), err.toString());
+    return Run.of(all.toArray(String[]::new));
   }
 
   private Run start(String network, String stateDir, String... extra) {

@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfloor.examples.TestNamespace;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -44,8 +42,6 @@ class StateSafetyCliIT {
   private Path snapshot;
   private Path journal;
 
-  record Run(int exit, String out, String err) {}
-
   @BeforeEach
   void setUp() {
     ns = TestNamespace.withBridge();
@@ -63,10 +59,7 @@ class StateSafetyCliIT {
   }
 
   private Run cli(String... args) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int exit = NetFloorCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), args);
-    return new Run(exit, out.toString(), err.toString());
+    return Run.of(args);
   }
 
   /** A command on network 't' with the test's state directory. */
