@@ -25,8 +25,8 @@ public final class AdmissionException extends NetFloorException {
    * @param interfaceAlias the interface whose floor was refused
    * @param requestedFloor the floor asked for
    * @param allottedFloors the sum of the floors of all other plugged interfaces
-   * @param capacity what the network guarantees in total (see {@link
-   *     io.netfloor.model.AdmissionLimit})
+   * @param capacity what the network guarantees in total (see
+   *     {@link io.netfloor.model.AdmissionLimit})
    */
   public AdmissionException(String network, String interfaceAlias, Rate requestedFloor,
       Rate allottedFloors, Rate capacity) {

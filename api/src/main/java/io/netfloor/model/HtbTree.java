@@ -368,8 +368,8 @@ public final class HtbTree {
   /**
    * The rate of the default class 1:2 for the current floors.
    *
-   * @return the class's rate: the floor capacity minus the floor sum, at least {@link
-   *     #MIN_DEFAULT_RATE}
+   * @return the class's rate: the floor capacity minus the floor sum, at least
+   *     {@link #MIN_DEFAULT_RATE}
    */
   public Rate defaultClassRate() {
     return defaultRateFor(floorSum);
@@ -987,8 +987,8 @@ public final class HtbTree {
    * 49.6mbit with 10 ms.
    *
    * @param rate the class's rate (its ceil for cburst)
-   * @return {@code rate} over {@link #BURST_TIME_MS} milliseconds, at least {@link
-   *     #MIN_BURST_BYTES}
+   * @return {@code rate} over {@link #BURST_TIME_MS} milliseconds, at least
+   *     {@link #MIN_BURST_BYTES}
    */
   public static ByteSize defaultBurst(Rate rate) {
     long bytes = rate.bytesPerSecond();

@@ -267,8 +267,8 @@ public final class LibvirtBandwidthXml {
    * Parses the {@code <bandwidth>} of a network port's status, where a floor and the
    * {@code classID} attribute are allowed.
    *
-   * @param xml a document whose root element is {@code <bandwidth>}, with an optional {@code
-   *     classID}
+   * @param xml a document whose root element is {@code <bandwidth>}, with an optional
+   *     {@code classID}
    * @return the limits and the class id (0 when the attribute is absent)
    * @throws InvalidValueException as {@link #parseInterface}, except that {@code classID} is read
    *     (and must be an unsigned decimal integer up to 65535)

@@ -65,8 +65,8 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
    * @param rateToQuantum HTB r2q for the root qdisc (quantum is always set explicitly, so this only
    *     matters to classes others add)
    * @throws NullPointerException if a component other than {@code name} is null
-   * @throws InvalidValueException if the name breaks {@link #checkName(String)}'s rule or {@code
-   *     rateToQuantum} is below 1
+   * @throws InvalidValueException if the name breaks {@link #checkName(String)}'s rule or
+   *     {@code rateToQuantum} is below 1
    * @throws InvalidBandwidthException if {@code bandwidth} has a floor, or inbound limits without
    *     an average
    */
@@ -107,8 +107,8 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
   }
 
   /**
-   * Starts a config with the given name and bridge and every option at its default (see {@link
-   * Builder}).
+   * Starts a config with the given name and bridge and every option at its default (see
+   * {@link Builder}).
    *
    * @param name network name, checked when the config is built
    * @param bridge the bridge's interface name (see {@link InterfaceName})
@@ -242,8 +242,8 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     }
 
     /**
-     * Sets which frames are steered into floor classes (default {@link
-     * TrafficMatch#ALL_ETHERTYPES}).
+     * Sets which frames are steered into floor classes (default
+     * {@link TrafficMatch#ALL_ETHERTYPES}).
      *
      * @param value the match
      * @return this builder

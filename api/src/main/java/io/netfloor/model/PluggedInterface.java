@@ -49,8 +49,8 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
    * @param device its host-side device (a tap or veth on the bridge), when NetFloor should also
    *     apply the interface's own average/peak/burst limits there (as libvirt does on the tap);
    *     empty: floor only
-   * @throws InvalidValueException if the alias breaks {@link #checkAlias(String)}'s rule, {@code
-   *     classMinor} is neither 0 nor in 3..0xfffe, or the floor, class and filter handle are not
+   * @throws InvalidValueException if the alias breaks {@link #checkAlias(String)}'s rule,
+   *     {@code classMinor} is neither 0 nor in 3..0xfffe, or the floor, class and filter handle are not
    *     all present or all absent
    * @throws NullPointerException if an object component is null
    */

@@ -13,8 +13,8 @@ import io.netfloor.units.InterfaceName;
  * @param device the device the object lives on
  * @param parent the qdisc the filter is attached to
  * @param prio the filter priority, 1..65535
- * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see {@link
- *     EtherType})
+ * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+ *     {@link EtherType})
  * @param handle where the link node itself lives (a node in the prio's root table)
  * @param linkHtid the hash table the link sends packets on to
  * @param hashOffset offset of the hashed 32-bit word from the network header (−12: bytes 2–5 of
@@ -30,8 +30,8 @@ public record U32HashLink(InterfaceName device, ClassHandle parent, int prio, in
    * @param device the device the object lives on
    * @param parent the qdisc the filter is attached to
    * @param prio the filter priority, 1..65535
-   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see {@link
-   *     EtherType})
+   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+   *     {@link EtherType})
    * @param handle where the link node itself lives (a node in the prio's root table)
    * @param linkHtid the hash table the link sends packets on to
    * @param hashOffset offset of the hashed 32-bit word from the network header (−12: bytes 2–5 of

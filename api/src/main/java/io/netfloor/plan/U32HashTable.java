@@ -12,8 +12,8 @@ import io.netfloor.units.InterfaceName;
  * @param device the device the object lives on
  * @param parent the qdisc the filter is attached to
  * @param prio the filter priority, 1..65535
- * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see {@link
- *     EtherType})
+ * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+ *     {@link EtherType})
  * @param htid the table id, 1..0xfff
  * @param divisor number of buckets: a power of two, at most 256
  */
@@ -26,8 +26,8 @@ public record U32HashTable(InterfaceName device, ClassHandle parent, int prio, i
    * @param device the device the object lives on
    * @param parent the qdisc the filter is attached to
    * @param prio the filter priority, 1..65535
-   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see {@link
-   *     EtherType})
+   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+   *     {@link EtherType})
    * @param htid the table id, 1..0xfff
    * @param divisor number of buckets: a power of two, at most 256
    * @throws InvalidValueException if {@code prio} is outside 1..65535, {@code htid} is 0 or above

@@ -16,8 +16,8 @@ import io.netfloor.units.InterfaceName;
  * @param device the device the object lives on
  * @param parent the qdisc the filter is attached to
  * @param prio the filter priority, 1..65535
- * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see {@link
- *     EtherType})
+ * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+ *     {@link EtherType})
  */
 public record U32Instance(InterfaceName device, ClassHandle parent, int prio, int protocol)
     implements TcObject {
@@ -28,8 +28,8 @@ public record U32Instance(InterfaceName device, ClassHandle parent, int prio, in
    * @param device the device the object lives on
    * @param parent the qdisc the filter is attached to
    * @param prio the filter priority, 1..65535
-   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see {@link
-   *     EtherType})
+   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+   *     {@link EtherType})
    * @throws io.netfloor.InvalidValueException if {@code prio} is outside 1..65535
    */
   public U32Instance {

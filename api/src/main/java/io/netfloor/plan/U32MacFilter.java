@@ -23,8 +23,8 @@ import java.util.OptionalInt;
  * @param device the bridge the filter is on
  * @param parent the qdisc the filter is attached to
  * @param prio the filter priority, 1..65535
- * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see {@link
- *     EtherType})
+ * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+ *     {@link EtherType})
  * @param handle where the node lives: in the prio's root table (libvirt's linear list), or in a bucket
  *     of a NetFloor hash table
  * @param inHashBucket true when the node sits in a bucket of a hash table that NetFloor created (the
@@ -43,8 +43,8 @@ public record U32MacFilter(InterfaceName device, ClassHandle parent, int prio, i
    * @param device the bridge the filter is on
    * @param parent the qdisc the filter is attached to
    * @param prio the filter priority, 1..65535
-   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see {@link
-   *     EtherType})
+   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+   *     {@link EtherType})
    * @param handle where the node lives: in the prio's root table (libvirt's linear list), or in a
    *     bucket of a NetFloor hash table
    * @param inHashBucket true when the node sits in a bucket of a hash table that NetFloor created
