@@ -72,7 +72,7 @@ public final class DeviceShaping {
    * @param leaf the queue discipline under the HTB leaf class
    * @param rateToQuantum HTB r2q, to compute the classes' quanta
    * @param network the owning network's name, written into the ownership marks
-   * @return the objects in creation order (parents first); empty when neither direction has limits
+   * @return the objects, in a stable order; empty when neither direction has limits
    */
   public static List<TcObject> objects(InterfaceName device, Limits inbound, Limits outbound,
       OutboundShaping mode, LeafQdiscKind leaf, int rateToQuantum, String network) {

@@ -13,7 +13,7 @@ import java.util.Optional;
  * @param plan the kernel operations that take the kernel from the old tree to {@code tree}; empty
  *     when the kernel needs no change
  * @param undo the kernel operations that take the kernel back from {@code tree} to the old tree, for
- *     a rollback when {@code plan} fails part-way or the status cannot be recorded
+ *     a rollback after the whole {@code plan} was applied (e.g. when the status cannot be recorded)
  * @param affected the interface the operation was about, as it is after the operation (empty for an
  *     unplug and for operations not about one interface)
  */
@@ -25,7 +25,8 @@ public record TreeChange(HtbTree tree, Plan plan, Plan undo, Optional<PluggedInt
    * @param plan the kernel operations that take the kernel from the old tree to {@code tree}; empty
    *     when the kernel needs no change
    * @param undo the kernel operations that take the kernel back from {@code tree} to the old tree,
-   *     for a rollback when {@code plan} fails part-way or the status cannot be recorded
+   *     for a rollback after the whole {@code plan} was applied (e.g. when the status cannot be
+   *     recorded)
    * @param affected the interface the operation was about, as it is after the operation (empty for
    *     an unplug and for operations not about one interface)
    * @throws NullPointerException if a component is null
