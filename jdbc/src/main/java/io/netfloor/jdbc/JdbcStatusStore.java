@@ -392,17 +392,22 @@ public final class JdbcStatusStore implements StatusStore {
   private void write(String what, String network, WriteBody body) {
     NetworkConfig.checkName(network);
     Connection c = borrow(what + " network '" + network + "'");
-    long xid = -1;
+    long xid;
     try {
-      c.setAutoCommit(false);
-      try (PreparedStatement ps = c.prepareStatement("SELECT txid_current(),"
-          + " set_config('netfloor.host_id', ?, true), set_config('synchronous_commit', 'on', true)")) {
-        ps.setString(1, hostId);
-        try (ResultSet rs = ps.executeQuery()) {
-          rs.next();
-          xid = rs.getLong(1);
-        }
+      xid = begin(c);
+    } catch (SQLException e) {
+      // an idle connection the server closed meanwhile: nothing was sent, take a new one
+      discard(c);
+      c = borrow(what + " network '" + network + "'");
+      try {
+        xid = begin(c);
+      } catch (SQLException again) {
+        again.addSuppressed(e);
+        discard(c);
+        throw failure(what, network, again);
       }
+    }
+    try {
       String owner = null;
       try (PreparedStatement ps = c.prepareStatement(
           "SELECT host_id FROM netfloor_networks WHERE network = ? FOR UPDATE")) {
@@ -434,10 +439,25 @@ public final class JdbcStatusStore implements StatusStore {
         return;
       }
       throw new StatusStoreException(what + " of network '" + network + "' failed during the"
-          + " commit (transaction " + outcome + "; nothing was changed unless it says 'unknown'): "
+          + " commit " + ("aborted".equals(outcome)
+              ? "(the server rolled it back: nothing was changed): "
+              : "(its outcome is unknown: the change may or may not be stored; load to see): ")
           + e.getMessage(), e);
     }
     release(c);
+  }
+
+  /** Starts a write transaction acting as this host; its transaction id. */
+  private long begin(Connection c) throws SQLException {
+    c.setAutoCommit(false);
+    try (PreparedStatement ps = c.prepareStatement("SELECT txid_current(),"
+        + " set_config('netfloor.host_id', ?, true), set_config('synchronous_commit', 'on', true)")) {
+      ps.setString(1, hostId);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    }
   }
 
   /** The server's word on transaction {@code xid}: committed, aborted, or unknown. */
@@ -501,9 +521,8 @@ public final class JdbcStatusStore implements StatusStore {
       x.initCause(e);
       return x;
     }
-    return new StatusStoreException("could not " + what
-        + (network == null ? "" : " of network '" + network + "'") + " in the database (SQLSTATE "
-        + e.getSQLState() + "): " + e.getMessage(), e);
+    return new StatusStoreException(what + (network == null ? "" : " of network '" + network + "'")
+        + " failed in the database (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
   }
 
   private static String detail(ServerErrorMessage m) {
