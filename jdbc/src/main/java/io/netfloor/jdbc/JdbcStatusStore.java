@@ -228,31 +228,29 @@ public final class JdbcStatusStore implements StatusStore {
     String network = status.network();
     Optional<Rate> capacity = capacities.get(network);
     write("save", network, (c, owner) -> {
-      try (PreparedStatement ps = c.prepareStatement("INSERT INTO netfloor_networks"
-          + " (network, host_id, bridge, capacity_bps) VALUES (?, ?, ?, ?) ON CONFLICT (network)"
-          + " DO UPDATE SET bridge = EXCLUDED.bridge, capacity_bps = CASE WHEN ? THEN"
-          + " EXCLUDED.capacity_bps ELSE netfloor_networks.capacity_bps END")) {
+      // one round trip: the statements go to the server together
+      String sql = "INSERT INTO netfloor_networks (network, host_id, bridge, capacity_bps)"
+          + " VALUES (?, ?, ?, ?) ON CONFLICT (network) DO UPDATE SET bridge = EXCLUDED.bridge,"
+          + " capacity_bps = CASE WHEN ? THEN EXCLUDED.capacity_bps"
+          + " ELSE netfloor_networks.capacity_bps END;"
+          + " DELETE FROM netfloor_interfaces WHERE network = ?;"
+          + " DELETE FROM netfloor_parked WHERE network = ?;"
+          + InterfaceRows.INSERT_ALL + "; " + PARK;
+      try (PreparedStatement ps = c.prepareStatement(sql)) {
         ps.setString(1, network);
         ps.setString(2, hostId);
         ps.setString(3, status.bridge().value());
         setRate(ps, 4, capacity == null ? Optional.empty() : capacity);
         ps.setBoolean(5, capacity != null);
-        ps.executeUpdate();
-      }
-      if (owner != null) {
-        delete(c, "DELETE FROM netfloor_interfaces WHERE network = ?", network);
-        delete(c, "DELETE FROM netfloor_parked WHERE network = ?", network);
-      }
-      if (!status.interfaces().isEmpty()) {
-        try (PreparedStatement ps = c.prepareStatement(InterfaceRows.INSERT_ALL)) {
-          ps.setString(1, network);
-          ps.setString(2, hostId);
-          InterfaceRows.bindArrays(c, ps, 3, status.interfaces().values());
-          ps.executeUpdate();
-        }
-      }
-      if (!status.parkedClassIds().isEmpty()) {
-        park(c, network, status.parkedClassIds());
+        ps.setString(6, network);
+        ps.setString(7, network);
+        ps.setString(8, network);
+        ps.setString(9, hostId);
+        InterfaceRows.bindArrays(c, ps, 10, status.interfaces().values());
+        ps.setString(22, network);
+        ps.setString(23, hostId);
+        ps.setArray(24, c.createArrayOf("int4", status.parkedClassIds().toArray()));
+        ps.execute();
       }
     });
   }
@@ -276,19 +274,15 @@ public final class JdbcStatusStore implements StatusStore {
       }
       if (change instanceof StatusChange.InterfaceSet set) {
         PluggedInterface p = set.iface();
-        try (PreparedStatement ps = c.prepareStatement(InterfaceRows.UPSERT)) {
+        // taking a parked class unparks it, as NetworkStatus does; one round trip for both
+        try (PreparedStatement ps = c.prepareStatement(InterfaceRows.UPSERT
+            + "; DELETE FROM netfloor_parked WHERE network = ? AND class_id = ?")) {
           ps.setString(1, network);
           ps.setString(2, hostId);
           InterfaceRows.bind(ps, 3, p);
-          ps.executeUpdate();
-        }
-        if (p.classMinor() != 0) { // taking a parked class unparks it, as NetworkStatus does
-          try (PreparedStatement ps = c.prepareStatement(
-              "DELETE FROM netfloor_parked WHERE network = ? AND class_id = ?")) {
-            ps.setString(1, network);
-            ps.setInt(2, p.classMinor());
-            ps.executeUpdate();
-          }
+          ps.setString(15, network);
+          ps.setInt(16, p.classMinor());
+          ps.execute();
         }
       } else if (change instanceof StatusChange.InterfaceRemoved removed) {
         try (PreparedStatement ps = c.prepareStatement(
@@ -312,9 +306,11 @@ public final class JdbcStatusStore implements StatusStore {
     });
   }
 
+  private static final String PARK = "INSERT INTO netfloor_parked (network, host_id, class_id)"
+      + " SELECT ?, ?, unnest(?::int4[]) ON CONFLICT DO NOTHING";
+
   private void park(Connection c, String network, Set<Integer> ids) throws SQLException {
-    try (PreparedStatement ps = c.prepareStatement("INSERT INTO netfloor_parked"
-        + " (network, host_id, class_id) SELECT ?, ?, unnest(?::int4[]) ON CONFLICT DO NOTHING")) {
+    try (PreparedStatement ps = c.prepareStatement(PARK)) {
       ps.setString(1, network);
       ps.setString(2, hostId);
       ps.setArray(3, c.createArrayOf("int4", ids.toArray()));
@@ -392,15 +388,15 @@ public final class JdbcStatusStore implements StatusStore {
   private void write(String what, String network, WriteBody body) {
     NetworkConfig.checkName(network);
     Connection c = borrow(what + " network '" + network + "'");
-    long xid;
+    Begun begun;
     try {
-      xid = begin(c);
+      begun = begin(c, network);
     } catch (SQLException e) {
-      // an idle connection the server closed meanwhile: nothing was sent, take a new one
+      // an idle connection the server closed meanwhile: nothing was written, take a new one
       discard(c);
       c = borrow(what + " network '" + network + "'");
       try {
-        xid = begin(c);
+        begun = begin(c, network);
       } catch (SQLException again) {
         again.addSuppressed(e);
         discard(c);
@@ -408,16 +404,7 @@ public final class JdbcStatusStore implements StatusStore {
       }
     }
     try {
-      String owner = null;
-      try (PreparedStatement ps = c.prepareStatement(
-          "SELECT host_id FROM netfloor_networks WHERE network = ? FOR UPDATE")) {
-        ps.setString(1, network);
-        try (ResultSet rs = ps.executeQuery()) {
-          if (rs.next()) {
-            owner = rs.getString(1);
-          }
-        }
-      }
+      String owner = begun.owner();
       if (owner != null) {
         requireOwner(network, owner);
       }
@@ -434,7 +421,7 @@ public final class JdbcStatusStore implements StatusStore {
     } catch (SQLException e) {
       discard(c);
       // the connection broke during the commit: the server may have committed
-      String outcome = outcomeOf(xid, e);
+      String outcome = outcomeOf(begun.xid(), e);
       if ("committed".equals(outcome)) {
         return;
       }
@@ -447,15 +434,22 @@ public final class JdbcStatusStore implements StatusStore {
     release(c);
   }
 
-  /** Starts a write transaction acting as this host; its transaction id. */
-  private long begin(Connection c) throws SQLException {
+  /** A write transaction's id, and the owner of its network (null: none stored). */
+  private record Begun(long xid, String owner) {}
+
+  /**
+   * Starts a write transaction acting as this host, with the network's row locked: one round trip.
+   */
+  private Begun begin(Connection c, String network) throws SQLException {
     c.setAutoCommit(false);
     try (PreparedStatement ps = c.prepareStatement("SELECT txid_current(),"
-        + " set_config('netfloor.host_id', ?, true), set_config('synchronous_commit', 'on', true)")) {
+        + " set_config('netfloor.host_id', ?, true), set_config('synchronous_commit', 'on', true),"
+        + " (SELECT host_id FROM netfloor_networks WHERE network = ? FOR UPDATE)")) {
       ps.setString(1, hostId);
+      ps.setString(2, network);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
-        return rs.getLong(1);
+        return new Begun(rs.getLong(1), rs.getString(4));
       }
     }
   }

@@ -79,7 +79,7 @@ class ConnectionFaultTest {
       long deadline = System.currentTimeMillis() + 30_000;
       while (killed == 0 && System.currentTimeMillis() < deadline) {
         // the store's backend, waiting for the lock after its upsert of vm2
-        killed = terminate("wait_event_type = 'Lock' AND query LIKE 'DELETE FROM netfloor_parked%'");
+        killed = terminate("wait_event_type = 'Lock' AND query LIKE '%DELETE FROM netfloor_parked%'");
         Thread.sleep(5);
       }
       assertThat(killed).as("backends terminated mid-record").isEqualTo(1);

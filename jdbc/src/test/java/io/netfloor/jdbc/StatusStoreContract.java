@@ -229,7 +229,7 @@ abstract class StatusStoreContract {
    * Any sequence of calls gives the model's statuses after every step, the same as the file store
    * given the same calls; and a fresh instance of each (a restart) loads the same.
    */
-  @Property(tries = 60)
+  @Property(tries = 40)
   void randomSequencesAgreeWithTheModelAndTheFileStore(
       @ForAll @Size(max = 25) List<@From("ops") Op> ops) {
     Path dir = tempDir();
@@ -284,7 +284,7 @@ abstract class StatusStoreContract {
     }
   }
 
-  @Property(tries = 100)
+  @Property(tries = 60)
   void everyStatusSurvivesARestartExactly(@ForAll("statuses") NetworkStatus status) {
     try (Storage storage = newStorage()) {
       try (StatusStore store = storage.open()) {
@@ -301,7 +301,7 @@ abstract class StatusStoreContract {
     return Gen.statuses("net-0");
   }
 
-  @Property(tries = 150)
+  @Property(tries = 80)
   void everyRecordedChangeSurvivesARestartExactly(@ForAll("changes") StatusChange change) {
     NetworkStatus start = NetworkStatus.empty("n", InterfaceName.of("br0"))
         .withParked(List.of(5, 6), true);
