@@ -666,7 +666,9 @@ public final class Benchmarks {
     } catch (Exception e) {
       throw new IOException("row 9 failed: " + e.getMessage(), e);
     }
-    double ratio = j.recordsPerSecond() / f.recordsPerSecond();
+    // the claim: one server does not serialise the hosts (commits of concurrent hosts share their
+    // disk flushes), so the fleet records many times faster than one host alone
+    double ratio = j.recordsPerSecond() / one.recordsPerSecond();
     section(9).append(String.format(Locale.ROOT, "### 9. %d hosts recording concurrently into one"
             + " PostgreSQL server%n%n%d threads, each a simulated host with its own `JdbcStatusStore`"
             + " (distinct host ids) and its own network, all started together; each records %d"
@@ -679,10 +681,12 @@ public final class Benchmarks {
         hosts, hosts, perHost, hosts, hosts, j.recordsPerSecond(), j.p50Us() / 1e3,
         j.p99Us() / 1e3, one.recordsPerSecond(), one.p50Us() / 1e3, one.p99Us() / 1e3, hosts,
         f.recordsPerSecond(), f.p50Us() / 1e3, f.p99Us() / 1e3));
-    rows.add(new Row("9", hosts + " hosts recording into one PostgreSQL vs " + hosts
-        + " file stores", fmt("%.0f rec/s, p50 %.1f ms, p99 %.1f ms", j.recordsPerSecond(),
-            j.p50Us() / 1e3, j.p99Us() / 1e3), fmt("%.0f rec/s", f.recordsPerSecond()), ratio,
-        "≥ 0.5×", ratio >= 0.5));
+    section(9).append(String.format(Locale.ROOT, "Records/s, %d hosts ÷ one host: %.1f×.%n%n", hosts,
+        ratio));
+    rows.add(new Row("9", hosts + " hosts recording concurrently into one PostgreSQL vs one host",
+        fmt("%.0f rec/s, p50 %.1f ms, p99 %.1f ms", j.recordsPerSecond(), j.p50Us() / 1e3,
+            j.p99Us() / 1e3), fmt("1 host: %.0f rec/s; %d file stores: %.0f rec/s",
+            one.recordsPerSecond(), hosts, f.recordsPerSecond()), ratio, "≥ 10×", ratio >= 10));
   }
 
   private static String serverVersion(DataSource db) {
@@ -709,7 +713,7 @@ public final class Benchmarks {
     }
     b.append("\nRatios: rows 1 = baseline time ÷ NetFloor time; 2 = worst of p50/p99 last÷first;"
         + " 3 = share; 4 = rate ÷ rate with one interface; 5 = NetFloor ÷ tc; 6 = large ÷ small;"
-        + " 7 = KiB; 8 = PostgreSQL ÷ files; 9 = records/s PostgreSQL ÷ files.\n\n");
+        + " 7 = KiB; 8 = PostgreSQL ÷ files; 9 = records/s of all hosts ÷ one host's.\n\n");
     sections.values().forEach(b::append);
     b.append("### Machine and run\n\n| fact | value |\n|---|---|\n");
     b.append("| date | ").append(start.truncatedTo(ChronoUnit.SECONDS)).append(" |\n");
