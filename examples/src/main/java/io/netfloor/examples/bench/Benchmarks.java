@@ -49,16 +49,25 @@ public final class Benchmarks {
   /** What to run; every size is configurable. */
   public record Options(List<Integer> sizes, List<Integer> scaleSizes, int reps, int scaleReps,
       int forkSamples, int kernelShareN, int dataPlaneN, double dataPlaneSeconds, int reconcileN,
-      List<Integer> storeSizes, int storeRecords, Path out, boolean quick, String commandLine) {
+      List<Integer> storeSizes, int storeRecords, Path out, boolean quick, String commandLine,
+      java.util.Set<String> rows, int cliSamples) {
+
+    /** The rows {@code --rows} can name; all of them by default. */
+    static final List<String> ROWS = List.of("1", "2", "3", "4", "5", "6", "7", "cli");
 
     static Options defaults() {
       return new Options(List.of(100, 1000, 4000), List.of(4000, 16000), 3, 2, 200, 1000, 4000, 1.0,
-          4000, List.of(100, 16000), 500, null, false, "");
+          4000, List.of(100, 16000), 500, null, false, "", java.util.Set.copyOf(ROWS), 20);
     }
 
     static Options quickDefaults() {
       return new Options(List.of(100, 1000), List.of(1000, 4000), 2, 1, 40, 1000, 1000, 0.3, 1000,
-          List.of(100, 4000), 200, null, true, "");
+          List.of(100, 4000), 200, null, true, "", java.util.Set.copyOf(ROWS), 5);
+    }
+
+    /** Whether row {@code id} is to be run. */
+    boolean runs(String id) {
+      return rows.contains(id);
     }
 
     /**
@@ -66,7 +75,9 @@ public final class Benchmarks {
      * {@code --scale-sizes} (rows 2 and 7: the largest HASHED run measures the heap),
      * {@code --reps}, {@code --scale-reps}, {@code --fork-samples} (forked plugs timed per N; 0 = all),
      * {@code --kernel-share-n}, {@code --dp-n}, {@code --dp-seconds}, {@code --reconcile-n},
-     * {@code --store-sizes}, {@code --store-records}, {@code --out FILE}.
+     * {@code --store-sizes}, {@code --store-records}, {@code --out FILE}, {@code --rows 1,cli}
+     * (only these rows; rows 1 and 3 run together), {@code --cli-samples} (commands timed per
+     * kind in the CLI row).
      */
     public static Options parse(String... args) {
       boolean quick = Arrays.asList(args).contains("--quick");
@@ -82,6 +93,8 @@ public final class Benchmarks {
       double dpS = o.dataPlaneSeconds;
       int recN = o.reconcileN;
       int storeRec = o.storeRecords;
+      java.util.Set<String> rows = o.rows;
+      int cliSamples = o.cliSamples;
       Path out = null;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -105,6 +118,8 @@ public final class Benchmarks {
           case "--reconcile-n" -> recN = positive(a, Integer.parseInt(v));
           case "--store-records" -> storeRec = positive(a, Integer.parseInt(v));
           case "--out" -> out = Path.of(v);
+          case "--rows" -> rows = rowsOf(v);
+          case "--cli-samples" -> cliSamples = positive(a, Integer.parseInt(v));
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }
@@ -118,7 +133,22 @@ public final class Benchmarks {
         }
       }
       return new Options(sizes, scale, reps, scaleReps, fork, share, dpN, dpS, recN, store, storeRec,
-          out, quick, String.join(" ", args));
+          out, quick, String.join(" ", args), rows, cliSamples);
+    }
+
+    private static java.util.Set<String> rowsOf(String csv) {
+      java.util.Set<String> out = new java.util.LinkedHashSet<>();
+      for (String s : csv.split(",")) {
+        String id = s.strip();
+        if (!ROWS.contains(id)) {
+          throw new IllegalArgumentException("--rows: no row '" + id + "'; rows are " + ROWS);
+        }
+        out.add(id);
+      }
+      if (out.contains("1") || out.contains("3")) { // measured in one loop
+        out.addAll(List.of("1", "3"));
+      }
+      return java.util.Set.copyOf(out);
     }
 
     private static List<Integer> ints(String csv) {
@@ -185,13 +215,28 @@ public final class Benchmarks {
       progress("namespace " + lab.ns);
       EngineBench engine = new EngineBench(lab);
       TcBaseline tc = new TcBaseline(lab);
-      warmUp(engine, tc);
+      if (o.runs("1") || o.runs("2") || o.runs("5") || o.runs("7")) {
+        warmUp(engine, tc);
+      }
       Map<String, EngineBench.Run> largest = new LinkedHashMap<>();
-      row1and3(engine, tc, largest);
-      row2(engine, tc, largest);
-      row5(lab, engine, tc);
-      row6(lab);
-      row4(lab);
+      if (o.runs("1")) {
+        row1and3(engine, tc, largest);
+      }
+      if (o.runs("2") || o.runs("7")) {
+        row2(engine, tc, largest);
+      }
+      if (o.runs("5")) {
+        row5(lab, engine, tc);
+      }
+      if (o.runs("6")) {
+        row6(lab);
+      }
+      if (o.runs("4")) {
+        row4(lab);
+      }
+      if (o.runs("cli")) {
+        rowCli(lab);
+      }
     }
     String loadAfter = read("/proc/loadavg");
     long secs = Instant.now().getEpochSecond() - start.getEpochSecond();
@@ -307,6 +352,49 @@ public final class Benchmarks {
   }
 
   private String shareDetails = "";
+
+  /**
+   * The CLI row: {@code netfloor plug}, {@code status}, {@code unplug} each forked as a JVM with
+   * the launcher's flags, against forking {@code tc class add}, {@code tc -s class show} and
+   * {@code tc class del}; p50 and p99 wall time per command (spawn included).
+   */
+  private void rowCli(Lab lab) throws IOException {
+    progress("row cli: " + o.cliSamples() + " × plug, status, unplug through the CLI and tc");
+    CliBench bench = new CliBench(lab);
+    CliBench.Times cli = bench.netfloor(o.cliSamples());
+    CliBench.Times tc = bench.tc(o.cliSamples());
+    StringBuilder t = section(100);
+    t.append("### cli. One command through the CLI vs `tc` forked per command\n\n");
+    t.append("Wall time of one forked command, spawn to exit, ").append(o.cliSamples())
+        .append(" of each in turn (plug, status, unplug) on a started network; p50 and p99 (nearest"
+            + " rank). NetFloor: `").append(bench.commandLine()).append(" plug|status|unplug …`"
+            + " (the `./netfloor` launcher's JVM flags")
+        .append(bench.archived() ? ", with the build's class-data sharing archive" : "; no"
+            + " class-data sharing archive beside the jar: run from a packaged jar")
+        .append("); a plug makes a class, a leaf qdisc and a filter and records the status"
+            + " durably. tc: `tc class add` (one class), `tc -s class show`, `tc class del`.\n\n");
+    t.append("| command | NetFloor p50 | NetFloor p99 | tc p50 | tc p99 | NetFloor p50 ÷ tc p50"
+        + " |\n|---|---:|---:|---:|---:|---:|\n");
+    String[] names = {"plug", "status", "unplug"};
+    List<List<Long>> ours = List.of(cli.plug(), cli.status(), cli.unplug());
+    List<List<Long>> theirs = List.of(tc.plug(), tc.status(), tc.unplug());
+    for (int i = 0; i < names.length; i++) {
+      double p50 = percentileMs(ours.get(i), 50);
+      double p99 = percentileMs(ours.get(i), 99);
+      double tc50 = percentileMs(theirs.get(i), 50);
+      t.append(fmt("| %s | %.0f ms | %.0f ms | %.1f ms | %.1f ms | %.0f× |%n", names[i], p50, p99,
+          tc50, percentileMs(theirs.get(i), 99), p50 / tc50));
+      rows.add(new Row("cli", "CLI " + names[i] + " per command (p50; p99 " + fmt("%.0f ms", p99)
+          + ") vs `tc` forked per command", fmt("%.0f ms", p50), fmt("%.1f ms", tc50),
+          p50 / 1000, "NetFloor ≤ 0.3 s", p50 <= 300));
+    }
+    t.append('\n');
+  }
+
+  private static double percentileMs(List<Long> nanos, double p) {
+    double[] sorted = nanos.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
+    return Stats.percentile(sorted, p);
+  }
 
   /** Row 2 (latency of the last 10% vs the first 10%) and row 7 (heap per interface). */
   private void row2(EngineBench engine, TcBaseline tc, Map<String, EngineBench.Run> known)
@@ -573,7 +661,7 @@ public final class Benchmarks {
     }
     b.append("\nRatios: rows 1 = baseline time ÷ NetFloor time; 2 = worst of p50/p99 last÷first;"
         + " 3 = share; 4 = rate ÷ rate with one interface; 5 = NetFloor ÷ tc; 6 = large ÷ small;"
-        + " 7 = KiB.\n\n");
+        + " 7 = KiB; cli = NetFloor's p50 in seconds.\n\n");
     sections.values().forEach(b::append);
     b.append("### Machine and run\n\n| fact | value |\n|---|---|\n");
     b.append("| date | ").append(start.truncatedTo(ChronoUnit.SECONDS)).append(" |\n");
