@@ -24,8 +24,9 @@ import picocli.CommandLine.ParameterException;
  *
  * <p>Each invocation opens the network's status store in {@code --state-dir}, the netlink backend in
  * the bridge's namespace, and a {@code NetworkShaper}; changing commands first reconcile the kernel
- * with the recorded status, exactly like a VM manager restarting. Errors are one line on stderr;
- * exit codes are in {@link ExitCodes}.
+ * with the recorded status, exactly like a VM manager restarting. Errors are one line on stderr
+ * (and, with {@code --json}, a JSON document on stdout: {@link CliJson}); exit codes are in
+ * {@link ExitCodes}.
  */
 @Command(name = "netfloor", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
     description = {"Guaranteed minimum bandwidth (floors) for the interfaces on a Linux bridge:"
