@@ -83,6 +83,11 @@ class CliJsonIT {
     assertThat(topClass.get("device").asText()).isEqualTo("br0");
     assertThat(topClass.get("rateBitsPerSecond").asLong()).isEqualTo(100_000_000L);
     assertThat(topClass.get("tc").asText()).startsWith("add class htb 1:1 on br0");
+    // the probe's answer is kept for the next commands of this boot
+    Path probe = tmp.resolve("state/networks/.j.kernel.json");
+    assertThat(probe).exists();
+    assertThat(new ProbeCache(new StateDir(tmp.resolve("state")), "j", ns.name).read())
+        .isPresent();
 
     JsonNode plugged = ok(net("plug", "vm1", "--mac", MAC1, "--floor", "20mbit"));
     assertThat(plugged.get("class").asText()).isEqualTo("1:3");
@@ -132,5 +137,6 @@ class CliJsonIT {
     JsonNode stopped = ok(net("stop"));
     assertThat(stopped.get("removed")).isNotEmpty()
         .allSatisfy(op -> assertThat(op.get("action").asText()).isEqualTo("delete"));
+    assertThat(probe).doesNotExist();
   }
 }
