@@ -85,8 +85,14 @@ public final class NetFloorCli implements Runnable {
 
   /** Runs the CLI with the given output streams and returns the exit code (for tests, embedding). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = args.length > 0 && COMMANDS.containsKey(args[0]) && !args[0].equals("help")
-        ? commandLine(List.of(args[0])) : commandLine();
+    CommandLine cl;
+    if (args.length > 0 && COMMANDS.containsKey(args[0]) && !args[0].equals("help")) {
+      cl = commandLine(List.of(args[0]));
+    } else if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      cl = commandLine(List.of()); // the version needs no command
+    } else {
+      cl = commandLine();
+    }
     cl.setOut(out);
     cl.setErr(err);
     // an error is a JSON document on stdout too when --json was asked for, even where the
