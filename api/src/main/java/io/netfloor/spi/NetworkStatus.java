@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.units.InterfaceName;
@@ -15,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -29,13 +31,25 @@ import java.util.TreeSet;
  * <p>Compared with libvirt's {@code <networkstatus>}: {@link #usedClassIds()} is its
  * {@code class_id bitmap}, {@link #floorSum()} its {@code floor sum}, and the per-interface records
  * are what libvirt keeps in each port's and domain's status file.
+ *
+ * @param inbound the network's inbound limits as last resized while it ran
+ *     ({@code NetworkShaper.resize}); they take the place of the config's inbound limits when the
+ *     network starts again. Empty (the usual case) when the network was never resized: the
+ *     config's limits apply.
  */
 public record NetworkStatus(String network, InterfaceName bridge,
-    SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds) {
+    SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds,
+    Optional<Limits> inbound) {
 
   public NetworkStatus {
     NetworkConfig.checkName(network);
     Objects.requireNonNull(bridge, "bridge");
+    Objects.requireNonNull(inbound, "inbound");
+    if (inbound.isPresent() && (inbound.get().average().isEmpty()
+        || inbound.get().floor().isPresent())) {
+      throw new InvalidValueException("status of network '" + network + "' records inbound limits "
+          + inbound.get() + "; a network's inbound limits need an average and have no floor");
+    }
     interfaces = ImmutableSortedMap.copyOf(interfaces);
     parkedClassIds = ImmutableSortedSet.copyOf(parkedClassIds);
     for (Map.Entry<String, PluggedInterface> e : interfaces.entrySet()) {
@@ -44,6 +58,12 @@ public record NetworkStatus(String network, InterfaceName bridge,
             + e.getValue().alias() + "' under the key '" + e.getKey() + "'");
       }
     }
+  }
+
+  /** A status of a network that was never resized (its config's inbound limits apply). */
+  public NetworkStatus(String network, InterfaceName bridge,
+      SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds) {
+    this(network, bridge, interfaces, parkedClassIds, Optional.empty());
   }
 
   /** An empty status: nothing plugged. */
@@ -58,7 +78,8 @@ public record NetworkStatus(String network, InterfaceName bridge,
   }
 
   /**
-   * The tree this status describes under {@code config}.
+   * The tree this status describes under {@code config}, with the recorded {@link #inbound} limits
+   * in place of the config's when there are any.
    *
    * @throws InvalidValueException if the status does not fit the config (see {@link HtbTree#restore})
    */
@@ -67,7 +88,18 @@ public record NetworkStatus(String network, InterfaceName bridge,
       throw new InvalidValueException("status is for network '" + network + "' on bridge " + bridge
           + ", not for '" + config.name() + "' on " + config.bridge());
     }
-    return HtbTree.restore(config, interfaces.values(), parkedClassIds);
+    return HtbTree.restore(applyInbound(config), interfaces.values(), parkedClassIds);
+  }
+
+  /** {@code config} with the recorded {@link #inbound} limits, when there are any. */
+  public NetworkConfig applyInbound(NetworkConfig config) {
+    return inbound.isEmpty() || config.bandwidth().inbound().equals(inbound) ? config
+        : config.toBuilder().inbound(inbound.get()).build();
+  }
+
+  /** With {@code limits} recorded as the network's inbound limits (see {@link #inbound}). */
+  public NetworkStatus withInbound(Optional<Limits> limits) {
+    return new NetworkStatus(network, bridge, interfaces, parkedClassIds, limits);
   }
 
   /**
@@ -115,13 +147,13 @@ public record NetworkStatus(String network, InterfaceName bridge,
       p = new TreeSet<>(p);
       p.remove(iface.classMinor());
     }
-    return new NetworkStatus(network, bridge, m, p);
+    return new NetworkStatus(network, bridge, m, p, inbound);
   }
 
   public NetworkStatus withoutInterface(String alias) {
     SortedMap<String, PluggedInterface> m = new TreeMap<>(interfaces);
     m.remove(alias);
-    return new NetworkStatus(network, bridge, m, parkedClassIds);
+    return new NetworkStatus(network, bridge, m, parkedClassIds, inbound);
   }
 
   /** With {@code ids} added to ({@code parked}) or removed from the parked set. */
@@ -132,7 +164,7 @@ public record NetworkStatus(String network, InterfaceName bridge,
     } else {
       s.removeAll(ids);
     }
-    return new NetworkStatus(network, bridge, interfaces, s);
+    return new NetworkStatus(network, bridge, interfaces, s, inbound);
   }
 
   /**

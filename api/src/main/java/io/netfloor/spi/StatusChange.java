@@ -2,7 +2,10 @@
 package io.netfloor.spi;
 
 import com.google.common.collect.ImmutableSortedSet;
+import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedSet;
 
 /**
@@ -12,7 +15,7 @@ import java.util.SortedSet;
  */
 public sealed interface StatusChange
     permits StatusChange.InterfaceSet, StatusChange.InterfaceRemoved, StatusChange.ClassesParked,
-        StatusChange.ClassesUnparked {
+        StatusChange.ClassesUnparked, StatusChange.InboundResized {
 
   /** {@code status} with this change applied. */
   NetworkStatus applyTo(NetworkStatus status);
@@ -58,6 +61,21 @@ public sealed interface StatusChange
     @Override
     public NetworkStatus applyTo(NetworkStatus status) {
       return status.withParked(classIds, false);
+    }
+  }
+
+  /**
+   * The network was resized while it ran: {@code inbound} are its inbound limits from now on (see
+   * {@link NetworkStatus#inbound()}).
+   */
+  record InboundResized(Limits inbound) implements StatusChange {
+    public InboundResized {
+      Objects.requireNonNull(inbound, "inbound");
+    }
+
+    @Override
+    public NetworkStatus applyTo(NetworkStatus status) {
+      return status.withInbound(Optional.of(inbound));
     }
   }
 }

@@ -26,7 +26,8 @@ import java.util.function.Function;
  * and, when NetFloor also shapes its own device, {@code dev=<name>} (interface names hold no spaces),
  * limits as {@code average=10mbit,peak=20mbit,burst=15kb,floor=5mbit} (absent fields left out, the
  * order fixed). A change: {@code set <interface>}, {@code remove <alias>}, {@code park <ids|->},
- * {@code unpark <ids|->} with ids as {@code 3,4,9}.
+ * {@code unpark <ids|->} with ids as {@code 3,4,9}, {@code resize <limits>} (the network's new
+ * inbound limits).
  *
  * <p>Every decoder re-encodes what it read and insists on getting the input back: a file has exactly
  * one spelling of each status, so hand edits in another spelling ({@code 10Mbit}) are reported
@@ -68,13 +69,20 @@ public final class StatusCodec {
 
   // ---- limits
 
-  static String encodeLimits(Limits l) {
+  /** Limits as a status holds them: {@code average=10mbit,peak=20mbit,burst=15kb,floor=5mbit}. */
+  public static String encodeLimits(Limits l) {
     StringBuilder sb = new StringBuilder();
     l.average().ifPresent(r -> sb.append(",average=").append(r));
     l.peak().ifPresent(r -> sb.append(",peak=").append(r));
     l.burst().ifPresent(b -> sb.append(",burst=").append(b));
     l.floor().ifPresent(r -> sb.append(",floor=").append(r));
     return sb.substring(1); // Limits always holds an average or a floor
+  }
+
+  /** The inverse of {@link #encodeLimits}, insisting on its canonical form. */
+  public static Limits decodeLimits(String text) throws FormatException {
+    return canonical(text, guard(text, () -> decodeLimitsUnchecked(text)),
+        StatusCodec::encodeLimits);
   }
 
   private static Limits decodeLimitsUnchecked(String text) {
@@ -147,6 +155,8 @@ public final class StatusCodec {
       return "park " + encodeIds(p.classIds());
     } else if (change instanceof StatusChange.ClassesUnparked u) {
       return "unpark " + encodeIds(u.classIds());
+    } else if (change instanceof StatusChange.InboundResized r) {
+      return "resize " + encodeLimits(r.inbound());
     }
     throw new IllegalArgumentException("unknown status change " + change);
   }
@@ -162,6 +172,7 @@ public final class StatusCodec {
       case "remove" -> guard(text, () -> new StatusChange.InterfaceRemoved(arg));
       case "park" -> new StatusChange.ClassesParked(decodeIds(arg));
       case "unpark" -> new StatusChange.ClassesUnparked(decodeIds(arg));
+      case "resize" -> new StatusChange.InboundResized(decodeLimits(arg));
       default -> throw new FormatException("unknown change '" + text.substring(0, sp) + "'");
     };
     return canonical(text, c, StatusCodec::encodeChange);
