@@ -1420,15 +1420,7 @@ public final class NetworkShaper {
   public DryRun dryRunPlug(String alias, MacAddress mac, Bandwidth bandwidth) {
     return locked(() -> {
       requireStarted();
-      Capacity now = Capacity.of(tree);
-      Rate floor = bandwidth == null ? Rate.ZERO : bandwidth.floorOrZero();
-      PluggedInterface existing = tree.interfaces().get(alias);
-      if (existing != null && existing.mac().equals(mac) && existing.device().isEmpty()
-          && existing.bandwidth().equals(bandwidth)) {
-        return new DryRun(AdmissionDecision.admit(floor, now), Plan.EMPTY,
-            Optional.of(existing.effectiveClass()));
-      }
-      return dryRun(floor, now, () -> tree.plug(alias, mac, bandwidth));
+      return DryRun.ofPlug(tree, alias, mac, bandwidth);
     });
   }
 
@@ -1439,21 +1431,8 @@ public final class NetworkShaper {
   public DryRun dryRunUpdate(String alias, Bandwidth bandwidth) {
     return locked(() -> {
       requireStarted();
-      Capacity now = Capacity.of(tree);
-      Rate floor = bandwidth == null ? Rate.ZERO : bandwidth.floorOrZero();
-      return dryRun(floor, now, () -> tree.update(alias, bandwidth));
+      return DryRun.ofUpdate(tree, alias, bandwidth);
     });
-  }
-
-  private static DryRun dryRun(Rate floor, Capacity now, Supplier<TreeChange> change) {
-    try {
-      TreeChange c = change.get();
-      return new DryRun(AdmissionDecision.admit(floor, now), c.plan(),
-          c.affected().map(PluggedInterface::effectiveClass));
-    } catch (NetFloorException refused) {
-      return new DryRun(AdmissionDecision.refuse(floor, now, refused), Plan.EMPTY,
-          Optional.empty());
-    }
   }
 
   /**

@@ -26,7 +26,7 @@ import picocli.CommandLine.ParameterException;
     description = {"Guaranteed minimum bandwidth (floors) for the interfaces on a Linux bridge:"
         + " HTB classes and u32 filters over rtnetlink, as libvirt's <inbound floor>."},
     subcommands = {StartCommand.class, AdoptCommand.class, PlugCommand.class, UpdateCommand.class,
-        UnplugCommand.class, StatusCommand.class, TreeCommand.class, ReconcileCommand.class,
+        UnplugCommand.class, ResizeCommand.class, StatusCommand.class, TreeCommand.class, ReconcileCommand.class,
         StopCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Rates in tc syntax (20mbit, 1gbit, 125kbps), sizes as 64kb. Exit codes: 0 done,"
         + " 1 failed (also: an unsafe state directory, a missing or damaged status; the message"
@@ -45,7 +45,7 @@ public final class NetFloorCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "missing command: one of start, adopt,"
-        + " plug, update, unplug, status, tree, reconcile, stop, demo");
+        + " plug, update, unplug, resize, status, tree, reconcile, stop, demo");
   }
 
   /** Runs the CLI and exits with its exit code. */
