@@ -1534,13 +1534,15 @@ public final class NetworkShaper {
         try {
           T result = body.get();
           if (log.isDebugEnabled()) {
-            log.debug("{}{}: {} ({} µs)", kind, alias == null ? "" : " of '" + alias + "'",
-                outcome.apply(result), (System.nanoTime() - start) / 1000);
+            log.debug("network {}: {}{}: {} ({} us)", config.name(), kind,
+                alias == null ? "" : " of '" + alias + "'", outcome.apply(result),
+                (System.nanoTime() - start) / 1000);
           }
           return result;
         } catch (RuntimeException e) {
-          log.debug("{}{} refused after {} µs: {}", kind, alias == null ? "" : " of '" + alias
-              + "'", (System.nanoTime() - start) / 1000, e.getMessage());
+          log.debug("network {}: {}{} refused after {} us: {}", config.name(), kind,
+              alias == null ? "" : " of '" + alias + "'", (System.nanoTime() - start) / 1000,
+              e.getMessage());
           events.publish(seq -> new NetworkEvent.Refused(config.name(), seq, kind,
               Optional.ofNullable(alias), e));
           throw e;
