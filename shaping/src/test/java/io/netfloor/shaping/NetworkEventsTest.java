@@ -220,4 +220,62 @@ class NetworkEventsTest {
     assertThat(((NetworkEvent.Refused) last.get(1)).reason())
         .isInstanceOf(TrafficControlException.class);
   }
+
+  @Test
+  void aFailedUndoIsToldAsSuspectWithAReconcilePendingAndTheRepairFollows() throws Exception {
+    FaultyTrafficControl faulty = new FaultyTrafficControl(kernel, Set.of(1000L, 1001L));
+    faulty.enabled = false;
+    NetworkShaper shaper = NetworkShaper.create(config(), faulty, store);
+    shaper.start();
+    Recorder rec = new Recorder();
+    shaper.addListener(rec);
+    faulty.enabled = true;
+    int i = 0;
+    for (; faulty.faults < 2 && i < 2000; i++) {
+      try {
+        shaper.plug("vm" + i, mac(i), Bandwidth.floor(Rate.parse("100kbit")));
+      } catch (TrafficControlException expected) {
+        // the injected fault, whose undo fails too
+      }
+    }
+    assertThat(faulty.faults).isEqualTo(2);
+    shaper.plug("vm" + i, mac(i), Bandwidth.floor(Rate.parse("100kbit"))); // repairs first
+    int plugged = shaper.tree().interfaces().size();
+    rec.await(plugged + 2);
+    List<NetworkEvent> events = List.copyOf(rec.events);
+    NetworkEvent.KernelSuspect suspect = events.stream()
+        .filter(e -> e instanceof NetworkEvent.KernelSuspect).map(e -> (NetworkEvent.KernelSuspect) e)
+        .findFirst().orElseThrow();
+    assertThat(suspect.reconcilePending()).isTrue();
+    assertThat(suspect.reason()).contains("undo");
+    int at = events.indexOf(suspect);
+    assertThat(events.get(at + 1)).isInstanceOf(NetworkEvent.Refused.class);
+    // the next plug reconciled first: a Reconciled event comes before its Plugged
+    assertThat(events.subList(at + 2, events.size()))
+        .extracting(e -> e.getClass().getSimpleName()).contains("Reconciled")
+        .last().isEqualTo("Plugged");
+  }
+
+  @Test
+  void aReconcileThatRepairsDamageIsToldAsSuspectThenReconciled() throws Exception {
+    NetworkShaper shaper = NetworkShaper.create(config(), kernel, store);
+    shaper.start();
+    shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("100mbit")));
+    io.netfloor.plan.HtbClass c = kernel.objects().stream()
+        .filter(o -> o instanceof io.netfloor.plan.HtbClass k
+            && k.classId().equals(shaper.tree().find("vm1").orElseThrow().effectiveClass()))
+        .map(o -> (io.netfloor.plan.HtbClass) o).findFirst().orElseThrow();
+    io.netfloor.plan.HtbClass damaged = new io.netfloor.plan.HtbClass(c.device(), c.classId(),
+        c.parent(), Rate.parse("7mbit"), c.ceil(), c.burst(), c.cburst(), c.quantumBytes(), c.prio());
+    kernel.apply(new io.netfloor.plan.Plan(List.of(
+        new io.netfloor.plan.TcOp.Change(c, damaged))));
+    Recorder rec = new Recorder();
+    shaper.addListener(rec);
+    ReconcileReport report = shaper.reconcile();
+    assertThat(report.wasClean()).isFalse();
+    rec.await(2);
+    NetworkEvent.KernelSuspect suspect = (NetworkEvent.KernelSuspect) rec.events.get(0);
+    assertThat(suspect.reconcilePending()).isFalse();
+    assertThat(((NetworkEvent.Reconciled) rec.events.get(1)).report()).isEqualTo(report);
+  }
 }
