@@ -52,6 +52,14 @@ class NetworkEventsTest {
       arrived.release();
     }
 
+    /** Waits until an event matching {@code wanted} has arrived. */
+    void awaitOne(java.util.function.Predicate<NetworkEvent> wanted) throws InterruptedException {
+      while (List.copyOf(events).stream().noneMatch(wanted)) {
+        assertThat(arrived.tryAcquire(WAIT_SECONDS, TimeUnit.SECONDS)).as("an awaited event")
+            .isTrue();
+      }
+    }
+
     void await(int count) throws InterruptedException {
       assertThat(arrived.tryAcquire(count, WAIT_SECONDS, TimeUnit.SECONDS))
           .as("%d events delivered", count).isTrue();
@@ -239,9 +247,9 @@ class NetworkEventsTest {
       }
     }
     assertThat(faulty.faults).isEqualTo(2);
-    shaper.plug("vm" + i, mac(i), Bandwidth.floor(Rate.parse("100kbit"))); // repairs first
-    int plugged = shaper.tree().interfaces().size();
-    rec.await(plugged + 2);
+    String last = "vm" + i;
+    shaper.plug(last, mac(i), Bandwidth.floor(Rate.parse("100kbit"))); // repairs first
+    rec.awaitOne(e -> e instanceof NetworkEvent.Plugged p && p.iface().alias().equals(last));
     List<NetworkEvent> events = List.copyOf(rec.events);
     NetworkEvent.KernelSuspect suspect = events.stream()
         .filter(e -> e instanceof NetworkEvent.KernelSuspect).map(e -> (NetworkEvent.KernelSuspect) e)
