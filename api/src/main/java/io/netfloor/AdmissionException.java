@@ -48,6 +48,11 @@ public final class AdmissionException extends NetFloorException {
    * A resize would give the network less capacity than the floors already allotted. Its
    * {@link #interfaceAlias()} is empty and its {@link #requestedFloor()} zero: no interface asked
    * for anything; {@link #capacity()} is the capacity the resize asked for.
+   *
+   * @param network the network's name
+   * @param allottedFloors the sum of its interfaces' floors
+   * @param requestedCapacity the capacity the resize would give
+   * @return the refusal, naming both rates
    */
   public static AdmissionException capacityBelowFloors(String network, Rate allottedFloors,
       Rate requestedCapacity) {

@@ -60,7 +60,14 @@ public record NetworkStatus(String network, InterfaceName bridge,
     }
   }
 
-  /** A status of a network that was never resized (its config's inbound limits apply). */
+  /**
+   * A status of a network that was never resized (its config's inbound limits apply).
+   *
+   * @param network the network's name
+   * @param bridge the network's bridge
+   * @param interfaces the plugged interfaces by alias
+   * @param parkedClassIds class minors of parked classes
+   */
   public NetworkStatus(String network, InterfaceName bridge,
       SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds) {
     this(network, bridge, interfaces, parkedClassIds, Optional.empty());
@@ -91,13 +98,23 @@ public record NetworkStatus(String network, InterfaceName bridge,
     return HtbTree.restore(applyInbound(config), interfaces.values(), parkedClassIds);
   }
 
-  /** {@code config} with the recorded {@link #inbound} limits, when there are any. */
+  /**
+   * {@code config} with the recorded {@link #inbound} limits, when there are any.
+   *
+   * @param config the network's configuration
+   * @return {@code config}, its inbound limits replaced by the recorded ones
+   */
   public NetworkConfig applyInbound(NetworkConfig config) {
     return inbound.isEmpty() || config.bandwidth().inbound().equals(inbound) ? config
         : config.toBuilder().inbound(inbound.get()).build();
   }
 
-  /** With {@code limits} recorded as the network's inbound limits (see {@link #inbound}). */
+  /**
+   * With {@code limits} recorded as the network's inbound limits (see {@link #inbound}).
+   *
+   * @param limits the limits, or empty for none recorded
+   * @return the new status; this one is unchanged
+   */
   public NetworkStatus withInbound(Optional<Limits> limits) {
     return new NetworkStatus(network, bridge, interfaces, parkedClassIds, limits);
   }

@@ -67,6 +67,8 @@ public sealed interface StatusChange
   /**
    * The network was resized while it ran: {@code inbound} are its inbound limits from now on (see
    * {@link NetworkStatus#inbound()}).
+   *
+   * @param inbound the network's new inbound limits
    */
   record InboundResized(Limits inbound) implements StatusChange {
     public InboundResized {

@@ -52,12 +52,23 @@ public final class NetFloorMeterBinder implements MeterBinder {
   private final Map<String, List<Meter>> interfaceMeters = new HashMap<>();
   private final List<MeterRegistry> registries = new ArrayList<>();
 
+  /**
+   * A binder of {@code shaper}'s network.
+   *
+   * @param shaper the network's shaper (started before the first {@link #refresh()})
+   */
   public NetFloorMeterBinder(NetworkShaper shaper) {
     this.shaper = Objects.requireNonNull(shaper, "shaper");
     this.meter = new RateMeter(shaper);
     this.network = shaper.config().name();
   }
 
+  /**
+   * Registers the network's gauges, and those of the interfaces known so far, with
+   * {@code registry}; later refreshes add and remove interface meters there too.
+   *
+   * @param registry the registry
+   */
   @Override
   public synchronized void bindTo(MeterRegistry registry) {
     Tags tags = Tags.of("network", network);

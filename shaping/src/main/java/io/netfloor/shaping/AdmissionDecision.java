@@ -37,7 +37,11 @@ public record AdmissionDecision(boolean admitted, Rate requestedFloor, Capacity 
     return new AdmissionDecision(false, floor, capacity, Optional.of(why));
   }
 
-  /** Why the operation would be refused, in plain words; empty when admitted. */
+  /**
+   * Why the operation would be refused, in plain words.
+   *
+   * @return the refusal's message; empty when admitted
+   */
   public Optional<String> reason() {
     return refusal.map(Throwable::getMessage);
   }

@@ -31,7 +31,12 @@ public record Capacity(String network, boolean floorsSupported, AdmissionLimit a
     Objects.requireNonNull(remaining, "remaining");
   }
 
-  /** The inventory of {@code tree}. O(1). */
+  /**
+   * The inventory of {@code tree}. O(1).
+   *
+   * @param tree a network's tree
+   * @return its capacity, floors allotted and remaining, and interface count
+   */
   public static Capacity of(HtbTree tree) {
     Rate capacity = tree.config().floorCapacity().orElse(Rate.ZERO);
     return new Capacity(tree.config().name(), tree.config().supportsFloors(),
@@ -39,7 +44,12 @@ public record Capacity(String network, boolean floorsSupported, AdmissionLimit a
         tree.remainingCapacity().orElse(Rate.ZERO), tree.interfaces().size());
   }
 
-  /** Whether a floor of {@code floor} would be admitted now (zero always is). */
+  /**
+   * Whether a floor of {@code floor} would be admitted now (zero always is).
+   *
+   * @param floor the floor asked for
+   * @return true when it fits what remains
+   */
   public boolean fits(Rate floor) {
     return floor.isZero() || (floorsSupported && floor.compareTo(remaining) <= 0);
   }

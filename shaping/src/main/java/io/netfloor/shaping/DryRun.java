@@ -30,7 +30,11 @@ public record DryRun(AdmissionDecision decision, Plan plan, Optional<ClassHandle
     Objects.requireNonNull(classId, "classId");
   }
 
-  /** True when the operation would be accepted. */
+  /**
+   * Whether the operation would be accepted.
+   *
+   * @return {@code decision().admitted()}
+   */
   public boolean admitted() {
     return decision.admitted();
   }
@@ -38,6 +42,12 @@ public record DryRun(AdmissionDecision decision, Plan plan, Optional<ClassHandle
   /**
    * What plugging {@code alias} into {@code tree} would do (the model only: an interface's own
    * device is not considered). {@link NetworkShaper#dryRunPlug} asks this of its current tree.
+   *
+   * @param tree the network's tree
+   * @param alias the interface's alias
+   * @param mac its MAC address
+   * @param bandwidth its bandwidth
+   * @return the decision, the plan and the class
    */
   public static DryRun ofPlug(HtbTree tree, String alias, MacAddress mac, Bandwidth bandwidth) {
     Capacity now = Capacity.of(tree);
@@ -52,7 +62,14 @@ public record DryRun(AdmissionDecision decision, Plan plan, Optional<ClassHandle
     return of(floor, now, () -> tree.plug(alias, mac, bandwidth));
   }
 
-  /** What updating {@code alias} in {@code tree} to {@code bandwidth} would do. */
+  /**
+   * What updating {@code alias} in {@code tree} to {@code bandwidth} would do.
+   *
+   * @param tree the network's tree
+   * @param alias the interface's alias
+   * @param bandwidth its new bandwidth
+   * @return the decision, the plan and the class
+   */
   public static DryRun ofUpdate(HtbTree tree, String alias, Bandwidth bandwidth) {
     Rate floor = bandwidth == null ? Rate.ZERO : bandwidth.floorOrZero();
     return of(floor, Capacity.of(tree), () -> tree.update(alias, bandwidth));

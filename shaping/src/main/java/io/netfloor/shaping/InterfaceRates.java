@@ -32,7 +32,11 @@ public record InterfaceRates(String alias, ClassHandle classId, double seconds, 
     double packetsPerSecond, double dropsPerSecond, double borrowedPacketsPerSecond,
     double withinFloorPacketsPerSecond) {
 
-  /** The share of its packets sent by borrowing, 0..1 (0 when nothing was sent). */
+  /**
+   * The share of its packets sent by borrowing.
+   *
+   * @return 0..1; 0 when nothing was sent
+   */
   public double borrowingShare() {
     double all = borrowedPacketsPerSecond + withinFloorPacketsPerSecond;
     return all == 0 ? 0 : borrowedPacketsPerSecond / all;
@@ -43,6 +47,9 @@ public record InterfaceRates(String alias, ClassHandle classId, double seconds, 
    * counters went down in between (its class was deleted and made again) is left out, as is one
    * plugged or unplugged in between.
    *
+   * @param earlier the first sample
+   * @param later a sample of the same network taken after it
+   * @return one entry per interface with rates, in {@code later}'s order
    * @throws IllegalArgumentException if {@code later} was not taken after {@code earlier}, or they
    *     are of different networks
    */

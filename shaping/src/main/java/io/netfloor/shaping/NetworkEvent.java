@@ -12,10 +12,18 @@ import java.util.Optional;
  * order the changes happened.
  */
 public sealed interface NetworkEvent {
-  /** The network's name. */
+  /**
+   * The network's name.
+   *
+   * @return the name of the network the event happened on
+   */
   String network();
 
-  /** The event's position among the shaper's events: 1, 2, 3… in order of the changes. */
+  /**
+   * The event's position among the shaper's events.
+   *
+   * @return 1, 2, 3… in order of the changes
+   */
   long sequence();
 
   /** An interface was plugged; {@code capacity} is the network's inventory afterwards. */

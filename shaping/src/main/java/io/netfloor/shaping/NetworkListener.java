@@ -12,6 +12,10 @@ package io.netfloor.shaping;
  */
 @FunctionalInterface
 public interface NetworkListener {
-  /** Called once per event. */
+  /**
+   * Called once per event, on the shaper's event thread.
+   *
+   * @param event what happened
+   */
   void onEvent(NetworkEvent event);
 }

@@ -1377,17 +1377,28 @@ public final class NetworkShaper {
   /**
    * Adds a listener, told of every later change of this network (see {@link NetworkListener} for
    * the thread, the order and the guarantees).
+   *
+   * @param listener told of each event; added twice, it is told twice
    */
   public void addListener(NetworkListener listener) {
     events.add(listener);
   }
 
-  /** Removes a listener; it may still receive events already queued. @return false if absent */
+  /**
+   * Removes a listener; it may still receive events already queued.
+   *
+   * @param listener a listener added before
+   * @return false if it was not added
+   */
   public boolean removeListener(NetworkListener listener) {
     return events.remove(listener);
   }
 
-  /** The network's floor inventory now: capacity, allotted, remaining, interfaces. */
+  /**
+   * The network's floor inventory now: capacity, allotted, remaining, interfaces.
+   *
+   * @return the inventory of the tree as last committed
+   */
   public Capacity capacity() {
     return locked(() -> Capacity.of(tree));
   }
@@ -1396,6 +1407,9 @@ public final class NetworkShaper {
    * Whether a new interface with {@code bandwidth} would be admitted now (an interface without a
    * floor always is). Changes nothing; a plug can still be refused for another reason (a MAC
    * already in use), which {@link #dryRunPlug} also checks.
+   *
+   * @param bandwidth the new interface's bandwidth; only its floor matters here
+   * @return admitted, or refused with the {@code AdmissionException} a plug would throw
    */
   public AdmissionDecision canAdmit(Bandwidth bandwidth) {
     Objects.requireNonNull(bandwidth, "bandwidth");
@@ -1416,6 +1430,12 @@ public final class NetworkShaper {
    * What {@link #plug(String, MacAddress, Bandwidth)} would do now: the decision, the kernel plan
    * and the class. Touches neither the kernel nor the status store; a later plug may still differ
    * if other changes come first.
+   *
+   * @param alias the interface's alias
+   * @param mac its MAC address
+   * @param bandwidth its bandwidth
+   * @return the decision, the plan and the class
+   * @throws ShapingException if the network is not started
    */
   public DryRun dryRunPlug(String alias, MacAddress mac, Bandwidth bandwidth) {
     return locked(() -> {
@@ -1427,6 +1447,11 @@ public final class NetworkShaper {
   /**
    * What {@link #update} would do now: the decision, the kernel plan and the class. Touches neither
    * the kernel nor the status store.
+   *
+   * @param alias the interface's alias
+   * @param bandwidth its new bandwidth
+   * @return the decision, the plan and the class
+   * @throws ShapingException if the network is not started
    */
   public DryRun dryRunUpdate(String alias, Bandwidth bandwidth) {
     return locked(() -> {
@@ -1497,7 +1522,12 @@ public final class NetworkShaper {
     });
   }
 
-  /** The interfaces' kernel counters now, timestamped (see {@link RateMeter}). */
+  /**
+   * The interfaces' kernel counters now, timestamped (see {@link RateMeter}).
+   *
+   * @return every plugged interface's counters with the instant they were read
+   * @throws ShapingException if the network is not started
+   */
   public StatsSample sample() {
     return locked(() -> {
       List<InterfaceStats> now = stats();

@@ -22,6 +22,11 @@ public final class RateMeter {
   private final NetworkShaper shaper;
   private StatsSample last;
 
+  /**
+   * A meter of {@code shaper}'s interfaces.
+   *
+   * @param shaper a started shaper
+   */
   public RateMeter(NetworkShaper shaper) {
     this.shaper = Objects.requireNonNull(shaper, "shaper");
   }
@@ -29,6 +34,9 @@ public final class RateMeter {
   /**
    * Samples the counters and returns each interface's rates since the previous call; empty on the
    * first call.
+   *
+   * @return each interface's rates since the previous call
+   * @throws ShapingException if the shaper is not started
    */
   public synchronized List<InterfaceRates> measure() {
     StatsSample now = shaper.sample();
@@ -40,7 +48,11 @@ public final class RateMeter {
     return InterfaceRates.between(before, now);
   }
 
-  /** The sample the next {@link #measure()} compares with; empty before the first call. */
+  /**
+   * The sample the next {@link #measure()} compares with.
+   *
+   * @return the last sample; empty before the first call
+   */
   public synchronized Optional<StatsSample> lastSample() {
     return Optional.ofNullable(last);
   }
