@@ -2,6 +2,7 @@
 package io.netfloor.spi;
 
 import com.google.common.collect.ImmutableSortedSet;
+import io.netfloor.InvalidValueException;
 import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
 import java.util.Objects;
@@ -17,10 +18,19 @@ public sealed interface StatusChange
     permits StatusChange.InterfaceSet, StatusChange.InterfaceRemoved, StatusChange.ClassesParked,
         StatusChange.ClassesUnparked, StatusChange.InboundResized {
 
-  /** {@code status} with this change applied. */
+  /**
+   * {@code status} with this change applied.
+   *
+   * @param status the status before the change
+   * @return the status after it; {@code status} is unchanged
+   */
   NetworkStatus applyTo(NetworkStatus status);
 
-  /** An interface was plugged or changed: this is its new record. */
+  /**
+   * An interface was plugged or changed: this is its new record.
+   *
+   * @param iface the interface as it is now
+   */
   record InterfaceSet(PluggedInterface iface) implements StatusChange {
     @Override
     public NetworkStatus applyTo(NetworkStatus status) {
@@ -28,8 +38,18 @@ public sealed interface StatusChange
     }
   }
 
-  /** An interface was unplugged. */
+  /**
+   * An interface was unplugged.
+   *
+   * @param alias the unplugged interface's alias
+   */
   record InterfaceRemoved(String alias) implements StatusChange {
+    /**
+     * Checks the alias.
+     *
+     * @param alias the unplugged interface's alias
+     * @throws io.netfloor.InvalidValueException if the alias is not valid
+     */
     public InterfaceRemoved {
       PluggedInterface.checkAlias(alias);
     }
@@ -40,8 +60,17 @@ public sealed interface StatusChange
     }
   }
 
-  /** Classes were parked (pre-created, or kept on unplug). */
+  /**
+   * Classes were parked (pre-created, or kept on unplug).
+   *
+   * @param classIds the class minors now parked
+   */
   record ClassesParked(SortedSet<Integer> classIds) implements StatusChange {
+    /**
+     * Copies the ids into an immutable sorted set.
+     *
+     * @param classIds the class minors now parked
+     */
     public ClassesParked {
       classIds = ImmutableSortedSet.copyOf(classIds);
     }
@@ -52,8 +81,17 @@ public sealed interface StatusChange
     }
   }
 
-  /** Parked classes were taken by a plug or deleted. */
+  /**
+   * Parked classes were taken by a plug or deleted.
+   *
+   * @param classIds the class minors no longer parked
+   */
   record ClassesUnparked(SortedSet<Integer> classIds) implements StatusChange {
+    /**
+     * Copies the ids into an immutable sorted set.
+     *
+     * @param classIds the class minors no longer parked
+     */
     public ClassesUnparked {
       classIds = ImmutableSortedSet.copyOf(classIds);
     }
@@ -71,8 +109,19 @@ public sealed interface StatusChange
    * @param inbound the network's new inbound limits
    */
   record InboundResized(Limits inbound) implements StatusChange {
+    /**
+     * Checks that the limits are a network's inbound limits.
+     *
+     * @param inbound the network's new inbound limits
+     * @throws InvalidValueException if they have no average or have a floor
+     * @throws NullPointerException if {@code inbound} is null
+     */
     public InboundResized {
       Objects.requireNonNull(inbound, "inbound");
+      if (inbound.average().isEmpty() || inbound.floor().isPresent()) {
+        throw new InvalidValueException("a resize gives a network inbound limits " + inbound
+            + "; a network's inbound limits need an average and have no floor");
+      }
     }
 
     @Override

@@ -19,6 +19,8 @@ import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
+import io.netfloor.testkit.FaultyStatusStore;
+import io.netfloor.testkit.FaultyTrafficControl;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -82,12 +84,12 @@ class FaultInjectionProperties {
     InMemoryStatusStore backing = new InMemoryStatusStore();
     FaultyTrafficControl tc = new FaultyTrafficControl(kernel, kernelFaults);
     FaultyStatusStore store = new FaultyStatusStore(backing, storeFaults);
-    tc.enabled = false;
-    store.enabled = false;
+    tc.setEnabled(false);
+    store.setEnabled(false);
     NetworkShaper shaper = NetworkShaper.create(config, tc, store);
     shaper.start();
-    tc.enabled = true;
-    store.enabled = true;
+    tc.setEnabled(true);
+    store.setEnabled(true);
 
     for (Step s : steps) {
       try {
@@ -109,12 +111,12 @@ class FaultInjectionProperties {
       assertNoFilterWithoutClass(kernel.objects());
     }
 
-    Statistics.label("kernel faults injected").collect(tc.faults > 0);
-    Statistics.label("store faults injected").collect(store.faults > 0);
+    Statistics.label("kernel faults injected").collect(tc.faults() > 0);
+    Statistics.label("store faults injected").collect(store.faults() > 0);
     Statistics.label("kernel faults injected").coverage(c -> c.check(true).percentage(p -> p > 30));
     Statistics.label("store faults injected").coverage(c -> c.check(true).percentage(p -> p > 20));
-    tc.enabled = false;
-    store.enabled = false;
+    tc.setEnabled(false);
+    store.setEnabled(false);
     shaper.reconcile();
     HtbTree model = shaper.tree();
     assertThat(new HashSet<>(kernel.objects())).isEqualTo(new HashSet<>(model.kernelObjects()));

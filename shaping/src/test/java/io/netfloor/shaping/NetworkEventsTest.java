@@ -14,6 +14,7 @@ import io.netfloor.spi.TrafficControlException;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
+import io.netfloor.testkit.FaultyTrafficControl;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -205,20 +206,20 @@ class NetworkEventsTest {
   @Test
   void aKernelRefusalIsToldAsSuspectThenRefused() throws Exception {
     FaultyTrafficControl faulty = new FaultyTrafficControl(kernel, Set.of(1000L));
-    faulty.enabled = false;
+    faulty.setEnabled(false);
     NetworkShaper shaper = NetworkShaper.create(config(), faulty, store);
     shaper.start();
     Recorder rec = new Recorder();
     shaper.addListener(rec);
-    faulty.enabled = true;
-    for (int i = 0; faulty.faults == 0 && i < 2000; i++) {
+    faulty.setEnabled(true);
+    for (int i = 0; faulty.faults() == 0 && i < 2000; i++) {
       try {
         shaper.plug("vm" + i, mac(i), Bandwidth.floor(Rate.parse("100kbit")));
       } catch (TrafficControlException expected) {
         // the one injected fault
       }
     }
-    assertThat(faulty.faults).isEqualTo(1);
+    assertThat(faulty.faults()).isEqualTo(1);
     int plugged = shaper.tree().interfaces().size();
     rec.await(plugged + 2);
     List<NetworkEvent> last = rec.events.subList(rec.events.size() - 2, rec.events.size());
@@ -232,21 +233,21 @@ class NetworkEventsTest {
   @Test
   void aFailedUndoIsToldAsSuspectWithAReconcilePendingAndTheRepairFollows() throws Exception {
     FaultyTrafficControl faulty = new FaultyTrafficControl(kernel, Set.of(1000L, 1001L));
-    faulty.enabled = false;
+    faulty.setEnabled(false);
     NetworkShaper shaper = NetworkShaper.create(config(), faulty, store);
     shaper.start();
     Recorder rec = new Recorder();
     shaper.addListener(rec);
-    faulty.enabled = true;
+    faulty.setEnabled(true);
     int i = 0;
-    for (; faulty.faults < 2 && i < 2000; i++) {
+    for (; faulty.faults() < 2 && i < 2000; i++) {
       try {
         shaper.plug("vm" + i, mac(i), Bandwidth.floor(Rate.parse("100kbit")));
       } catch (TrafficControlException expected) {
         // the injected fault, whose undo fails too
       }
     }
-    assertThat(faulty.faults).isEqualTo(2);
+    assertThat(faulty.faults()).isEqualTo(2);
     String last = "vm" + i;
     shaper.plug(last, mac(i), Bandwidth.floor(Rate.parse("100kbit"))); // repairs first
     rec.awaitOne(e -> e instanceof NetworkEvent.Plugged p && p.iface().alias().equals(last));

@@ -18,14 +18,14 @@ import java.util.Map;
 final class Orchestration {
   private Orchestration() {}
 
-  /** The capacity as a JSON object (rates in bit/s). */
+  /** The capacity as a JSON object (rates in bit/s and in tc's spelling). */
   static Map<String, Object> capacityJson(Capacity c) {
     Map<String, Object> json = new LinkedHashMap<>();
     json.put("floorsSupported", c.floorsSupported());
     json.put("admission", NetworkDefinition.nameOf(c.admissionLimit()));
-    json.put("capacityBitsPerSecond", c.capacity().bitsPerSecond());
-    json.put("allottedBitsPerSecond", c.allotted().bitsPerSecond());
-    json.put("remainingBitsPerSecond", c.remaining().bitsPerSecond());
+    CliJson.putRate(json, "capacity", c.capacity());
+    CliJson.putRate(json, "allotted", c.allotted());
+    CliJson.putRate(json, "remaining", c.remaining());
     json.put("interfaces", c.interfaces());
     return json;
   }
@@ -67,9 +67,9 @@ final class Orchestration {
       json.put("admitted", run.admitted());
       json.put("reason", run.decision().reason().orElse(null));
       json.put("class", run.classId().map(Object::toString).orElse(null));
-      json.put("requestedFloorBitsPerSecond", run.decision().requestedFloor().bitsPerSecond());
+      CliJson.putRate(json, "requestedFloor", run.decision().requestedFloor());
       json.put("capacity", capacityJson(run.decision().capacity()));
-      json.put("operations", ops);
+      json.put("operations", CliJson.ops(run.plan()));
       command.printJson(json);
     } else if (run.admitted()) {
       command.out().printf("Dry run: %s of %s would be admitted: class %s, %d tc operation(s);"

@@ -46,7 +46,7 @@ final class ResizeCommand extends BaseCommand {
           + " each other");
     }
     NetworkDefinition def = definition();
-    try (Session s = Session.openRecorded(state(), def)) {
+    try (Session s = Session.openRecorded(state(), def, false)) {
       Limits current = s.started().config().bandwidth().inbound().orElseThrow();
       Limits next = Limits.builder()
           .average(average != null ? average : current.average().orElseThrow())
@@ -63,10 +63,12 @@ final class ResizeCommand extends BaseCommand {
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("network", def.name());
-        json.put("averageBitsPerSecond", next.average().get().bitsPerSecond());
-        json.put("peakBitsPerSecond", next.peak().map(Rate::bitsPerSecond).orElse(null));
+        CliJson.putRate(json, "average", next.average().get());
+        CliJson.putRate(json, "peak", next.peak().orElse(null));
         json.put("burstBytes", next.burst().map(ByteSize::bytes).orElse(null));
-        json.put("previousAverageBitsPerSecond", current.average().get().bitsPerSecond());
+        json.put("burstTc", next.burst().map(ByteSize::toString).orElse(null));
+        CliJson.putRate(json, "previousAverage", current.average().get());
+        CliJson.putRate(json, "previousPeak", current.peak().orElse(null));
         json.put("capacity", Orchestration.capacityJson(after));
         printJson(json);
       } else {

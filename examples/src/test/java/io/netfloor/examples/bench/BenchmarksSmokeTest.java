@@ -19,18 +19,19 @@ import org.junit.jupiter.api.Test;
 class BenchmarksSmokeTest {
 
   @Test
-  void aTinyRunProducesAllSevenRowsWithSaneFigures() throws IOException {
+  void aTinyRunProducesAllRowsWithSaneFigures() throws IOException {
     assumeTrue(isRoot(), "skipped: the benchmark needs root (network namespaces, tc); CI runs as root");
     Benchmarks.Options options = Benchmarks.Options.parse("--sizes", "10", "--scale-sizes", "200",
         "--reps", "1", "--scale-reps", "1", "--fork-samples", "2", "--kernel-share-n", "10",
         "--dp-n", "10", "--dp-seconds", "0.05", "--reconcile-n", "10", "--store-sizes", "5,20",
-        "--store-records", "5");
+        "--store-records", "5", "--jdbc-n", "10", "--jdbc-hosts", "3", "--jdbc-records", "4",
+        "--cli-samples", "2");
 
     Benchmarks.Result result = Benchmarks.run(options,
         new PrintStream(OutputStream.nullOutputStream()));
 
     assertThat(result.rows().stream().map(Benchmarks.Row::id).collect(Collectors.toSet()))
-        .containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7");
+        .containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7", "8", "9", "cli");
     for (Benchmarks.Row row : result.rows()) {
       assertThat(Double.isFinite(row.ratio()) && row.ratio() > 0)
           .as("ratio of row %s (%s): %s", row.id(), row.what(), row.ratio()).isTrue();
@@ -59,6 +60,19 @@ class BenchmarksSmokeTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> Benchmarks.Options.parse("--sizes", "5000"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4095");
+  }
+
+  @Test
+  void rowsCanBeChosenAndAnUnknownRowIsRefused() {
+    assertThat(Benchmarks.Options.parse("--rows", "8,9").runs("8")).isTrue();
+    assertThat(Benchmarks.Options.parse("--rows", "8,9").runs("1")).isFalse();
+    assertThat(Benchmarks.Options.parse("--rows", "cli").rows()).containsExactly("cli");
+    assertThat(Benchmarks.Options.parse("--rows", "3,cli").rows())
+        .containsExactlyInAnyOrder("1", "3", "cli");
+    assertThat(Benchmarks.Options.parse().rows()).containsAll(Benchmarks.Options.ROWS);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> Benchmarks.Options.parse("--rows", "10"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no row '10'");
   }
 
   private static boolean isRoot() throws IOException {
