@@ -82,6 +82,13 @@ class OrchestrationCliIT {
     Run refused = net("plug", "vm2", "--mac", MAC2, "--floor", "41mbit", "--dry-run");
     assertThat(refused.exit()).isEqualTo(ExitCodes.REFUSED);
     assertThat(refused.out()).contains("would be refused").contains("40mbit left");
+    Run refusedJson = net("plug", "vm2", "--mac", MAC2, "--floor", "41mbit", "--dry-run", "--json");
+    assertThat(refusedJson.exit()).isEqualTo(ExitCodes.REFUSED);
+    JsonNode refusal = refusedJson.json();
+    assertThat(refusal.get("admitted").asBoolean()).isFalse();
+    assertThat(refusal.get("class").isNull()).isTrue();
+    assertThat(refusal.get("requestedFloorTc").asText()).isEqualTo("41mbit");
+    assertThat(refusal.get("capacity").get("remainingTc").asText()).isEqualTo("40mbit");
     JsonNode update = ok(net("update", "vm1", "--floor", "100mbit", "--dry-run", "--json"))
         .json();
     assertThat(update.get("admitted").asBoolean()).isTrue();
