@@ -81,12 +81,14 @@ class NetworkEventsTest {
     });
     shaper.addListener(rec);
     shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("100mbit")));
+    // the first listener reads the store when told; the unplug below must not race it
+    rec.await(1);
     shaper.update("vm1", Bandwidth.floor(Rate.parse("200mbit")));
     assertThatThrownBy(() -> shaper.plug("vm2", mac(2), Bandwidth.floor(Rate.parse("900mbit"))))
         .isInstanceOf(AdmissionException.class);
     shaper.unplug("vm1");
     shaper.reconcile();
-    rec.await(5);
+    rec.await(4);
     assertThat(rec.events).extracting(e -> e.getClass().getSimpleName())
         .containsExactly("Plugged", "Updated", "Refused", "Unplugged", "Reconciled");
     assertThat(rec.events).extracting(NetworkEvent::sequence).containsExactly(1L, 2L, 3L, 4L, 5L);
