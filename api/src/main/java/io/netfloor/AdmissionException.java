@@ -65,7 +65,26 @@ public final class AdmissionException extends NetFloorException {
   }
 
   /**
-   * The interface whose floor was refused.
+   * A resize would give the network less capacity than the floors already allotted. Its
+   * {@link #interfaceAlias()} is empty and its {@link #requestedFloor()} zero: no interface asked
+   * for anything; {@link #capacity()} is the capacity the resize asked for.
+   *
+   * @param network the network's name
+   * @param allottedFloors the sum of its interfaces' floors
+   * @param requestedCapacity the capacity the resize would give
+   * @return the refusal, naming both rates
+   */
+  public static AdmissionException capacityBelowFloors(String network, Rate allottedFloors,
+      Rate requestedCapacity) {
+    return new AdmissionException("cannot resize network '" + network + "' to a capacity of "
+        + requestedCapacity + ": the floors of its interfaces sum to " + allottedFloors
+        + "; unplug interfaces or lower their floors first, or give the network at least "
+        + allottedFloors + " (nothing was changed)", "", Rate.ZERO, allottedFloors,
+        requestedCapacity, true);
+  }
+
+  /**
+   * The interface whose floor was refused (empty for a refused resize).
    *
    * @return the interface's alias
    */

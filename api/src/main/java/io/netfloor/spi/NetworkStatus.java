@@ -6,6 +6,7 @@ import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.units.InterfaceName;
@@ -15,6 +16,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.SortedSet;
 import java.util.TreeMap;
@@ -34,9 +36,14 @@ import java.util.TreeSet;
  * @param bridge the network's bridge
  * @param interfaces the plugged interfaces by alias; copied into an immutable sorted map
  * @param parkedClassIds class minors of parked classes; copied into an immutable sorted set
+ * @param inbound the network's inbound limits as last resized while it ran
+ *     ({@code NetworkShaper.resize}); they take the place of the config's inbound limits when the
+ *     network starts again. Empty (the usual case) when the network was never resized: the
+ *     config's limits apply.
  */
 public record NetworkStatus(String network, InterfaceName bridge,
-    SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds) {
+    SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds,
+    Optional<Limits> inbound) {
 
   /**
    * Checks the name and copies the collections.
@@ -45,13 +52,20 @@ public record NetworkStatus(String network, InterfaceName bridge,
    * @param bridge the network's bridge
    * @param interfaces the plugged interfaces by alias; copied into an immutable sorted map
    * @param parkedClassIds class minors of parked classes; copied into an immutable sorted set
-   * @throws InvalidValueException if the name is invalid or an interface is filed under another key
-   *     than its alias
+   * @param inbound the inbound limits as last resized, or empty when never resized
+   * @throws InvalidValueException if the name is invalid, an interface is filed under another key
+   *     than its alias, or {@code inbound} has no average or has a floor
    * @throws NullPointerException if a component, a key or a value is null
    */
   public NetworkStatus {
     NetworkConfig.checkName(network);
     Objects.requireNonNull(bridge, "bridge");
+    Objects.requireNonNull(inbound, "inbound");
+    if (inbound.isPresent() && (inbound.get().average().isEmpty()
+        || inbound.get().floor().isPresent())) {
+      throw new InvalidValueException("status of network '" + network + "' records inbound limits "
+          + inbound.get() + "; a network's inbound limits need an average and have no floor");
+    }
     interfaces = ImmutableSortedMap.copyOf(interfaces);
     parkedClassIds = ImmutableSortedSet.copyOf(parkedClassIds);
     for (Map.Entry<String, PluggedInterface> e : interfaces.entrySet()) {
@@ -60,6 +74,19 @@ public record NetworkStatus(String network, InterfaceName bridge,
             + e.getValue().alias() + "' under the key '" + e.getKey() + "'");
       }
     }
+  }
+
+  /**
+   * A status of a network that was never resized (its config's inbound limits apply).
+   *
+   * @param network the network's name
+   * @param bridge the network's bridge
+   * @param interfaces the plugged interfaces by alias
+   * @param parkedClassIds class minors of parked classes
+   */
+  public NetworkStatus(String network, InterfaceName bridge,
+      SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds) {
+    this(network, bridge, interfaces, parkedClassIds, Optional.empty());
   }
 
   /**
@@ -86,7 +113,8 @@ public record NetworkStatus(String network, InterfaceName bridge,
   }
 
   /**
-   * The tree this status describes under {@code config}.
+   * The tree this status describes under {@code config}, with the recorded {@link #inbound} limits
+   * in place of the config's when there are any.
    *
    * @param config the network's current configuration; its name and bridge must be this status's
    * @return the tree holding exactly this status's interfaces and parked classes
@@ -97,7 +125,28 @@ public record NetworkStatus(String network, InterfaceName bridge,
       throw new InvalidValueException("status is for network '" + network + "' on bridge " + bridge
           + ", not for '" + config.name() + "' on " + config.bridge());
     }
-    return HtbTree.restore(config, interfaces.values(), parkedClassIds);
+    return HtbTree.restore(applyInbound(config), interfaces.values(), parkedClassIds);
+  }
+
+  /**
+   * {@code config} with the recorded {@link #inbound} limits, when there are any.
+   *
+   * @param config the network's configuration
+   * @return {@code config}, its inbound limits replaced by the recorded ones
+   */
+  public NetworkConfig applyInbound(NetworkConfig config) {
+    return inbound.isEmpty() || config.bandwidth().inbound().equals(inbound) ? config
+        : config.toBuilder().inbound(inbound.get()).build();
+  }
+
+  /**
+   * With {@code limits} recorded as the network's inbound limits (see {@link #inbound}).
+   *
+   * @param limits the limits, or empty for none recorded
+   * @return the new status; this one is unchanged
+   */
+  public NetworkStatus withInbound(Optional<Limits> limits) {
+    return new NetworkStatus(network, bridge, interfaces, parkedClassIds, limits);
   }
 
   /**
@@ -153,7 +202,7 @@ public record NetworkStatus(String network, InterfaceName bridge,
       p = new TreeSet<>(p);
       p.remove(iface.classMinor());
     }
-    return new NetworkStatus(network, bridge, m, p);
+    return new NetworkStatus(network, bridge, m, p, inbound);
   }
 
   /**
@@ -165,7 +214,7 @@ public record NetworkStatus(String network, InterfaceName bridge,
   public NetworkStatus withoutInterface(String alias) {
     SortedMap<String, PluggedInterface> m = new TreeMap<>(interfaces);
     m.remove(alias);
-    return new NetworkStatus(network, bridge, m, parkedClassIds);
+    return new NetworkStatus(network, bridge, m, parkedClassIds, inbound);
   }
 
   /**
@@ -182,7 +231,7 @@ public record NetworkStatus(String network, InterfaceName bridge,
     } else {
       s.removeAll(ids);
     }
-    return new NetworkStatus(network, bridge, interfaces, s);
+    return new NetworkStatus(network, bridge, interfaces, s, inbound);
   }
 
   /**

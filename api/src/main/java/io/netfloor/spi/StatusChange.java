@@ -2,7 +2,11 @@
 package io.netfloor.spi;
 
 import com.google.common.collect.ImmutableSortedSet;
+import io.netfloor.InvalidValueException;
+import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.SortedSet;
 
 /**
@@ -12,7 +16,7 @@ import java.util.SortedSet;
  */
 public sealed interface StatusChange
     permits StatusChange.InterfaceSet, StatusChange.InterfaceRemoved, StatusChange.ClassesParked,
-        StatusChange.ClassesUnparked {
+        StatusChange.ClassesUnparked, StatusChange.InboundResized {
 
   /**
    * {@code status} with this change applied.
@@ -95,6 +99,34 @@ public sealed interface StatusChange
     @Override
     public NetworkStatus applyTo(NetworkStatus status) {
       return status.withParked(classIds, false);
+    }
+  }
+
+  /**
+   * The network was resized while it ran: {@code inbound} are its inbound limits from now on (see
+   * {@link NetworkStatus#inbound()}).
+   *
+   * @param inbound the network's new inbound limits
+   */
+  record InboundResized(Limits inbound) implements StatusChange {
+    /**
+     * Checks that the limits are a network's inbound limits.
+     *
+     * @param inbound the network's new inbound limits
+     * @throws InvalidValueException if they have no average or have a floor
+     * @throws NullPointerException if {@code inbound} is null
+     */
+    public InboundResized {
+      Objects.requireNonNull(inbound, "inbound");
+      if (inbound.average().isEmpty() || inbound.floor().isPresent()) {
+        throw new InvalidValueException("a resize gives a network inbound limits " + inbound
+            + "; a network's inbound limits need an average and have no floor");
+      }
+    }
+
+    @Override
+    public NetworkStatus applyTo(NetworkStatus status) {
+      return status.withInbound(Optional.of(inbound));
     }
   }
 }

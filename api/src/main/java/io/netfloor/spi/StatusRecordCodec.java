@@ -11,6 +11,7 @@ import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedMap;
@@ -45,6 +46,17 @@ import java.util.zip.CRC32C;
  * netfloor-change 1 set vm1-net0 52:54:00:12:34:56 class=3 filter=800::803 in=floor=10mbit out=- crc32c=5e6f7a8b
  * </pre>
  *
+ * <h2>Versions</h2>
+ *
+ * Version 2 adds a network's inbound limits as last resized while it ran
+ * ({@link NetworkStatus#inbound()}, {@link StatusChange.InboundResized}): a status holding them has
+ * an {@code inbound <limits>} line right after {@code bridge}, and a resize is the change
+ * {@code resize <limits>}. Only those records are written as version 2; every other record is
+ * written as version 1, byte for byte as before, so records stored by an earlier NetFloor still
+ * compare equal and an earlier NetFloor still reads everything that holds no resize. A reader takes
+ * both versions; a version 1 record with an {@code inbound} line or a {@code resize} change, or a
+ * version 2 record without one, is not in canonical form and is refused.
+ *
  * <h2>Lines</h2>
  *
  * The lines inside the records are available alone, for a store with its own framing and
@@ -52,8 +64,9 @@ import java.util.zip.CRC32C;
  * out=<limits|->}, followed by {@code dev=<name>} when NetFloor also shapes the interface's own
  * device; limits are {@code average=10mbit,peak=20mbit,burst=15kb,floor=5mbit} (absent fields left
  * out, this order); a change is {@code set <interface>}, {@code remove <alias>},
- * {@code park <ids|->} or {@code unpark <ids|->} with ids as {@code 3,4,9}. Values are spelled as
- * tc spells them ({@code 10mbit}, {@code 15kb}, {@code 800::803}).
+ * {@code park <ids|->}, {@code unpark <ids|->} with ids as {@code 3,4,9}, or {@code resize <limits>}
+ * (the network's new inbound limits: an average, optionally peak and burst, never a floor). Values
+ * are spelled as tc spells them ({@code 10mbit}, {@code 15kb}, {@code 800::803}).
  *
  * <h2>One spelling</h2>
  *
@@ -64,10 +77,19 @@ import java.util.zip.CRC32C;
  */
 public final class StatusRecordCodec {
   /**
-   * The version this codec writes, and the newest it reads. A change of any line's syntax increments
-   * it; a reader refuses records of a newer version instead of misreading them.
+   * The newest version this codec writes and reads: 2, which adds a network's resized inbound
+   * limits. A change of any line's syntax increments it; a reader refuses records of a newer version
+   * instead of misreading them. Records that hold no inbound limits are still written as
+   * {@link #FORMAT_VERSION_WITHOUT_INBOUND} (see the class documentation).
    */
-  public static final int FORMAT_VERSION = 1;
+  public static final int FORMAT_VERSION = 2;
+
+  /**
+   * The version of records that hold no resized inbound limits (a status without
+   * {@link NetworkStatus#inbound()}, a change other than {@link StatusChange.InboundResized}): 1,
+   * byte-identical with what NetFloor wrote before version 2 existed.
+   */
+  public static final int FORMAT_VERSION_WITHOUT_INBOUND = 1;
 
   private static final String STATUS_MAGIC = "netfloor-status-record";
   private static final String CHANGE_MAGIC = "netfloor-change";
@@ -80,12 +102,19 @@ public final class StatusRecordCodec {
 
   // ---------------------------------------------------------------- whole records
 
-  /** The record of a whole status: printable US-ASCII, newline-terminated, checksummed. */
+  /**
+   * The record of a whole status: printable US-ASCII, newline-terminated, checksummed.
+   *
+   * @param status the status
+   * @return the record, of version 2 if the status holds inbound limits and of version 1 otherwise
+   */
   public static byte[] encodeStatus(NetworkStatus status) {
     StringBuilder sb = new StringBuilder();
-    sb.append(STATUS_MAGIC).append(' ').append(FORMAT_VERSION).append('\n');
+    sb.append(STATUS_MAGIC).append(' ').append(status.inbound().isPresent() ? FORMAT_VERSION
+        : FORMAT_VERSION_WITHOUT_INBOUND).append('\n');
     sb.append("network ").append(status.network()).append('\n');
     sb.append("bridge ").append(status.bridge()).append('\n');
+    status.inbound().ifPresent(l -> sb.append("inbound ").append(encodeLimits(l)).append('\n'));
     sb.append("interfaces ").append(status.interfaces().size()).append('\n');
     for (PluggedInterface p : status.interfaces().values()) {
       sb.append("iface ").append(encodeInterface(p)).append('\n');
@@ -106,8 +135,9 @@ public final class StatusRecordCodec {
     if (!text.endsWith("\n")) {
       throw new StatusStoreException("status record does not end with a newline (truncated?)");
     }
-    List<String> lines = NEWLINE.splitToList(text.substring(0, text.length() - 1));
-    checkVersion(lines.get(0), STATUS_MAGIC, "status record");
+    List<String> lines = new ArrayList<>(
+        NEWLINE.splitToList(text.substring(0, text.length() - 1)));
+    int version = checkVersion(lines.get(0), STATUS_MAGIC, "status record");
     String crcLine = lines.get(lines.size() - 1);
     String crc = prefixed(crcLine, "crc32c");
     String body = text.substring(0, text.length() - crcLine.length() - 1);
@@ -122,6 +152,15 @@ public final class StatusRecordCodec {
     }
     String network = prefixed(lines.get(1), "network");
     String bridge = prefixed(lines.get(2), "bridge");
+    Optional<Limits> inbound = Optional.empty();
+    if (version == FORMAT_VERSION) {
+      // the record's lines were counted above without it: at least 6 remain after removing it
+      if (lines.size() < 7 || !lines.get(3).startsWith("inbound ")) {
+        throw new StatusStoreException("a version " + FORMAT_VERSION + " status record has an"
+            + " 'inbound' line after 'bridge'");
+      }
+      inbound = Optional.of(decodeLimits(prefixed(lines.remove(3), "inbound")));
+    }
     String countText = prefixed(lines.get(3), "interfaces");
     int count = lines.size() - 6;
     if (!countText.equals(Integer.toString(count))) {
@@ -136,14 +175,20 @@ public final class StatusRecordCodec {
       }
     }
     SortedSet<Integer> parked = decodeClassIds(prefixed(lines.get(lines.size() - 2), "parked"));
+    Optional<Limits> resized = inbound;
     NetworkStatus status = guard("status of network '" + network + "'",
-        () -> new NetworkStatus(network, InterfaceName.of(bridge), interfaces, parked));
+        () -> new NetworkStatus(network, InterfaceName.of(bridge), interfaces, parked, resized));
     return canonical(text, status, s -> new String(encodeStatus(s), StandardCharsets.US_ASCII));
   }
 
-  /** The record of one change: a single printable US-ASCII line, checksummed. */
+  /**
+   * The record of one change: a single printable US-ASCII line, checksummed.
+   *
+   * @param change the change
+   * @return the record, of version 2 for a resize and of version 1 otherwise
+   */
   public static byte[] encodeChange(StatusChange change) {
-    String body = CHANGE_MAGIC + ' ' + FORMAT_VERSION + ' ' + encodeChangeLine(change);
+    String body = CHANGE_MAGIC + ' ' + versionOf(change) + ' ' + encodeChangeLine(change);
     return (body + CHANGE_CRC + crc32c(body) + "\n").getBytes(StandardCharsets.US_ASCII);
   }
 
@@ -160,7 +205,8 @@ public final class StatusRecordCodec {
     }
     String line = text.substring(0, text.length() - 1);
     int sp = line.indexOf(' ', CHANGE_MAGIC.length() + 1);
-    checkVersion(sp < 0 ? line : line.substring(0, sp), CHANGE_MAGIC, "change record");
+    int version = checkVersion(sp < 0 ? line : line.substring(0, sp), CHANGE_MAGIC,
+        "change record");
     int crcAt = line.lastIndexOf(CHANGE_CRC);
     if (crcAt < sp) {
       throw new StatusStoreException("change record '" + line + "' has no checksum");
@@ -172,7 +218,17 @@ public final class StatusRecordCodec {
       throw new StatusStoreException("change record checksum mismatch: it says '" + crc
           + "', its content has " + actual + " (the record is damaged)");
     }
-    return decodeChangeLine(body.substring(sp + 1));
+    StatusChange change = decodeChangeLine(body.substring(sp + 1));
+    if (version != versionOf(change)) {
+      throw new StatusStoreException("change record '" + line + "' is not in canonical form: its"
+          + " change is written as version " + versionOf(change) + ", not " + version);
+    }
+    return change;
+  }
+
+  private static int versionOf(StatusChange change) {
+    return change instanceof StatusChange.InboundResized ? FORMAT_VERSION
+        : FORMAT_VERSION_WITHOUT_INBOUND;
   }
 
   // ---------------------------------------------------------------- lines
@@ -201,8 +257,8 @@ public final class StatusRecordCodec {
         t.get(0),
         MacAddress.parse(t.get(1)),
         new Bandwidth(
-            optional(field(t.get(4), "in"), StatusRecordCodec::decodeLimits),
-            optional(field(t.get(5), "out"), StatusRecordCodec::decodeLimits)),
+            optional(field(t.get(4), "in"), StatusRecordCodec::decodeLimitsUnchecked),
+            optional(field(t.get(5), "out"), StatusRecordCodec::decodeLimitsUnchecked)),
         Integer.parseInt(field(t.get(2), "class")),
         optional(field(t.get(3), "filter"), StatusRecordCodec::parseHandle),
         t.size() == 7 ? Optional.of(InterfaceName.of(field(t.get(6), "dev"))) : Optional.empty()));
@@ -249,6 +305,8 @@ public final class StatusRecordCodec {
       return "park " + encodeClassIds(p.classIds());
     } else if (change instanceof StatusChange.ClassesUnparked u) {
       return "unpark " + encodeClassIds(u.classIds());
+    } else if (change instanceof StatusChange.InboundResized r) {
+      return "resize " + encodeLimits(r.inbound());
     }
     throw new IllegalArgumentException("unknown status change " + change);
   }
@@ -269,6 +327,7 @@ public final class StatusRecordCodec {
       case "remove" -> guard(line, () -> new StatusChange.InterfaceRemoved(arg));
       case "park" -> new StatusChange.ClassesParked(decodeClassIds(arg));
       case "unpark" -> new StatusChange.ClassesUnparked(decodeClassIds(arg));
+      case "resize" -> guard(line, () -> new StatusChange.InboundResized(decodeLimits(arg)));
       default -> throw new StatusStoreException("unknown change '" + line.substring(0, sp) + "'");
     };
     return canonical(line, c, StatusRecordCodec::encodeChangeLine);
@@ -276,7 +335,14 @@ public final class StatusRecordCodec {
 
   // ---------------------------------------------------------------- values
 
-  private static String encodeLimits(Limits l) {
+  /**
+   * Limits as a status holds them: {@code average=10mbit,peak=20mbit,burst=15kb,floor=5mbit}, absent
+   * fields left out.
+   *
+   * @param l the limits
+   * @return their text
+   */
+  public static String encodeLimits(Limits l) {
     StringBuilder sb = new StringBuilder();
     l.average().ifPresent(r -> sb.append(",average=").append(r));
     l.peak().ifPresent(r -> sb.append(",peak=").append(r));
@@ -285,7 +351,19 @@ public final class StatusRecordCodec {
     return sb.substring(1); // Limits always holds an average or a floor
   }
 
-  private static Limits decodeLimits(String text) {
+  /**
+   * Reads limits in {@link #encodeLimits} form.
+   *
+   * @param text the limits' text
+   * @return the limits
+   * @throws StatusStoreException quoting the text when it is not in {@link #encodeLimits} form
+   */
+  public static Limits decodeLimits(String text) {
+    return canonical(text, guard(text, () -> decodeLimitsUnchecked(text)),
+        StatusRecordCodec::encodeLimits);
+  }
+
+  private static Limits decodeLimitsUnchecked(String text) {
     Limits.Builder b = Limits.builder();
     for (String kv : COMMA.split(text)) {
       int eq = kv.indexOf('=');
@@ -319,7 +397,7 @@ public final class StatusRecordCodec {
 
   // ---------------------------------------------------------------- helpers
 
-  private static void checkVersion(String header, String magic, String what) {
+  private static int checkVersion(String header, String magic, String what) {
     String version = header.startsWith(magic + " ") ? header.substring(magic.length() + 1) : null;
     if (version == null || version.isEmpty() || version.length() > 9
         || !version.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -331,9 +409,10 @@ public final class StatusRecordCodec {
       throw new StatusStoreException(what + " format version " + v + " is newer than this NetFloor"
           + " reads (" + FORMAT_VERSION + "); upgrade NetFloor");
     }
-    if (v != FORMAT_VERSION) {
+    if (v != FORMAT_VERSION && v != FORMAT_VERSION_WITHOUT_INBOUND) {
       throw new StatusStoreException(what + " has unknown format version '" + version + "'");
     }
+    return v;
   }
 
   private static String prefixed(String line, String key) {

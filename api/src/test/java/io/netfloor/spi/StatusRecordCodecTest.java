@@ -73,11 +73,11 @@ class StatusRecordCodecTest {
 
   @Test
   void aNewerFormatVersionIsRefusedWithAnUpgradeHint() {
-    String body = "netfloor-change 2 remove vm1";
+    String body = "netfloor-change 3 remove vm1";
     byte[] newer = (body + " crc32c=" + crc(body) + "\n").getBytes(StandardCharsets.US_ASCII);
     assertThatThrownBy(() -> StatusRecordCodec.decodeChange(newer))
         .isInstanceOf(StatusStoreException.class)
-        .hasMessageContaining("format version 2 is newer").hasMessageContaining("upgrade");
+        .hasMessageContaining("format version 3 is newer").hasMessageContaining("upgrade");
     String status = ascii(StatusRecordCodec.encodeStatus(STATUS))
         .replace("netfloor-status-record 1", "netfloor-status-record 3");
     assertThatThrownBy(() -> StatusRecordCodec.decodeStatus(
@@ -92,6 +92,53 @@ class StatusRecordCodecTest {
         .isInstanceOf(StatusStoreException.class).hasMessageContaining("canonical");
     assertThatThrownBy(() -> StatusRecordCodec.decodeClassIds("5,4"))
         .isInstanceOf(StatusStoreException.class).hasMessageContaining("canonical");
+  }
+
+  @Test
+  void resizedInboundLimitsAreVersion2RecordsAndEverythingElseStaysVersion1() {
+    Limits resized = Limits.builder().average(Rate.ofMegabits(200)).peak(Rate.ofMegabits(300))
+        .build();
+    NetworkStatus withInbound = STATUS.withInbound(Optional.of(resized));
+    String body = "netfloor-status-record 2\n"
+        + "network default\n"
+        + "bridge virbr0\n"
+        + "inbound average=200mbit,peak=300mbit\n"
+        + "interfaces 1\n"
+        + "iface vm1-net0 52:54:00:12:34:56 class=3 filter=800::803 in=floor=10mbit out=-\n"
+        + "parked 4,5\n";
+    assertThat(ascii(StatusRecordCodec.encodeStatus(withInbound)))
+        .isEqualTo(body + "crc32c " + crc(body) + "\n");
+    assertThat(StatusRecordCodec.decodeStatus(StatusRecordCodec.encodeStatus(withInbound)))
+        .isEqualTo(withInbound);
+
+    StatusChange resize = new StatusChange.InboundResized(resized);
+    String change = "netfloor-change 2 resize average=200mbit,peak=300mbit";
+    assertThat(ascii(StatusRecordCodec.encodeChange(resize)))
+        .isEqualTo(change + " crc32c=" + crc(change) + "\n");
+    assertThat(StatusRecordCodec.decodeChange(StatusRecordCodec.encodeChange(resize)))
+        .isEqualTo(resize);
+    assertThat(StatusRecordCodec.encodeChangeLine(resize))
+        .isEqualTo("resize average=200mbit,peak=300mbit");
+  }
+
+  @Test
+  void aRecordWhoseVersionDoesNotMatchItsContentIsRefused() {
+    String v1Resize = "netfloor-change 1 resize average=200mbit";
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChange(
+        (v1Resize + " crc32c=" + crc(v1Resize) + "\n").getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("canonical");
+    String v2Remove = "netfloor-change 2 remove vm1";
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChange(
+        (v2Remove + " crc32c=" + crc(v2Remove) + "\n").getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("canonical");
+    String v2NoInbound = ascii(StatusRecordCodec.encodeStatus(STATUS)).replace(
+        "netfloor-status-record 1", "netfloor-status-record 2");
+    String v2Body = v2NoInbound.substring(0, v2NoInbound.indexOf("crc32c "));
+    assertThatThrownBy(() -> StatusRecordCodec.decodeStatus(
+        (v2Body + "crc32c " + crc(v2Body) + "\n").getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("inbound");
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChangeLine("resize floor=5mbit"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("floor");
   }
 
   @Test

@@ -2,12 +2,15 @@
 package io.netfloor.jdbc;
 
 import io.netfloor.NetFloorException;
+import io.netfloor.model.AdmissionLimit;
+import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
+import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import java.sql.Connection;
@@ -74,6 +77,8 @@ public final class JdbcStatusStore implements StatusStore {
   private final Deque<Connection> idle = new ConcurrentLinkedDeque<>();
   /** Capacities described by {@link #describe}; empty: the network has no inbound QoS. */
   private final Map<String, Optional<Rate>> capacities = new ConcurrentHashMap<>();
+  /** Which inbound limit each described capacity is: {@code average} or {@code peak}. */
+  private final Map<String, Optional<String>> capacityLimits = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
   private JdbcStatusStore(DataSource dataSource, String hostId) {
@@ -133,26 +138,44 @@ public final class JdbcStatusStore implements StatusStore {
   /**
    * Tells the inventory the network's floor capacity ({@link NetworkConfig#floorCapacity()}: its
    * inbound average, or peak under {@code PEAK_LIKE_LIBVIRT}; none without inbound QoS). Call it
-   * before {@code NetworkShaper.start()} and again after the network's bandwidth changes: every
-   * later save writes it too, and a network already stored gets it at once.
+   * before {@code NetworkShaper.start()} and again after the network's configured bandwidth
+   * changes: every later save writes it too, and a network already stored gets it at once. A live
+   * resize needs no new call: the store keeps the resized inbound limits
+   * ({@link StatusChange.InboundResized}) in the network's row, and the inventory's capacity is then
+   * the same limit (average or peak) of the resized ones.
    *
    * @throws NetworkOwnedByOtherHostException if another host owns the network
    */
   public void describe(NetworkConfig config) {
     String network = config.name();
     Optional<Rate> capacity = config.floorCapacity();
+    Optional<String> limit = capacityLimit(config);
     capacities.put(network, capacity);
+    capacityLimits.put(network, limit);
     write("describe", network, (c, owner) -> {
       if (owner == null) {
         return; // the first save writes it
       }
       try (PreparedStatement ps = c.prepareStatement(
-          "UPDATE netfloor_networks SET capacity_bps = ? WHERE network = ?")) {
+          "UPDATE netfloor_networks SET capacity_bps = ?, capacity_limit = ? WHERE network = ?")) {
         setRate(ps, 1, capacity);
-        ps.setString(2, network);
+        ps.setString(2, limit.orElse(null));
+        ps.setString(3, network);
         ps.executeUpdate();
       }
     });
+  }
+
+  /**
+   * Which of the network's inbound limits its floor capacity is: the inventory takes the same one
+   * from resized limits ({@link NetworkConfig#floorCapacity()}).
+   */
+  private static Optional<String> capacityLimit(NetworkConfig config) {
+    if (config.floorCapacity().isEmpty()) {
+      return Optional.empty();
+    }
+    return Optional.of(config.admissionLimit() == AdmissionLimit.AVERAGE ? "average"
+        : "peak");
   }
 
   @Override
@@ -174,8 +197,9 @@ public final class JdbcStatusStore implements StatusStore {
 
   private Optional<NetworkStatus> read(Connection c, String network) throws SQLException {
     String bridge;
-    try (PreparedStatement ps = c.prepareStatement(
-        "SELECT host_id, bridge FROM netfloor_networks WHERE network = ?")) {
+    Optional<Limits> inbound;
+    try (PreparedStatement ps = c.prepareStatement("SELECT host_id, bridge, inbound_average_bps,"
+        + " inbound_peak_bps, inbound_burst_bytes FROM netfloor_networks WHERE network = ?")) {
       ps.setString(1, network);
       try (ResultSet rs = ps.executeQuery()) {
         if (!rs.next()) {
@@ -183,6 +207,7 @@ public final class JdbcStatusStore implements StatusStore {
         }
         requireOwner(network, rs.getString(1));
         bridge = rs.getString(2);
+        inbound = readInbound(network, rs);
       }
     }
     TreeMap<String, PluggedInterface> interfaces = new TreeMap<>();
@@ -207,10 +232,31 @@ public final class JdbcStatusStore implements StatusStore {
       }
     }
     try {
-      return Optional.of(new NetworkStatus(network, InterfaceName.of(bridge), interfaces, parked));
+      return Optional.of(new NetworkStatus(network, InterfaceName.of(bridge), interfaces, parked,
+          inbound));
     } catch (NetFloorException e) {
       throw new StatusStoreException("the stored status of network '" + network + "' is invalid: "
           + e.getMessage(), e);
+    }
+  }
+
+  /** The resized inbound limits in columns 3 to 5, if any. */
+  private static Optional<Limits> readInbound(String network, ResultSet rs) throws SQLException {
+    long average = rs.getLong(3);
+    if (rs.wasNull()) {
+      return Optional.empty();
+    }
+    long peak = rs.getLong(4);
+    boolean hasPeak = !rs.wasNull();
+    long burst = rs.getLong(5);
+    boolean hasBurst = !rs.wasNull();
+    try {
+      return Optional.of(Limits.builder().average(Rate.ofBitsPerSecond(average))
+          .peak(hasPeak ? Rate.ofBitsPerSecond(peak) : null)
+          .burst(hasBurst ? ByteSize.ofBytes(burst) : null).build());
+    } catch (NetFloorException e) {
+      throw new StatusStoreException("the stored inbound limits of network '" + network
+          + "' are invalid: " + e.getMessage(), e);
     }
   }
 
@@ -227,12 +273,19 @@ public final class JdbcStatusStore implements StatusStore {
   public void save(NetworkStatus status) {
     String network = status.network();
     Optional<Rate> capacity = capacities.get(network);
+    Optional<String> limit = capacityLimits.getOrDefault(network, Optional.empty());
     write("save", network, (c, owner) -> {
       // one round trip: the statements go to the server together
-      String sql = "INSERT INTO netfloor_networks (network, host_id, bridge, capacity_bps)"
-          + " VALUES (?, ?, ?, ?) ON CONFLICT (network) DO UPDATE SET bridge = EXCLUDED.bridge,"
+      String sql = "INSERT INTO netfloor_networks (network, host_id, bridge, capacity_bps,"
+          + " capacity_limit, " + INBOUND_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT (network) DO UPDATE SET bridge = EXCLUDED.bridge,"
           + " capacity_bps = CASE WHEN ? THEN EXCLUDED.capacity_bps"
-          + " ELSE netfloor_networks.capacity_bps END;"
+          + " ELSE netfloor_networks.capacity_bps END,"
+          + " capacity_limit = CASE WHEN ? THEN EXCLUDED.capacity_limit"
+          + " ELSE netfloor_networks.capacity_limit END,"
+          + " inbound_average_bps = EXCLUDED.inbound_average_bps,"
+          + " inbound_peak_bps = EXCLUDED.inbound_peak_bps,"
+          + " inbound_burst_bytes = EXCLUDED.inbound_burst_bytes;"
           + " DELETE FROM netfloor_interfaces WHERE network = ?;"
           + " DELETE FROM netfloor_parked WHERE network = ?;"
           + InterfaceRows.INSERT_ALL + "; " + PARK;
@@ -241,15 +294,18 @@ public final class JdbcStatusStore implements StatusStore {
         ps.setString(2, hostId);
         ps.setString(3, status.bridge().value());
         setRate(ps, 4, capacity == null ? Optional.empty() : capacity);
-        ps.setBoolean(5, capacity != null);
-        ps.setString(6, network);
-        ps.setString(7, network);
-        ps.setString(8, network);
-        ps.setString(9, hostId);
-        InterfaceRows.bindArrays(c, ps, 10, status.interfaces().values());
-        ps.setString(22, network);
-        ps.setString(23, hostId);
-        ps.setArray(24, c.createArrayOf("int4", status.parkedClassIds().toArray()));
+        ps.setString(5, limit.orElse(null));
+        bindInbound(ps, 6, status.inbound());
+        ps.setBoolean(9, capacity != null);
+        ps.setBoolean(10, capacity != null);
+        ps.setString(11, network);
+        ps.setString(12, network);
+        ps.setString(13, network);
+        ps.setString(14, hostId);
+        InterfaceRows.bindArrays(c, ps, 15, status.interfaces().values());
+        ps.setString(27, network);
+        ps.setString(28, hostId);
+        ps.setArray(29, c.createArrayOf("int4", status.parkedClassIds().toArray()));
         ps.execute();
       }
     });
@@ -300,10 +356,33 @@ public final class JdbcStatusStore implements StatusStore {
           ps.setArray(2, c.createArrayOf("int4", unparked.classIds().toArray()));
           ps.executeUpdate();
         }
+      } else if (change instanceof StatusChange.InboundResized resized) {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE netfloor_networks SET ("
+            + INBOUND_COLUMNS + ", updated_at) = (?, ?, ?, now()) WHERE network = ?")) {
+          bindInbound(ps, 1, Optional.of(resized.inbound()));
+          ps.setString(4, network);
+          ps.executeUpdate();
+        }
       } else {
         throw new IllegalStateException("unknown change " + change);
       }
     });
+  }
+
+  private static final String INBOUND_COLUMNS =
+      "inbound_average_bps, inbound_peak_bps, inbound_burst_bytes";
+
+  /** Binds a network's resized inbound limits (or three nulls) from {@code first} on. */
+  private static void bindInbound(PreparedStatement ps, int first, Optional<Limits> inbound)
+      throws SQLException {
+    setRate(ps, first, inbound.flatMap(Limits::average));
+    setRate(ps, first + 1, inbound.flatMap(Limits::peak));
+    Optional<ByteSize> burst = inbound.flatMap(Limits::burst);
+    if (burst.isPresent()) {
+      ps.setLong(first + 2, burst.get().bytes());
+    } else {
+      ps.setNull(first + 2, Types.BIGINT);
+    }
   }
 
   private static final String PARK = "INSERT INTO netfloor_parked (network, host_id, class_id)"

@@ -164,6 +164,36 @@ final class Schema {
       """
       CREATE TRIGGER netfloor_inventory_read_only INSTEAD OF INSERT OR UPDATE OR DELETE
         ON netfloor_inventory FOR EACH ROW EXECUTE FUNCTION netfloor_inventory_read_only()
+      """),
+      // 2: a network's inbound limits as last resized while it ran (NetworkStatus.inbound), and
+      // which of them its floor capacity is (from describe), so that the inventory's capacity
+      // follows a resize without another describe
+      List.of(
+      """
+      ALTER TABLE netfloor_networks
+        ADD COLUMN inbound_average_bps bigint CHECK (inbound_average_bps >= 0),
+        ADD COLUMN inbound_peak_bps bigint CHECK (inbound_peak_bps >= 0),
+        ADD COLUMN inbound_burst_bytes bigint CHECK (inbound_burst_bytes > 0),
+        ADD COLUMN capacity_limit text CHECK (capacity_limit IN ('average', 'peak')),
+        ADD CONSTRAINT netfloor_networks_inbound_has_average
+          CHECK (inbound_average_bps IS NOT NULL
+                 OR (inbound_peak_bps IS NULL AND inbound_burst_bytes IS NULL))
+      """,
+      // the view keeps its columns; its capacity is the resized limit when there is one
+      """
+      CREATE OR REPLACE VIEW netfloor_inventory AS
+        SELECT host, network, bridge, capacity_bps, allotted_bps,
+               CASE WHEN capacity_bps IS NULL THEN NULL
+                    ELSE greatest(capacity_bps - allotted_bps, 0) END AS remaining_bps,
+               interfaces
+          FROM (SELECT host_id AS host, network, bridge,
+                       CASE WHEN inbound_average_bps IS NULL OR capacity_limit IS NULL
+                              THEN capacity_bps
+                            WHEN capacity_limit = 'peak'
+                              THEN coalesce(inbound_peak_bps, inbound_average_bps)
+                            ELSE inbound_average_bps END AS capacity_bps,
+                       allotted_bps, interface_count AS interfaces
+                  FROM netfloor_networks) n
       """));
 
   private Schema() {}

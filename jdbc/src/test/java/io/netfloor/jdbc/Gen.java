@@ -105,11 +105,11 @@ final class Gen {
 
   static Arbitrary<NetworkStatus> statuses(String network) {
     return Combinators.combine(Arbitraries.of("virbr0", "br-floor", "b"),
-        interfaces().list().ofMaxSize(5), classIds())
-        .as((bridge, ifs, parked) -> {
+        interfaces().list().ofMaxSize(5), classIds(), limits(false).optional(0.2))
+        .as((bridge, ifs, parked, inbound) -> {
           TreeMap<String, PluggedInterface> m = new TreeMap<>();
           ifs.forEach(p -> m.put(p.alias(), p));
-          return new NetworkStatus(network, InterfaceName.of(bridge), m, parked);
+          return new NetworkStatus(network, InterfaceName.of(bridge), m, parked, inbound);
         });
   }
 
@@ -118,6 +118,7 @@ final class Gen {
         interfaces().map(StatusChange.InterfaceSet::new),
         aliases().map(StatusChange.InterfaceRemoved::new),
         classIds().map(StatusChange.ClassesParked::new),
-        classIds().map(StatusChange.ClassesUnparked::new));
+        classIds().map(StatusChange.ClassesUnparked::new),
+        limits(false).map(StatusChange.InboundResized::new));
   }
 }

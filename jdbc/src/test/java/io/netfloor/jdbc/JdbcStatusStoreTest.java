@@ -217,6 +217,77 @@ class JdbcStatusStoreTest {
     }
   }
 
+  @Test
+  void aResizeIsStoredInColumnsAndTheInventoryCapacityFollowsIt() throws SQLException {
+    NetworkConfig config = config("default", "virbr0", 100);
+    NetworkConfig peakConfig = NetworkConfig.builder("libvirt-like", "virbr1")
+        .inbound(Limits.builder().average(Rate.ofMegabits(100)).peak(Rate.ofMegabits(300)).build())
+        .admissionLimit(AdmissionLimit.PEAK_LIKE_LIBVIRT).build();
+    Limits resized = Limits.builder().average(Rate.ofMegabits(200)).peak(Rate.ofMegabits(400))
+        .burst(io.netfloor.units.ByteSize.ofBytes(64_000)).build();
+    HtbTree tree = HtbTree.empty(config).plug("vm1", mac(1), Bandwidth.floor(Rate.ofMegabits(60)))
+        .tree();
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      store.describe(config);
+      store.describe(peakConfig);
+      store.save(NetworkStatus.of(tree));
+      store.save(NetworkStatus.of(HtbTree.empty(peakConfig)));
+      store.record("default", new StatusChange.InboundResized(resized));
+      store.record("libvirt-like", new StatusChange.InboundResized(resized));
+      assertThat(store.load("default").orElseThrow().inbound()).contains(resized);
+      // average admission: the resized average; peak admission: the resized peak
+      assertThat(inventory("default").subList(3, 6)).containsExactly(200_000_000L,
+          BigDecimal.valueOf(60_000_000L), BigDecimal.valueOf(140_000_000L));
+      assertThat(inventory("libvirt-like").get(3)).isEqualTo(400_000_000L);
+      assertThat(queryLong("SELECT inbound_burst_bytes FROM netfloor_networks"
+          + " WHERE network = 'default'")).isEqualTo(64_000L);
+    }
+    // a fresh instance: the status and the inventory stay; describing the config it was started
+    // with does not undo the resize, since the resized limits win at the next start
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      assertThat(store.load("default").orElseThrow())
+          .isEqualTo(NetworkStatus.of(tree).withInbound(Optional.of(resized)));
+      store.describe(config);
+      assertThat(inventory("default").get(3)).isEqualTo(200_000_000L);
+      // a resize back to an average alone clears peak and burst
+      Limits small = Limits.averageOnly(Rate.ofMegabits(60));
+      store.record("default", new StatusChange.InboundResized(small));
+      assertThat(store.load("default").orElseThrow().inbound()).contains(small);
+      assertThat(inventory("default").get(5)).isEqualTo(BigDecimal.ZERO);
+      // a whole save of a never-resized status clears the columns: the described capacity applies
+      store.save(NetworkStatus.of(tree));
+      assertThat(store.load("default").orElseThrow().inbound()).isEmpty();
+      assertThat(inventory("default").get(3)).isEqualTo(100_000_000L);
+    }
+  }
+
+  @Test
+  void aVersion1DatabaseIsMigratedKeepingItsRows() throws SQLException {
+    try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+      s.execute("CREATE TABLE netfloor_schema_version (version integer PRIMARY KEY,"
+          + " applied_at timestamptz NOT NULL DEFAULT now())");
+      for (String sql : Schema.MIGRATIONS.get(0)) {
+        s.execute(sql);
+      }
+      s.execute("INSERT INTO netfloor_schema_version (version) VALUES (1)");
+      s.execute("INSERT INTO netfloor_hosts (host_id) VALUES ('host-a')");
+      s.execute("BEGIN; SELECT set_config('netfloor.host_id', 'host-a', true);"
+          + " INSERT INTO netfloor_networks (network, host_id, bridge, capacity_bps)"
+          + " VALUES ('old', 'host-a', 'virbr9', 5000000); COMMIT");
+    }
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      assertThat(queryLong("SELECT max(version) FROM netfloor_schema_version")).isEqualTo(2L);
+      assertThat(store.load("old").orElseThrow())
+          .isEqualTo(NetworkStatus.empty("old", io.netfloor.units.InterfaceName.of("virbr9")));
+      assertThat(inventory("old").get(3)).isEqualTo(5_000_000L);
+      store.record("old", new StatusChange.InboundResized(Limits.averageOnly(Rate.ofMegabits(7))));
+      assertThat(inventory("old").get(3)).as("not described by this version: capacity kept")
+          .isEqualTo(5_000_000L);
+      assertThat(store.load("old").orElseThrow().inbound())
+          .contains(Limits.averageOnly(Rate.ofMegabits(7)));
+    }
+  }
+
   private void assertInventoryMatches(HtbTree tree) {
     List<Object> row = inventory(tree.config().name());
     assertThat(row.get(4)).as("allotted").isEqualTo(

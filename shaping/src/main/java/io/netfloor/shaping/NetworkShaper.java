@@ -8,6 +8,7 @@ import io.netfloor.model.DeviceShaping;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.KernelPlacement;
+import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.model.PluggedInterface;
@@ -47,6 +48,8 @@ import io.netfloor.spi.TrafficControlException;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
+import io.netfloor.units.Rate;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -60,9 +63,11 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Shapes one network (one bridge): guarantees each plugged interface its floor. The object a VM
@@ -87,11 +92,23 @@ import org.slf4j.LoggerFactory;
  * {@code InvalidValueException} (refused before anything changed), {@link TrafficControlException}
  * (the kernel refused; what was applied has been undone), {@link StatusStoreException} (the store
  * failed; the kernel change has been undone), {@link ShapingException} (wrong state).
+ *
+ * <p>For orchestrators: {@link #capacity()}, {@link #canAdmit}, {@link #dryRunPlug} and
+ * {@link #dryRunUpdate} answer without changing anything; {@link #addListener listeners} are told
+ * of every change after it is durable; {@link #sample()} and {@link RateMeter} give per-interface
+ * rates; {@link #resize} changes the network's capacity while it runs.
+ *
+ * <p>Logging: each plug, update, unplug, MAC change and resize is logged at DEBUG (alias, class,
+ * floor, duration), with the network's name in the SLF4J MDC under {@value #MDC_NETWORK} for the
+ * duration of every operation (and of every event delivery).
  */
 public final class NetworkShaper {
   private static final Logger log = LoggerFactory.getLogger(NetworkShaper.class);
+  /** The SLF4J MDC key that holds the network's name while the shaper works on it. */
+  public static final String MDC_NETWORK = "netfloor.network";
 
-  private final NetworkConfig requested;
+  /** The config given, with the inbound limits of the last {@link #resize}. */
+  private NetworkConfig requested;
   /** {@code requested}, adapted to what the kernel supports at {@link #start()}. */
   private NetworkConfig config;
   private final TrafficControl kernel;
@@ -101,6 +118,9 @@ public final class NetworkShaper {
   private boolean started;
   /** Set when an undo failed: the kernel may differ from the model until the next reconcile. */
   private boolean kernelSuspect;
+  /** The inbound limits the status records (set by a resize); empty: the config's apply. */
+  private Optional<Limits> recordedInbound = Optional.empty();
+  private final EventDispatcher events;
 
   private NetworkShaper(NetworkConfig config, TrafficControl kernel, StatusStore store) {
     this.requested = Objects.requireNonNull(config, "config");
@@ -108,6 +128,7 @@ public final class NetworkShaper {
     this.kernel = Objects.requireNonNull(kernel, "trafficControl");
     this.store = Objects.requireNonNull(store, "statusStore");
     this.tree = HtbTree.empty(config);
+    this.events = new EventDispatcher(config.name());
   }
 
   /**
@@ -199,7 +220,7 @@ public final class NetworkShaper {
    *     first start cannot store its status (what it built on the bridge is removed again)
    */
   public ReconcileReport start() {
-    return locked(() -> startLocked(false));
+    return withNetwork(() -> locked(() -> startLocked(false)));
   }
 
   /**
@@ -211,7 +232,7 @@ public final class NetworkShaper {
    * @return the repairs, starting with the deletion of the foreign qdiscs
    */
   public ReconcileReport startReplacing() {
-    return locked(() -> startLocked(true));
+    return withNetwork(() -> locked(() -> startLocked(true)));
   }
 
   private ReconcileReport startLocked(boolean replace) {
@@ -226,6 +247,12 @@ public final class NetworkShaper {
     config = adapted;
     Optional<NetworkStatus> stored = store.load(config.name());
     tree = stored.isPresent() ? stored.get().toTree(config) : HtbTree.empty(config);
+    recordedInbound = stored.flatMap(NetworkStatus::inbound);
+    if (recordedInbound.isPresent() && !tree.config().equals(config)) {
+      log.info("network {}: inbound limits {} as last resized, in place of the config's {}",
+          config.name(), recordedInbound.get(), config.bandwidth().inbound().orElse(null));
+    }
+    config = tree.config();
     Plan cleared = replace ? clearForeignQdiscs(stored.isPresent()) : Plan.EMPTY;
     ReconcileReport report = reconcileLocked(stored.isEmpty() ? Mode.FRESH : Mode.RESTART);
     if (!cleared.isEmpty()) {
@@ -236,6 +263,7 @@ public final class NetworkShaper {
     log.info("network {} started on {}: {} interface(s), {} operation(s) to build, {} to repair",
         config.name(), config.bridge(), tree.interfaces().size(), report.built().size(),
         report.repairs().size());
+    logReport(report);
     return report;
   }
 
@@ -259,7 +287,7 @@ public final class NetworkShaper {
    * @throws StatusStoreException if {@code status} cannot be stored
    */
   public ReconcileReport adopt(NetworkStatus status) {
-    return locked(() -> {
+    return withNetwork(() -> locked(() -> {
       requireBridge();
       requireBridgeKind();
       config = adaptToKernel(requested, kernel.capabilities());
@@ -274,11 +302,14 @@ public final class NetworkShaper {
         throw e;
       }
       store.save(status);
+      recordedInbound = status.inbound();
+      config = tree.config();
       started = true;
       log.info("network {} adopted with {} interface(s): {} operation(s)", config.name(),
           tree.interfaces().size(), report.operations().size());
+      logReport(report);
       return report;
-    });
+    }));
   }
 
   /**
@@ -328,7 +359,7 @@ public final class NetworkShaper {
    */
   public ClassHandle plug(String alias, MacAddress mac, Optional<InterfaceName> device,
       Bandwidth bandwidth) {
-    return locked(() -> {
+    return operation("plug", alias, c -> "class " + c + ", floor " + floorOf(bandwidth), () -> {
       requireStarted();
       PluggedInterface existing = tree.interfaces().get(alias);
       if (existing != null && existing.mac().equals(mac) && existing.device().equals(device)
@@ -345,7 +376,10 @@ public final class NetworkShaper {
         requireFreeDevices(change.tree().kernelObjects(), device.get());
       }
       commit("plug of '" + alias + "'", change, alias);
-      return change.affected().orElseThrow().effectiveClass();
+      PluggedInterface plugged = change.affected().orElseThrow();
+      events.publish(seq -> new NetworkEvent.Plugged(config.name(), seq, plugged,
+          Capacity.of(tree)));
+      return plugged.effectiveClass();
     });
   }
 
@@ -363,12 +397,15 @@ public final class NetworkShaper {
    *     undone
    */
   public boolean unplug(String alias) {
-    return locked(() -> {
+    return operation("unplug", alias, done -> done ? "done" : "was not plugged", () -> {
       requireStarted();
-      if (!tree.interfaces().containsKey(alias)) {
+      PluggedInterface was = tree.interfaces().get(alias);
+      if (was == null) {
         return false;
       }
       commit("unplug of '" + alias + "'", tree.unplug(alias), alias);
+      events.publish(seq -> new NetworkEvent.Unplugged(config.name(), seq, was,
+          Capacity.of(tree)));
       return true;
     });
   }
@@ -390,15 +427,19 @@ public final class NetworkShaper {
    *     undone
    */
   public ClassHandle update(String alias, Bandwidth bandwidth) {
-    return locked(() -> {
+    return operation("update", alias, c -> "class " + c + ", floor " + floorOf(bandwidth), () -> {
       requireStarted();
+      PluggedInterface before = tree.interfaces().get(alias);
       TreeChange change = tree.update(alias, bandwidth);
       Optional<InterfaceName> device = change.affected().flatMap(PluggedInterface::device);
       if (device.isPresent() && kernel.deviceExists(device.get())) {
         requireFreeDevices(change.tree().kernelObjects(), device.get());
       }
       commit("update of '" + alias + "'", change, alias);
-      return change.affected().orElseThrow().effectiveClass();
+      PluggedInterface after = change.affected().orElseThrow();
+      events.publish(seq -> new NetworkEvent.Updated(config.name(), seq, before, after,
+          Capacity.of(tree)));
+      return after.effectiveClass();
     });
   }
 
@@ -416,9 +457,16 @@ public final class NetworkShaper {
    *     undone
    */
   public void changeMac(String alias, MacAddress mac) {
-    locked(() -> {
+    operation("mac change", alias, none -> "MAC " + mac, () -> {
       requireStarted();
-      commit("MAC change of '" + alias + "'", tree.changeMac(alias, mac), alias);
+      PluggedInterface before = tree.interfaces().get(alias);
+      TreeChange change = tree.changeMac(alias, mac);
+      commit("MAC change of '" + alias + "'", change, alias);
+      PluggedInterface after = change.affected().orElseThrow();
+      if (!after.equals(before)) {
+        events.publish(seq -> new NetworkEvent.Updated(config.name(), seq, before, after,
+            Capacity.of(tree)));
+      }
       return null;
     });
   }
@@ -483,7 +531,7 @@ public final class NetworkShaper {
    *     second stop can finish)
    */
   public Plan stop() {
-    return locked(() -> {
+    return withNetwork(() -> locked(() -> {
       if (!started) {
         config = adaptToKernel(requested, kernel.capabilities());
         tree = store.load(config.name()).map(s -> s.toTree(config)).orElse(HtbTree.empty(config));
@@ -491,10 +539,11 @@ public final class NetworkShaper {
       Plan teardown = removeFromKernel();
       store.delete(config.name());
       tree = HtbTree.empty(config);
+      recordedInbound = Optional.empty();
       started = false;
       log.info("network {} stopped: {} operation(s)", config.name(), teardown.size());
       return teardown;
-    });
+    }));
   }
 
   /** Deletes what the kernel holds of the network (what {@link #tree} and its marks say). */
@@ -525,14 +574,18 @@ public final class NetworkShaper {
    * @throws StatusStoreException if the stored status cannot be read
    */
   public ReconcileReport reconcile() {
-    return locked(() -> {
+    return withNetwork(() -> locked(() -> {
       requireStarted();
       Optional<NetworkStatus> stored = store.load(config.name());
       if (stored.isPresent()) {
         tree = stored.get().toTree(config);
+        recordedInbound = stored.get().inbound();
+        config = tree.config();
       }
-      return reconcileLocked(Mode.RESTART);
-    });
+      ReconcileReport report = reconcileLocked(Mode.RESTART);
+      logReport(report);
+      return report;
+    }));
   }
 
   /**
@@ -612,7 +665,7 @@ public final class NetworkShaper {
     // saveIfChanged skips rewriting the snapshot, and still compacts a journal that is due
     if (mode != Mode.ADOPT) {
       try {
-        store.saveIfChanged(NetworkStatus.of(tree));
+        store.saveIfChanged(statusOf(tree));
       } catch (RuntimeException e) {
         if (mode == Mode.FRESH) {
           // nothing was stored: a first start that leaves its tree behind would leave a network
@@ -626,8 +679,15 @@ public final class NetworkShaper {
     List<String> foreign = new ArrayList<>(survey.foreign);
     foreign.addAll(view.foreign());
     Plan all = marked.then(repairs);
-    return survey.building ? new ReconcileReport(all, Plan.EMPTY, notes, foreign)
+    ReconcileReport report = survey.building ? new ReconcileReport(all, Plan.EMPTY, notes, foreign)
         : new ReconcileReport(Plan.EMPTY, all, notes, foreign);
+    if (!report.wasClean()) {
+      events.publish(seq -> new NetworkEvent.KernelSuspect(config.name(), seq, "reconcile found"
+          + " the kernel differing from the status and applied " + report.repairs().size()
+          + " repair(s)", false, Optional.empty()));
+    }
+    events.publish(seq -> new NetworkEvent.Reconciled(config.name(), seq, report));
+    return report;
   }
 
   /**
@@ -1328,7 +1388,7 @@ public final class NetworkShaper {
       if (recorded > 0) {
         // a prefix was recorded: bring the store back to the tree we keep
         try {
-          store.save(NetworkStatus.of(tree));
+          store.save(statusOf(tree));
         } catch (RuntimeException again) {
           storeFailure.addSuppressed(again);
           adoptStoredStatus(storeFailure);
@@ -1351,11 +1411,16 @@ public final class NetworkShaper {
       Optional<NetworkStatus> stored = store.load(config.name());
       if (stored.isPresent()) {
         tree = stored.get().toTree(config);
+        recordedInbound = stored.get().inbound();
+        config = tree.config();
       }
     } catch (RuntimeException unreadable) {
       failure.addSuppressed(unreadable);
     }
     kernelSuspect = true;
+    events.publish(seq -> new NetworkEvent.KernelSuspect(config.name(), seq, "the status store"
+        + " failed half-way and could not be rolled back; the kernel is reconciled to the stored"
+        + " status before the next change", true, Optional.of(failure)));
   }
 
   private void applyWithUndo(String what, Plan plan) {
@@ -1365,7 +1430,13 @@ public final class NetworkShaper {
     try {
       kernel.apply(plan);
     } catch (TrafficControlException e) {
+      boolean suspectBefore = kernelSuspect;
       undoQuietly(what, plan.undoOfFirst(e.appliedCount()), e);
+      if (kernelSuspect == suspectBefore) { // a failed undo has told listeners already
+        events.publish(seq -> new NetworkEvent.KernelSuspect(config.name(), seq, "the kernel"
+            + " refused " + what + "; what was applied of it was rolled back", kernelSuspect,
+            Optional.of(e)));
+      }
       ClassInUseException inUse = classInUse(what, e);
       if (inUse != null) {
         throw inUse;
@@ -1415,8 +1486,235 @@ public final class NetworkShaper {
     } catch (RuntimeException undoFailure) {
       kernelSuspect = true;
       cause.addSuppressed(undoFailure);
+      events.publish(seq -> new NetworkEvent.KernelSuspect(config.name(), seq, "undo of " + what
+          + " failed; the network is reconciled before its next change", true,
+          Optional.of(undoFailure)));
       log.warn("undo of {} failed; network {} will be reconciled before its next change: {}", what,
           config.name(), undoFailure.getMessage());
+    }
+  }
+
+  // ------------------------------------------------------------------ orchestration
+
+  /**
+   * Adds a listener, told of every later change of this network (see {@link NetworkListener} for
+   * the thread, the order and the guarantees).
+   *
+   * @param listener told of each event; added twice, it is told twice
+   */
+  public void addListener(NetworkListener listener) {
+    events.add(listener);
+  }
+
+  /**
+   * Removes a listener; it may still receive events already queued.
+   *
+   * @param listener a listener added before
+   * @return false if it was not added
+   */
+  public boolean removeListener(NetworkListener listener) {
+    return events.remove(listener);
+  }
+
+  /**
+   * The network's floor inventory now: capacity, allotted, remaining, interfaces.
+   *
+   * @return the inventory of the tree as last committed
+   */
+  public Capacity capacity() {
+    return locked(() -> Capacity.of(tree));
+  }
+
+  /**
+   * Whether a new interface with {@code bandwidth} would be admitted now (an interface without a
+   * floor always is). Changes nothing; a plug can still be refused for another reason (a MAC
+   * already in use), which {@link #dryRunPlug} also checks.
+   *
+   * @param bandwidth the new interface's bandwidth; only its floor matters here
+   * @return admitted, or refused with the {@code AdmissionException} a plug would throw
+   */
+  public AdmissionDecision canAdmit(Bandwidth bandwidth) {
+    Objects.requireNonNull(bandwidth, "bandwidth");
+    return locked(() -> {
+      Capacity now = Capacity.of(tree);
+      Rate floor = bandwidth.floorOrZero();
+      if (!bandwidth.hasFloor() || now.fits(floor)) {
+        return AdmissionDecision.admit(floor, now);
+      }
+      return AdmissionDecision.refuse(floor, now, now.floorsSupported()
+          ? new io.netfloor.AdmissionException(config.name(), "(new interface)", floor,
+              now.allotted(), now.capacity())
+          : io.netfloor.AdmissionException.noInboundQos(config.name(), "(new interface)", floor));
+    });
+  }
+
+  /**
+   * What {@link #plug(String, MacAddress, Bandwidth)} would do now: the decision, the kernel plan
+   * and the class. Touches neither the kernel nor the status store; a later plug may still differ
+   * if other changes come first.
+   *
+   * @param alias the interface's alias
+   * @param mac its MAC address
+   * @param bandwidth its bandwidth
+   * @return the decision, the plan and the class
+   * @throws ShapingException if the network is not started
+   */
+  public DryRun dryRunPlug(String alias, MacAddress mac, Bandwidth bandwidth) {
+    return locked(() -> {
+      requireStarted();
+      return DryRun.ofPlug(tree, alias, mac, bandwidth);
+    });
+  }
+
+  /**
+   * What {@link #update} would do now: the decision, the kernel plan and the class. Touches neither
+   * the kernel nor the status store.
+   *
+   * @param alias the interface's alias
+   * @param bandwidth its new bandwidth
+   * @return the decision, the plan and the class
+   * @throws ShapingException if the network is not started
+   */
+  public DryRun dryRunUpdate(String alias, Bandwidth bandwidth) {
+    return locked(() -> {
+      requireStarted();
+      return DryRun.ofUpdate(tree, alias, bandwidth);
+    });
+  }
+
+  /**
+   * Changes the network's inbound limits (average, peak, burst) while it runs. Only classes change:
+   * the top class 1:1, the default class 1:2, and the ceilings of the interfaces' classes that
+   * follow the network's ceiling; no filter or qdisc is touched and every floor stays, so traffic
+   * flows on. The new limits are recorded in the status store: a restart keeps them, in place of
+   * the config's.
+   *
+   * @param inbound the new limits: an average, optionally a peak and a burst, no floor
+   * @return the network's inventory afterwards
+   * @throws io.netfloor.AdmissionException if the new capacity is below the sum of the floors
+   *     (nothing is changed, in the kernel or the store)
+   * @throws InvalidValueException if the network has no inbound bandwidth (it has no tree whose
+   *     classes could change) or {@code inbound} is not a network's limits
+   */
+  public Capacity resize(Limits inbound) {
+    Objects.requireNonNull(inbound, "inbound");
+    return operation("resize", null, c -> "to " + inbound + ": " + c, () -> {
+      requireStarted();
+      if (!config.supportsFloors()) {
+        throw new InvalidValueException("network '" + config.name() + "' has no inbound bandwidth,"
+            + " so it has no tree to resize; stop it and start it with inbound limits");
+      }
+      NetworkConfig next = config.toBuilder().inbound(inbound).build(); // checks the limits
+      Rate newCapacity = next.floorCapacity().orElseThrow();
+      if (tree.floorSum().compareTo(newCapacity) > 0) {
+        throw io.netfloor.AdmissionException.capacityBelowFloors(config.name(), tree.floorSum(),
+            newCapacity);
+      }
+      if (kernelSuspect) {
+        reconcileLocked(Mode.RESTART);
+      }
+      Limits before = config.bandwidth().inbound().orElseThrow();
+      HtbTree resized = HtbTree.restore(next, tree.interfaces().values(), tree.parkedClassIds())
+          .withPlacement(tree.placement());
+      List<TcObject> old = tree.kernelObjects();
+      List<TcObject> now = resized.kernelObjects();
+      Plan plan = PlanDiff.between(old, now);
+      for (TcOp op : plan.ops()) {
+        if (!(op instanceof TcOp.Change c) || !(c.after() instanceof HtbClass)) {
+          throw new IllegalStateException("a resize changes classes only, not " + op.describe());
+        }
+      }
+      applyWithUndo("resize", plan);
+      try {
+        store.record(config.name(), new io.netfloor.spi.StatusChange.InboundResized(inbound));
+      } catch (RuntimeException storeFailure) {
+        undoQuietly("resize", PlanDiff.between(now, old), storeFailure);
+        throw storeFailure instanceof StatusStoreException s
+            ? new StatusStoreException("resize of network '" + config.name() + "' was rolled"
+                + " back: the status store failed: " + s.getMessage(), s)
+            : storeFailure;
+      }
+      requested = requested.toBuilder().inbound(inbound).build();
+      config = next;
+      tree = resized;
+      recordedInbound = Optional.of(inbound);
+      Capacity after = Capacity.of(tree);
+      events.publish(seq -> new NetworkEvent.Resized(config.name(), seq, before, inbound, after));
+      return after;
+    });
+  }
+
+  /**
+   * The interfaces' kernel counters now, timestamped (see {@link RateMeter}).
+   *
+   * @return every plugged interface's counters with the instant they were read
+   * @throws ShapingException if the network is not started
+   */
+  public StatsSample sample() {
+    return locked(() -> {
+      List<InterfaceStats> now = stats();
+      return new StatsSample(config.name(), System.nanoTime(), Instant.now(), now);
+    });
+  }
+
+  /** The status that stands for {@code t}: with the inbound limits a resize recorded. */
+  private NetworkStatus statusOf(HtbTree t) {
+    NetworkStatus s = NetworkStatus.of(t);
+    return recordedInbound.isEmpty() ? s : s.withInbound(recordedInbound);
+  }
+
+  private static String floorOf(Bandwidth bandwidth) {
+    return bandwidth == null ? "-" : bandwidth.floorOrZero().toString();
+  }
+
+  /** Logs each note and foreign object of a report as a record of its own. */
+  private void logReport(ReconcileReport report) {
+    report.notes().forEach(n -> log.info("network {}: {}", config.name(), n));
+    report.foreign().forEach(f -> log.info("network {}: left alone (not its own): {}",
+        config.name(), f));
+  }
+
+  /**
+   * Runs one change under the lock with the network in the MDC, logs it at DEBUG with its
+   * duration, and tells listeners of a refusal (the body tells them of a success).
+   */
+  private <T> T operation(String kind, String alias, Function<T, String> outcome,
+      Supplier<T> body) {
+    return withNetwork(() -> {
+      long start = System.nanoTime();
+      return locked(() -> {
+        try {
+          T result = body.get();
+          if (log.isDebugEnabled()) {
+            log.debug("network {}: {}{}: {} ({} us)", config.name(), kind,
+                alias == null ? "" : " of '" + alias + "'", outcome.apply(result),
+                (System.nanoTime() - start) / 1000);
+          }
+          return result;
+        } catch (RuntimeException e) {
+          log.debug("network {}: {}{} refused after {} us: {}", config.name(), kind,
+              alias == null ? "" : " of '" + alias + "'", (System.nanoTime() - start) / 1000,
+              e.getMessage());
+          events.publish(seq -> new NetworkEvent.Refused(config.name(), seq, kind,
+              Optional.ofNullable(alias), e));
+          throw e;
+        }
+      });
+    });
+  }
+
+  /** Runs {@code body} with the network's name in the MDC, restoring what was there. */
+  private <T> T withNetwork(Supplier<T> body) {
+    String previous = MDC.get(MDC_NETWORK);
+    MDC.put(MDC_NETWORK, requested.name());
+    try {
+      return body.get();
+    } finally {
+      if (previous == null) {
+        MDC.remove(MDC_NETWORK);
+      } else {
+        MDC.put(MDC_NETWORK, previous);
+      }
     }
   }
 

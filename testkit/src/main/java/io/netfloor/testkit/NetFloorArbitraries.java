@@ -248,15 +248,24 @@ public final class NetFloorArbitraries {
     return Arbitraries.integers().between(3, 0xfffe).set().ofMaxSize(6).map(TreeSet::new);
   }
 
-  /** Statuses of network {@code network}: up to five interfaces, up to six parked ids. */
+  /**
+   * Statuses of network {@code network}: up to five interfaces, up to six parked ids, and in about
+   * a third of them inbound limits from a live resize ({@link NetworkStatus#inbound()}).
+   */
   public static Arbitrary<NetworkStatus> networkStatuses(String network) {
     return Combinators.combine(Arbitraries.of("virbr0", "br-floor", "b"),
-            pluggedInterfaces().list().ofMaxSize(5), classIdSets())
-        .as((bridge, ifs, parked) -> {
+            pluggedInterfaces().list().ofMaxSize(5), classIdSets(),
+            networkInboundLimits().optional(0.35))
+        .as((bridge, ifs, parked, inbound) -> {
           TreeMap<String, PluggedInterface> m = new TreeMap<>();
           ifs.forEach(p -> m.put(p.alias(), p));
-          return new NetworkStatus(network, InterfaceName.of(bridge), m, parked);
+          return new NetworkStatus(network, InterfaceName.of(bridge), m, parked, inbound);
         });
+  }
+
+  /** A network's inbound limits, as a live resize sets them: an average, maybe peak and burst. */
+  public static Arbitrary<Limits> networkInboundLimits() {
+    return limits(false);
   }
 
   /** Every kind of {@link StatusChange}. */
@@ -265,6 +274,7 @@ public final class NetFloorArbitraries {
         pluggedInterfaces().map(StatusChange.InterfaceSet::new),
         aliases().map(StatusChange.InterfaceRemoved::new),
         classIdSets().map(StatusChange.ClassesParked::new),
-        classIdSets().map(StatusChange.ClassesUnparked::new));
+        classIdSets().map(StatusChange.ClassesUnparked::new),
+        networkInboundLimits().map(StatusChange.InboundResized::new));
   }
 }

@@ -51,6 +51,7 @@ public final class NetFloorCli implements Runnable {
     m.put("plug", PlugCommand::new);
     m.put("update", UpdateCommand::new);
     m.put("unplug", UnplugCommand::new);
+    m.put("resize", ResizeCommand::new);
     m.put("status", StatusCommand::new);
     m.put("tree", TreeCommand::new);
     m.put("reconcile", ReconcileCommand::new);
@@ -71,7 +72,7 @@ public final class NetFloorCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(spec.commandLine(), "missing command: one of start, adopt,"
-        + " plug, update, unplug, status, tree, reconcile, stop, demo");
+        + " plug, update, unplug, resize, status, tree, reconcile, stop, demo");
   }
 
   /** Runs the CLI and exits with its exit code. */

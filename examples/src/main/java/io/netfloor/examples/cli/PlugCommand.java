@@ -3,6 +3,7 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.shaping.DryRun;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -37,10 +38,19 @@ final class PlugCommand extends BaseCommand {
   @Mixin
   BandwidthOptions limits;
 
+  @Option(names = "--dry-run", description = "Show whether the plug would be admitted and the tc"
+      + " operations it would apply on the bridge, from the recorded status; change nothing (exit"
+      + " 3 if it would be refused).")
+  boolean dryRun;
+
   @Override
   public Integer call() {
     PluggedInterface.checkAlias(alias);
     Bandwidth bandwidth = limits.bandwidth();
+    if (dryRun) {
+      return Orchestration.print(this, "plug", alias,
+          DryRun.ofPlug(Orchestration.storedTree(this), alias, mac, bandwidth));
+    }
     try (Session s = openSession()) {
       ClassHandle c = s.started().plug(alias, mac, Optional.ofNullable(device), bandwidth);
       PluggedInterface p = s.shaper.tree().find(alias).orElseThrow();

@@ -3,6 +3,7 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.examples.Units;
 import io.netfloor.model.HtbTree;
+import io.netfloor.shaping.Capacity;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.netlink.NetlinkTrafficControl;
@@ -41,8 +42,9 @@ final class StatusCommand extends BaseCommand {
       }
     }
     NetworkDefinition def = definition();
-    NetworkConfig config = def.toConfig();
-    HtbTree tree = Session.readStatus(state(), def).toTree(config);
+    // the stored status's limits (a resize) are the network's, as a start would take them
+    HtbTree tree = Session.readStatus(state(), def).toTree(def.toConfig());
+    NetworkConfig config = tree.config();
     KernelSnapshot snapshot = dump(def.netns(), InterfaceName.of(def.bridge()), null);
     Rate capacity = config.floorCapacity().orElse(Rate.ZERO);
     List<PluggedInterface> ifs = sorted(tree.interfaces().values());
@@ -60,6 +62,7 @@ final class StatusCommand extends BaseCommand {
       json.put("configKnown", true);
       CliJson.putRate(json, "capacity", capacity);
       CliJson.putRate(json, "floorSum", tree.floorSum());
+      json.put("capacity", Orchestration.capacityJson(Capacity.of(tree)));
       json.put("interfaces", rows);
       printJson(json);
       return ExitCodes.OK;

@@ -2,7 +2,9 @@
 package io.netfloor.examples.cli;
 
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.HtbTree;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.shaping.DryRun;
 import io.netfloor.units.ClassHandle;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -28,6 +30,11 @@ final class UpdateCommand extends BaseCommand {
       + " default class).")
   boolean noFloor;
 
+  @Option(names = "--dry-run", description = "Show whether the update would be admitted and the"
+      + " tc operations it would apply on the bridge, from the recorded status; change nothing"
+      + " (exit 3 if it would be refused).")
+  boolean dryRun;
+
   @Override
   public Integer call() {
     if (!limits.any() && !noFloor) {
@@ -36,6 +43,14 @@ final class UpdateCommand extends BaseCommand {
     }
     if (noFloor && limits.floor != null) {
       throw new CliException(ExitCodes.USAGE, "--floor and --no-floor contradict each other");
+    }
+    if (dryRun) {
+      HtbTree tree = Orchestration.storedTree(this);
+      PluggedInterface current = tree.find(alias).orElseThrow(() -> new CliException(
+          ExitCodes.REFUSED, "no interface '" + alias + "' is plugged into network '"
+              + tree.config().name() + "'"));
+      return Orchestration.print(this, "update", alias,
+          DryRun.ofUpdate(tree, alias, limits.merge(current.bandwidth(), noFloor)));
     }
     try (Session s = openSession()) {
       PluggedInterface before = s.started().tree().find(alias).orElseThrow(() -> new CliException(

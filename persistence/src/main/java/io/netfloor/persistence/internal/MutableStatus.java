@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.persistence.internal;
 
+import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.units.InterfaceName;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -21,12 +23,14 @@ public final class MutableStatus {
   private final InterfaceName bridge;
   private final TreeMap<String, PluggedInterface> interfaces;
   private final TreeSet<Integer> parked;
+  private Optional<Limits> inbound;
 
   public MutableStatus(NetworkStatus status) {
     this.network = status.network();
     this.bridge = status.bridge();
     this.interfaces = new TreeMap<>(status.interfaces());
     this.parked = new TreeSet<>(status.parkedClassIds());
+    this.inbound = status.inbound();
   }
 
   public void apply(StatusChange change) {
@@ -41,6 +45,8 @@ public final class MutableStatus {
       parked.addAll(p.classIds());
     } else if (change instanceof StatusChange.ClassesUnparked u) {
       parked.removeAll(u.classIds());
+    } else if (change instanceof StatusChange.InboundResized r) {
+      inbound = Optional.of(r.inbound());
     } else {
       throw new IllegalArgumentException("unknown status change " + change);
     }
@@ -48,6 +54,6 @@ public final class MutableStatus {
 
   /** An immutable copy. */
   public NetworkStatus toStatus() {
-    return new NetworkStatus(network, bridge, interfaces, parked);
+    return new NetworkStatus(network, bridge, interfaces, parked, inbound);
   }
 }

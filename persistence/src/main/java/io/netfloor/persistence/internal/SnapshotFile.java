@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.persistence.internal;
 
+import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -34,17 +36,28 @@ import java.util.TreeMap;
  * journal left over from that lineage (a crash between the snapshot's rename and the journal's) is
  * recognised as stale rather than as corruption.
  *
+ * <p>A network that was resized while it ran also records its inbound limits, on a line after
+ * {@code bridge} ({@code inbound average=200mbit,peak=300mbit}), in format version 2: older readers
+ * then say the file is newer than they read instead of misreading it. A snapshot without that line
+ * is written, byte for byte, as version 1 was.
+ *
  * @param seq the sequence number of the last journal record this snapshot includes
  */
 public record SnapshotFile(NetworkStatus status, long generation, OptionalLong previous, long seq) {
-  public static final int VERSION = 1;
+  /** The newest format version: 2 adds the {@code inbound} line. */
+  public static final int VERSION = 2;
+  /** The version of a snapshot without an {@code inbound} line. */
+  static final int VERSION_WITHOUT_INBOUND = 1;
   static final String MAGIC = "netfloor-status";
 
   public byte[] encode() {
     StringBuilder sb = new StringBuilder();
-    sb.append(MAGIC).append(' ').append(VERSION).append('\n');
+    sb.append(MAGIC).append(' ')
+        .append(status.inbound().isPresent() ? VERSION : VERSION_WITHOUT_INBOUND).append('\n');
     sb.append("network ").append(status.network()).append('\n');
     sb.append("bridge ").append(status.bridge()).append('\n');
+    status.inbound().ifPresent(l ->
+        sb.append("inbound ").append(StatusCodec.encodeLimits(l)).append('\n'));
     sb.append("generation ").append(Lines.generation(generation)).append('\n');
     sb.append("previous ")
         .append(previous.isPresent() ? Lines.generation(previous.getAsLong()) : "-").append('\n');
@@ -76,7 +89,7 @@ public record SnapshotFile(NetworkStatus status, long generation, OptionalLong p
       throw new FormatException("format version " + v + " is newer than this NetFloor reads ("
           + VERSION + "); upgrade NetFloor or restore the file it replaced");
     }
-    if (v != VERSION) {
+    if (v != VERSION && v != VERSION_WITHOUT_INBOUND) {
       throw new FormatException("unknown format version " + v);
     }
     int[] last = lines.get(lines.size() - 1);
@@ -94,10 +107,20 @@ public record SnapshotFile(NetworkStatus status, long generation, OptionalLong p
     for (int[] l : lines.subList(1, lines.size() - 1)) {
       text.add(Lines.ascii(bytes, l[0], l[1]));
     }
-    return parseBody(text);
+    Optional<Limits> inbound = Optional.empty();
+    if (v == VERSION) {
+      if (text.size() < 3 || !text.get(2).startsWith("inbound ")) {
+        throw new FormatException("a version " + VERSION + " snapshot has an 'inbound' line after"
+            + " 'bridge'");
+      }
+      inbound = Optional.of(StatusCodec.decodeLimits(Lines.expectPrefix(text.remove(2),
+          "inbound")));
+    }
+    return parseBody(text, inbound);
   }
 
-  private static SnapshotFile parseBody(List<String> text) throws FormatException {
+  private static SnapshotFile parseBody(List<String> text, Optional<Limits> inbound)
+      throws FormatException {
     if (text.size() < 7) {
       throw new FormatException("the snapshot has " + text.size() + " lines between header and"
           + " checksum, at least 7 expected");
@@ -123,7 +146,8 @@ public record SnapshotFile(NetworkStatus status, long generation, OptionalLong p
     }
     var parked = StatusCodec.decodeIds(Lines.expectPrefix(text.get(text.size() - 1), "parked"));
     try {
-      NetworkStatus status = new NetworkStatus(network, InterfaceName.of(bridge), interfaces, parked);
+      NetworkStatus status = new NetworkStatus(network, InterfaceName.of(bridge), interfaces, parked,
+          inbound);
       return new SnapshotFile(status, generation, previous, seq);
     } catch (RuntimeException e) {
       throw new FormatException("invalid status: " + e.getMessage(), e);

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.persistence.internal;
 
+import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusRecordCodec;
@@ -23,6 +24,18 @@ public final class StatusCodec {
   public static PluggedInterface decodeInterface(String text) throws FormatException {
     try {
       return StatusRecordCodec.decodeInterface(text);
+    } catch (StatusStoreException e) {
+      throw new FormatException(e.getMessage(), e);
+    }
+  }
+
+  public static String encodeLimits(Limits l) {
+    return StatusRecordCodec.encodeLimits(l);
+  }
+
+  public static Limits decodeLimits(String text) throws FormatException {
+    try {
+      return StatusRecordCodec.decodeLimits(text);
     } catch (StatusStoreException e) {
       throw new FormatException(e.getMessage(), e);
     }
