@@ -214,6 +214,7 @@ class TcOpEncoderTest {
           .hasMessageContaining("only ever deletes it")
           .extracting(e -> ((NetlinkException) e).errno()).isEqualTo(EOPNOTSUPP);
       assertThatThrownBy(() -> change(encoder, o)).isInstanceOf(NetlinkException.class)
+          .hasMessageContaining("only ever deletes it")
           .extracting(e -> ((NetlinkException) e).errno()).isEqualTo(EOPNOTSUPP);
     }
   }

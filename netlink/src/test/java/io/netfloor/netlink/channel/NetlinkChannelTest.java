@@ -18,6 +18,10 @@ import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -334,10 +338,43 @@ class NetlinkChannelTest {
   }
 
   @Test
-  void timeInsideTheSocketIsCounted() {
-    socket.receiveDelayMillis = 5;
+  void timeInsideTheSocketIsCountedIncludingInterruptedCalls() {
+    socket.sendDelayMillis = 2;
+    socket.receiveDelayMillis = 2;
+    socket.failSends(ScriptedSocket.EINTR).thenErrno(ScriptedSocket.EINTR);
     ackingLast();
+    long start = System.nanoTime();
     channel.transact(request());
-    assertThat(channel.syscallNanos()).isGreaterThanOrEqualTo(5_000_000L);
+    long wall = System.nanoTime() - start;
+    // two sends and two receives of at least 2 ms each, all within the call
+    assertThat(channel.syscallNanos()).isBetween(8_000_000L, wall);
+  }
+
+  @Test
+  void aRequestFillingTheSendBufferExactlyIsSent() {
+    byte[] exact = request(64 * 1024 - NetlinkMessage.HEADER_BYTES - 3, (byte) 0x44);
+    ackingLast();
+    assertThat(channel.transact(exact).isSuccess()).isTrue();
+    assertThat(socket.sent().get(0)).hasSize(64 * 1024);
+  }
+
+  @Test
+  void everyExchangeReleasesTheChannelForOtherThreadsAlsoWhenItFails() throws Exception {
+    ExecutorService other = Executors.newSingleThreadExecutor();
+    try {
+      ackingLast();
+      channel.transact(request());
+      socket.then(s -> done(s.lastSeq()));
+      channel.dump(request());
+      assertThatThrownBy(() -> channel.transact(request())).isInstanceOf(NetlinkException.class);
+      ackingLast();
+      Future<Ack> fromOther = other.submit(() -> channel.transact(request()));
+      assertThat(fromOther.get(10, TimeUnit.SECONDS).isSuccess()).isTrue();
+      channel.close();
+      Future<?> closeFromOther = other.submit(channel::close);
+      closeFromOther.get(10, TimeUnit.SECONDS);
+    } finally {
+      other.shutdownNow();
+    }
   }
 }

@@ -32,6 +32,7 @@ final class ScriptedSocket implements NetlinkSocket {
   int receiveCalls;
   int closeCalls;
   long receiveDelayMillis;
+  long sendDelayMillis;
 
   @Override
   public int portId() {
@@ -40,6 +41,7 @@ final class ScriptedSocket implements NetlinkSocket {
 
   @Override
   public long send(ByteBuffer datagram, long lengthBytes) {
+    pause(sendDelayMillis);
     if (!sendErrnos.isEmpty()) {
       throw new LastErrorException(sendErrnos.poll());
     }
@@ -55,13 +57,7 @@ final class ScriptedSocket implements NetlinkSocket {
   @Override
   public Received receive(ByteBuffer into) {
     receiveCalls++;
-    if (receiveDelayMillis > 0) {
-      try {
-        Thread.sleep(receiveDelayMillis);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+    pause(receiveDelayMillis);
     Function<ScriptedSocket, Event> next = script.poll();
     if (next == null) {
       throw new LastErrorException(EAGAIN);
@@ -72,6 +68,17 @@ final class ScriptedSocket implements NetlinkSocket {
     }
     into.put(0, e.datagram(), 0, Math.min(e.datagram().length, into.capacity()));
     return new Received(e.reportedLength(), e.senderPort());
+  }
+
+  /** Time spent "inside the kernel". */
+  private static void pause(long millis) {
+    if (millis > 0) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
   }
 
   @Override

@@ -196,4 +196,45 @@ class DumpEdgeCasesTest {
     assertThat(TcRateSpec.read(b)).isEqualTo(new TcRateSpec(0xFB, 1, 0xFFFE, -1, 0xFFFD,
         0xFFFF_FFFFL));
   }
+
+  @Test
+  void anExplicitCburstSetsTheCeilBuffer() {
+    // tc truncates to whole microseconds first: 15 KiB at 100mbit (12,500,000 B/s) = 1228.8 us
+    // -> 1228 us x 15.625 = 19,187.5 -> 19,187 ticks; 1600 B at 10mbit = 1280 us = 20,000 ticks
+    io.netfloor.plan.HtbClass c = new io.netfloor.plan.HtbClass(BR0, ClassHandle.of(1, 3),
+        ClassHandle.of(1, 1), Rate.parse("10mbit"), Rate.parse("100mbit"),
+        java.util.Optional.of(io.netfloor.units.ByteSize.ofBytes(1600)),
+        java.util.Optional.of(io.netfloor.units.ByteSize.ofKibibytes(15)), 12_500, 0);
+    ClassInfo back = HtbClassCodec.decode(parse(HtbClassCodec.encodeAdd(c, 2,
+        io.netfloor.tc.TcTiming.of(io.netfloor.tc.PschedClock.LINUX_DEFAULT,
+            io.netfloor.tc.TcTiming.Rounding.TRUNCATE), false, false)), BR0);
+    assertThat(back.cbufferTicks()).isEqualTo(19_187);
+    assertThat(back.bufferTicks()).isEqualTo(20_000);
+  }
+
+  @Test
+  void filtersOfOtherKindsAreReportedByKindAndHandleOnly() {
+    TcDumpMessage flower = parse(TcRequests.start(Rtm.RTM_NEWTFILTER, 0,
+        TcMsg.of(2, 1, 0x00010000, TcMsg.filterInfo(3, 0x0800)), "flower")
+        .beginNested(Rtm.TCA_OPTIONS).u32(1, 0x00010003).endNested().finish());
+    io.netfloor.spi.FilterInfo f = U32FilterCodec.decode(flower, BR0).orElseThrow();
+    assertThat(f.kind()).isEqualTo("flower");
+    assertThat(f.prio()).isEqualTo(3);
+    assertThat(f.protocol()).isEqualTo(0x0800);
+    assertThat(f.handle().toBits()).isEqualTo(1);
+    assertThat(f.classId()).as("flower's attribute 1 is not a u32 classid").isEmpty();
+    assertThat(f.keys()).isEmpty();
+  }
+
+  @Test
+  void aSelectorHoldsUpTo128KeysAndAShortOneIsAProtocolError() {
+    java.util.List<io.netfloor.plan.U32Key> keys = java.util.Collections.nCopies(128,
+        new io.netfloor.plan.U32Key(-1, 1, 0, 0));
+    assertThat(io.netfloor.netlink.wire.TcU32Sel.of(0, keys).keys()).hasSize(128);
+    ByteBuffer sel = ByteBuffer.allocate(16 + 16).order(ByteOrder.nativeOrder());
+    sel.put(0, (byte) 1).put(2, (byte) 3);
+    assertThatThrownBy(() -> io.netfloor.netlink.wire.TcU32Sel.read(sel))
+        .isInstanceOf(NetlinkProtocolException.class)
+        .hasMessageContaining("announces 3 keys but has room for 1");
+  }
 }
