@@ -26,6 +26,12 @@ class MessageEdgeCasesTest {
     assertThat(struct).hasSize(16 + 1000);
     byte[] attr = onFreshThread(() -> new MessageWriter(1, 0).bytes(1, new byte[999]).finish());
     assertThat(attr).hasSize(16 + 1004);
+    // 8 bytes left: a 5-byte attribute needs 12 with its header and padding
+    byte[] nearEnd = onFreshThread(() -> new MessageWriter(1, 0)
+        .struct(232, b -> b.put(new byte[232])).bytes(1, new byte[] {1, 2, 3, 4, 5}).finish());
+    assertThat(nearEnd).hasSize(16 + 232 + 12);
+    assertThat(Attributes.parse(ByteBuffer.wrap(nearEnd).order(ByteOrder.nativeOrder())
+        .position(16 + 232)).get(1).orElseThrow().remaining()).isEqualTo(5);
     byte[] nests = onFreshThread(() -> {
       MessageWriter w = new MessageWriter(1, 0).struct(236, b -> b.put(new byte[236]));
       for (int i = 0; i < 6; i++) { // deeper than the initial nest stack of 4

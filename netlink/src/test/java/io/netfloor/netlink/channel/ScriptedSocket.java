@@ -31,8 +31,10 @@ final class ScriptedSocket implements NetlinkSocket {
   private Long shortSend;
   int receiveCalls;
   int closeCalls;
+  /** Time a successful receive, a successful send, and a failing call of either take. */
   long receiveDelayMillis;
   long sendDelayMillis;
+  long failDelayMillis;
 
   @Override
   public int portId() {
@@ -41,10 +43,11 @@ final class ScriptedSocket implements NetlinkSocket {
 
   @Override
   public long send(ByteBuffer datagram, long lengthBytes) {
-    pause(sendDelayMillis);
     if (!sendErrnos.isEmpty()) {
+      pause(failDelayMillis);
       throw new LastErrorException(sendErrnos.poll());
     }
+    pause(sendDelayMillis);
     byte[] copy = new byte[(int) lengthBytes];
     datagram.get(0, copy);
     sent.add(copy);
@@ -57,15 +60,17 @@ final class ScriptedSocket implements NetlinkSocket {
   @Override
   public Received receive(ByteBuffer into) {
     receiveCalls++;
-    pause(receiveDelayMillis);
     Function<ScriptedSocket, Event> next = script.poll();
     if (next == null) {
+      pause(failDelayMillis);
       throw new LastErrorException(EAGAIN);
     }
     Event e = next.apply(this);
     if (e.errno() != 0) {
+      pause(failDelayMillis);
       throw new LastErrorException(e.errno());
     }
+    pause(receiveDelayMillis);
     into.put(0, e.datagram(), 0, Math.min(e.datagram().length, into.capacity()));
     return new Received(e.reportedLength(), e.senderPort());
   }
