@@ -86,6 +86,19 @@ class MessageEdgeCasesTest {
   }
 
   @Test
+  void anEchoedRequestLongerThanTheErrorMessageIsAProtocolError() {
+    // uncapped: the echoed header claims a 64-byte request, but only its 16-byte header is there
+    ByteBuffer b = ByteBuffer.allocate(36).order(ByteOrder.nativeOrder());
+    b.putInt(36).putShort((short) NetlinkMessage.NLMSG_ERROR)
+        .putShort((short) NetlinkMessage.NLM_F_ACK_TLVS).putInt(5).putInt(0).putInt(-22)
+        .putInt(64).putShort((short) 36).putShort((short) 5).putInt(5).putInt(0);
+    NetlinkMessage m = MessageReader.split(b.flip()).get(0);
+    assertThatThrownBy(() -> MessageReader.readError(m))
+        .isInstanceOf(NetlinkProtocolException.class)
+        .hasMessageContaining("echoed request of 64 bytes runs past the 20-byte error message");
+  }
+
+  @Test
   void aLengthPastTheDatagramNamesTheDatagramsSize() {
     ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
     b.position(4);
