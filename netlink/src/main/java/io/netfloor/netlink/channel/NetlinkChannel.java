@@ -2,7 +2,6 @@
 package io.netfloor.netlink.channel;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Memory;
 import io.netfloor.netlink.NetlinkException;
 import io.netfloor.netlink.NetlinkProtocolException;
 import java.nio.ByteBuffer;
@@ -32,29 +31,19 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class NetlinkChannel implements AutoCloseable {
   /** Receive buffer: larger than any dump datagram the kernel builds (about 32 KiB). */
   public static final int RECEIVE_BUFFER_BYTES = 64 * 1024;
-  private static final int SOCKET_BUFFER_BYTES = 1 << 20;
-  private static final int SOCKADDR_NL_BYTES = 12;
 
-  private final int fd;
-  private final int portId;
-  private final Memory receiveBuffer = new Memory(RECEIVE_BUFFER_BYTES);
-  private Memory sendBuffer = new Memory(64 * 1024);
+  private final NetlinkSocket socket;
   /**
-   * Views of the native buffers as direct ByteBuffers (native order): requests are assembled and
-   * replies copied out with plain Java memory access instead of one JNA call per write (each
+   * Direct buffers (native order) the socket sends from and receives into: requests are assembled
+   * and replies copied out with plain Java memory access instead of one JNA call per write (each
    * {@code Memory.write}/{@code setInt}/{@code setByte} is a native call; a plug's three requests made
    * about ten of them, all outside the timed syscalls).
    */
-  private ByteBuffer sendView = view(sendBuffer);
-  private final ByteBuffer receiveView = view(receiveBuffer);
-  /** The kernel's address (port 0): constant, and only read by {@code sendto}. */
-  private static final byte[] KERNEL_ADDRESS = sockaddr();
-  /** recvfrom's out-parameters, reused: every receive holds {@link #lock}. */
-  private final byte[] from = new byte[SOCKADDR_NL_BYTES];
-  private final int[] fromLen = new int[1];
+  private ByteBuffer sendView = direct(64 * 1024);
+  private final ByteBuffer receiveView = direct(RECEIVE_BUFFER_BYTES);
   private final ReentrantLock lock = new ReentrantLock();
   private final Duration timeout;
-  private int nextSeq = ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE / 2);
+  private int nextSeq;
   private volatile boolean closed;
   /**
    * Nanoseconds spent inside {@code sendto}/{@code recvfrom} on this socket since it was opened: the
@@ -63,10 +52,16 @@ public final class NetlinkChannel implements AutoCloseable {
    */
   private volatile long syscallNanos;
 
-  private NetlinkChannel(int fd, int portId, Duration timeout) {
-    this.fd = fd;
-    this.portId = portId;
+  /**
+   * A channel over {@code socket}.
+   *
+   * @param timeout the socket's receive timeout, for messages
+   * @param firstSeq the sequence number of the first request (positive)
+   */
+  NetlinkChannel(NetlinkSocket socket, Duration timeout, int firstSeq) {
+    this.socket = socket;
     this.timeout = timeout;
+    this.nextSeq = firstSeq;
   }
 
   /**
@@ -76,33 +71,8 @@ public final class NetlinkChannel implements AutoCloseable {
    * @throws NetlinkException if the socket cannot be created, configured or bound
    */
   public static NetlinkChannel open(Duration timeout) {
-    int fd;
-    try {
-      fd = LibC.socket(LibC.AF_NETLINK, LibC.SOCK_RAW | LibC.SOCK_CLOEXEC, LibC.NETLINK_ROUTE);
-    } catch (LastErrorException e) {
-      throw new NetlinkException("cannot create a NETLINK_ROUTE socket", null, 0, e.getErrorCode(),
-          null, e);
-    }
-    try {
-      setInt(fd, LibC.SOL_SOCKET, LibC.SO_SNDBUF, SOCKET_BUFFER_BYTES);
-      setInt(fd, LibC.SOL_SOCKET, LibC.SO_RCVBUF, SOCKET_BUFFER_BYTES);
-      setInt(fd, LibC.SOL_NETLINK, LibC.NETLINK_EXT_ACK, 1);
-      setInt(fd, LibC.SOL_NETLINK, LibC.NETLINK_CAP_ACK, 1);
-      ByteBuffer tv = ByteBuffer.allocate(16).order(ByteOrder.nativeOrder());
-      tv.putLong(timeout.toSeconds()).putLong(timeout.toMillisPart() * 1000L);
-      LibC.setsockopt(fd, LibC.SOL_SOCKET, LibC.SO_RCVTIMEO, tv.array(), 16);
-      byte[] addr = sockaddr();
-      LibC.bind(fd, addr, addr.length);
-      byte[] bound = new byte[SOCKADDR_NL_BYTES];
-      int[] len = {SOCKADDR_NL_BYTES};
-      LibC.getsockname(fd, bound, len);
-      int pid = ByteBuffer.wrap(bound).order(ByteOrder.nativeOrder()).getInt(4);
-      return new NetlinkChannel(fd, pid, timeout);
-    } catch (LastErrorException e) {
-      closeQuietly(fd);
-      throw new NetlinkException("cannot configure the netlink socket", null, 0, e.getErrorCode(),
-          null, e);
-    }
+    return new NetlinkChannel(JnaNetlinkSocket.open(timeout), timeout,
+        ThreadLocalRandom.current().nextInt(1, Integer.MAX_VALUE / 2));
   }
 
   /**
@@ -115,7 +85,7 @@ public final class NetlinkChannel implements AutoCloseable {
 
   /** The port id the kernel assigned to this socket. */
   public int portId() {
-    return portId;
+    return socket.portId();
   }
 
   /**
@@ -237,9 +207,8 @@ public final class NetlinkChannel implements AutoCloseable {
     for (byte[] r : requests) {
       total += MessageReader.align4(r.length);
     }
-    if (total > sendBuffer.size()) {
-      sendBuffer = new Memory(Math.max(total, sendBuffer.size() * 2));
-      sendView = view(sendBuffer);
+    if (total > sendView.capacity()) {
+      sendView = direct((int) Math.max(total, sendView.capacity() * 2L));
     }
     int offset = 0;
     int seq = firstSeq;
@@ -251,11 +220,10 @@ public final class NetlinkChannel implements AutoCloseable {
       }
       offset += MessageReader.align4(r.length);
     }
-    byte[] kernel = KERNEL_ADDRESS;
     while (true) {
       long t0 = System.nanoTime();
       try {
-        long sent = LibC.sendto(fd, sendBuffer, total, 0, kernel, kernel.length);
+        long sent = socket.send(sendView, total);
         syscallNanos += System.nanoTime() - t0;
         if (sent != total) {
           throw new NetlinkException("short netlink send: " + sent + " of " + total + " bytes",
@@ -275,11 +243,10 @@ public final class NetlinkChannel implements AutoCloseable {
   /** One datagram from the kernel, split into messages; datagrams from other senders are dropped. */
   private List<NetlinkMessage> receive() {
     while (true) {
-      long n;
-      fromLen[0] = SOCKADDR_NL_BYTES;
+      NetlinkSocket.Received got;
       long t0 = System.nanoTime();
       try {
-        n = LibC.recvfrom(fd, receiveBuffer, RECEIVE_BUFFER_BYTES, LibC.MSG_TRUNC, from, fromLen);
+        got = socket.receive(receiveView);
         syscallNanos += System.nanoTime() - t0;
       } catch (LastErrorException e) {
         syscallNanos += System.nanoTime() - t0;
@@ -293,12 +260,12 @@ public final class NetlinkChannel implements AutoCloseable {
         throw new NetlinkException("receiving from the netlink socket", null, 0,
             e.getErrorCode(), null, e);
       }
+      long n = got.lengthBytes();
       if (n > RECEIVE_BUFFER_BYTES) {
         throw new NetlinkProtocolException("datagram of " + n + " bytes truncated to "
             + RECEIVE_BUFFER_BYTES);
       }
-      // sockaddr_nl.nl_pid at offset 4, host order; any non-zero byte means a non-kernel sender
-      if ((from[4] | from[5] | from[6] | from[7]) != 0) {
+      if (got.senderPort() != 0) {
         continue; // only the kernel may answer
       }
       // copied out: messages outlive this call, and the native buffer is reused by the next one
@@ -320,34 +287,15 @@ public final class NetlinkChannel implements AutoCloseable {
     try {
       if (!closed) {
         closed = true;
-        closeQuietly(fd);
+        socket.close();
       }
     } finally {
       lock.unlock();
     }
   }
 
-  private static ByteBuffer view(Memory m) {
-    return m.getByteBuffer(0, m.size()).order(ByteOrder.nativeOrder());
-  }
-
-  private static byte[] sockaddr() {
-    ByteBuffer b = ByteBuffer.allocate(SOCKADDR_NL_BYTES).order(ByteOrder.nativeOrder());
-    b.putShort((short) LibC.AF_NETLINK);
-    return b.array();
-  }
-
-  private static void setInt(int fd, int level, int option, int value) {
-    byte[] v = ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(value).array();
-    LibC.setsockopt(fd, level, option, v, 4);
-  }
-
-  private static void closeQuietly(int fd) {
-    try {
-      LibC.close(fd);
-    } catch (LastErrorException ignored) {
-      // nothing to do: the descriptor is gone either way
-    }
+  private static ByteBuffer direct(int bytes) {
+    return ByteBuffer.allocateDirect(bytes).order(ByteOrder.nativeOrder());
   }
 
   /** The kernel flagged a dump as interrupted by a concurrent change; repeat it. */
