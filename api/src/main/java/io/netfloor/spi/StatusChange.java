@@ -3,6 +3,7 @@ package io.netfloor.spi;
 
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.model.PluggedInterface;
+import java.util.List;
 import java.util.SortedSet;
 
 /**
@@ -12,7 +13,7 @@ import java.util.SortedSet;
  */
 public sealed interface StatusChange
     permits StatusChange.InterfaceSet, StatusChange.InterfaceRemoved, StatusChange.ClassesParked,
-        StatusChange.ClassesUnparked {
+        StatusChange.ClassesUnparked, StatusChange.Batch {
 
   /** {@code status} with this change applied. */
   NetworkStatus applyTo(NetworkStatus status);
@@ -58,6 +59,31 @@ public sealed interface StatusChange
     @Override
     public NetworkStatus applyTo(NetworkStatus status) {
       return status.withParked(classIds, false);
+    }
+  }
+
+  /**
+   * Several changes made as one (a batch of plugs): a store applies all of them or none, and
+   * records them as one entry.
+   */
+  record Batch(List<StatusChange> changes) implements StatusChange {
+    public Batch {
+      changes = List.copyOf(changes);
+      if (changes.isEmpty()) {
+        throw new IllegalArgumentException("a batch of status changes needs at least one");
+      }
+      if (changes.stream().anyMatch(c -> c instanceof Batch)) {
+        throw new IllegalArgumentException("batches of status changes do not nest");
+      }
+    }
+
+    @Override
+    public NetworkStatus applyTo(NetworkStatus status) {
+      NetworkStatus s = status;
+      for (StatusChange c : changes) {
+        s = c.applyTo(s);
+      }
+      return s;
     }
   }
 }

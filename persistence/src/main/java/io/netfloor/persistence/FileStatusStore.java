@@ -480,7 +480,7 @@ public final class FileStatusStore implements StatusStore {
       long seq = o.lastSeq + 1;
       byte[] line = JournalFile.record(seq, change);
       if (o.journalBytes + line.length > o.capacity) {
-        compact(network, slot, o);
+        compact(network, slot, o, line.length);
         o = slot.open;
         if (o == null) {
           throw new StatusStoreException("cannot record a change of network '" + network + "': "
@@ -1066,6 +1066,11 @@ public final class FileStatusStore implements StatusStore {
    * the open state so the next call reads the files again.
    */
   private void compact(String network, Slot slot, Open o) {
+    compact(network, slot, o, 0);
+  }
+
+  /** Compacts, with a fresh journal that has room for a record of {@code recordBytes} at least. */
+  private void compact(String network, Slot slot, Open o, int recordBytes) {
     Path snapshotFile = statusFile(network);
     Path journalFile = journalFile(network);
     try {
@@ -1074,7 +1079,8 @@ public final class FileStatusStore implements StatusStore {
       allDurable(slot); // the fsync'ed snapshot holds every record written so far
       closeQuietly(o.journal);
       o.journal = null;
-      long size = JournalFile.sizeFor(network, o.generation, o.lastSeq, compaction.room(snap.length));
+      long room = Math.max(compaction.room(snap.length), recordBytes + Compaction.RECORD_ROOM);
+      long size = JournalFile.sizeFor(network, o.generation, o.lastSeq, room);
       byte[] header = JournalFile.header(network, o.generation, o.lastSeq, size);
       AtomicFiles.replace(journalFile, header, size);
       o.journal = openJournal(journalFile);

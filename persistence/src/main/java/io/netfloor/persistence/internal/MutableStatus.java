@@ -41,6 +41,8 @@ public final class MutableStatus {
       parked.addAll(p.classIds());
     } else if (change instanceof StatusChange.ClassesUnparked u) {
       parked.removeAll(u.classIds());
+    } else if (change instanceof StatusChange.Batch b) {
+      b.changes().forEach(this::apply);
     } else {
       throw new IllegalArgumentException("unknown status change " + change);
     }

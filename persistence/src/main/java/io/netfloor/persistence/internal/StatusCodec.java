@@ -11,6 +11,7 @@ import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -147,6 +148,16 @@ public final class StatusCodec {
       return "park " + encodeIds(p.classIds());
     } else if (change instanceof StatusChange.ClassesUnparked u) {
       return "unpark " + encodeIds(u.classIds());
+    } else if (change instanceof StatusChange.Batch batch) {
+      // "batch <count> <change> / <change> / …": an encoded change never holds " / " (aliases,
+      // MACs, rates and id lists have no spaces around a slash)
+      StringBuilder b = new StringBuilder("batch ").append(batch.changes().size());
+      String sep = " ";
+      for (StatusChange c : batch.changes()) {
+        b.append(sep).append(encodeChange(c));
+        sep = BATCH_SEPARATOR;
+      }
+      return b.toString();
     }
     throw new IllegalArgumentException("unknown status change " + change);
   }
@@ -162,9 +173,39 @@ public final class StatusCodec {
       case "remove" -> guard(text, () -> new StatusChange.InterfaceRemoved(arg));
       case "park" -> new StatusChange.ClassesParked(decodeIds(arg));
       case "unpark" -> new StatusChange.ClassesUnparked(decodeIds(arg));
+      case "batch" -> decodeBatch(arg);
       default -> throw new FormatException("unknown change '" + text.substring(0, sp) + "'");
     };
     return canonical(text, c, StatusCodec::encodeChange);
+  }
+
+  private static final String BATCH_SEPARATOR = " / ";
+
+  private static StatusChange decodeBatch(String arg) throws FormatException {
+    int sp = arg.indexOf(' ');
+    if (sp < 0) {
+      throw new FormatException("batch '" + arg + "' has no count and changes");
+    }
+    int count = guard(arg, () -> Integer.parseInt(arg.substring(0, sp)));
+    List<StatusChange> changes = new ArrayList<>();
+    String rest = arg.substring(sp + 1);
+    int from = 0;
+    while (true) {
+      int end = rest.indexOf(BATCH_SEPARATOR, from);
+      String one = end < 0 ? rest.substring(from) : rest.substring(from, end);
+      if (one.startsWith("batch ")) {
+        throw new FormatException("a batch of changes holds another batch");
+      }
+      changes.add(decodeChange(one));
+      if (end < 0) {
+        break;
+      }
+      from = end + BATCH_SEPARATOR.length();
+    }
+    if (changes.size() != count) {
+      throw new FormatException("batch says " + count + " changes but holds " + changes.size());
+    }
+    return new StatusChange.Batch(changes);
   }
 
   // ---- helpers
