@@ -22,6 +22,11 @@ final class FaultyStatusStore implements StatusStore {
     this.failAt = failAt;
   }
 
+  /** Writes (saves and records) that reached this store, failed or not. */
+  long writes() {
+    return writeIndex;
+  }
+
   private void maybeFail(String what) {
     if (failAt.contains(writeIndex++) && enabled) {
       faults++;
