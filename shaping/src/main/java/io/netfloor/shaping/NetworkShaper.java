@@ -637,7 +637,8 @@ public final class NetworkShaper {
       return t;
     });
     if (thread != null) {
-      thread.shutdownNow();
+      // no interrupt: an interrupted fdatasync would close the store's journal under everyone
+      thread.shutdown();
       try {
         if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
           log.warn("network {}: pool top-up still running after 30 s", config.name());

@@ -49,16 +49,26 @@ public final class Benchmarks {
   /** What to run; every size is configurable. */
   public record Options(List<Integer> sizes, List<Integer> scaleSizes, int reps, int scaleReps,
       int forkSamples, int kernelShareN, int dataPlaneN, double dataPlaneSeconds, int reconcileN,
-      List<Integer> storeSizes, int storeRecords, Path out, boolean quick, String commandLine) {
+      List<Integer> storeSizes, int storeRecords, Path out, boolean quick, String commandLine,
+      java.util.SortedSet<Integer> rows, int stormN, int stormThreads) {
+
+    /** Every row. */
+    static final java.util.SortedSet<Integer> ALL_ROWS =
+        java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(
+            List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)));
 
     static Options defaults() {
       return new Options(List.of(100, 1000, 4000), List.of(4000, 16000), 3, 2, 200, 1000, 4000, 1.0,
-          4000, List.of(100, 16000), 500, null, false, "");
+          4000, List.of(100, 16000), 500, null, false, "", ALL_ROWS, 1000, 8);
     }
 
     static Options quickDefaults() {
       return new Options(List.of(100, 1000), List.of(1000, 4000), 2, 1, 40, 1000, 1000, 0.3, 1000,
-          List.of(100, 4000), 200, null, true, "");
+          List.of(100, 4000), 200, null, true, "", ALL_ROWS, 400, 8);
+    }
+
+    boolean wants(int row) {
+      return rows.contains(row);
     }
 
     /**
@@ -66,7 +76,9 @@ public final class Benchmarks {
      * {@code --scale-sizes} (rows 2 and 7: the largest HASHED run measures the heap),
      * {@code --reps}, {@code --scale-reps}, {@code --fork-samples} (forked plugs timed per N; 0 = all),
      * {@code --kernel-share-n}, {@code --dp-n}, {@code --dp-seconds}, {@code --reconcile-n},
-     * {@code --store-sizes}, {@code --store-records}, {@code --out FILE}.
+     * {@code --store-sizes}, {@code --store-records}, {@code --out FILE}, {@code --rows 8,9}
+     * (only those rows; 7 comes with 2, 3 with 1), {@code --storm-n} and {@code --storm-threads}
+     * (rows 9 to 11).
      */
     public static Options parse(String... args) {
       boolean quick = Arrays.asList(args).contains("--quick");
@@ -82,6 +94,9 @@ public final class Benchmarks {
       double dpS = o.dataPlaneSeconds;
       int recN = o.reconcileN;
       int storeRec = o.storeRecords;
+      java.util.SortedSet<Integer> rows = o.rows;
+      int stormN = o.stormN;
+      int stormThreads = o.stormThreads;
       Path out = null;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -105,6 +120,9 @@ public final class Benchmarks {
           case "--reconcile-n" -> recN = positive(a, Integer.parseInt(v));
           case "--store-records" -> storeRec = positive(a, Integer.parseInt(v));
           case "--out" -> out = Path.of(v);
+          case "--rows" -> rows = rowSet(v);
+          case "--storm-n" -> stormN = positive(a, Integer.parseInt(v));
+          case "--storm-threads" -> stormThreads = positive(a, Integer.parseInt(v));
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }
@@ -117,8 +135,23 @@ public final class Benchmarks {
               + " (the tc baseline's linear u32 handles are 12 bits)");
         }
       }
+      if (stormN > TcBaseline.MAX_N) {
+        throw new IllegalArgumentException("--storm-n goes up to " + TcBaseline.MAX_N);
+      }
       return new Options(sizes, scale, reps, scaleReps, fork, share, dpN, dpS, recN, store, storeRec,
-          out, quick, String.join(" ", args));
+          out, quick, String.join(" ", args), rows, stormN, stormThreads);
+    }
+
+    private static java.util.SortedSet<Integer> rowSet(String csv) {
+      java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
+      for (String s : csv.split(",")) {
+        int row = Integer.parseInt(s.strip());
+        if (!ALL_ROWS.contains(row)) {
+          throw new IllegalArgumentException("--rows: no row " + row + "; rows are " + ALL_ROWS);
+        }
+        out.add(row);
+      }
+      return java.util.Collections.unmodifiableSortedSet(out);
     }
 
     private static List<Integer> ints(String csv) {
@@ -187,11 +220,28 @@ public final class Benchmarks {
       TcBaseline tc = new TcBaseline(lab);
       warmUp(engine, tc);
       Map<String, EngineBench.Run> largest = new LinkedHashMap<>();
-      row1and3(engine, tc, largest);
-      row2(engine, tc, largest);
-      row5(lab, engine, tc);
-      row6(lab);
-      row4(lab);
+      if (o.wants(1) || o.wants(3)) {
+        row1and3(engine, tc, largest);
+      }
+      if (o.wants(2) || o.wants(7)) {
+        row2(engine, tc, largest);
+      }
+      if (o.wants(5)) {
+        row5(lab, engine, tc);
+      }
+      if (o.wants(6)) {
+        row6(lab);
+      }
+      if (o.wants(4)) {
+        row4(lab);
+      }
+      DurableRows durable = new DurableRows(o, new DurableBench(lab), tc, this::progress);
+      if (o.wants(8)) {
+        rows.addAll(durable.row8(section(8)));
+      }
+      if (o.wants(9) || o.wants(10) || o.wants(11)) {
+        rows.addAll(durable.rows9to11(section(9), section(10), section(11)));
+      }
     }
     String loadAfter = read("/proc/loadavg");
     long secs = Instant.now().getEpochSecond() - start.getEpochSecond();
@@ -419,7 +469,8 @@ public final class Benchmarks {
       long t0 = System.nanoTime();
       ReconcileReport report;
       try (FileStatusStore store = FileStatusStore.open(dir)) {
-        NetworkShaper restarted = NetworkShaper.create(config, lab.tc(), store);
+        NetworkShaper restarted = NetworkShaper.create(config, lab.tc(), store,
+            EngineBench.WITHOUT_POOL);
         report = restarted.start();
       }
       long nfNs = System.nanoTime() - t0;
@@ -564,7 +615,8 @@ public final class Benchmarks {
   private String markdown(Instant start, long secs, String loadBefore, String loadAfter) {
     StringBuilder b = new StringBuilder();
     b.append(BEGIN).append("\n\n## Results\n\n");
-    rows.sort(java.util.Comparator.comparing(Row::id)); // stable: keeps each row's order
+    // stable: keeps each row's order
+    rows.sort(java.util.Comparator.comparingInt(r -> Integer.parseInt(r.id())));
     b.append("| # | what | NetFloor | baseline (same run) | ratio | target | met |\n");
     b.append("|---|---|---:|---:|---:|---|---|\n");
     for (Row r : rows) {
@@ -573,7 +625,8 @@ public final class Benchmarks {
     }
     b.append("\nRatios: rows 1 = baseline time ÷ NetFloor time; 2 = worst of p50/p99 last÷first;"
         + " 3 = share; 4 = rate ÷ rate with one interface; 5 = NetFloor ÷ tc; 6 = large ÷ small;"
-        + " 7 = KiB.\n\n");
+        + " 7 = KiB; 8 = worst of p50/p99 last÷first; 9 = baseline time ÷ NetFloor time;"
+        + " 10 = 8-thread ÷ 1-thread throughput; 11 = durable plug ÷ (fdatasync + kernel).\n\n");
     sections.values().forEach(b::append);
     b.append("### Machine and run\n\n| fact | value |\n|---|---|\n");
     b.append("| date | ").append(start.truncatedTo(ChronoUnit.SECONDS)).append(" |\n");

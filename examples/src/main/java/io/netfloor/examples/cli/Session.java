@@ -217,6 +217,7 @@ final class Session implements AutoCloseable {
   @Override
   public void close() {
     try {
+      shaper.close(); // a pool top-up under way finishes (durably) before the socket and store go
       tc.close();
     } finally {
       store.close();
