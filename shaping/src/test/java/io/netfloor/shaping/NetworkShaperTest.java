@@ -38,7 +38,10 @@ class NetworkShaperTest {
   private final InMemoryTrafficControl kernel = new InMemoryTrafficControl().addDevice(BR);
   private final InMemoryStatusStore store = new InMemoryStatusStore();
 
-  /** These tests count operations exactly: without the pool's own top-ups in between. */
+  /**
+   * A shaper without the parked pool: these tests count operations and compare the kernel with the
+   * model, which a background top-up would change in between (the pool has its own tests).
+   */
   static NetworkShaper create(NetworkConfig config, io.netfloor.spi.TrafficControl tc,
       io.netfloor.spi.StatusStore store) {
     return NetworkShaper.create(config, tc, store,
