@@ -722,8 +722,11 @@ public final class NetworkShaper {
     }
   }
 
-  /** Classes parked per hold of the lock: a plug waits at most for this many class adds. */
-  private static final int TOP_UP_CHUNK = 8;
+  /**
+   * Classes parked per hold of the lock: a plug waits at most for this many class adds (each costs
+   * the kernel more the larger the tree: milliseconds at 16,000 interfaces).
+   */
+  private static final int TOP_UP_CHUNK = 1;
 
   /**
    * Off the callers' path: parks classes up to the goal in small chunks, each a change of its own

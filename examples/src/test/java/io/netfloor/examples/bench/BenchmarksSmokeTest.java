@@ -19,24 +19,24 @@ import org.junit.jupiter.api.Test;
 class BenchmarksSmokeTest {
 
   @Test
-  void aTinyRunProducesAllSevenRowsWithSaneFigures() throws IOException {
+  void aTinyRunProducesAllRowsWithSaneFigures() throws IOException {
     assumeTrue(isRoot(), "skipped: the benchmark needs root (network namespaces, tc); CI runs as root");
     Benchmarks.Options options = Benchmarks.Options.parse("--sizes", "10", "--scale-sizes", "200",
         "--reps", "1", "--scale-reps", "1", "--fork-samples", "2", "--kernel-share-n", "10",
         "--dp-n", "10", "--dp-seconds", "0.05", "--reconcile-n", "10", "--store-sizes", "5,20",
-        "--store-records", "5");
+        "--store-records", "5", "--storm-n", "20", "--storm-threads", "4");
 
     Benchmarks.Result result = Benchmarks.run(options,
         new PrintStream(OutputStream.nullOutputStream()));
 
     assertThat(result.rows().stream().map(Benchmarks.Row::id).collect(Collectors.toSet()))
-        .containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7");
+        .containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11");
     for (Benchmarks.Row row : result.rows()) {
       assertThat(Double.isFinite(row.ratio()) && row.ratio() > 0)
           .as("ratio of row %s (%s): %s", row.id(), row.what(), row.ratio()).isTrue();
       assertThat(row.netfloor()).as(row.what()).doesNotContain("NaN").doesNotContain("Infinity");
     }
-    assertThat(result.markdown()).contains(Benchmarks.BEGIN, Benchmarks.END, "### 7.",
+    assertThat(result.markdown()).contains(Benchmarks.BEGIN, Benchmarks.END, "### 7.", "### 11.",
         "| load average before / after |");
     assertThat(Lab.run("ip", "netns", "list")).doesNotContain(result.namespace());
   }
@@ -59,6 +59,18 @@ class BenchmarksSmokeTest {
     org.assertj.core.api.Assertions.assertThatThrownBy(
         () -> Benchmarks.Options.parse("--sizes", "5000"))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4095");
+  }
+
+  @Test
+  void rowsCanBeSelectedAndUnknownRowsAreRefused() {
+    Benchmarks.Options only = Benchmarks.Options.parse("--rows", "9,11");
+    assertThat(only.wants(9)).isTrue();
+    assertThat(only.wants(11)).isTrue();
+    assertThat(only.wants(1)).isFalse();
+    assertThat(Benchmarks.Options.parse().wants(8)).isTrue();
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+        () -> Benchmarks.Options.parse("--rows", "8,42"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no row 42");
   }
 
   private static boolean isRoot() throws IOException {
