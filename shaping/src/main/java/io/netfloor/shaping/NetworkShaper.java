@@ -626,7 +626,8 @@ public final class NetworkShaper {
   /**
    * Stops the pool's own thread, waiting for a top-up under way to finish (its change is then
    * durable). Does not touch the network: the kernel tree and the status stay as they are, for
-   * the next shaper to {@link #start()} on. Idempotent.
+   * the next shaper to {@link #start()} on. This shaper keeps working, without the pool's
+   * background work. Idempotent.
    */
   public void close() {
     ScheduledExecutorService thread = locked(() -> {
@@ -664,7 +665,15 @@ public final class NetworkShaper {
             e.getMessage());
       }
     }
-    if (poolThread == null && options.poolExecutor().isEmpty()) {
+    poolExecutor();
+  }
+
+  /** Under the lock: where top-ups run; the shaper's own thread is made on first use. */
+  private Executor poolExecutor() {
+    if (options.poolExecutor().isPresent()) {
+      return options.poolExecutor().get();
+    }
+    if (poolThread == null) {
       poolThread = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "netfloor-pool-" + config.name());
         t.setDaemon(true);
@@ -676,6 +685,7 @@ public final class NetworkShaper {
             TimeUnit.MILLISECONDS);
       }
     }
+    return poolThread;
   }
 
   /** Under the lock: parks up to {@code wanted} classes for the pool, as many as ids allow. */
@@ -713,9 +723,8 @@ public final class NetworkShaper {
     topUpGoal = parked + Math.min(room, pool.batchFor(plugsSinceTopUp));
     plugsSinceTopUp = 0;
     topUpPending = true;
-    Executor executor = options.poolExecutor().orElse(poolThread);
     try {
-      executor.execute(this::topUp);
+      poolExecutor().execute(this::topUp);
     } catch (RuntimeException rejected) {
       topUpPending = false; // closed meanwhile: the next plug takes a class add
       log.debug("network {}: pool top-up not scheduled: {}", config.name(), rejected.toString());
