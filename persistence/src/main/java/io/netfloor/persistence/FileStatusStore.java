@@ -50,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * {@link #record} writes one line (a few hundred bytes at most, whatever the number of interfaces)
  * into the journal's preallocated space and fdatasyncs it. When the journal outgrows the snapshot
  * (see {@link Compaction}), or is full, a new snapshot is written and the journal restarted, so the
- * amortised cost of a record stays constant. {@link #save} rewrites the snapshot.
+ * amortised cost of a record stays constant. {@link #save} rewrites the snapshot. Records of one
+ * network from concurrent callers share fdatasyncs (group commit, see {@link #append}); each
+ * {@link #record} still returns only once its record is durable.
  *
  * <h2>What is an error</h2>
  *
