@@ -20,7 +20,8 @@ import java.util.Objects;
  * @param maximumBatch most classes parked by one top-up
  * @param maximum most classes the pool parks (classes parked by {@link NetworkShaper#park} or by
  *     unplugs count too; the pool never deletes those while plugs come)
- * @param idleRelease time without a plug after which the pool shrinks to {@code minimum}
+ * @param idleRelease time without a plug after which the pool shrinks to {@code minimum} (zero:
+ *     never)
  */
 public record ParkedPoolPolicy(boolean enabled, int minimum, int maximumBatch, int maximum,
     Duration idleRelease) {
