@@ -735,7 +735,7 @@ public final class NetworkShaper {
    * Classes parked per hold of the lock: a plug waits at most for this many class adds (each costs
    * the kernel more the larger the tree: milliseconds at 16,000 interfaces).
    */
-  private static final int TOP_UP_CHUNK = 1;
+  private static final int TOP_UP_CHUNK = 8;
 
   /**
    * Off the callers' path: parks classes up to the goal in small chunks, each a change of its own

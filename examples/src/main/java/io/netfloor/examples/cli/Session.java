@@ -6,7 +6,9 @@ import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.SafeDirectory;
 import io.netfloor.shaping.NetworkShaper;
+import io.netfloor.shaping.ParkedPoolPolicy;
 import io.netfloor.shaping.ReconcileReport;
+import io.netfloor.shaping.ShaperOptions;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
 import java.nio.file.Path;
@@ -39,7 +41,10 @@ final class Session implements AutoCloseable {
     this.config = config;
     this.store = store;
     this.tc = tc;
-    this.shaper = NetworkShaper.create(config, tc, store);
+    // one command per process: no parked pool, whose background top-ups would outlive the command
+    // (or hold up its exit) and whose start-up parking would add a record to every first start
+    this.shaper = NetworkShaper.create(config, tc, store,
+        ShaperOptions.builder().parkedPool(ParkedPoolPolicy.OFF).build());
   }
 
   /** Opens the store (creating the state directory when missing) and the backend. */
