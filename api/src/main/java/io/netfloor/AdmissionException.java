@@ -8,11 +8,26 @@ import io.netfloor.units.Rate;
  * guarantee. Nothing was changed. The fields say by how much.
  */
 public final class AdmissionException extends NetFloorException {
+  /** The interface whose floor was refused. */
   private final String interfaceAlias;
+  /** The floor that was asked for. */
   private final Rate requestedFloor;
+  /** Sum of the other interfaces' floors. */
   private final Rate allottedFloors;
+  /** The network's admission limit. */
   private final Rate capacity;
 
+  /**
+   * A floor that does not fit: the message says how much was asked, how much is taken and how much
+   * is left.
+   *
+   * @param network the network's name
+   * @param interfaceAlias the interface whose floor was refused
+   * @param requestedFloor the floor asked for
+   * @param allottedFloors the sum of the floors of all other plugged interfaces
+   * @param capacity what the network guarantees in total (see
+   *     {@link io.netfloor.model.AdmissionLimit})
+   */
   public AdmissionException(String network, String interfaceAlias, Rate requestedFloor,
       Rate allottedFloors, Rate capacity) {
     this(String.format(
@@ -35,6 +50,11 @@ public final class AdmissionException extends NetFloorException {
   /**
    * The network has no inbound QoS, so there is no capacity to carve a floor from (libvirt: "Invalid
    * use of 'floor' … network has no inbound QoS set").
+   *
+   * @param network the network's name
+   * @param interfaceAlias the interface whose floor was refused
+   * @param requestedFloor the floor asked for
+   * @return the exception, with {@link #allottedFloors()} and {@link #capacity()} zero
    */
   public static AdmissionException noInboundQos(String network, String interfaceAlias,
       Rate requestedFloor) {
@@ -44,22 +64,38 @@ public final class AdmissionException extends NetFloorException {
         interfaceAlias, requestedFloor, Rate.ZERO, Rate.ZERO, true);
   }
 
-  /** The interface whose floor was refused. */
+  /**
+   * The interface whose floor was refused.
+   *
+   * @return the interface's alias
+   */
   public String interfaceAlias() {
     return interfaceAlias;
   }
 
-  /** The floor that was asked for. */
+  /**
+   * The floor that was asked for.
+   *
+   * @return the requested floor
+   */
   public Rate requestedFloor() {
     return requestedFloor;
   }
 
-  /** Sum of the floors of all other interfaces already plugged. */
+  /**
+   * Sum of the floors of all other interfaces already plugged.
+   *
+   * @return the sum of the other interfaces' floors; zero when the network has no inbound QoS
+   */
   public Rate allottedFloors() {
     return allottedFloors;
   }
 
-  /** What the network guarantees in total (its admission limit). */
+  /**
+   * What the network guarantees in total (its admission limit).
+   *
+   * @return the capacity; zero when the network has no inbound QoS
+   */
   public Rate capacity() {
     return capacity;
   }

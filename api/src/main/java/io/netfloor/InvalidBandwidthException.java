@@ -7,6 +7,11 @@ package io.netfloor;
  * on inbound}).
  */
 public class InvalidBandwidthException extends InvalidValueException {
+  /**
+   * A broken bandwidth rule.
+   *
+   * @param message the limits as given and the rule they break
+   */
   public InvalidBandwidthException(String message) {
     super(message);
   }

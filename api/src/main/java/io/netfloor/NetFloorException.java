@@ -7,10 +7,21 @@ package io.netfloor;
  * input and the rule it broke.
  */
 public class NetFloorException extends RuntimeException {
+  /**
+   * A failure described by its message.
+   *
+   * @param message what failed, quoting the input and the rule
+   */
   public NetFloorException(String message) {
     super(message);
   }
 
+  /**
+   * A failure caused by another exception.
+   *
+   * @param message what failed, quoting the input and the rule
+   * @param cause the underlying failure
+   */
   public NetFloorException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -12,11 +12,25 @@ import java.util.Optional;
  * <p>Rule: {@code floor} is allowed only on {@code inbound} (libvirt never accepts it on
  * {@code <outbound>}), and only where the context allows it: an interface may have one, a network
  * may not ({@link #requireNoFloor}).
+ *
+ * @param inbound limits on traffic towards the interface (for a network: towards all its
+ *     interfaces); the only direction that may carry a floor
+ * @param outbound limits on traffic from the interface into the bridge; needs an average, no floor
  */
 public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
   /** No limits at all. */
   public static final Bandwidth NONE = new Bandwidth(Optional.empty(), Optional.empty());
 
+  /**
+   * Checks the rules above.
+   *
+   * @param inbound limits on traffic towards the interface (for a network: towards all its
+   *     interfaces); the only direction that may carry a floor
+   * @param outbound limits on traffic from the interface into the bridge; needs an average, no
+   *     floor
+   * @throws InvalidBandwidthException if {@code outbound} has a floor or lacks an average
+   * @throws NullPointerException if a component is null (use {@link Optional#empty()} for none)
+   */
   public Bandwidth {
     if (outbound.isPresent() && outbound.get().floor().isPresent()) {
       throw new InvalidBandwidthException("floor " + outbound.get().floor().get()
@@ -27,29 +41,65 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
     }
   }
 
+  /**
+   * Bandwidth from nullable limits.
+   *
+   * @param inbound the inbound limits, or {@code null} for none
+   * @param outbound the outbound limits, or {@code null} for none
+   * @return the bandwidth
+   * @throws InvalidBandwidthException if {@code outbound} has a floor or lacks an average
+   */
   public static Bandwidth of(Limits inbound, Limits outbound) {
     return new Bandwidth(Optional.ofNullable(inbound), Optional.ofNullable(outbound));
   }
 
+  /**
+   * Bandwidth limited in the inbound direction only.
+   *
+   * @param inbound the inbound limits, not null
+   * @return the bandwidth, with no outbound limits
+   */
   public static Bandwidth inboundOnly(Limits inbound) {
     return new Bandwidth(Optional.of(inbound), Optional.empty());
   }
 
-  /** An interface whose only wish is a guaranteed inbound minimum. */
+  /**
+   * An interface whose only wish is a guaranteed inbound minimum.
+   *
+   * @param floor the guaranteed inbound rate, positive
+   * @return bandwidth with an inbound floor and nothing else
+   * @throws InvalidBandwidthException if {@code floor} is zero
+   */
   public static Bandwidth floor(Rate floor) {
     return inboundOnly(Limits.floorOnly(floor));
   }
 
-  /** The inbound floor, or zero. */
+  /**
+   * The inbound floor, or zero.
+   *
+   * @return the inbound floor, or {@link Rate#ZERO} when there is none
+   */
   public Rate floorOrZero() {
     return inbound.map(Limits::floorOrZero).orElse(Rate.ZERO);
   }
 
+  /**
+   * Whether the inbound limits carry a floor, so that the interface needs a class of its own.
+   *
+   * @return true when there is an inbound floor
+   */
   public boolean hasFloor() {
     return inbound.flatMap(Limits::floor).isPresent();
   }
 
-  /** A copy whose inbound floor is {@code floor} ({@code null} or zero removes it). */
+  /**
+   * A copy whose inbound floor is {@code floor} ({@code null} or zero removes it).
+   *
+   * @param floor the new floor, or {@code null} or {@link Rate#ZERO} for none
+   * @return new bandwidth with the other limits kept (floor-only inbound limits without a floor are
+   *     dropped); this one is unchanged
+   * @throws InvalidBandwidthException if the new floor exceeds the inbound ceiling
+   */
   public Bandwidth withFloor(Rate floor) {
     Rate f = floor == null || floor.isZero() ? null : floor;
     if (inbound.isEmpty()) {
@@ -65,6 +115,8 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
   /**
    * Checks that there is no floor, for contexts that cannot take one (a network's own bandwidth).
    *
+   * @param context what the bandwidth belongs to, for the message (e.g. {@code network 'default'})
+   * @return this bandwidth, when it has no floor
    * @throws InvalidBandwidthException naming {@code context}
    */
   public Bandwidth requireNoFloor(String context) {

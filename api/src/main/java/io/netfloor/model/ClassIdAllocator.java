@@ -45,7 +45,10 @@ public final class ClassIdAllocator {
   /**
    * An allocator with nothing but the reserved ids in use, handing out ids up to {@code maxId}.
    *
+   * @param maxId the highest id handed out, in 3..0xfffe
    * @param extraReserved ids never handed out beyond the standard ones
+   * @return the new allocator
+   * @throws InvalidValueException if {@code maxId} is outside 3..0xfffe
    */
   public static ClassIdAllocator create(int maxId, SortedSet<Integer> extraReserved) {
     if (maxId < FIRST_ASSIGNABLE || maxId > 0xfffe) {
@@ -64,6 +67,9 @@ public final class ClassIdAllocator {
    * libvirt's own nodes. 0x800 stays reserved, though the node scheme would not need it, because
    * bitmaps written by {@link #toRanges()} list it once the used ids pass it; making it assignable
    * would read those as an id in use that nobody holds.
+   *
+   * @param layout the network's filter layout
+   * @return an allocator with only the reserved ids in use
    */
   public static ClassIdAllocator forLayout(FilterLayout layout) {
     return layout == FilterLayout.LIBVIRT_LINEAR
@@ -71,12 +77,22 @@ public final class ClassIdAllocator {
         : create(0xfffe, ImmutableSortedSet.of());
   }
 
-  /** Whether {@code id} can never be handed out. */
+  /**
+   * Whether {@code id} can never be handed out.
+   *
+   * @param id a class minor
+   * @return true for 0, 1, 2, ids above the maximum and the layout's extra reserved ids
+   */
   public boolean isReserved(int id) {
     return id < FIRST_ASSIGNABLE || id > maxId || extraReserved.contains(id);
   }
 
-  /** Whether {@code id} is in use (reserved ids always are). */
+  /**
+   * Whether {@code id} is in use (reserved ids always are).
+   *
+   * @param id a class minor
+   * @return true if {@code id} is reserved or handed out
+   */
   public boolean isUsed(int id) {
     if (isReserved(id)) {
       return true;
@@ -87,6 +103,7 @@ public final class ClassIdAllocator {
   /**
    * The id the next allocation returns: the lowest free one.
    *
+   * @return the lowest id in use by nobody; the allocator is unchanged
    * @throws ClassIdExhaustedException when every id up to the maximum is in use
    */
   public int lowestFree() {
@@ -104,13 +121,21 @@ public final class ClassIdAllocator {
     return candidate;
   }
 
-  /** How many ids this allocator can hand out in total. */
+  /**
+   * How many ids this allocator can hand out in total.
+   *
+   * @return the number of assignable ids: from 3 to the maximum, minus the extra reserved ones
+   */
   public int capacity() {
     return maxId - FIRST_ASSIGNABLE + 1 - (int) extraReserved.stream()
         .filter(i -> i >= FIRST_ASSIGNABLE && i <= maxId).count();
   }
 
-  /** How many assignable ids are in use. */
+  /**
+   * How many assignable ids are in use.
+   *
+   * @return the number of ids handed out, reserved ones not counted
+   */
   public int usedCount() {
     return (next - FIRST_ASSIGNABLE) - free.size()
         - (int) extraReserved.stream().filter(i -> i >= FIRST_ASSIGNABLE && i < next).count();
@@ -119,6 +144,8 @@ public final class ClassIdAllocator {
   /**
    * This allocator with {@code id} in use.
    *
+   * @param id the id to take, free and not reserved
+   * @return a new allocator; this one is unchanged
    * @throws InvalidValueException if {@code id} is reserved or already in use
    */
   public ClassIdAllocator withUsed(int id) {
@@ -145,6 +172,8 @@ public final class ClassIdAllocator {
   /**
    * This allocator with {@code id} free again.
    *
+   * @param id the id to give back, in use and not reserved
+   * @return a new allocator; this one is unchanged
    * @throws InvalidValueException if {@code id} is reserved or not in use
    */
   public ClassIdAllocator withReleased(int id) {
@@ -168,7 +197,11 @@ public final class ClassIdAllocator {
     return new ClassIdAllocator(maxId, extraReserved, n, f);
   }
 
-  /** Every id in use, reserved ones below the highest used id included, ascending. */
+  /**
+   * Every id in use, reserved ones below the highest used id included, ascending.
+   *
+   * @return an immutable ascending set; ids 0, 1 and 2 are always in it
+   */
   public SortedSet<Integer> usedIds() {
     ImmutableSortedSet.Builder<Integer> b = ImmutableSortedSet.naturalOrder();
     for (int i = 0; i < next; i++) {
@@ -179,7 +212,12 @@ public final class ClassIdAllocator {
     return b.build();
   }
 
-  /** The used ids in libvirt's bitmap syntax, e.g. {@code 0-4,7} ({@code 0-2} when none). */
+  /**
+   * The used ids in libvirt's bitmap syntax, e.g. {@code 0-4,7} ({@code 0-2} when none).
+   *
+   * @return the used ids as comma-separated ascending ranges, reserved ids below the highest used
+   *     one included
+   */
   public String toRanges() {
     StringBuilder sb = new StringBuilder();
     Iterator<Integer> it = usedIds().iterator();
@@ -215,6 +253,9 @@ public final class ClassIdAllocator {
    * {@code layout}. Reserved ids in the text are accepted and ignored (libvirt lists 0, 1 and 2;
    * {@link #toRanges()} lists a layout's extra reserved ids below the highest used one).
    *
+   * @param ranges the bitmap text, e.g. {@code 0-4,7}; blank means nothing handed out
+   * @param layout the network's filter layout, which decides the reserved ids and the maximum
+   * @return an allocator with exactly the listed assignable ids in use
    * @throws InvalidValueException quoting the text when it is malformed or names an id this layout
    *     cannot hold
    */

@@ -61,6 +61,18 @@ public final class DeviceShaping {
    * The objects for {@code device} with {@code inbound} limits shaped on its egress and
    * {@code outbound} limits on its ingress; either may be null. Each qdisc carries the mark of
    * {@code network}.
+   *
+   * @param device the interface's host-side device (tap or veth)
+   * @param inbound limits on traffic towards the device's far end (the guest), shaped by HTB on the
+   *     device's egress; {@code null} or without an average for none
+   * @param outbound limits on traffic the device receives (what the guest sends), enforced on its
+   *     ingress; {@code null} for none
+   * @param mode how the outbound limits are enforced: police on the ingress, or redirect to an ifb
+   *     and shape there
+   * @param leaf the queue discipline under the HTB leaf class
+   * @param rateToQuantum HTB r2q, to compute the classes' quanta
+   * @param network the owning network's name, written into the ownership marks
+   * @return the objects, in a stable order; empty when neither direction has limits
    */
   public static List<TcObject> objects(InterfaceName device, Limits inbound, Limits outbound,
       OutboundShaping mode, LeafQdiscKind leaf, int rateToQuantum, String network) {
@@ -92,6 +104,9 @@ public final class DeviceShaping {
   /**
    * The ifb device that shapes {@code device}'s ingress: {@code nfb-} and 8 hex digits of a hash of
    * the device name (at most 12 bytes, within Linux's 15).
+   *
+   * @param device the shaped device
+   * @return the ifb's name; the same device always gives the same name
    */
   public static InterfaceName ifbFor(InterfaceName device) {
     String hash = Hashing.crc32().hashString(device.value(), StandardCharsets.UTF_8).toString();

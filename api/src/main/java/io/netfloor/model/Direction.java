@@ -7,10 +7,19 @@ package io.netfloor.model;
  * interface sends.
  */
 public enum Direction {
+  /**
+   * Traffic towards the interface (its guest receives it); shaped on the bridge's egress, the only
+   * direction with floors.
+   */
   INBOUND,
+  /** Traffic the interface sends (its guest transmits it); enforced on the device's ingress. */
   OUTBOUND;
 
-  /** {@code inbound} / {@code outbound}, as in libvirt's XML. */
+  /**
+   * {@code inbound} / {@code outbound}, as in libvirt's XML.
+   *
+   * @return the lower-case name used by libvirt's {@code <bandwidth>} element
+   */
   public String xmlName() {
     return name().toLowerCase(java.util.Locale.ROOT);
   }

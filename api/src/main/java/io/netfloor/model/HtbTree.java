@@ -98,11 +98,19 @@ public final class HtbTree {
   public static final Rate MIN_DEFAULT_RATE = Rate.ofBitsPerSecond(8_000);
   /** Rate and ceiling of a parked class: the least the kernel accepts. */
   public static final Rate PARKED_RATE = Rate.ofBitsPerSecond(8);
+  /**
+   * Least quantum NetFloor gives a class, in bytes: one full-size Ethernet frame with headroom, so a
+   * class sends a whole frame per round (the kernel itself only raises quanta below 1000 bytes).
+   */
   public static final long MIN_QUANTUM_BYTES = 1600;
   /** Least burst of a class NetFloor makes: one full-size frame with headroom. */
   public static final long MIN_BURST_BYTES = 1600;
   /** Bursts NetFloor gives its classes last this long at the class's rate (ceil for cburst). */
   public static final long BURST_TIME_MS = 10;
+  /**
+   * Largest quantum NetFloor gives a class, in bytes: the kernel clamps larger quanta to this value
+   * with a "quantum is big" warning.
+   */
   public static final long MAX_QUANTUM_BYTES = 200_000;
   /**
    * Quantum of an inner class (1:1, on the bridge and on a device). HTB sets quantum and prio only
@@ -141,13 +149,22 @@ public final class HtbTree {
   /**
    * The tree of a freshly started network, and the plan that builds it from nothing. Without inbound
    * bandwidth the network has no HTB tree and the plan is empty.
+   *
+   * @param config the network; its inbound bandwidth decides whether there is an HTB tree at all
+   * @return the empty started tree, with the plan that creates its kernel objects and the plan that
+   *     removes them
    */
   public static TreeChange start(NetworkConfig config) {
     HtbTree tree = empty(config);
     return new TreeChange(tree, tree.buildPlan(), tree.teardownPlan(), Optional.empty());
   }
 
-  /** A started tree with nothing plugged. */
+  /**
+   * A started tree with nothing plugged.
+   *
+   * @param config the network the tree belongs to
+   * @return a tree with no interfaces and no parked classes; nothing is sent to the kernel
+   */
   public static HtbTree empty(NetworkConfig config) {
     return new HtbTree(Objects.requireNonNull(config, "config"),
         // parked ids: IdSet (see there); maps by alias, MAC, bucket and device: HamtMap (a plus
@@ -161,6 +178,11 @@ public final class HtbTree {
    * Rebuilds a tree from recorded state (a status store, or an adopted libvirt network), checking that
    * the state is consistent with {@code config}.
    *
+   * @param config the network as it is configured now; the recorded state must fit it
+   * @param plugged the recorded interfaces, each with its class id and filter handle (0 and empty
+   *     without a floor)
+   * @param parkedIds the recorded class minors of parked classes
+   * @return the tree holding exactly the recorded interfaces and parked classes
    * @throws InvalidValueException naming the first inconsistency (duplicate alias, MAC or class id, a
    *     filter handle that does not fit the layout, floors above the capacity…)
    */
@@ -254,11 +276,22 @@ public final class HtbTree {
 
   // ---------------------------------------------------------------- queries
 
+  /**
+   * The network this tree belongs to: bridge, bandwidth, filter layout and the other settings that
+   * shape the tree.
+   *
+   * @return the network's configuration, never null
+   */
   public NetworkConfig config() {
     return config;
   }
 
-  /** Where the tree sits among other tools' objects on the bridge (see {@link KernelPlacement}). */
+  /**
+   * Where the tree sits among other tools' objects on the bridge (see {@link KernelPlacement}).
+   *
+   * @return the placement the kernel objects are built for; {@link KernelPlacement#DEFAULT} unless
+   *     set
+   */
   public KernelPlacement placement() {
     return placement;
   }
@@ -266,6 +299,9 @@ public final class HtbTree {
   /**
    * This tree placed as {@code where} says: the same interfaces and ids, with its root qdisc, filter
    * prio and root table id as found in the kernel. Changes no status.
+   *
+   * @param where the root qdisc, filter prio and root table id found in the kernel
+   * @return this tree if {@code where} is its placement already, else a copy placed there
    */
   public HtbTree withPlacement(KernelPlacement where) {
     Objects.requireNonNull(where, "placement");
@@ -273,41 +309,78 @@ public final class HtbTree {
         bucketNodes, floorSum, deviceOwners, where);
   }
 
-  /** The class ids in use (reserved, floored interfaces and parked classes). */
+  /**
+   * The class ids in use (reserved, floored interfaces and parked classes).
+   *
+   * @return the allocator holding every class minor this tree uses
+   */
   public ClassIdAllocator classIds() {
     return ids;
   }
 
-  /** Plugged interfaces by alias (unmodifiable). */
+  /**
+   * Plugged interfaces by alias (unmodifiable).
+   *
+   * @return a read-only view, keyed by alias
+   */
   public Map<String, PluggedInterface> interfaces() {
     return Collections.unmodifiableMap(interfaces);
   }
 
+  /**
+   * Finds a plugged interface by its alias.
+   *
+   * @param alias the interface's alias, as given to {@link #plug(String, MacAddress, Bandwidth)}
+   * @return the interface, or empty if no interface with this alias is plugged
+   */
   public Optional<PluggedInterface> find(String alias) {
     return Optional.ofNullable(interfaces.get(alias));
   }
 
-  /** Class minors pre-created and waiting for a plug, ascending. */
+  /**
+   * Class minors pre-created and waiting for a plug, ascending.
+   *
+   * @return a read-only, ascending set of class minors; empty when none are parked
+   */
   public SortedSet<Integer> parkedClassIds() {
     return Collections.unmodifiableSortedSet(parked);
   }
 
-  /** Sum of the floors of all plugged interfaces. */
+  /**
+   * Sum of the floors of all plugged interfaces.
+   *
+   * @return the sum of all floors; {@link Rate#ZERO} when no interface has a floor
+   */
   public Rate floorSum() {
     return floorSum;
   }
 
-  /** What floors may still be granted before admission refuses; empty without inbound QoS. */
+  /**
+   * What floors may still be granted before admission refuses; empty without inbound QoS.
+   *
+   * @return the network's floor capacity minus {@link #floorSum()}, never negative; empty when the
+   *     network has no inbound bandwidth
+   */
   public Optional<Rate> remainingCapacity() {
     return config.floorCapacity().map(c -> c.minusOrZero(floorSum));
   }
 
-  /** The rate of the default class 1:2 for the current floors. */
+  /**
+   * The rate of the default class 1:2 for the current floors.
+   *
+   * @return the class's rate: the floor capacity minus the floor sum, at least
+   *     {@link #MIN_DEFAULT_RATE}
+   */
   public Rate defaultClassRate() {
     return defaultRateFor(floorSum);
   }
 
-  /** Every kernel object this tree stands for, in a stable order. O(n). */
+  /**
+   * Every kernel object this tree stands for, in a stable order. O(n).
+   *
+   * @return an immutable list: the network's objects first, then each interface's by class id, then
+   *     parked classes
+   */
   public List<TcObject> kernelObjects() {
     List<TcObject> out = new ArrayList<>(networkObjects(floorSum));
     interfaces.values().stream()
@@ -319,12 +392,20 @@ public final class HtbTree {
     return ImmutableList.copyOf(out);
   }
 
-  /** The plan that builds this tree from nothing (network start, or a rebuild). */
+  /**
+   * The plan that builds this tree from nothing (network start, or a rebuild).
+   *
+   * @return the plan that adds every object of {@link #kernelObjects()}, parents first
+   */
   public Plan buildPlan() {
     return PlanDiff.between(List.of(), kernelObjects());
   }
 
-  /** The plan that removes everything this tree made (network stop). */
+  /**
+   * The plan that removes everything this tree made (network stop).
+   *
+   * @return the plan that deletes every object of {@link #kernelObjects()}, children first
+   */
   public Plan teardownPlan() {
     return PlanDiff.teardown(kernelObjects());
   }
@@ -335,6 +416,11 @@ public final class HtbTree {
    * Plugs an interface. With a floor it gets its own class (a parked one if there is any, else a new
    * one with the lowest free id), a leaf qdisc and a filter; without, it uses the default class.
    *
+   * @param alias the interface's name within the network (libvirt's interface alias); unique per
+   *     network
+   * @param mac the interface's MAC address: frames to it are steered into its class
+   * @param bandwidth the interface's limits; only its inbound floor decides whether it gets a class
+   * @return the new tree, the plan that adds the interface's kernel objects, and its undo
    * @throws InterfaceConflictException if the alias is plugged or the MAC belongs to another interface
    * @throws AdmissionException if the floor does not fit the network's capacity
    * @throws io.netfloor.ClassIdExhaustedException if no class id is left
@@ -347,6 +433,11 @@ public final class HtbTree {
    * Plugs an interface whose host-side {@code device} (its tap or veth on the bridge) should also get
    * the interface's own limits (average/peak/burst, both directions; see {@link DeviceShaping}).
    *
+   * @param alias the interface's name within the network; unique per network
+   * @param mac the interface's MAC address: frames to it are steered into its class
+   * @param device the interface's own host-side device to shape too, or empty for none
+   * @param bandwidth the interface's limits (floor on the bridge, average/peak/burst on the device)
+   * @return the new tree, the plan that adds the interface's kernel objects, and its undo
    * @throws InterfaceConflictException also if another interface has the same device, or the device
    *     is the bridge itself
    * @see #plug(String, MacAddress, Bandwidth)
@@ -379,6 +470,8 @@ public final class HtbTree {
    * Unplugs an interface: its filter, leaf qdisc and class go (or the class is parked, with
    * {@link ClassStrategy#PARKED_POOL}), its id is released and the default class gets its share back.
    *
+   * @param alias the plugged interface's alias
+   * @return the new tree, the plan that removes the interface's kernel objects, and its undo
    * @throws InterfaceConflictException if the alias is not plugged
    */
   public TreeChange unplug(String alias) {
@@ -398,6 +491,10 @@ public final class HtbTree {
    * imposes) concern the bridge: a changed floor re-rates its class; a new floor gives it a class; a
    * removed floor takes the class away. Admission is checked against the other interfaces' floors.
    *
+   * @param alias the plugged interface's alias
+   * @param bandwidth the interface's new limits, replacing the old ones entirely
+   * @return the new tree, the plan that changes the kernel, and its undo; the plan is empty when
+   *     nothing the kernel holds changes
    * @throws InterfaceConflictException if the alias is not plugged
    * @throws AdmissionException if the new floor does not fit
    */
@@ -432,6 +529,10 @@ public final class HtbTree {
   /**
    * Changes an interface's MAC address (libvirt: the guest changed it): its filter is replaced.
    *
+   * @param alias the plugged interface's alias
+   * @param mac the interface's new MAC address
+   * @return the new tree, the plan that replaces the filter (empty without a floor, or when the MAC
+   *     is unchanged), and its undo
    * @throws InterfaceConflictException if the alias is not plugged or the MAC belongs to another
    *     interface
    */
@@ -462,8 +563,11 @@ public final class HtbTree {
    * Pre-creates {@code count} parked classes (rate 8bit, a leaf qdisc, no filter) with the lowest free
    * ids, so that later plugs take them with a class <em>change</em> instead of an add.
    *
+   * @param count how many classes to park, at least 0
+   * @return the new tree, the plan that adds the parked classes and their leaf qdiscs, and its undo
    * @throws InvalidValueException if the network has no inbound QoS (no tree to park in)
    * @throws io.netfloor.ClassIdExhaustedException if fewer than {@code count} ids are free
+   * @throws InvalidValueException also if {@code count} is negative
    */
   public TreeChange park(int count) {
     if (count < 0) {
@@ -485,7 +589,14 @@ public final class HtbTree {
     return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), List.of(), after, null);
   }
 
-  /** Deletes up to {@code count} parked classes, highest ids first, releasing their ids. */
+  /**
+   * Deletes up to {@code count} parked classes, highest ids first, releasing their ids.
+   *
+   * @param count how many parked classes to delete, at least 0; more than are parked deletes them
+   *     all
+   * @return the new tree, the plan that deletes the released classes, and its undo
+   * @throws InvalidValueException if {@code count} is negative
+   */
   public TreeChange releaseParked(int count) {
     if (count < 0) {
       throw new InvalidValueException("cannot release " + count + " parked classes");
@@ -748,6 +859,8 @@ public final class HtbTree {
    * sorted insert stops early. The 4,092 ids of the layout take 4,092 of the 4,094 nodes other
    * than {@code 0x800}; nodes 1 and 2 stay free. The table is built once; a lookup is O(1).
    *
+   * @param classMinor the minor of the interface's class {@code 1:classMinor}
+   * @return the handle {@code 800::node} of the class's filter
    * @throws InvalidValueException if the layout cannot hold {@code classMinor} (it holds 3..0xfff
    *     except 0x800, see {@link ClassIdAllocator#forLayout})
    */
@@ -872,6 +985,10 @@ public final class HtbTree {
    * class whose ceiling is below its parent's drop out of HTB's borrowing rounds after every packet:
    * measured, a 30mbit floor with a 50mbit ceiling borrowed up to 31.5mbit with tc's default and to
    * 49.6mbit with 10 ms.
+   *
+   * @param rate the class's rate (its ceil for cburst)
+   * @return {@code rate} over {@link #BURST_TIME_MS} milliseconds, at least
+   *     {@link #MIN_BURST_BYTES}
    */
   public static ByteSize defaultBurst(Rate rate) {
     long bytes = rate.bytesPerSecond();
@@ -894,6 +1011,9 @@ public final class HtbTree {
    * The rate {@code p}'s frames may reach on the bridge (its class's ceil): its own peak, else
    * average, capped by the network's inbound ceiling, never below its floor. Zero when the network
    * has no inbound limits.
+   *
+   * @param p an interface plugged into this tree
+   * @return the class's ceiling; {@link Rate#ZERO} when the network has no inbound bandwidth
    */
   public Rate ceilingOf(PluggedInterface p) {
     Optional<Rate> net = config.inboundCeiling();
@@ -943,7 +1063,11 @@ public final class HtbTree {
     return out;
   }
 
-  /** The hashed layout's link node: node 800 of the prio's root table. */
+  /**
+   * The hashed layout's link node: node 800 of the prio's root table.
+   *
+   * @return the handle {@code <root table>::800} at this tree's placement
+   */
   public U32Handle hashLinkHandle() {
     return U32Handle.of(placement.rootTableId(), 0, HASH_LINK_HANDLE.node());
   }

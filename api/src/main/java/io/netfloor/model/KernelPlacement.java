@@ -20,6 +20,20 @@ public record KernelPlacement(boolean ownsRootQdisc, int filterPrio, int rootTab
   /** A bridge NetFloor has to itself: its own root, prio 2, table {@code 800:}. */
   public static final KernelPlacement DEFAULT = new KernelPlacement(true, 2, 0x800);
 
+  /**
+   * Checks the prio and the table id.
+   *
+   * @param ownsRootQdisc true when NetFloor creates (and on stop deletes) the bridge's root HTB
+   *     qdisc {@code 1:}; false when it builds its classes under a root another tool made
+   *     (libvirt's bare {@code htb 1: default 2}), which then stays
+   * @param filterPrio the u32 prio of the network's steering filters and its ownership mark:
+   *     libvirt's 2, unless another tool's filters hold that prio
+   * @param rootTableId the id the kernel gave the root table of the u32 instance at that prio
+   *     ({@code 800:} for the first u32 instance on the qdisc, {@code 801:}… after another tool's);
+   *     the hashed layout's link node lives there
+   * @throws InvalidValueException if {@code filterPrio} is outside 1..65535 or {@code rootTableId}
+   *     outside 0x800..0xfff
+   */
   public KernelPlacement {
     if (filterPrio < 1 || filterPrio > 0xffff) {
       throw new InvalidValueException("filter prio " + filterPrio + " must be in 1..65535");

@@ -132,6 +132,8 @@ public final class LibvirtBandwidthXml {
   /**
    * Parses the {@code <bandwidth>} element of a network definition, where a floor is not allowed.
    *
+   * @param xml a document whose root element is {@code <bandwidth>}
+   * @return the bandwidth; {@link Bandwidth#NONE} for {@code <bandwidth/>}
    * @throws InvalidValueException as {@link #parseInterface}
    * @throws InvalidBandwidthException as {@link #parseInterface}, and when it has a non-zero floor
    */
@@ -143,7 +145,9 @@ public final class LibvirtBandwidthXml {
    * Reads a {@code <bandwidth>} element that is part of a larger document (a domain, network or
    * network-port XML the caller parsed). The {@code classID} attribute is ignored.
    *
+   * @param element the {@code <bandwidth>} element, from a document the caller parsed
    * @param floorAllowed whether the context accepts a floor (interfaces and ports: yes; networks: no)
+   * @return the bandwidth; {@link Bandwidth#NONE} when it has no non-zero limits
    * @throws InvalidValueException when {@code element} is not {@code <bandwidth>} or a value is
    *     malformed or too big
    * @throws InvalidBandwidthException when a bandwidth rule is broken
@@ -201,6 +205,8 @@ public final class LibvirtBandwidthXml {
   /**
    * The {@code classID} attribute of a network port's {@code <bandwidth classID='3'>}, if present.
    *
+   * @param bandwidth a {@code <bandwidth>} element
+   * @return the class id, or empty when the attribute is absent
    * @throws InvalidValueException quoting the value when it is not an unsigned decimal integer of at
    *     most 16 bits ("Unable to parse class id")
    */
@@ -223,6 +229,8 @@ public final class LibvirtBandwidthXml {
    * kept. {@link Bandwidth#NONE} gives the empty string: libvirt writes no element for absent
    * bandwidth.
    *
+   * @param bandwidth the limits to write
+   * @return the element followed by a newline, or the empty string for {@link Bandwidth#NONE}
    * @throws InvalidBandwidthException naming the value when a rate is not a whole number of kB/s
    *     (8000 bit/s) or a burst not a whole number of kB (1024 bytes): libvirt's XML cannot express it
    */
@@ -234,9 +242,18 @@ public final class LibvirtBandwidthXml {
    * A network port's {@code <bandwidth>} as libvirt keeps it in the port's status file: the limits
    * and the class id libvirt allotted to the port ({@code <bandwidth classID='3'>}).
    *
+   * @param bandwidth the port's limits
    * @param classId the port's class id, 0 when it has none (libvirt then writes no attribute)
    */
   public record PortBandwidth(Bandwidth bandwidth, int classId) {
+    /**
+     * Checks the class id.
+     *
+     * @param bandwidth the port's limits
+     * @param classId the port's class id, 0 when it has none (libvirt then writes no attribute)
+     * @throws InvalidValueException if {@code classId} is outside 0..65535
+     * @throws NullPointerException if {@code bandwidth} is null
+     */
     public PortBandwidth {
       java.util.Objects.requireNonNull(bandwidth, "bandwidth");
       if (classId < 0 || classId > 0xffff) {
@@ -250,6 +267,9 @@ public final class LibvirtBandwidthXml {
    * Parses the {@code <bandwidth>} of a network port's status, where a floor and the
    * {@code classID} attribute are allowed.
    *
+   * @param xml a document whose root element is {@code <bandwidth>}, with an optional
+   *     {@code classID}
+   * @return the limits and the class id (0 when the attribute is absent)
    * @throws InvalidValueException as {@link #parseInterface}, except that {@code classID} is read
    *     (and must be an unsigned decimal integer up to 65535)
    * @throws InvalidBandwidthException when a bandwidth rule is broken
@@ -266,6 +286,9 @@ public final class LibvirtBandwidthXml {
    * {@link Bandwidth#NONE} still gives the empty string (libvirt writes no element for absent
    * bandwidth; a port with a class always has a floor).
    *
+   * @param bandwidth the limits to write
+   * @param classId the port's class id, 0 for none
+   * @return the element followed by a newline, or the empty string for {@link Bandwidth#NONE}
    * @throws InvalidValueException when {@code classId} is not 0..65535
    * @throws InvalidBandwidthException as {@link #format(Bandwidth)}
    */

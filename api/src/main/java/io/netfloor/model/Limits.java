@@ -27,12 +27,32 @@ import java.util.Optional;
  *       interface's own ceiling could never be delivered;
  *   <li>{@code burst} is positive and at most 4 GiB − 1 (tc's 32-bit burst).
  * </ol>
+ *
+ * @param average the long-term rate, or empty (then a floor is required)
+ * @param peak the rate the direction may burst to above {@code average}, or empty
+ * @param burst how many bytes may be sent in one go at up to {@code peak} speed, or empty for
+ *     NetFloor's default burst
+ * @param floor the guaranteed minimum rate, or empty; only the inbound direction of an interface
+ *     may have one
  */
 public record Limits(Optional<Rate> average, Optional<Rate> peak, Optional<ByteSize> burst,
     Optional<Rate> floor) {
   /** tc's burst fits in a u32 of bytes. */
   public static final long MAX_BURST_BYTES = 0xFFFF_FFFFL;
 
+  /**
+   * Checks the rules listed above.
+   *
+   * @param average the long-term rate, or empty (then a floor is required)
+   * @param peak the rate the direction may burst to above {@code average}, or empty
+   * @param burst how many bytes may be sent in one go at up to {@code peak} speed, or empty for
+   *     NetFloor's default burst
+   * @param floor the guaranteed minimum rate, or empty; only the inbound direction of an interface
+   *     may have one
+   * @throws InvalidBandwidthException naming the first rule that is broken
+   * @throws NullPointerException if a component is null (use {@link Optional#empty()} for an absent
+   *     one)
+   */
   public Limits {
     if (average.isEmpty() && floor.isEmpty()) {
       throw new InvalidBandwidthException("limits need an average or a floor (libvirt: missing"
@@ -69,31 +89,63 @@ public record Limits(Optional<Rate> average, Optional<Rate> peak, Optional<ByteS
     }
   }
 
-  /** Only a guaranteed minimum: what most floored VM interfaces need. */
+  /**
+   * Only a guaranteed minimum: what most floored VM interfaces need.
+   *
+   * @param floor the guaranteed rate, positive
+   * @return limits with only a floor
+   * @throws InvalidBandwidthException if {@code floor} is zero
+   */
   public static Limits floorOnly(Rate floor) {
     return new Limits(Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(floor));
   }
 
-  /** Only an average rate. */
+  /**
+   * Only an average rate.
+   *
+   * @param average the long-term rate, positive
+   * @return limits with only an average
+   * @throws InvalidBandwidthException if {@code average} is zero
+   */
   public static Limits averageOnly(Rate average) {
     return new Limits(Optional.of(average), Optional.empty(), Optional.empty(), Optional.empty());
   }
 
+  /**
+   * Starts limits with every field absent.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
-  /** The rate this direction may reach: {@code peak}, else {@code average}, if either is set. */
+  /**
+   * The rate this direction may reach: {@code peak}, else {@code average}, if either is set.
+   *
+   * @return the peak if set, else the average; empty for floor-only limits
+   */
   public Optional<Rate> ceiling() {
     return peak.or(() -> average);
   }
 
-  /** The floor, or zero when there is none. */
+  /**
+   * The floor, or zero when there is none.
+   *
+   * @return the floor, or {@link Rate#ZERO} when none is set
+   */
   public Rate floorOrZero() {
     return floor.orElse(Rate.ZERO);
   }
 
-  /** A copy with another floor ({@code null} removes it). */
+  /**
+   * A copy with another floor ({@code null} removes it).
+   *
+   * @param newFloor the new floor, or {@code null} for none
+   * @return new limits; this one is unchanged
+   * @throws InvalidBandwidthException if the copy breaks a rule (a floor above the ceiling, or no
+   *     average and no floor left)
+   */
   public Limits withFloor(Rate newFloor) {
     return new Limits(average, peak, burst, Optional.ofNullable(newFloor));
   }
@@ -126,27 +178,56 @@ public record Limits(Optional<Rate> average, Optional<Rate> peak, Optional<ByteS
 
     private Builder() {}
 
+    /**
+     * Sets the long-term rate.
+     *
+     * @param value the average, or {@code null} for absent
+     * @return this builder
+     */
     public Builder average(Rate value) {
       this.average = value;
       return this;
     }
 
+    /**
+     * Sets the rate the direction may burst to.
+     *
+     * @param value the peak, or {@code null} for absent
+     * @return this builder
+     */
     public Builder peak(Rate value) {
       this.peak = value;
       return this;
     }
 
+    /**
+     * Sets how many bytes may be sent at peak speed.
+     *
+     * @param value the burst, or {@code null} for absent
+     * @return this builder
+     */
     public Builder burst(ByteSize value) {
       this.burst = value;
       return this;
     }
 
+    /**
+     * Sets the guaranteed minimum rate.
+     *
+     * @param value the floor, or {@code null} for absent
+     * @return this builder
+     */
     public Builder floor(Rate value) {
       this.floor = value;
       return this;
     }
 
-    /** @throws InvalidBandwidthException when a rule of {@link Limits} is broken */
+    /**
+     * Builds the limits, checking every rule of {@link Limits}.
+     *
+     * @return the new limits
+     * @throws InvalidBandwidthException when a rule is broken
+     */
     public Limits build() {
       return new Limits(Optional.ofNullable(average), Optional.ofNullable(peak),
           Optional.ofNullable(burst), Optional.ofNullable(floor));

@@ -24,7 +24,15 @@ import java.util.Optional;
  *
  * @param name network name: 1–64 characters of {@code [A-Za-z0-9._-]}, not starting with a dot
  *     (it names the network's status in a store)
+ * @param bridge the Linux bridge the network's interfaces are enslaved to; its egress carries the
+ *     HTB tree
  * @param bandwidth the network's own limits; a floor is not allowed here
+ * @param filterLayout how the u32 filters that steer frames into the interfaces' classes are laid out
+ * @param trafficMatch which frames to an interface's MAC go into its floor class
+ * @param leafQdisc the queue discipline under every HTB leaf class
+ * @param admissionLimit what the sum of floors is checked against
+ * @param classStrategy whether an unplugged interface's class is deleted or parked for reuse
+ * @param outboundShaping how outbound limits are enforced (police, or redirect to an ifb)
  * @param rateToQuantum HTB r2q for the root qdisc (quantum is always set explicitly, so this only
  *     matters to classes others add)
  */
@@ -39,6 +47,29 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
    */
   private static final AsciiCharset NAME_CHARS = AsciiCharset.alphanumericAnd("._-");
 
+  /**
+   * Checks every component.
+   *
+   * @param name network name: 1–64 characters of {@code [A-Za-z0-9._-]}, not starting with a dot
+   *     (it names the network's status in a store)
+   * @param bridge the Linux bridge the network's interfaces are enslaved to; its egress carries the
+   *     HTB tree
+   * @param bandwidth the network's own limits; a floor is not allowed here
+   * @param filterLayout how the u32 filters that steer frames into the interfaces' classes are laid
+   *     out
+   * @param trafficMatch which frames to an interface's MAC go into its floor class
+   * @param leafQdisc the queue discipline under every HTB leaf class
+   * @param admissionLimit what the sum of floors is checked against
+   * @param classStrategy whether an unplugged interface's class is deleted or parked for reuse
+   * @param outboundShaping how outbound limits are enforced (police, or redirect to an ifb)
+   * @param rateToQuantum HTB r2q for the root qdisc (quantum is always set explicitly, so this only
+   *     matters to classes others add)
+   * @throws NullPointerException if a component other than {@code name} is null
+   * @throws InvalidValueException if the name breaks {@link #checkName(String)}'s rule or
+   *     {@code rateToQuantum} is below 1
+   * @throws InvalidBandwidthException if {@code bandwidth} has a floor, or inbound limits without
+   *     an average
+   */
   public NetworkConfig {
     Objects.requireNonNull(bridge, "bridge");
     Objects.requireNonNull(bandwidth, "bandwidth");
@@ -62,6 +93,8 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
   /**
    * Checks a network name.
    *
+   * @param name the candidate name; may be null (then rejected)
+   * @return {@code name}, unchanged, when it is valid
    * @throws InvalidValueException quoting the name and the rule
    */
   public static String checkName(String name) {
@@ -73,11 +106,25 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     return name;
   }
 
+  /**
+   * Starts a config with the given name and bridge and every option at its default (see
+   * {@link Builder}).
+   *
+   * @param name network name, checked when the config is built
+   * @param bridge the bridge's interface name (see {@link InterfaceName})
+   * @return a new builder
+   * @throws InvalidValueException if {@code bridge} is not a valid interface name
+   */
   public static Builder builder(String name, String bridge) {
     return new Builder(name, InterfaceName.of(bridge));
   }
 
-  /** A builder initialised from this config. */
+  /**
+   * A builder initialised from this config.
+   *
+   * @return a new builder holding every component of this config; changing it leaves this config
+   *     unchanged
+   */
   public Builder toBuilder() {
     Builder b = new Builder(name, bridge);
     b.bandwidth = bandwidth;
@@ -91,22 +138,39 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     return b;
   }
 
-  /** True when the network has inbound QoS, so interfaces may have floors. */
+  /**
+   * True when the network has inbound QoS, so interfaces may have floors.
+   *
+   * @return true when inbound limits are set
+   */
   public boolean supportsFloors() {
     return bandwidth.inbound().isPresent();
   }
 
-  /** The rate of class 1:1: the network's inbound average. */
+  /**
+   * The rate of class 1:1: the network's inbound average.
+   *
+   * @return the inbound average, or empty without inbound QoS
+   */
   public Optional<Rate> inboundAverage() {
     return bandwidth.inbound().flatMap(Limits::average);
   }
 
-  /** The ceiling of class 1:1: inbound peak, else average. */
+  /**
+   * The ceiling of class 1:1: inbound peak, else average.
+   *
+   * @return the inbound peak if set, else the inbound average; empty without inbound QoS
+   */
   public Optional<Rate> inboundCeiling() {
     return bandwidth.inbound().flatMap(Limits::ceiling);
   }
 
-  /** What the sum of floors may reach (see {@link AdmissionLimit}); empty without inbound QoS. */
+  /**
+   * What the sum of floors may reach (see {@link AdmissionLimit}); empty without inbound QoS.
+   *
+   * @return the inbound average with {@link AdmissionLimit#AVERAGE}, the inbound ceiling with
+   *     {@link AdmissionLimit#PEAK_LIKE_LIBVIRT}
+   */
   public Optional<Rate> floorCapacity() {
     return admissionLimit == AdmissionLimit.AVERAGE ? inboundAverage() : inboundCeiling();
   }
@@ -133,60 +197,126 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
       this.bridge = bridge;
     }
 
+    /**
+     * Sets both directions' limits at once, replacing what was set before.
+     *
+     * @param value the network's limits; must have no floor
+     * @return this builder
+     */
     public Builder bandwidth(Bandwidth value) {
       this.bandwidth = value;
       return this;
     }
 
-    /** Sets the inbound limits, keeping the outbound ones. */
+    /**
+     * Sets the inbound limits, keeping the outbound ones.
+     *
+     * @param inbound limits on traffic towards the interfaces; needs an average, must have no floor
+     * @return this builder
+     */
     public Builder inbound(Limits inbound) {
       this.bandwidth = new Bandwidth(Optional.of(inbound), bandwidth.outbound());
       return this;
     }
 
-    /** Sets the outbound limits, keeping the inbound ones. */
+    /**
+     * Sets the outbound limits, keeping the inbound ones.
+     *
+     * @param outbound limits on traffic from the interfaces into the bridge; must have no floor
+     * @return this builder
+     */
     public Builder outbound(Limits outbound) {
       this.bandwidth = new Bandwidth(bandwidth.inbound(), Optional.of(outbound));
       return this;
     }
 
+    /**
+     * Sets the filter layout (default {@link FilterLayout#HASHED}).
+     *
+     * @param value the layout
+     * @return this builder
+     */
     public Builder filterLayout(FilterLayout value) {
       this.filterLayout = value;
       return this;
     }
 
+    /**
+     * Sets which frames are steered into floor classes (default
+     * {@link TrafficMatch#ALL_ETHERTYPES}).
+     *
+     * @param value the match
+     * @return this builder
+     */
     public Builder trafficMatch(TrafficMatch value) {
       this.trafficMatch = value;
       return this;
     }
 
+    /**
+     * Sets the queue discipline under each leaf class (default {@link LeafQdiscKind#FQ_CODEL}).
+     *
+     * @param value the leaf kind
+     * @return this builder
+     */
     public Builder leafQdisc(LeafQdiscKind value) {
       this.leafQdisc = value;
       return this;
     }
 
+    /**
+     * Sets what the floor sum is checked against (default {@link AdmissionLimit#AVERAGE}).
+     *
+     * @param value the admission rule
+     * @return this builder
+     */
     public Builder admissionLimit(AdmissionLimit value) {
       this.admissionLimit = value;
       return this;
     }
 
+    /**
+     * Sets what happens to a class on unplug (default {@link ClassStrategy#ADD_ON_PLUG}).
+     *
+     * @param value the strategy
+     * @return this builder
+     */
     public Builder classStrategy(ClassStrategy value) {
       this.classStrategy = value;
       return this;
     }
 
-    /** How outbound limits are enforced; the engine sets it from the kernel's capabilities. */
+    /**
+     * How outbound limits are enforced; the engine sets it from the kernel's capabilities.
+     *
+     * @param value the enforcement (default {@link OutboundShaping#POLICE})
+     * @return this builder
+     */
     public Builder outboundShaping(OutboundShaping value) {
       this.outboundShaping = value;
       return this;
     }
 
+    /**
+     * Sets HTB's r2q for the root qdisc (default 10).
+     *
+     * @param value the rate-to-quantum divisor, at least 1
+     * @return this builder
+     */
     public Builder rateToQuantum(int value) {
       this.rateToQuantum = value;
       return this;
     }
 
-    /** @throws InvalidValueException / InvalidBandwidthException when a rule is broken */
+    /**
+     * Builds the config, checking every rule.
+     *
+     * @return the new config
+     * @throws InvalidValueException if the name or r2q is invalid
+     * @throws InvalidBandwidthException if the bandwidth has a floor, or inbound limits without an
+     *     average
+     * @throws NullPointerException if an option was set to null
+     */
     public NetworkConfig build() {
       return new NetworkConfig(name, bridge, bandwidth, filterLayout, trafficMatch, leafQdisc,
           admissionLimit, classStrategy, outboundShaping, rateToQuantum);

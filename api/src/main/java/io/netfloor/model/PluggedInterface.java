@@ -14,6 +14,10 @@ import java.util.Optional;
  *
  * @param alias the caller's name for the interface (a VM NIC, a port id): 1–128 characters of
  *     {@code [A-Za-z0-9._:@+=-]}
+ * @param mac its MAC address: frames to this address are steered into its floor class; unique within
+ *     the network
+ * @param bandwidth its limits: the inbound floor is guaranteed on the bridge, the rest is applied on
+ *     {@code device} if there is one
  * @param classMinor the minor of its floor class {@code 1:<minor>}, or 0 when it has no floor and
  *     uses the default class
  * @param filterHandle the u32 node that steers its frames, when it has a floor class
@@ -30,6 +34,26 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
    */
   private static final AsciiCharset ALIAS_CHARS = AsciiCharset.alphanumericAnd("._:@+=-");
 
+  /**
+   * Checks the alias and that class, filter and floor agree.
+   *
+   * @param alias the caller's name for the interface (a VM NIC, a port id): 1–128 characters of
+   *     {@code [A-Za-z0-9._:@+=-]}
+   * @param mac its MAC address: frames to this address are steered into its floor class; unique
+   *     within the network
+   * @param bandwidth its limits: the inbound floor is guaranteed on the bridge, the rest is applied
+   *     on {@code device} if there is one
+   * @param classMinor the minor of its floor class {@code 1:<minor>}, or 0 when it has no floor and
+   *     uses the default class
+   * @param filterHandle the u32 node that steers its frames, when it has a floor class
+   * @param device its host-side device (a tap or veth on the bridge), when NetFloor should also
+   *     apply the interface's own average/peak/burst limits there (as libvirt does on the tap);
+   *     empty: floor only
+   * @throws InvalidValueException if the alias breaks {@link #checkAlias(String)}'s rule,
+   *     {@code classMinor} is neither 0 nor in 3..0xfffe, or the floor, class and filter handle are not
+   *     all present or all absent
+   * @throws NullPointerException if an object component is null
+   */
   public PluggedInterface {
     checkAlias(alias);
     Objects.requireNonNull(mac, "mac");
@@ -50,7 +74,17 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
     }
   }
 
-  /** An interface whose own limits NetFloor does not apply (no device). */
+  /**
+   * An interface whose own limits NetFloor does not apply (no device).
+   *
+   * @param alias the interface's alias
+   * @param mac the interface's MAC address
+   * @param bandwidth the interface's limits
+   * @param classMinor the minor of its floor class, or 0 without a floor
+   * @param filterHandle the u32 node of its filter, present exactly when {@code classMinor} is not
+   *     0
+   * @throws InvalidValueException as the canonical constructor
+   */
   public PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth, int classMinor,
       Optional<U32Handle> filterHandle) {
     this(alias, mac, bandwidth, classMinor, filterHandle, Optional.empty());
@@ -59,6 +93,8 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
   /**
    * Checks an interface alias.
    *
+   * @param alias the candidate alias; may be null (then rejected)
+   * @return {@code alias}, unchanged, when it is valid
    * @throws InvalidValueException quoting the alias and the rule
    */
   public static String checkAlias(String alias) {
@@ -69,12 +105,20 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
     return alias;
   }
 
-  /** Its floor class, when it has a floor. */
+  /**
+   * Its floor class, when it has a floor.
+   *
+   * @return the class {@code 1:classMinor}, or empty without a floor
+   */
   public Optional<ClassHandle> floorClass() {
     return classMinor == 0 ? Optional.empty() : Optional.of(ClassHandle.of(1, classMinor));
   }
 
-  /** The class its inbound frames land in: its floor class, or the network's default class. */
+  /**
+   * The class its inbound frames land in: its floor class, or the network's default class.
+   *
+   * @return the floor class, or {@link HtbTree#DEFAULT_CLASS}
+   */
   public ClassHandle effectiveClass() {
     return floorClass().orElse(HtbTree.DEFAULT_CLASS);
   }

@@ -10,7 +10,13 @@ public final class EtherType {
 
   private EtherType() {}
 
-  /** tc's name for a protocol. */
+  /**
+   * tc's name for a protocol.
+   *
+   * @param etherType an EtherType, host order
+   * @return {@code all}, {@code ip}, {@code ipv6} or {@code arp}, else the value as {@code 0x} and
+   *     four hex digits
+   */
   public static String name(int etherType) {
     return switch (etherType) {
       case ALL -> "all";

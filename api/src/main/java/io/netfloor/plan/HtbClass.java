@@ -16,6 +16,15 @@ import java.util.Optional;
  * major as its qdisc. An empty {@code burst}/{@code cburst} means "as tc computes it by default"
  * ({@code rate / HZ + 1600} bytes); the backend computes the buffer in ticks.
  *
+ * @param device the device the object lives on
+ * @param classId the class id {@code major:minor}, minor non-zero, major that of its qdisc
+ * @param parent the parent: the HTB qdisc itself or a class of it
+ * @param rate the rate guaranteed to the class, at least 8 bit/s
+ * @param ceil the rate the class may reach by borrowing, at least {@code rate}
+ * @param burst bytes the class may send at up to {@code ceil} speed in excess of {@code rate};
+ *     empty for tc's default
+ * @param cburst bytes the class may send at link speed in excess of {@code ceil}; empty for
+ *     tc's default
  * @param quantumBytes bytes served per round when classes share spare bandwidth; always explicit, so
  *     the kernel never warns that a quantum "is big" or "is small"
  * @param prio HTB priority, 0 (highest) to 7
@@ -24,6 +33,25 @@ public record HtbClass(InterfaceName device, ClassHandle classId, ClassHandle pa
     Rate ceil, Optional<ByteSize> burst, Optional<ByteSize> cburst, long quantumBytes, int prio)
     implements TcObject {
 
+  /**
+   * Checks the kernel's rules listed above.
+   *
+   * @param device the device the object lives on
+   * @param classId the class id {@code major:minor}, minor non-zero, major that of its qdisc
+   * @param parent the parent: the HTB qdisc itself or a class of it
+   * @param rate the rate guaranteed to the class, at least 8 bit/s
+   * @param ceil the rate the class may reach by borrowing, at least {@code rate}
+   * @param burst bytes the class may send at up to {@code ceil} speed in excess of {@code rate};
+ *     empty for tc's default
+   * @param cburst bytes the class may send at link speed in excess of {@code ceil}; empty for
+ *     tc's default
+   * @param quantumBytes bytes served per round when classes share spare bandwidth; always explicit,
+   *     so the kernel never warns that a quantum "is big" or "is small"
+   * @param prio HTB priority, 0 (highest) to 7
+   * @throws InvalidValueException if the class id has minor 0 or another major than its parent, a
+   *     rate is below 1 byte/s, {@code ceil} is below {@code rate}, the quantum is outside
+   *     1..4294967295 or {@code prio} outside 0..7
+   */
   public HtbClass {
     if (classId.isQdisc()) {
       throw new InvalidValueException("an HTB class id needs a non-zero minor, got " + classId);
@@ -48,7 +76,15 @@ public record HtbClass(InterfaceName device, ClassHandle classId, ClassHandle pa
     }
   }
 
-  /** A copy with another rate and ceiling (and everything else equal). */
+  /**
+   * A copy with another rate and ceiling (and everything else equal).
+   *
+   * @param newRate the new guaranteed rate
+   * @param newCeil the new ceiling, at least {@code newRate}
+   * @param newQuantumBytes the new quantum in bytes
+   * @return the changed copy; this class is unchanged
+   * @throws InvalidValueException as the canonical constructor
+   */
   public HtbClass withRates(Rate newRate, Rate newCeil, long newQuantumBytes) {
     return new HtbClass(device, classId, parent, newRate, newCeil, burst, cburst, newQuantumBytes, prio);
   }

@@ -10,6 +10,10 @@ import java.util.OptionalInt;
  * An HTB qdisc. tc equivalent: {@code tc qdisc add dev DEV parent PARENT handle H htb default D r2q R
  * [direct_qlen Q]}.
  *
+ * @param device the device the object lives on
+ * @param handle the qdisc's handle {@code N:}, N > 0
+ * @param parent where the qdisc is attached: {@link io.netfloor.units.ClassHandle#ROOT} for a
+ *     device's root
  * @param defaultClassMinor minor of the class that takes unclassified traffic (tc's {@code default},
  *     hex on tc's command line)
  * @param rateToQuantum HTB's r2q; only used by the kernel for classes sent without a quantum
@@ -18,6 +22,20 @@ import java.util.OptionalInt;
 public record HtbQdisc(InterfaceName device, ClassHandle handle, ClassHandle parent,
     int defaultClassMinor, int rateToQuantum, OptionalInt directQueuePackets) implements TcObject {
 
+  /**
+   * Checks handle, default class and r2q.
+   *
+   * @param device the device the object lives on
+   * @param handle the qdisc's handle {@code N:}, N > 0
+   * @param parent where the qdisc is attached: {@link io.netfloor.units.ClassHandle#ROOT} for a
+   *     device's root
+   * @param defaultClassMinor minor of the class that takes unclassified traffic (tc's
+   *     {@code default}, hex on tc's command line)
+   * @param rateToQuantum HTB's r2q; only used by the kernel for classes sent without a quantum
+   * @param directQueuePackets length of HTB's direct queue; empty = the device's tx_queue_len
+   * @throws InvalidValueException if {@code handle} is not {@code N:} with N > 0,
+   *     {@code defaultClassMinor} is not 16-bit, or {@code rateToQuantum} is below 1
+   */
   public HtbQdisc {
     if (!handle.isQdisc() || handle.major() == 0) {
       throw new InvalidValueException("an HTB qdisc handle must be 'N:' with N > 0, got " + handle);

@@ -7,6 +7,8 @@ import io.netfloor.units.InterfaceName;
  * An intermediate functional block device ({@code ip link add NAME type ifb}, then up). Used where
  * the kernel has no {@code police} action: a device's ingress traffic is redirected to the ifb and
  * shaped there by HTB on its egress.
+ *
+ * @param device the ifb's interface name
  */
 public record IfbDevice(InterfaceName device) implements TcObject {
   @Override

@@ -7,6 +7,8 @@ import io.netfloor.units.InterfaceName;
 /**
  * The ingress qdisc of a device ({@code tc qdisc add dev DEV ingress}): handle {@code ffff:}, parent
  * {@code ingress}. Filters on it police or redirect what the device receives.
+ *
+ * @param device the device whose ingress qdisc this is
  */
 public record IngressQdisc(InterfaceName device) implements TcObject {
   /** The handle tc gives the ingress qdisc. */

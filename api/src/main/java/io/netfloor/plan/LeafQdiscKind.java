@@ -23,12 +23,22 @@ public enum LeafQdiscKind {
     this.kernelName = kernelName;
   }
 
-  /** The kind's name in the kernel ({@code TCA_KIND}). */
+  /**
+   * The kind's name in the kernel ({@code TCA_KIND}).
+   *
+   * @return {@code fq_codel}, {@code sfq} or {@code pfifo}
+   */
   public String kernelName() {
     return kernelName;
   }
 
-  /** The kind whose kernel name is {@code name}, case-insensitive. */
+  /**
+   * The kind whose kernel name is {@code name}, case-insensitive.
+   *
+   * @param name a kernel name such as {@code sfq}
+   * @return the kind
+   * @throws io.netfloor.InvalidValueException if no kind has that name
+   */
   public static LeafQdiscKind fromKernelName(String name) {
     for (LeafQdiscKind k : values()) {
       if (k.kernelName.equals(name.toLowerCase(Locale.ROOT))) {

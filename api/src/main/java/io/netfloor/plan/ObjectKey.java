@@ -16,7 +16,16 @@ public record ObjectKey(Kind kind, InterfaceName device, int parent, int prio, i
     implements Comparable<ObjectKey> {
 
   /** What sort of object a key names. */
-  public enum Kind { DEVICE, QDISC, CLASS, FILTER }
+  public enum Kind {
+    /** A network device NetFloor creates (an ifb). */
+    DEVICE,
+    /** A qdisc, named by its handle. */
+    QDISC,
+    /** An HTB class, named by its class id. */
+    CLASS,
+    /** A filter, named by its parent qdisc, prio and handle. */
+    FILTER
+  }
 
   @Override
   public int compareTo(ObjectKey o) {

@@ -37,7 +37,15 @@ import java.util.Objects;
 public final class PlanDiff {
   private PlanDiff() {}
 
-  /** The plan that turns {@code before} into {@code after}; every operation exactly invertible. */
+  /**
+   * The plan that turns {@code before} into {@code after}; every operation exactly invertible.
+   *
+   * @param before the objects the kernel holds now
+   * @param after the objects it should hold; objects with the same {@link TcObject#key() key} on
+   *     both sides are changed (or, for filters, deleted and added again) when their fields differ
+   * @return the plan, ordered as the class documentation says; empty when both sides hold equal
+   *     objects
+   */
   public static Plan between(Collection<? extends TcObject> before,
       Collection<? extends TcObject> after) {
     return diff(before, after, false);
@@ -47,6 +55,9 @@ public final class PlanDiff {
    * The shortest plan that removes {@code objects}: deletes implied by a deleted root/ingress qdisc
    * or device are left out. Its {@link Plan#undoOfFirst} is not exact; undo a teardown with
    * {@code between(List.of(), objects)}.
+   *
+   * @param objects the objects to remove
+   * @return the plan of deletes, children first
    */
   public static Plan teardown(Collection<? extends TcObject> objects) {
     return diff(objects, List.of(), true);

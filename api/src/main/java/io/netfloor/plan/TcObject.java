@@ -12,12 +12,24 @@ import io.netfloor.units.InterfaceName;
 public sealed interface TcObject permits HtbQdisc, LeafQdisc, IngressQdisc, HtbClass,
     U32HashTable, U32HashLink, U32MacFilter, U32MatchAllPolice, U32MatchAllRedirect, U32OwnerMark, U32Instance, UnrecognizedObject, IfbDevice {
 
-  /** The device the object lives on. */
+  /**
+   * The device the object lives on.
+   *
+   * @return the device's interface name
+   */
   InterfaceName device();
 
-  /** Identity of the object in the kernel. */
+  /**
+   * Identity of the object in the kernel.
+   *
+   * @return the key that names the object in the kernel; equal keys mean the same kernel object
+   */
   ObjectKey key();
 
-  /** Short tc-like description, e.g. {@code class 1:a on br0 rate 10mbit ceil 100mbit}. */
+  /**
+   * Short tc-like description, e.g. {@code class 1:a on br0 rate 10mbit ceil 100mbit}.
+   *
+   * @return a human-readable line for logs and dry runs
+   */
   String describe();
 }

@@ -10,7 +10,13 @@ import io.netfloor.units.InterfaceName;
  * HMASK at HOFF match u32 0 0}. The kernel picks the bucket as
  * {@code (ntohl(word at hashOffset) & hashMask) >> ctz(hashMask)}, modulo the table's divisor.
  *
+ * @param device the device the object lives on
+ * @param parent the qdisc the filter is attached to
+ * @param prio the filter priority, 1..65535
+ * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+ *     {@link EtherType})
  * @param handle where the link node itself lives (a node in the prio's root table)
+ * @param linkHtid the hash table the link sends packets on to
  * @param hashOffset offset of the hashed 32-bit word from the network header (−12: bytes 2–5 of
  *     the destination MAC)
  * @param hashMask mask applied to that word, in host terms ({@code 0xff}: the last MAC byte)
@@ -18,6 +24,22 @@ import io.netfloor.units.InterfaceName;
 public record U32HashLink(InterfaceName device, ClassHandle parent, int prio, int protocol,
     U32Handle handle, int linkHtid, int hashOffset, int hashMask) implements TcObject {
 
+  /**
+   * Checks the prio and the linked table id.
+   *
+   * @param device the device the object lives on
+   * @param parent the qdisc the filter is attached to
+   * @param prio the filter priority, 1..65535
+   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+   *     {@link EtherType})
+   * @param handle where the link node itself lives (a node in the prio's root table)
+   * @param linkHtid the hash table the link sends packets on to
+   * @param hashOffset offset of the hashed 32-bit word from the network header (−12: bytes 2–5 of
+   *     the destination MAC)
+   * @param hashMask mask applied to that word, in host terms ({@code 0xff}: the last MAC byte)
+   * @throws io.netfloor.InvalidValueException if {@code prio} is outside 1..65535 or
+   *     {@code linkHtid} outside 0..0xfff
+   */
   public U32HashLink {
     U32Filters.checkPrio(prio);
     U32Handle.table(linkHtid);

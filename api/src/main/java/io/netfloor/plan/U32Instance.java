@@ -12,10 +12,26 @@ import io.netfloor.units.InterfaceName;
  * is at that prio: the kernel drops an emptied instance by itself only when it is alone on the
  * qdisc. (Deleting the instance first would not do: hash tables other than the root belong to
  * the qdisc's u32 state shared by all its instances, and outlive the instance with their nodes.)
+ *
+ * @param device the device the object lives on
+ * @param parent the qdisc the filter is attached to
+ * @param prio the filter priority, 1..65535
+ * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+ *     {@link EtherType})
  */
 public record U32Instance(InterfaceName device, ClassHandle parent, int prio, int protocol)
     implements TcObject {
 
+  /**
+   * Checks the prio.
+   *
+   * @param device the device the object lives on
+   * @param parent the qdisc the filter is attached to
+   * @param prio the filter priority, 1..65535
+   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+   *     {@link EtherType})
+   * @throws io.netfloor.InvalidValueException if {@code prio} is outside 1..65535
+   */
   public U32Instance {
     U32Filters.checkPrio(prio);
   }

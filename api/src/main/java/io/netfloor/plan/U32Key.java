@@ -9,12 +9,22 @@ import java.util.List;
  * header, masked with {@code mask}, must equal {@code value}. {@code mask} and {@code value} are given
  * as the word reads in network order (so {@code 0x00005254} at −16 matches MAC bytes {@code 52:54} in
  * the low half of the word at −16, i.e. at −14..−13).
+ *
+ * @param mask the bits of the word that are compared, in network order
+ * @param value the value the masked word must equal, in network order
+ * @param offset the word's offset in bytes from the network header; negative offsets reach into the
+ *     Ethernet header
+ * @param offsetMask the kernel's {@code offmask} (variable offsets); 0 for the fixed offsets
+ *     NetFloor uses
  */
 public record U32Key(int mask, int value, int offset, int offsetMask) {
 
   /**
    * The keys tc builds for a {@link U32MacFilter}, in tc's order: EtherType at −4 (low half) when
    * present, MAC bytes 2–5 at −12, MAC bytes 0–1 at −16 (low half).
+   *
+   * @param f the MAC filter
+   * @return two or three keys, as tc would send them
    */
   public static List<U32Key> forMacFilter(U32MacFilter f) {
     List<U32Key> keys = new ArrayList<>(3);

@@ -20,16 +20,41 @@ import java.util.OptionalInt;
  * Keys, in this order: the EtherType at −2 when {@code etherType} is present (as a 32-bit key at −4,
  * mask 0x0000ffff), MAC bytes 2–5 at −12, MAC bytes 0–1 at −14 (a 32-bit key at −16, mask 0x0000ffff).
  *
+ * @param device the bridge the filter is on
+ * @param parent the qdisc the filter is attached to
+ * @param prio the filter priority, 1..65535
+ * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+ *     {@link EtherType})
  * @param handle where the node lives: in the prio's root table (libvirt's linear list), or in a bucket
  *     of a NetFloor hash table
  * @param inHashBucket true when the node sits in a bucket of a hash table that NetFloor created (the
  *     request then carries {@code TCA_U32_HASH}); false for a node of the prio's root table
+ * @param mac the destination MAC address that matches
  * @param etherType when present, only frames of this EtherType match (libvirt: IPv4 only)
+ * @param flowId the class matching frames go to
  */
 public record U32MacFilter(InterfaceName device, ClassHandle parent, int prio, int protocol,
     U32Handle handle, boolean inHashBucket, MacAddress mac, OptionalInt etherType,
     ClassHandle flowId) implements TcObject {
 
+  /**
+   * Checks the prio and the node id.
+   *
+   * @param device the bridge the filter is on
+   * @param parent the qdisc the filter is attached to
+   * @param prio the filter priority, 1..65535
+   * @param protocol the EtherType the filter applies to, as tc's {@code protocol} (see
+   *     {@link EtherType})
+   * @param handle where the node lives: in the prio's root table (libvirt's linear list), or in a
+   *     bucket of a NetFloor hash table
+   * @param inHashBucket true when the node sits in a bucket of a hash table that NetFloor created
+   *     (the request then carries {@code TCA_U32_HASH}); false for a node of the prio's root table
+   * @param mac the destination MAC address that matches
+   * @param etherType when present, only frames of this EtherType match (libvirt: IPv4 only)
+   * @param flowId the class matching frames go to
+   * @throws io.netfloor.InvalidValueException if {@code prio} is outside 1..65535 or {@code handle}
+   *     has node 0
+   */
   public U32MacFilter {
     U32Filters.checkPrio(prio);
     if (handle.node() == 0) {

@@ -31,7 +31,10 @@ import java.util.Optional;
  * deletes the table again if the node is refused), and deletes both by deleting the table, so an
  * operation on a mark happens whole or not at all and its inverse is exact.
  *
+ * @param device the device whose qdisc is marked
  * @param parent the qdisc marked ({@code 1:} or the ingress qdisc {@code ffff:})
+ * @param prio the u32 prio the mark sits at (that of NetFloor's other filters on the qdisc)
+ * @param protocol the EtherType of the mark's filter (see {@link EtherType})
  * @param ownsQdisc true when NetFloor created the qdisc and deletes it on stop; false when it builds
  *     on a qdisc another tool made (libvirt's bare root), which stays
  * @param network the owning network's name (ASCII, 1–64 bytes)
@@ -48,6 +51,19 @@ public record U32OwnerMark(InterfaceName device, ClassHandle parent, int prio, i
   private static final int FLAG_OWNS_QDISC = 1;
   private static final int MAX_NAME_BYTES = 64;
 
+  /**
+   * Checks the prio and the network name.
+   *
+   * @param device the device whose qdisc is marked
+   * @param parent the qdisc marked ({@code 1:} or the ingress qdisc {@code ffff:})
+   * @param prio the u32 prio the mark sits at (that of NetFloor's other filters on the qdisc)
+   * @param protocol the EtherType of the mark's filter (see {@link EtherType})
+   * @param ownsQdisc true when NetFloor created the qdisc and deletes it on stop; false when it
+   *     builds on a qdisc another tool made (libvirt's bare root), which stays
+   * @param network the owning network's name (ASCII, 1–64 bytes)
+   * @throws InvalidValueException if the prio is out of range or the name is not 1–64 ASCII
+   *     characters
+   */
   public U32OwnerMark {
     U32Filters.checkPrio(prio);
     byte[] name = network.getBytes(StandardCharsets.US_ASCII);
@@ -58,11 +74,20 @@ public record U32OwnerMark(InterfaceName device, ClassHandle parent, int prio, i
     }
   }
 
-  /** The mark's table (one bucket, never linked), for backends that add and delete it. */
+  /**
+   * The mark's table (one bucket, never linked), for backends that add and delete it.
+   *
+   * @return the hash table {@code 7fe:} with one bucket on the marked qdisc
+   */
   public U32HashTable table() {
     return new U32HashTable(device, parent, prio, protocol, TABLE_ID, 1);
   }
 
+  /**
+   * The handle of the mark's node, always {@link #HANDLE}.
+   *
+   * @return {@code 7fe::1}
+   */
   public U32Handle handle() {
     return HANDLE;
   }
@@ -70,6 +95,8 @@ public record U32OwnerMark(InterfaceName device, ClassHandle parent, int prio, i
   /**
    * The keys that carry the mark, in order: magic, version and flags, then the network name's bytes
    * four to a key (zero-padded). Offsets count up by four, masks are all ones.
+   *
+   * @return the keys, at least three; the same mark always gives the same keys
    */
   public List<U32Key> keys() {
     byte[] name = network.getBytes(StandardCharsets.US_ASCII);
@@ -86,12 +113,21 @@ public record U32OwnerMark(InterfaceName device, ClassHandle parent, int prio, i
     return keys;
   }
 
-  /** What a mark found in a dump says. */
+  /**
+   * What a mark found in a dump says.
+   *
+   * @param ownsQdisc true when NetFloor created the marked qdisc
+   * @param network the name of the network that owns NetFloor's objects under the qdisc
+   */
   public record Decoded(boolean ownsQdisc, String network) {}
 
   /**
    * Reads the keys of a dumped u32 node as a mark; empty when they are not one (another tool's node
    * that happens to sit at the same handle is not NetFloor's).
+   *
+   * @param keys the match keys of a dumped u32 node, in the kernel's order
+   * @return what the mark says, or empty when the keys are not a NetFloor mark of this format
+   *     version
    */
   public static Optional<Decoded> decode(List<U32Key> keys) {
     if (keys.size() < 3 || keys.get(0).value() != MAGIC || keys.get(0).offset() != 0

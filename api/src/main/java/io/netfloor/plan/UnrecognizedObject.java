@@ -19,6 +19,15 @@ import java.util.Objects;
 public record UnrecognizedObject(ObjectKey key, ClassHandle parent, String description)
     implements TcObject {
 
+  /**
+   * Checks that the object is a filter or a qdisc.
+   *
+   * @param key its identity, as a delete names it
+   * @param parent the qdisc (filters) or class (qdiscs) it hangs under
+   * @param description what the kernel holds, tc-style
+   * @throws NullPointerException if a component is null
+   * @throws IllegalArgumentException if {@code key} names neither a filter nor a qdisc
+   */
   public UnrecognizedObject {
     Objects.requireNonNull(key, "key");
     Objects.requireNonNull(parent, "parent");
@@ -34,7 +43,11 @@ public record UnrecognizedObject(ObjectKey key, ClassHandle parent, String descr
     return key.device();
   }
 
-  /** True for a filter, false for a qdisc. */
+  /**
+   * True for a filter, false for a qdisc.
+   *
+   * @return true for a filter, false for a qdisc
+   */
   public boolean isFilter() {
     return key.kind() == ObjectKey.Kind.FILTER;
   }

@@ -68,6 +68,12 @@ public final class InMemoryTrafficControl implements TrafficControl {
     this(new KernelCapabilities(EnumSet.allOf(LeafQdiscKind.class), true, true, true));
   }
 
+  /**
+   * A simulated kernel with the given capabilities; it does not refuse objects the capabilities
+   * lack (the engine is expected to check them first).
+   *
+   * @param capabilities what {@link #capabilities()} reports
+   */
   public InMemoryTrafficControl(KernelCapabilities capabilities) {
     this.capabilities = capabilities;
   }
@@ -76,6 +82,9 @@ public final class InMemoryTrafficControl implements TrafficControl {
    * Declares a device that plans may put objects on, of kind {@value TrafficControl#BRIDGE_KIND}:
    * what a network's bridge must be. Plans only need a device to exist, so the taps of a test may be
    * declared this way too; {@link #addDevice(InterfaceName, String)} declares another kind.
+   *
+   * @param device the device's name
+   * @return this simulator, for chaining
    */
   public synchronized InMemoryTrafficControl addDevice(InterfaceName device) {
     return addDevice(device, BRIDGE_KIND);
@@ -84,23 +93,40 @@ public final class InMemoryTrafficControl implements TrafficControl {
   /**
    * Declares a device of {@code kind} ({@code veth}, {@code tun}…; {@code ""} for a device without
    * a kind, as a physical NIC), as {@link #deviceKind} will report it.
+   *
+   * @param device the device's name
+   * @param kind the device's kind, {@code ""} for none
+   * @return this simulator, for chaining
    */
   public synchronized InMemoryTrafficControl addDevice(InterfaceName device, String kind) {
     devices.put(Objects.requireNonNull(device, "device"), Objects.requireNonNull(kind, "kind"));
     return this;
   }
 
-  /** Every object held, in key order. */
+  /**
+   * Every object held, in key order.
+   *
+   * @return an immutable copy of the objects on every device
+   */
   public synchronized List<TcObject> objects() {
     return List.copyOf(objects.values());
   }
 
-  /** Objects on one device. */
+  /**
+   * Objects on one device.
+   *
+   * @param device the device
+   * @return an immutable list of the objects on {@code device}, in key order
+   */
   public synchronized List<TcObject> objects(InterfaceName device) {
     return objects.values().stream().filter(o -> o.device().equals(device)).toList();
   }
 
-  /** Operations applied successfully so far. */
+  /**
+   * Operations applied successfully so far.
+   *
+   * @return the number of operations applied without error since creation
+   */
   public synchronized long operationCount() {
     return operations;
   }

@@ -29,10 +29,26 @@ import java.util.TreeSet;
  * <p>Compared with libvirt's {@code <networkstatus>}: {@link #usedClassIds()} is its
  * {@code class_id bitmap}, {@link #floorSum()} its {@code floor sum}, and the per-interface records
  * are what libvirt keeps in each port's and domain's status file.
+ *
+ * @param network the network's name (see {@link NetworkConfig#checkName})
+ * @param bridge the network's bridge
+ * @param interfaces the plugged interfaces by alias; copied into an immutable sorted map
+ * @param parkedClassIds class minors of parked classes; copied into an immutable sorted set
  */
 public record NetworkStatus(String network, InterfaceName bridge,
     SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds) {
 
+  /**
+   * Checks the name and copies the collections.
+   *
+   * @param network the network's name (see {@link NetworkConfig#checkName})
+   * @param bridge the network's bridge
+   * @param interfaces the plugged interfaces by alias; copied into an immutable sorted map
+   * @param parkedClassIds class minors of parked classes; copied into an immutable sorted set
+   * @throws InvalidValueException if the name is invalid or an interface is filed under another key
+   *     than its alias
+   * @throws NullPointerException if a component, a key or a value is null
+   */
   public NetworkStatus {
     NetworkConfig.checkName(network);
     Objects.requireNonNull(bridge, "bridge");
@@ -46,12 +62,24 @@ public record NetworkStatus(String network, InterfaceName bridge,
     }
   }
 
-  /** An empty status: nothing plugged. */
+  /**
+   * An empty status: nothing plugged.
+   *
+   * @param network the network's name
+   * @param bridge the network's bridge
+   * @return a status with no interfaces and no parked classes
+   * @throws InvalidValueException if the name is invalid
+   */
   public static NetworkStatus empty(String network, InterfaceName bridge) {
     return new NetworkStatus(network, bridge, ImmutableSortedMap.of(), ImmutableSortedSet.of());
   }
 
-  /** The status a tree stands for. */
+  /**
+   * The status a tree stands for.
+   *
+   * @param tree a tree of the network
+   * @return the tree's interfaces and parked class ids
+   */
   public static NetworkStatus of(HtbTree tree) {
     return new NetworkStatus(tree.config().name(), tree.config().bridge(),
         new TreeMap<>(tree.interfaces()), tree.parkedClassIds());
@@ -60,6 +88,8 @@ public record NetworkStatus(String network, InterfaceName bridge,
   /**
    * The tree this status describes under {@code config}.
    *
+   * @param config the network's current configuration; its name and bridge must be this status's
+   * @return the tree holding exactly this status's interfaces and parked classes
    * @throws InvalidValueException if the status does not fit the config (see {@link HtbTree#restore})
    */
   public HtbTree toTree(NetworkConfig config) {
@@ -73,6 +103,7 @@ public record NetworkStatus(String network, InterfaceName bridge,
   /**
    * Sum of the interfaces' floors.
    *
+   * @return the sum of all floors; {@link Rate#ZERO} when none has a floor
    * @throws InvalidBandwidthException if they sum to more than {@link Rate#MAX}: no network can
    *     guarantee that, so no tree holds such a status ({@link HtbTree#restore} refuses it)
    */
@@ -90,7 +121,11 @@ public record NetworkStatus(String network, InterfaceName bridge,
     return sum;
   }
 
-  /** Class minors in use, reserved 0–2 included, as libvirt's bitmap lists them. */
+  /**
+   * Class minors in use, reserved 0–2 included, as libvirt's bitmap lists them.
+   *
+   * @return an immutable ascending set: 0, 1, 2, the interfaces' class minors and the parked ones
+   */
   public SortedSet<Integer> usedClassIds() {
     SortedSet<Integer> used = new TreeSet<>(List.of(0, 1, 2));
     interfaces.values().forEach(p -> {
@@ -106,6 +141,9 @@ public record NetworkStatus(String network, InterfaceName bridge,
    * With {@code iface} recorded (added or replaced). A class id it holds leaves the parked set: taking
    * a parked class is one change, so a journal never holds a state where an id is both parked and
    * assigned.
+   *
+   * @param iface the interface as it is now
+   * @return the new status; this one is unchanged
    */
   public NetworkStatus withInterface(PluggedInterface iface) {
     SortedMap<String, PluggedInterface> m = new TreeMap<>(interfaces);
@@ -118,13 +156,25 @@ public record NetworkStatus(String network, InterfaceName bridge,
     return new NetworkStatus(network, bridge, m, p);
   }
 
+  /**
+   * Without the interface {@code alias}; its class id, if any, is free afterwards (not parked).
+   *
+   * @param alias the interface's alias; an alias not recorded changes nothing
+   * @return the new status; this one is unchanged
+   */
   public NetworkStatus withoutInterface(String alias) {
     SortedMap<String, PluggedInterface> m = new TreeMap<>(interfaces);
     m.remove(alias);
     return new NetworkStatus(network, bridge, m, parkedClassIds);
   }
 
-  /** With {@code ids} added to ({@code parked}) or removed from the parked set. */
+  /**
+   * With {@code ids} added to ({@code parked}) or removed from the parked set.
+   *
+   * @param ids class minors
+   * @param parked true to add them to the parked set, false to remove them
+   * @return the new status; this one is unchanged
+   */
   public NetworkStatus withParked(Collection<Integer> ids, boolean parked) {
     SortedSet<Integer> s = new TreeSet<>(parkedClassIds);
     if (parked) {
@@ -139,6 +189,12 @@ public record NetworkStatus(String network, InterfaceName bridge,
    * The changes that turn {@code before} into {@code after} (for journaling a tree change), ordered
    * so that every prefix is itself a consistent status: a crash between two records never leaves an
    * id both parked and assigned.
+   *
+   * @param before the tree before the operation
+   * @param after the tree after it
+   * @param alias the interface the operation was about, or {@code null} for operations on no single
+   *     interface (park, release)
+   * @return the changes in the order they must be recorded; empty when the status did not change
    */
   public static List<StatusChange> changesBetween(HtbTree before, HtbTree after, String alias) {
     List<StatusChange> out = new ArrayList<>();

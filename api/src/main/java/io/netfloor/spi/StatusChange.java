@@ -15,10 +15,19 @@ public sealed interface StatusChange
     permits StatusChange.InterfaceSet, StatusChange.InterfaceRemoved, StatusChange.ClassesParked,
         StatusChange.ClassesUnparked, StatusChange.Batch {
 
-  /** {@code status} with this change applied. */
+  /**
+   * {@code status} with this change applied.
+   *
+   * @param status the status before the change
+   * @return the status after it; {@code status} is unchanged
+   */
   NetworkStatus applyTo(NetworkStatus status);
 
-  /** An interface was plugged or changed: this is its new record. */
+  /**
+   * An interface was plugged or changed: this is its new record.
+   *
+   * @param iface the interface as it is now
+   */
   record InterfaceSet(PluggedInterface iface) implements StatusChange {
     @Override
     public NetworkStatus applyTo(NetworkStatus status) {
@@ -26,8 +35,18 @@ public sealed interface StatusChange
     }
   }
 
-  /** An interface was unplugged. */
+  /**
+   * An interface was unplugged.
+   *
+   * @param alias the unplugged interface's alias
+   */
   record InterfaceRemoved(String alias) implements StatusChange {
+    /**
+     * Checks the alias.
+     *
+     * @param alias the unplugged interface's alias
+     * @throws io.netfloor.InvalidValueException if the alias is not valid
+     */
     public InterfaceRemoved {
       PluggedInterface.checkAlias(alias);
     }
@@ -38,8 +57,17 @@ public sealed interface StatusChange
     }
   }
 
-  /** Classes were parked (pre-created, or kept on unplug). */
+  /**
+   * Classes were parked (pre-created, or kept on unplug).
+   *
+   * @param classIds the class minors now parked
+   */
   record ClassesParked(SortedSet<Integer> classIds) implements StatusChange {
+    /**
+     * Copies the ids into an immutable sorted set.
+     *
+     * @param classIds the class minors now parked
+     */
     public ClassesParked {
       classIds = ImmutableSortedSet.copyOf(classIds);
     }
@@ -50,8 +78,17 @@ public sealed interface StatusChange
     }
   }
 
-  /** Parked classes were taken by a plug or deleted. */
+  /**
+   * Parked classes were taken by a plug or deleted.
+   *
+   * @param classIds the class minors no longer parked
+   */
   record ClassesUnparked(SortedSet<Integer> classIds) implements StatusChange {
+    /**
+     * Copies the ids into an immutable sorted set.
+     *
+     * @param classIds the class minors no longer parked
+     */
     public ClassesUnparked {
       classIds = ImmutableSortedSet.copyOf(classIds);
     }
@@ -65,8 +102,16 @@ public sealed interface StatusChange
   /**
    * Several changes made as one (a batch of plugs): a store applies all of them or none, and
    * records them as one entry.
+   *
+   * @param changes the changes, applied in this order; none of them a batch
    */
   record Batch(List<StatusChange> changes) implements StatusChange {
+    /**
+     * Copies the changes into an immutable list.
+     *
+     * @param changes the changes, applied in this order
+     * @throws IllegalArgumentException if {@code changes} is empty or holds a batch
+     */
     public Batch {
       changes = List.copyOf(changes);
       if (changes.isEmpty()) {

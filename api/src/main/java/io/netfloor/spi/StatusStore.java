@@ -17,10 +17,23 @@ import java.util.Set;
  */
 public interface StatusStore extends AutoCloseable {
 
-  /** The stored status of {@code network}, or empty when none was ever saved (or it was deleted). */
+  /**
+   * The stored status of {@code network}, or empty when none was ever saved (or it was deleted).
+   *
+   * @param network the network's name
+   * @return the status, or empty when none is stored
+   * @throws StatusStoreException if a stored status exists but cannot be read (I/O error, corrupt
+   *     or newer format, unsafe permissions)
+   */
   Optional<NetworkStatus> load(String network);
 
-  /** Replaces the whole status of {@code status.network()}. */
+  /**
+   * Replaces the whole status of {@code status.network()}.
+   *
+   * @param status the complete status; its {@link NetworkStatus#network()} names the network
+   * @throws StatusStoreException if it cannot be stored durably; the stored status is then
+   *     unchanged
+   */
   void save(NetworkStatus status);
 
   /**
@@ -30,6 +43,10 @@ public interface StatusStore extends AutoCloseable {
    * contract as {@link #save}: when it returns, {@code status} is what a later {@link #load} gives.
    * The engine calls it after a reconcile, which usually finds everything in place. The default
    * simply saves.
+   *
+   * @param status the complete status
+   * @throws StatusStoreException if it cannot be stored durably; the stored status is then
+   *     unchanged
    */
   default void saveIfChanged(NetworkStatus status) {
     save(status);
@@ -39,7 +56,11 @@ public interface StatusStore extends AutoCloseable {
    * Applies one incremental change to the stored status of {@code network}; its cost must not grow
    * with the number of interfaces.
    *
+   * @param network the network's name
+   * @param change the change, as {@link NetworkStatus#changesBetween} makes it
    * @throws StatusStoreException also when no status of {@code network} exists
+   * @throws StatusStoreException if it cannot be recorded durably; the stored status is then
+   *     unchanged
    */
   void record(String network, StatusChange change);
 
@@ -50,6 +71,9 @@ public interface StatusStore extends AutoCloseable {
    * commit). Changes of one network become durable in the order they were appended. The default
    * records (durably) and returns an already durable result.
    *
+   * @param network the network's name
+   * @param change the change, as for {@link #record}
+   * @return the appended change, to wait on for durability
    * @throws StatusStoreException as {@link #record}; nothing was appended then
    */
   default Pending append(String network, StatusChange change) {
@@ -73,10 +97,20 @@ public interface StatusStore extends AutoCloseable {
     void awaitDurable();
   }
 
-  /** Forgets {@code network}'s status (network stopped). Deleting a missing one is not an error. */
+  /**
+   * Forgets {@code network}'s status (network stopped). Deleting a missing one is not an error.
+   *
+   * @param network the network's name
+   * @throws StatusStoreException if the status exists but cannot be deleted
+   */
   void delete(String network);
 
-  /** Names of the networks with a stored status. */
+  /**
+   * Names of the networks with a stored status.
+   *
+   * @return the names, in no particular order; empty when nothing is stored
+   * @throws StatusStoreException if the store cannot be listed
+   */
   Set<String> networks();
 
   @Override

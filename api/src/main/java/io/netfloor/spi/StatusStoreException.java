@@ -9,10 +9,21 @@ import io.netfloor.NetFloorException;
  * silently resets a status it cannot read.
  */
 public class StatusStoreException extends NetFloorException {
+  /**
+   * A failure without an underlying exception.
+   *
+   * @param message the file or key, and what is wrong with it
+   */
   public StatusStoreException(String message) {
     super(message);
   }
 
+  /**
+   * A failure caused by another exception (usually an {@link java.io.IOException}).
+   *
+   * @param message the file or key, and what is wrong with it
+   * @param cause the underlying failure
+   */
   public StatusStoreException(String message, Throwable cause) {
     super(message, cause);
   }

@@ -25,6 +25,7 @@ public interface TrafficControl extends AutoCloseable {
   /**
    * Applies the plan's operations in order, stopping at the first one the kernel refuses.
    *
+   * @param plan the operations to apply; an empty plan does nothing
    * @throws TrafficControlException naming the refused operation, the errno, the kernel's message
    *     and {@link TrafficControlException#appliedCount() how many operations were committed}
    */
@@ -33,14 +34,28 @@ public interface TrafficControl extends AutoCloseable {
   /**
    * What the kernel holds on {@code device}.
    *
+   * @param device the device to read
+   * @return the device's qdiscs, classes (with counters) and filters
    * @throws TrafficControlException if the device does not exist or the dump fails
    */
   KernelSnapshot dump(InterfaceName device);
 
-  /** Statistics of every HTB class on {@code device}. */
+  /**
+   * Statistics of every HTB class on {@code device}.
+   *
+   * @param device the device to read
+   * @return counters by class id; empty when the device has no HTB class
+   * @throws TrafficControlException if the device does not exist or the dump fails
+   */
   Map<ClassHandle, ClassStats> classStats(InterfaceName device);
 
-  /** Whether a network device of that name exists (in the backend's namespace). */
+  /**
+   * Whether a network device of that name exists (in the backend's namespace).
+   *
+   * @param device the device name
+   * @return true when the device exists
+   * @throws TrafficControlException if the kernel cannot be asked
+   */
   boolean deviceExists(InterfaceName device);
 
   /** The kind {@link #deviceKind} reports for a Linux bridge: the only device a network shapes. */
@@ -53,11 +68,17 @@ public interface TrafficControl extends AutoCloseable {
    * physical NIC, loopback). NetFloor uses it to refuse, before changing anything, a network whose
    * "bridge" is some other device: HTB on a port's egress would shape only that port.
    *
+   * @param device the device name
+   * @return the device's kind, or empty for a device without one
    * @throws TrafficControlException if the device does not exist or the kernel cannot be asked
    */
   Optional<String> deviceKind(InterfaceName device);
 
-  /** What the kernel supports, probed once. */
+  /**
+   * What the kernel supports, probed once.
+   *
+   * @return the kernel's features; the same object on every call
+   */
   KernelCapabilities capabilities();
 
   /** Releases the backend's resources (sockets). */

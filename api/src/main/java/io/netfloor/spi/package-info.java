@@ -6,6 +6,8 @@
  * {@link io.netfloor.spi.NetworkStatus} across restarts, with incremental
  * {@link io.netfloor.spi.StatusChange}s). Backends: the {@code netlink} module for the kernel, the
  * {@code persistence} module for stores; {@link io.netfloor.spi.InMemoryTrafficControl} simulates a
- * kernel (with its ordering rules) for tests.
+ * kernel (with its ordering rules) for tests. {@link io.netfloor.spi.StatusRecordCodec} is the
+ * versioned text format of statuses and changes, for a store of one's own; the
+ * {@code netfloor-testkit} module holds the contract tests of both interfaces.
  */
 package io.netfloor.spi;

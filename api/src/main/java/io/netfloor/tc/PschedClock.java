@@ -29,6 +29,17 @@ public record PschedClock(long ticksToMicrosNumerator, long microsToTicksDenomin
   /** tc's TIME_UNITS_PER_SEC: its "time" unit is the microsecond. */
   static final double TIME_UNITS_PER_SEC = 1_000_000.0;
 
+  /**
+   * Checks that every word is positive.
+   *
+   * @param ticksToMicrosNumerator {@code t2us}, first word
+   * @param microsToTicksDenominator {@code us2t}, second word
+   * @param clockResolutionHz {@code clock_res}, third word (1,000,000 on every modern kernel)
+   * @param hz fourth word: what tc's {@code get_hz()} returns when {@code clock_res} is 1,000,000
+   *     (1,000,000,000 on high-resolution kernels), used for tc's default burst {@code rate / hz +
+   *     mtu}
+   * @throws InvalidValueException if a word is 0 or negative
+   */
   public PschedClock {
     if (ticksToMicrosNumerator <= 0 || microsToTicksDenominator <= 0 || clockResolutionHz <= 0
         || hz <= 0) {
@@ -41,6 +52,9 @@ public record PschedClock(long ticksToMicrosNumerator, long microsToTicksDenomin
   /**
    * Parses the content of {@code /proc/net/psched}: four hexadecimal words separated by blanks.
    *
+   * @param text the file's content, e.g. {@code 000003e8 00000040 000f4240 3b9aca00}; surrounding
+   *     whitespace is ignored
+   * @return the clock
    * @throws InvalidValueException quoting the text when it does not hold four positive hex words
    */
   public static PschedClock parse(String text) {
@@ -67,6 +81,8 @@ public record PschedClock(long ticksToMicrosNumerator, long microsToTicksDenomin
   /**
    * Scheduler ticks per microsecond, as tc computes it ({@code tick_in_usec}): 15.625 on Linux.
    * When the clock resolution is 1 GHz tc takes {@code t2us = us2t}, which this mirrors.
+   *
+   * @return ticks per microsecond (15.625 with {@link #LINUX_DEFAULT})
    */
   public double ticksPerMicrosecond() {
     long t2us = clockResolutionHz == 1_000_000_000L ? microsToTicksDenominator
@@ -75,7 +91,12 @@ public record PschedClock(long ticksToMicrosNumerator, long microsToTicksDenomin
     return (double) t2us / microsToTicksDenominator * clockFactor;
   }
 
-  /** tc's {@code get_hz()}: {@link #hz} when {@code clock_res} is 1,000,000, else 100 (tc's fallback). */
+  /**
+   * tc's {@code get_hz()}: {@link #hz} when {@code clock_res} is 1,000,000, else 100 (tc's
+   * fallback).
+   *
+   * @return the HZ tc uses for default bursts
+   */
   public long tcHz() {
     return clockResolutionHz == 1_000_000L ? hz : 100;
   }

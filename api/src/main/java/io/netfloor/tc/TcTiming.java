@@ -21,6 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * d947f365) rounds the product up instead. {@link Rounding#TRUNCATE} reproduces the captures of tc
  * 6.1 byte for byte; {@link Rounding#ROUND_UP} is the fixed behaviour and never yields 0 ticks for a
  * non-empty burst.
+ *
+ * <p>Instances are immutable apart from an internal cache of rate tables, and safe to share between
+ * threads.
  */
 public final class TcTiming {
   /** tc's default MTU for HTB rate tables and default bursts. */
@@ -54,15 +57,31 @@ public final class TcTiming {
     this.rounding = Objects.requireNonNull(rounding, "rounding");
   }
 
-  /** The arithmetic for {@code clock}, rounding as {@code rounding}. */
+  /**
+   * The arithmetic for {@code clock}, rounding as {@code rounding}.
+   *
+   * @param clock the scheduler clock of the host whose kernel gets the numbers
+   * @param rounding how transmit times are rounded (the tc version to match)
+   * @return the arithmetic, safe to share between threads
+   */
   public static TcTiming of(PschedClock clock, Rounding rounding) {
     return new TcTiming(clock, rounding);
   }
 
+  /**
+   * The scheduler clock the ticks are computed for.
+   *
+   * @return the clock
+   */
   public PschedClock clock() {
     return clock;
   }
 
+  /**
+   * How transmit times are rounded to ticks.
+   *
+   * @return the rounding
+   */
   public Rounding rounding() {
     return rounding;
   }
@@ -71,6 +90,9 @@ public final class TcTiming {
    * Ticks needed to send {@code sizeBytes} at {@code rateBytesPerSecond} ({@code tc_calc_xmittime}),
    * saturated at {@code 0xFFFFFFFF} (tc reports that value as "burst out of range").
    *
+   * @param rateBytesPerSecond the rate in bytes per second, at least 1
+   * @param sizeBytes the bytes to send, 0 or more
+   * @return the transmit time in scheduler ticks, 0..0xFFFFFFFF
    * @throws InvalidValueException if the rate is not positive or the size negative
    */
   public long xmitTicks(long rateBytesPerSecond, long sizeBytes) {
@@ -94,6 +116,11 @@ public final class TcTiming {
    * Bytes that can be sent at {@code rateBytesPerSecond} in {@code ticks} ({@code
    * tc_calc_xmitsize}, truncated): the inverse of {@link #xmitTicks} within one tick, used to show a
    * dumped buffer as a burst.
+   *
+   * @param rateBytesPerSecond the rate in bytes per second, at least 1
+   * @param ticks a time in scheduler ticks
+   * @return the bytes, rounded down
+   * @throws InvalidValueException if the rate is not positive
    */
   public long xmitSizeBytes(long rateBytesPerSecond, long ticks) {
     checkRate(rateBytesPerSecond);
@@ -103,18 +130,34 @@ public final class TcTiming {
 
   }
 
-  /** tc's default HTB burst: {@code rate / hz + mtu} bytes (integer division), 1600 below 1 GB/s. */
+  /**
+   * tc's default HTB burst: {@code rate / hz + mtu} bytes (integer division), 1600 below 1 GB/s.
+   *
+   * @param rateBytesPerSecond the rate in bytes per second, at least 1
+   * @return the burst in bytes
+   * @throws InvalidValueException if the rate is not positive
+   */
   public long defaultBurstBytes(long rateBytesPerSecond) {
     checkRate(rateBytesPerSecond);
     return rateBytesPerSecond / clock.tcHz() + DEFAULT_MTU_BYTES;
   }
 
-  /** The rate as a 32-bit {@code tc_ratespec.rate}: itself, or {@code 0xFFFFFFFF} above it. */
+  /**
+   * The rate as a 32-bit {@code tc_ratespec.rate}: itself, or {@code 0xFFFFFFFF} above it.
+   *
+   * @param rateBytesPerSecond the rate in bytes per second
+   * @return the rate, capped at {@link #MAX_RATE32_BYTES_PER_SECOND}
+   */
   public static long rate32(long rateBytesPerSecond) {
     return Math.min(rateBytesPerSecond, MAX_RATE32_BYTES_PER_SECOND);
   }
 
-  /** Whether the rate needs {@code TCA_HTB_RATE64}/{@code CEIL64} (at least 2³² bytes/s). */
+  /**
+   * Whether the rate needs {@code TCA_HTB_RATE64}/{@code CEIL64} (at least 2³² bytes/s).
+   *
+   * @param rateBytesPerSecond the rate in bytes per second
+   * @return true above {@link #MAX_RATE32_BYTES_PER_SECOND}
+   */
   public static boolean needs64BitRate(long rateBytesPerSecond) {
     return rateBytesPerSecond > MAX_RATE32_BYTES_PER_SECOND;
   }
@@ -122,6 +165,9 @@ public final class TcTiming {
   /**
    * tc's {@code cell_log} for an MTU: the smallest {@code n} with {@code (mtu >> n) <= 255} (3 for
    * 1600 bytes, 9 for 64 KiB).
+   *
+   * @param mtuBytes the MTU in bytes; 0 means tc's 2047
+   * @return the cell log, 0 or more
    */
   public static int cellLog(long mtuBytes) {
     long mtu = mtuBytes == 0 ? 2047 : mtuBytes;
@@ -136,6 +182,12 @@ public final class TcTiming {
    * The 256-entry rate table of {@code tc_calc_rtable} for an Ethernet link layer without MPU or
    * overhead: entry {@code i} is the transmit time of {@code (i + 1) << cellLog} bytes at the 32-bit
    * rate (so above 2³²−1 bytes/s it is computed at {@code 0xFFFFFFFF}, as tc does).
+   *
+   * @param rateBytesPerSecond the rate in bytes per second, at least 1
+   * @param cellLog the table's cell log, 0..31 (see {@link #cellLog})
+   * @return a new array of {@value #RATE_TABLE_ENTRIES} transmit times in ticks; the caller may
+   *     change it
+   * @throws InvalidValueException if the rate is not positive or {@code cellLog} is outside 0..31
    */
   public long[] rateTable(long rateBytesPerSecond, int cellLog) {
     checkRate(rateBytesPerSecond);

@@ -15,8 +15,11 @@ import java.util.Locale;
  * {@code burst} attribute counts kilobytes of 1024 bytes ({@link #ofKibibytes}), emitted to tc as
  * {@code <n>kb}. {@link #toString()} prints the largest of {@code b}, {@code kb}, {@code mb}, {@code gb}
  * that is exact, so {@code parse(s.toString()).equals(s)}.
+ *
+ * @param bytes the size in bytes, 0 or more
  */
 public record ByteSize(long bytes) implements Comparable<ByteSize> {
+  /** Zero bytes. */
   public static final ByteSize ZERO = new ByteSize(0);
   /**
    * The longest text {@link #parse} reads: the largest size has 19 digits; the bound refuses a huge
@@ -25,17 +28,36 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
    */
   public static final int MAX_TEXT_LENGTH = 64;
 
+  /**
+   * Checks the sign.
+   *
+   * @param bytes the size in bytes, 0 or more
+   * @throws InvalidValueException if {@code bytes} is negative
+   */
   public ByteSize {
     if (bytes < 0) {
       throw new InvalidValueException("size must not be negative, got " + bytes + " bytes");
     }
   }
 
+  /**
+   * A size of {@code bytes} bytes.
+   *
+   * @param bytes the size in bytes, 0 or more
+   * @return the size
+   * @throws InvalidValueException if {@code bytes} is negative
+   */
   public static ByteSize ofBytes(long bytes) {
     return new ByteSize(bytes);
   }
 
-  /** libvirt's burst unit: kilobytes of 1024 bytes. */
+  /**
+   * libvirt's burst unit: kilobytes of 1024 bytes.
+   *
+   * @param kibibytes kilobytes of 1024 bytes, 0 or more
+   * @return the size, {@code 1024 × kibibytes} bytes
+   * @throws InvalidValueException if the value is negative or the bytes do not fit in 64 bits
+   */
   public static ByteSize ofKibibytes(long kibibytes) {
     if (kibibytes < 0) {
       throw new InvalidValueException("size must not be negative, got " + kibibytes + " kB");
@@ -50,6 +72,9 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
   /**
    * Parses tc's size syntax.
    *
+   * @param text a size such as {@code 15k}, {@code 1600b} or {@code 1mb}; surrounding whitespace is
+   *     ignored
+   * @return the size
    * @throws InvalidValueException quoting the input on an unknown unit, a negative or fractional
    *     byte count, overflow, or more than {@value #MAX_TEXT_LENGTH} characters
    */
@@ -96,7 +121,11 @@ public record ByteSize(long bytes) implements Comparable<ByteSize> {
     return new ByteSize(bytes.longValueExact());
   }
 
-  /** Size in libvirt's kilobytes (1024 bytes), rounded down. */
+  /**
+   * Size in libvirt's kilobytes (1024 bytes), rounded down.
+   *
+   * @return {@code bytes / 1024}
+   */
   public long kibibytes() {
     return bytes / 1024;
   }

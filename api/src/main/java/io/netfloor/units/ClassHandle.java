@@ -8,6 +8,9 @@ import java.util.Locale;
  * A traffic-control handle: a 16-bit major and a 16-bit minor, packed as {@code major << 16 | minor}.
  * Printed as tc prints it, in hex: {@code 1:} (minor 0), {@code 1:a}, {@code ffff:}. The special
  * parents {@link #ROOT} and {@link #INGRESS} print as {@code root} and {@code ingress}.
+ *
+ * @param major the 16-bit major (the qdisc's number), 0..0xffff
+ * @param minor the 16-bit minor (the class within the qdisc; 0 for the qdisc itself), 0..0xffff
  */
 public record ClassHandle(int major, int minor) {
   /** {@code TC_H_ROOT}, 0xFFFFFFFF: the parent of a root qdisc. */
@@ -17,6 +20,13 @@ public record ClassHandle(int major, int minor) {
   /** Handle 0 ({@code TC_H_UNSPEC}). */
   public static final ClassHandle UNSPEC = new ClassHandle(0, 0);
 
+  /**
+   * Checks the ranges.
+   *
+   * @param major the 16-bit major (the qdisc's number), 0..0xffff
+   * @param minor the 16-bit minor (the class within the qdisc; 0 for the qdisc itself), 0..0xffff
+   * @throws InvalidValueException if {@code major} or {@code minor} is outside 0..0xffff
+   */
   public ClassHandle {
     if (major < 0 || major > 0xffff || minor < 0 || minor > 0xffff) {
       throw new InvalidValueException(String.format(
@@ -24,17 +34,35 @@ public record ClassHandle(int major, int minor) {
     }
   }
 
-  /** The handle {@code major:minor}. */
+  /**
+   * The handle {@code major:minor}.
+   *
+   * @param major the major, 0..0xffff
+   * @param minor the minor, 0..0xffff
+   * @return the handle
+   * @throws InvalidValueException if a part is out of range
+   */
   public static ClassHandle of(int major, int minor) {
     return new ClassHandle(major, minor);
   }
 
-  /** The qdisc handle {@code major:} (minor 0). */
+  /**
+   * The qdisc handle {@code major:} (minor 0).
+   *
+   * @param major the major, 0..0xffff
+   * @return the handle {@code major:0}
+   * @throws InvalidValueException if {@code major} is out of range
+   */
   public static ClassHandle qdisc(int major) {
     return new ClassHandle(major, 0);
   }
 
-  /** Unpacks a kernel u32 handle. */
+  /**
+   * Unpacks a kernel u32 handle.
+   *
+   * @param bits the packed handle, {@code major << 16 | minor}
+   * @return the handle; never fails, every 32-bit value is one
+   */
   public static ClassHandle fromBits(int bits) {
     return new ClassHandle(bits >>> 16, bits & 0xffff);
   }
@@ -42,6 +70,11 @@ public record ClassHandle(int major, int minor) {
   /**
    * Parses tc's form: {@code 1:a}, {@code 1:}, {@code :a} (major 0), {@code root}, {@code ingress};
    * numbers are hex.
+   *
+   * @param text the handle as tc prints it; case and surrounding whitespace are ignored
+   * @return the handle
+   * @throws InvalidValueException quoting the text when it has no single colon or a part is not a
+   *     hex number of at most 4 digits
    */
   public static ClassHandle parse(String text) {
     if (text == null) {
@@ -72,12 +105,20 @@ public record ClassHandle(int major, int minor) {
     return Integer.parseInt(part, 16);
   }
 
-  /** The packed u32 as the kernel carries it. */
+  /**
+   * The packed u32 as the kernel carries it.
+   *
+   * @return {@code major << 16 | minor}
+   */
   public int toBits() {
     return (major << 16) | minor;
   }
 
-  /** True for a qdisc handle ({@code N:}, minor 0). */
+  /**
+   * True for a qdisc handle ({@code N:}, minor 0).
+   *
+   * @return true when the minor is 0
+   */
   public boolean isQdisc() {
     return minor == 0;
   }

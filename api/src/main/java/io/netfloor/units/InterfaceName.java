@@ -35,12 +35,17 @@ import io.netfloor.InvalidValueException;
  * {@code %} as a numbering template ({@code eth%d} becomes {@code eth0}), so such a name never
  * matches an existing device. {@code :} is the legacy alias separator ({@code eth0:1}), which tc
  * cannot address. Whitespace and control characters are what the kernel itself refuses.
+ *
+ * @param value the name, as the kernel holds it
  */
 public record InterfaceName(String value) implements Comparable<InterfaceName> {
   /** The kernel's limit: IFNAMSIZ (16) minus the terminating NUL. */
   public static final int MAX_BYTES = 15;
 
   /**
+   * Checks the name against the rules above.
+   *
+   * @param value the name, as the kernel holds it
    * @throws InvalidValueException quoting the name and the rule it breaks
    */
   public InterfaceName {
@@ -74,7 +79,13 @@ public record InterfaceName(String value) implements Comparable<InterfaceName> {
     }
   }
 
-  /** Validates {@code name} as a Linux interface name (see the class documentation). */
+  /**
+   * Validates {@code name} as a Linux interface name (see the class documentation).
+   *
+   * @param name the candidate name
+   * @return the name
+   * @throws InvalidValueException quoting the name and the rule it breaks
+   */
   public static InterfaceName of(String name) {
     return new InterfaceName(name);
   }

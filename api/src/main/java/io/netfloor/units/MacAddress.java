@@ -21,11 +21,6 @@ public final class MacAddress implements Comparable<MacAddress> {
   }
 
   /**
-   * Parses {@code aa:bb:cc:dd:ee:ff} (or with {@code -}).
-   *
-   * @throws InvalidValueException quoting the input when malformed, multicast/broadcast or all-zero
-   */
-  /**
    * The common form {@code hh:hh:hh:hh:hh:hh} (17 characters, any case), parsed without a regex or
    * a stream: status files hold thousands of them and are read at every restart. Null for anything
    * else, which {@link #parse} then reads (or rejects) the general way, with the same result.
@@ -50,6 +45,13 @@ public final class MacAddress implements Comparable<MacAddress> {
     return of(octets);
   }
 
+  /**
+   * Parses {@code aa:bb:cc:dd:ee:ff} (or with {@code -}).
+   *
+   * @param text six hex octets of one or two digits, separated by {@code :} or {@code -}, any case
+   * @return the address
+   * @throws InvalidValueException quoting the input when malformed, multicast/broadcast or all-zero
+   */
   public static MacAddress parse(String text) {
     if (text == null) {
       throw new InvalidValueException("MAC address is missing");
@@ -83,6 +85,8 @@ public final class MacAddress implements Comparable<MacAddress> {
   /**
    * The address with these six octets.
    *
+   * @param octets the six octets, in wire order; not kept (copied)
+   * @return the address
    * @throws InvalidValueException unless there are six octets of a unicast, non-zero address
    */
   public static MacAddress of(byte[] octets) {
@@ -104,7 +108,11 @@ public final class MacAddress implements Comparable<MacAddress> {
     return mac;
   }
 
-  /** The six octets, in wire order. */
+  /**
+   * The six octets, in wire order.
+   *
+   * @return a new array of six octets; changing it does not change the address
+   */
   public byte[] octets() {
     byte[] out = new byte[6];
     for (int i = 0; i < 6; i++) {
@@ -113,7 +121,13 @@ public final class MacAddress implements Comparable<MacAddress> {
     return out;
   }
 
-  /** Octet {@code index} (0–5) as an unsigned value. */
+  /**
+   * Octet {@code index} (0–5) as an unsigned value.
+   *
+   * @param index the octet's position, 0 (first on the wire) to 5
+   * @return the octet, 0..255
+   * @throws IndexOutOfBoundsException if {@code index} is outside 0..5
+   */
   public int octet(int index) {
     if (index < 0 || index > 5) {
       throw new IndexOutOfBoundsException("octet index " + index + " not in 0..5");
@@ -121,7 +135,11 @@ public final class MacAddress implements Comparable<MacAddress> {
     return (int) (bits >>> (8 * (5 - index))) & 0xff;
   }
 
-  /** The 48 bits as a long, octet 0 most significant. */
+  /**
+   * The 48 bits as a long, octet 0 most significant.
+   *
+   * @return the address as an unsigned 48-bit number
+   */
   public long toLong() {
     return bits;
   }

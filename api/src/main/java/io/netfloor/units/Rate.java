@@ -30,6 +30,8 @@ import java.util.Locale;
  *
  * <p>Zero is a valid {@code Rate} (a sum of no floors); the bandwidth rules reject it where the kernel
  * needs a positive rate.
+ *
+ * @param bitsPerSecond the rate in bits per second, 0 or more
  */
 public record Rate(long bitsPerSecond) implements Comparable<Rate> {
   /** No bandwidth. */
@@ -53,28 +55,58 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
   };
   private static final String[] FORMAT_UNITS = {"bit", "kbit", "mbit", "gbit", "tbit"};
 
+  /**
+   * Checks the sign.
+   *
+   * @param bitsPerSecond the rate in bits per second, 0 or more
+   * @throws InvalidValueException if {@code bitsPerSecond} is negative
+   */
   public Rate {
     if (bitsPerSecond < 0) {
       throw new InvalidValueException("rate must not be negative, got " + bitsPerSecond + " bit/s");
     }
   }
 
-  /** A rate of {@code bitsPerSecond} bits per second. */
+  /**
+   * A rate of {@code bitsPerSecond} bits per second.
+   *
+   * @param bitsPerSecond bits per second, 0 or more
+   * @return the rate
+   * @throws InvalidValueException if {@code bitsPerSecond} is negative
+   */
   public static Rate ofBitsPerSecond(long bitsPerSecond) {
     return new Rate(bitsPerSecond);
   }
 
-  /** A rate of {@code bytesPerSecond} bytes per second. */
+  /**
+   * A rate of {@code bytesPerSecond} bytes per second.
+   *
+   * @param bytesPerSecond bytes per second, 0 or more
+   * @return the rate, {@code 8 × bytesPerSecond} bit/s
+   * @throws InvalidValueException if the value is negative or its bits do not fit in 64 bits
+   */
   public static Rate ofBytesPerSecond(long bytesPerSecond) {
     return new Rate(multiplyExact(bytesPerSecond, 8, bytesPerSecond + " bytes/s"));
   }
 
-  /** A rate in libvirt's unit: kilobytes per second, where 1 kB/s is 8000 bit/s. */
+  /**
+   * A rate in libvirt's unit: kilobytes per second, where 1 kB/s is 8000 bit/s.
+   *
+   * @param kilobytesPerSecond kilobytes (1000 bytes) per second, 0 or more
+   * @return the rate, {@code 8000 × kilobytesPerSecond} bit/s
+   * @throws InvalidValueException if the value is negative or its bits do not fit in 64 bits
+   */
   public static Rate ofKilobytesPerSecond(long kilobytesPerSecond) {
     return new Rate(multiplyExact(kilobytesPerSecond, 8000, kilobytesPerSecond + " kB/s"));
   }
 
-  /** {@code n} megabits per second, a convenience for tests and examples. */
+  /**
+   * {@code n} megabits per second, a convenience for tests and examples.
+   *
+   * @param megabitsPerSecond megabits (10<sup>6</sup> bits) per second, 0 or more
+   * @return the rate
+   * @throws InvalidValueException if the value is negative or its bits do not fit in 64 bits
+   */
   public static Rate ofMegabits(long megabitsPerSecond) {
     return new Rate(multiplyExact(megabitsPerSecond, 1_000_000, megabitsPerSecond + " mbit/s"));
   }
@@ -82,6 +114,9 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
   /**
    * Parses tc's rate syntax (see the class documentation).
    *
+   * @param text a rate such as {@code 10mbit}, {@code 1.5gbit} or {@code 125kbps}; surrounding
+   *     whitespace is ignored
+   * @return the rate
    * @throws InvalidValueException quoting the input when it is empty, longer than
    *     {@value #MAX_TEXT_LENGTH} characters, has an unknown unit, is negative, not a whole number
    *     of bits/s, or does not fit in 64 bits
@@ -136,16 +171,29 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
     return new Rate(whole.longValueExact());
   }
 
-  /** The rate in bytes per second, rounded down (what the kernel's HTB attributes carry). */
+  /**
+   * The rate in bytes per second, rounded down (what the kernel's HTB attributes carry).
+   *
+   * @return {@code bitsPerSecond / 8}
+   */
   public long bytesPerSecond() {
     return bitsPerSecond / 8;
   }
 
-  /** The rate in libvirt's kilobytes per second, rounded down. */
+  /**
+   * The rate in libvirt's kilobytes per second, rounded down.
+   *
+   * @return {@code bitsPerSecond / 8000}
+   */
   public long kilobytesPerSecond() {
     return bitsPerSecond / 8000;
   }
 
+  /**
+   * Whether this is the zero rate.
+   *
+   * @return true for 0 bit/s
+   */
   public boolean isZero() {
     return bitsPerSecond == 0;
   }
@@ -153,6 +201,8 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
   /**
    * {@code this + other}.
    *
+   * @param other the rate to add
+   * @return the sum
    * @throws InvalidBandwidthException if the sum exceeds {@link #MAX} (2<sup>63</sup>−1 bit/s); no
    *     link carries that, so such a sum only comes from a mistyped rate
    */
@@ -165,7 +215,12 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
     return new Rate(bitsPerSecond + other.bitsPerSecond);
   }
 
-  /** Whether {@code this + other} is at most {@link #MAX}, i.e. {@link #plus} succeeds. */
+  /**
+   * Whether {@code this + other} is at most {@link #MAX}, i.e. {@link #plus} succeeds.
+   *
+   * @param other the rate to add
+   * @return true when the sum fits in 64 bits
+   */
   public boolean canAdd(Rate other) {
     return other.bitsPerSecond <= Long.MAX_VALUE - bitsPerSecond;
   }
@@ -173,6 +228,8 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
   /**
    * {@code this - other}.
    *
+   * @param other the rate to subtract, at most this rate
+   * @return the difference
    * @throws InvalidValueException if the result would be negative (a sum of floors must never
    *     underflow, unlike libvirt's unsigned floor_sum)
    */
@@ -184,15 +241,34 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
     return new Rate(bitsPerSecond - other.bitsPerSecond);
   }
 
-  /** {@code max(0, this - other)}. */
+  /**
+   * {@code max(0, this - other)}.
+   *
+   * @param other the rate to subtract
+   * @return the difference, or {@link #ZERO} when {@code other} is at least this rate
+   */
   public Rate minusOrZero(Rate other) {
     return other.bitsPerSecond >= bitsPerSecond ? ZERO : new Rate(bitsPerSecond - other.bitsPerSecond);
   }
 
+  /**
+   * The smaller of two rates.
+   *
+   * @param a a rate
+   * @param b another rate
+   * @return {@code a} if it is at most {@code b}, else {@code b}
+   */
   public static Rate min(Rate a, Rate b) {
     return a.compareTo(b) <= 0 ? a : b;
   }
 
+  /**
+   * The larger of two rates.
+   *
+   * @param a a rate
+   * @param b another rate
+   * @return {@code a} if it is at least {@code b}, else {@code b}
+   */
   public static Rate max(Rate a, Rate b) {
     return a.compareTo(b) >= 0 ? a : b;
   }

@@ -41,13 +41,36 @@ public final class TreeView {
   public record Row(int depth, boolean last, ClassHandle classId, String label, Rate rate, Rate ceil,
       double bitsPerSecondNow, ClassStats stats) {}
 
-  private final String header;
-  private final List<Row> rows;
-  private final List<String> missing;
+  /**
+   * What a class is for, as data (the label says it in words).
+   *
+   * @param role {@code network} (the top class), {@code default}, {@code interface},
+   *     {@code parked}, or {@code unknown} (a class NetFloor does not know)
+   * @param aliases the interfaces whose frames land in the class
+   * @param mac the interface's MAC for an {@code interface} class, else null
+   */
+  public record Owner(String role, List<String> aliases, String mac) {
+    public Owner {
+      aliases = List.copyOf(aliases);
+    }
+  }
 
-  private TreeView(String header, List<Row> rows, List<String> missing) {
+  /** The header as data: the bridge, its root qdisc (null when there is none), the network. */
+  private record Header(String device, String qdiscKind, ClassHandle qdiscHandle,
+      Integer defaultClassMinor, String network, String description) {}
+
+  private final String header;
+  private final Header head;
+  private final List<Row> rows;
+  private final Map<ClassHandle, Owner> owners;
+  private final List<PluggedInterface> missing;
+
+  private TreeView(String header, Header head, List<Row> rows, Map<ClassHandle, Owner> owners,
+      List<PluggedInterface> missing) {
     this.header = header;
+    this.head = head;
     this.rows = List.copyOf(rows);
+    this.owners = Map.copyOf(owners);
     this.missing = List.copyOf(missing);
   }
 
@@ -87,13 +110,18 @@ public final class TreeView {
     if (root.isPresent()) {
       walk(HtbTree.ROOT_QDISC, 0, children, labels, before, seconds, rows);
     }
-    List<String> missing = new ArrayList<>();
+    List<PluggedInterface> missing = new ArrayList<>();
     for (PluggedInterface p : interfaces) {
       if (now.findClass(p.effectiveClass()).isEmpty()) {
-        missing.add(p.alias() + " (class " + p.effectiveClass() + ")");
+        missing.add(p);
       }
     }
-    return new TreeView(header, rows, missing);
+    missing.sort(Comparator.comparing(PluggedInterface::alias));
+    Header head = new Header(now.device().toString(), root.map(QdiscInfo::kind).orElse(null),
+        root.map(QdiscInfo::handle).orElse(null),
+        root.flatMap(q -> q.htbDefaultClassMinor().stream().boxed().findFirst()).orElse(null),
+        network, description);
+    return new TreeView(header, head, rows, owners(interfaces, parkedClassIds), missing);
   }
 
   private static void walk(ClassHandle parent, int depth, Map<ClassHandle, List<ClassInfo>> children,
@@ -138,13 +166,35 @@ public final class TreeView {
     return labels;
   }
 
+  private static Map<ClassHandle, Owner> owners(Collection<PluggedInterface> interfaces,
+      Collection<Integer> parkedClassIds) {
+    Map<ClassHandle, Owner> owners = new LinkedHashMap<>();
+    owners.put(HtbTree.TOP_CLASS, new Owner("network", List.of(), null));
+    owners.put(HtbTree.DEFAULT_CLASS, new Owner("default", interfaces.stream()
+        .filter(p -> p.floorClass().isEmpty()).map(PluggedInterface::alias).sorted().toList(),
+        null));
+    for (PluggedInterface p : interfaces) {
+      p.floorClass().ifPresent(c -> owners.put(c, new Owner("interface", List.of(p.alias()),
+          p.mac().toString())));
+    }
+    for (int minor : parkedClassIds) {
+      owners.put(ClassHandle.of(1, minor), new Owner("parked", List.of(), null));
+    }
+    return owners;
+  }
+
+  /** What {@code classId} is for ({@code unknown} for a class NetFloor does not know). */
+  public Owner ownerOf(ClassHandle classId) {
+    return owners.getOrDefault(classId, new Owner("unknown", List.of(), null));
+  }
+
   public List<Row> rows() {
     return rows;
   }
 
   /** Interfaces of the model whose class the kernel does not hold ({@code reconcile} repairs it). */
   public List<String> missing() {
-    return missing;
+    return missing.stream().map(p -> p.alias() + " (class " + p.effectiveClass() + ")").toList();
   }
 
   /** The tree as text lines, one header line and one line per class. */
@@ -171,24 +221,46 @@ public final class TreeView {
           Units.rate(r.ceil()), Units.bitsPerSecond(r.bitsPerSecondNow()),
           Units.bytes(r.stats().bytes()), r.stats().drops(), r.stats().borrows()));
     }
-    for (String m : missing) {
+    for (String m : missing()) {
       lines.add("MISSING in the kernel: " + m + "  (run 'netfloor reconcile')");
     }
     return lines;
   }
 
-  /** The tree as nested maps, for JSON output. */
+  /**
+   * The tree as nested maps, for JSON output: the bridge and its root qdisc, the network, one
+   * object per class (handles as tc writes them, rates in bit/s and in tc's spelling, what the
+   * class is for), and the interfaces whose class the kernel lacks.
+   */
   public Map<String, Object> toJson() {
     Map<String, Object> json = new LinkedHashMap<>();
+    json.put("network", head.network());
+    json.put("description", head.description());
+    json.put("device", head.device());
+    Map<String, Object> qdisc = null;
+    if (head.qdiscKind() != null) {
+      qdisc = new LinkedHashMap<>();
+      qdisc.put("kind", head.qdiscKind());
+      qdisc.put("handle", head.qdiscHandle().toString());
+      qdisc.put("defaultClass", head.defaultClassMinor() == null ? null
+          : ClassHandle.of(head.qdiscHandle().major(), head.defaultClassMinor()).toString());
+    }
+    json.put("rootQdisc", qdisc);
     json.put("header", header);
     List<Map<String, Object>> classes = new ArrayList<>();
     for (Row r : rows) {
       Map<String, Object> c = new LinkedHashMap<>();
       c.put("class", r.classId().toString());
       c.put("depth", r.depth());
+      Owner owner = ownerOf(r.classId());
+      c.put("role", owner.role());
+      c.put("aliases", owner.aliases());
+      c.put("mac", owner.mac());
       c.put("label", r.label());
       c.put("rateBitsPerSecond", r.rate().bitsPerSecond());
+      c.put("rateTc", r.rate().toString());
       c.put("ceilBitsPerSecond", r.ceil().bitsPerSecond());
+      c.put("ceilTc", r.ceil().toString());
       c.put("bitsPerSecondNow", Double.isNaN(r.bitsPerSecondNow()) ? null
           : Math.round(r.bitsPerSecondNow()));
       c.put("bytes", r.stats().bytes());
@@ -198,7 +270,14 @@ public final class TreeView {
       classes.add(c);
     }
     json.put("classes", classes);
-    json.put("missing", missing);
+    List<Map<String, Object>> gone = new ArrayList<>();
+    for (PluggedInterface p : missing) {
+      Map<String, Object> m = new LinkedHashMap<>();
+      m.put("alias", p.alias());
+      m.put("class", p.effectiveClass().toString());
+      gone.add(m);
+    }
+    json.put("missing", gone);
     return json;
   }
 }

@@ -8,18 +8,31 @@ import java.util.Map;
  * kernel's own message for the common ones.
  */
 public final class Errno {
+  /** Operation not permitted: the caller lacks a capability (CAP_NET_ADMIN for tc requests). */
   public static final int EPERM = 1;
+  /** No such file or object: a missing qdisc, class, filter, kind or namespace file. */
   public static final int ENOENT = 2;
+  /** Interrupted system call. */
   public static final int EINTR = 4;
+  /** Try again: a non-blocking call would block, or a receive timed out. */
   public static final int EAGAIN = 11;
+  /** Out of memory in the kernel. */
   public static final int ENOMEM = 12;
+  /** Permission denied. */
   public static final int EACCES = 13;
+  /** Device or object busy: an HTB class with children or with a filter pointing at it. */
   public static final int EBUSY = 16;
+  /** The object already exists. */
   public static final int EEXIST = 17;
+  /** No such device. */
   public static final int ENODEV = 19;
+  /** Invalid argument: the kernel rejected the parameters. */
   public static final int EINVAL = 22;
+  /** An attribute is out of range or has the wrong size. */
   public static final int ERANGE = 34;
+  /** Operation not supported by this kernel or device. */
   public static final int EOPNOTSUPP = 95;
+  /** No buffer space: the socket's receive buffer overflowed. */
   public static final int ENOBUFS = 105;
 
   private static final Map<Integer, String> NAMES = Map.ofEntries(
@@ -36,7 +49,12 @@ public final class Errno {
 
   private Errno() {}
 
-  /** {@code EEXIST} for 17; {@code errno 200} for a number without a known name. */
+  /**
+   * {@code EEXIST} for 17; {@code errno 200} for a number without a known name.
+   *
+   * @param errno an errno, positive or negative (netlink replies carry it negated)
+   * @return the symbolic name
+   */
   public static String name(int errno) {
     String n = NAMES.get(Math.abs(errno));
     return n != null ? n : "errno " + Math.abs(errno);
@@ -45,6 +63,9 @@ public final class Errno {
   /**
    * Plain words for what an errno means to a tc operation, e.g. "needs CAP_NET_ADMIN" for EPERM, or
    * {@code null} when the errno name and the kernel's text say it all.
+   *
+   * @param errno an errno, positive or negative
+   * @return the explanation, or {@code null}
    */
   public static String explain(int errno) {
     return switch (Math.abs(errno)) {

@@ -12,11 +12,15 @@ import io.netfloor.spi.TrafficControlException;
 public class NetlinkException extends TrafficControlException {
 
   /**
+   * A refused request, with the message built from the operation, the errno's name and meaning, and
+   * the kernel's text.
+   *
    * @param what the operation that failed, as a phrase ({@code "add class htb 1:3 on br0"})
    * @param failedOp the plan operation, or {@code null} outside a plan
    * @param appliedCount operations of the plan committed before the failed one
    * @param errno positive errno, or 0
    * @param kernelMessage extended-ack text, or {@code null}
+   * @param cause the underlying failure, or {@code null}
    */
   public NetlinkException(String what, TcOp failedOp, int appliedCount, int errno,
       String kernelMessage, Throwable cause) {
@@ -24,7 +28,17 @@ public class NetlinkException extends TrafficControlException {
         errno == 0 ? null : Errno.name(errno), kernelMessage, cause);
   }
 
-  /** Full constructor; {@code message} is used as is. */
+  /**
+   * Full constructor; {@code message} is used as is.
+   *
+   * @param message the whole message
+   * @param failedOp the plan operation, or {@code null} outside a plan
+   * @param appliedCount operations of the plan committed before the failed one
+   * @param errno positive errno, or 0
+   * @param errnoName symbolic errno, or {@code null}
+   * @param kernelMessage extended-ack text, or {@code null}
+   * @param cause the underlying failure, or {@code null}
+   */
   protected NetlinkException(String message, TcOp failedOp, int appliedCount, int errno,
       String errnoName, String kernelMessage, Throwable cause) {
     super(message, failedOp, appliedCount, errno, errnoName, kernelMessage, cause);
@@ -34,6 +48,12 @@ public class NetlinkException extends TrafficControlException {
    * A failed system call around netlink (opening, entering or making a network namespace), whose
    * errno means something other than for a tc request: {@code what: ENAME (plain)}, e.g. EPERM from
    * {@code setns} names CAP_SYS_ADMIN, not CAP_NET_ADMIN.
+   *
+   * @param what the call that failed, as a phrase ({@code "setns into /run/netns/x"})
+   * @param errno the call's positive errno
+   * @param plain what the errno means for this call, or {@code null}
+   * @param cause the underlying failure, or {@code null}
+   * @return the exception, outside any plan
    */
   public static NetlinkException ofSyscall(String what, int errno, String plain,
       Throwable cause) {
@@ -63,7 +83,13 @@ public class NetlinkException extends TrafficControlException {
         errnoName().orElse(null), kernelMessage().orElse(null), getCause());
   }
 
-  /** A copy naming the plan operation that failed and how many before it were committed. */
+  /**
+   * A copy naming the plan operation that failed and how many before it were committed.
+   *
+   * @param op the operation of the caller's plan that failed
+   * @param appliedCount how many operations of that plan were committed before it
+   * @return a new exception whose message starts with the operation's description
+   */
   public NetlinkException forOp(TcOp op, int appliedCount) {
     String message = getMessage().startsWith(op.describe()) ? getMessage()
         : op.describe() + ": " + getMessage();

@@ -7,10 +7,21 @@ package io.netfloor.netlink;
  * {@link IndexOutOfBoundsException}: every parser in this module checks bounds and throws this.
  */
 public class NetlinkProtocolException extends NetlinkException {
+  /**
+   * A malformed reply.
+   *
+   * @param message what is wrong with the reply
+   */
   public NetlinkProtocolException(String message) {
     super("malformed netlink reply: " + message, null, 0, 0, null, null, null);
   }
 
+  /**
+   * A malformed reply found by another failure.
+   *
+   * @param message what is wrong with the reply
+   * @param cause the underlying failure
+   */
   public NetlinkProtocolException(String message, Throwable cause) {
     super("malformed netlink reply: " + message, null, 0, 0, null, null, cause);
   }

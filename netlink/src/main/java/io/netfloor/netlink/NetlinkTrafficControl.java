@@ -109,9 +109,25 @@ public final class NetlinkTrafficControl implements TrafficControl {
    *     the encoding and copying cost. On reproduces tc's bytes exactly (golden tests, captures).
    */
   public record Options(Duration replyTimeout, TcTiming.Rounding rounding, boolean rateTables) {
+    /** Five seconds per reply, bursts rounded up, no rate tables. */
     public static final Options DEFAULTS = new Options(Duration.ofSeconds(5),
         TcTiming.Rounding.ROUND_UP, false);
 
+    /**
+     * Checks the timeout and the rounding.
+     *
+     * @param replyTimeout how long to wait for each reply datagram (the socket's
+     *     {@code SO_RCVTIMEO})
+     * @param rounding how burst ticks are rounded ({@link TcTiming.Rounding#ROUND_UP}, as iproute2
+     *     6.15, by default; {@code TRUNCATE} reproduces tc 6.1)
+     * @param rateTables whether HTB class messages carry tc's RTAB and CTAB (2 × 1028 bytes). Off
+     *     by default: the kernel reads them only for a rate spec with linklayer UNAWARE, and ours
+     *     say ETHERNET, so it builds the same class from PARMS (and RATE64/CEIL64) alone, at a
+     *     fraction of the encoding and copying cost. On reproduces tc's bytes exactly (golden
+     *     tests, captures).
+     * @throws IllegalArgumentException if {@code replyTimeout} is zero or negative
+     * @throws NullPointerException if {@code replyTimeout} or {@code rounding} is null
+     */
     public Options {
       if (replyTimeout.isNegative() || replyTimeout.isZero()) {
         throw new IllegalArgumentException("reply timeout must be positive, got " + replyTimeout);
@@ -119,12 +135,22 @@ public final class NetlinkTrafficControl implements TrafficControl {
       Objects.requireNonNull(rounding, "rounding");
     }
 
-    /** Options without rate tables (the default); kept for callers of the two-field form. */
+    /**
+     * Options without rate tables (the default); kept for callers of the two-field form.
+     *
+     * @param replyTimeout how long to wait for each reply datagram, positive
+     * @param rounding how burst ticks are rounded
+     */
     public Options(Duration replyTimeout, TcTiming.Rounding rounding) {
       this(replyTimeout, rounding, false);
     }
 
-    /** These options with HTB rate tables sent ({@code true}: tc-identical bytes) or left out. */
+    /**
+     * These options with HTB rate tables sent ({@code true}: tc-identical bytes) or left out.
+     *
+     * @param tables true to send HTB rate tables
+     * @return new options; these are unchanged
+     */
     public Options withRateTables(boolean tables) {
       return new Options(replyTimeout, rounding, tables);
     }
@@ -151,13 +177,20 @@ public final class NetlinkTrafficControl implements TrafficControl {
   /**
    * A backend in the calling thread's network namespace.
    *
+   * @return an open backend; close it to release its socket
    * @throws NetlinkException if the socket cannot be opened
    */
   public static NetlinkTrafficControl open() {
     return open(Options.DEFAULTS);
   }
 
-  /** {@link #open()} with options. */
+  /**
+   * {@link #open()} with options.
+   *
+   * @param options timeout, rounding and rate tables
+   * @return an open backend; close it to release its socket
+   * @throws NetlinkException if the socket cannot be opened
+   */
   public static NetlinkTrafficControl open(Options options) {
     return new NetlinkTrafficControl(NetlinkChannel.open(options.replyTimeout()), "(current)",
         options);
@@ -168,6 +201,8 @@ public final class NetlinkTrafficControl implements TrafficControl {
    * {@code /run/netns/NAME}). The socket is created on a dedicated thread that enters the namespace;
    * no other thread of the JVM changes namespace.
    *
+   * @param name the namespace's name, as {@code ip netns} shows it
+   * @return an open backend whose socket lives in that namespace
    * @throws io.netfloor.InvalidValueException if {@code name} is not a name {@code ip netns}
    *     accepts (see {@link #checkNamespaceName}); nothing is opened
    * @throws NetlinkException if the namespace does not exist (ENOENT) or cannot be entered (EPERM)
@@ -176,7 +211,16 @@ public final class NetlinkTrafficControl implements TrafficControl {
     return openInNamespace(name, Options.DEFAULTS);
   }
 
-  /** {@link #openInNamespace(String)} with options. */
+  /**
+   * {@link #openInNamespace(String)} with options.
+   *
+   * @param name the namespace's name, as {@code ip netns} shows it
+   * @param options timeout, rounding and rate tables
+   * @return an open backend whose socket lives in that namespace
+   * @throws io.netfloor.InvalidValueException if {@code name} is not a name {@code ip netns}
+   *     accepts
+   * @throws NetlinkException if the namespace does not exist or cannot be entered
+   */
   public static NetlinkTrafficControl openInNamespace(String name, Options options) {
     Objects.requireNonNull(options, "options");
     Path file = NamespaceThread.pathOf(name);
@@ -191,6 +235,9 @@ public final class NetlinkTrafficControl implements TrafficControl {
    * {@code /run/netns}). Entering a namespace needs {@code CAP_SYS_ADMIN}; the shaping itself needs
    * {@code CAP_NET_ADMIN} there.
    *
+   * @param nsFile the namespace file
+   * @param options timeout, rounding and rate tables
+   * @return an open backend whose socket lives in that namespace
    * @throws NetlinkException if the file cannot be opened (ENOENT, EACCES), is not a network
    *     namespace (EINVAL) or cannot be entered (EPERM: needs CAP_SYS_ADMIN)
    */
@@ -206,6 +253,7 @@ public final class NetlinkTrafficControl implements TrafficControl {
    * {@code .} or {@code ..}. {@link #openInNamespace} checks it too; a caller that records a name
    * for later (a CLI, a config file) can refuse it up front.
    *
+   * @param name the candidate name
    * @return {@code name}
    * @throws io.netfloor.InvalidValueException quoting the name and the rule it breaks
    */
@@ -217,12 +265,18 @@ public final class NetlinkTrafficControl implements TrafficControl {
    * Nanoseconds this backend's socket has spent inside {@code sendto}/{@code recvfrom} since it was
    * opened (a cheap accumulator, for benchmarks: the wall time of a plug minus the growth of this
    * figure is the time spent outside the kernel).
+   *
+   * @return the nanoseconds, summed over every call on this backend's socket
    */
   public long netlinkSyscallNanos() {
     return channel.syscallNanos();
   }
 
-  /** The arithmetic this backend encodes bursts with. */
+  /**
+   * The arithmetic this backend encodes bursts with.
+   *
+   * @return the timing used for every HTB class and police action this backend encodes
+   */
   public TcTiming timing() {
     return timing;
   }

@@ -137,6 +137,10 @@ public final class FileStatusStore implements StatusStore {
    * <p>A journal is created with room for that many bytes of records plus {@value #RECORD_ROOM}
    * (at most {@value #MAX_JOURNAL_ROOM} bytes in all; a full journal is compacted whatever the
    * policy says). Its unused room is a hole in the file, which costs no disk space.
+   *
+   * @param minJournalBytes the journal size in bytes below which it is never compacted, 0 or more
+   * @param journalToSnapshotRatio how many times the snapshot's size the journal must exceed before
+   *     it is compacted, positive
    */
   public record Compaction(long minJournalBytes, double journalToSnapshotRatio) {
     /** 64 KiB, or the snapshot's size if larger. */
@@ -146,6 +150,15 @@ public final class FileStatusStore implements StatusStore {
     /** The most room a journal is created with. */
     public static final long MAX_JOURNAL_ROOM = 4 * 1024 * 1024;
 
+    /**
+     * Checks the bounds.
+     *
+     * @param minJournalBytes the journal size in bytes below which it is never compacted, 0 or more
+     * @param journalToSnapshotRatio how many times the snapshot's size the journal must exceed
+     *     before it is compacted, positive
+     * @throws IllegalArgumentException if {@code minJournalBytes} is negative or the ratio is not
+     *     positive
+     */
     public Compaction {
       if (minJournalBytes < 0 || !(journalToSnapshotRatio > 0)) {
         throw new IllegalArgumentException("compaction needs minJournalBytes >= 0 and a positive"
@@ -232,7 +245,14 @@ public final class FileStatusStore implements StatusStore {
     this.lock = lock;
   }
 
-  /** Opens (creating it {@code 0700} if missing) the store in {@code dir} for reading and writing. */
+  /**
+   * Opens (creating it {@code 0700} if missing) the store in {@code dir} for reading and writing.
+   *
+   * @param dir the status directory; created with mode {@code 0700} (and missing parents) if absent
+   * @return the open store, holding the directory's lock until {@link #close()}
+   * @throws StatusStoreException when the directory is unsafe (see {@link SafeDirectory}), or
+   *     another store has it open
+   */
   public static FileStatusStore open(Path dir) {
     return open(dir, Compaction.DEFAULT);
   }
@@ -240,6 +260,9 @@ public final class FileStatusStore implements StatusStore {
   /**
    * Opens (creating it {@code 0700} if missing) the store in {@code dir} for reading and writing.
    *
+   * @param dir the status directory; created with mode {@code 0700} if absent
+   * @param compaction when journals are compacted into snapshots
+   * @return the open store, holding the directory's lock until {@link #close()}
    * @throws StatusStoreException when the directory is unsafe (see {@link SafeDirectory}), or
    *     another store has it open
    */
@@ -277,6 +300,8 @@ public final class FileStatusStore implements StatusStore {
    * written, truncated or repaired (see the class documentation). Waits for no one: while a store
    * opened for writing holds the directory, this fails saying it is in use.
    *
+   * @param dir the status directory, which must exist
+   * @return the store; every write method throws {@link StatusStoreException}
    * @throws StatusStoreException when the directory does not exist or is unsafe, or is in use
    */
   public static FileStatusStore openReadOnly(Path dir) {
@@ -322,27 +347,51 @@ public final class FileStatusStore implements StatusStore {
     }
   }
 
-  /** The directory this store keeps its files in (its real path). */
+  /**
+   * The directory this store keeps its files in (its real path).
+   *
+   * @return the directory's real path, symbolic links resolved
+   */
   public Path directory() {
     return dir;
   }
 
-  /** Whether this store was opened with {@link #openReadOnly}. */
+  /**
+   * Whether this store was opened with {@link #openReadOnly}.
+   *
+   * @return true when the store never writes
+   */
   public boolean isReadOnly() {
     return readOnly;
   }
 
-  /** The snapshot file of {@code network} (which may not exist). */
+  /**
+   * The snapshot file of {@code network} (which may not exist).
+   *
+   * @param network the network's name
+   * @return the path of {@code <network>.status} in the directory
+   * @throws io.netfloor.InvalidValueException if the name is not a valid network name
+   */
   public Path statusFile(String network) {
     return dir.resolve(NetworkConfig.checkName(network) + SNAPSHOT_SUFFIX);
   }
 
-  /** The journal file of {@code network} (which may not exist). */
+  /**
+   * The journal file of {@code network} (which may not exist).
+   *
+   * @param network the network's name
+   * @return the path of {@code <network>.journal} in the directory
+   * @throws io.netfloor.InvalidValueException if the name is not a valid network name
+   */
   public Path journalFile(String network) {
     return dir.resolve(NetworkConfig.checkName(network) + JOURNAL_SUFFIX);
   }
 
-  /** The file listing the networks saved and not deleted (which may not exist). */
+  /**
+   * The file listing the networks saved and not deleted (which may not exist).
+   *
+   * @return the path of {@code networks.index} in the directory
+   */
   public Path indexFile() {
     return dir.resolve(INDEX_FILE);
   }

@@ -30,6 +30,9 @@ public final class InMemoryStatusStore implements StatusStore {
   private final ConcurrentHashMap<String, MutableStatus> statuses = new ConcurrentHashMap<>();
   private volatile boolean closed;
 
+  /** An empty store. */
+  public InMemoryStatusStore() {}
+
   @Override
   public Optional<NetworkStatus> load(String network) {
     check(network);

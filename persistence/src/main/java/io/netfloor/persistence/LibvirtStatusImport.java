@@ -138,6 +138,23 @@ public final class LibvirtStatusImport {
   public record Result(NetworkStatus status, SortedSet<Integer> libvirtClassIds,
       Optional<Rate> libvirtFloorSum, List<String> warnings, String libvirtNetworkName,
       Optional<Bandwidth> networkBandwidth) {
+    /**
+     * Copies the lists and sets.
+     *
+     * @param status the status to adopt (interfaces as found, no parked classes), under the
+     *     network's NetFloor name (see {@link #deriveNetworkName(String)})
+     * @param libvirtClassIds the ids libvirt's bitmap marks used (0–2 included), empty if the file
+     *     had no bitmap
+     * @param libvirtFloorSum libvirt's recorded floor sum, if the file had one
+     * @param warnings every disagreement, every value replaced and every interface not adopted as
+     *     is, one sentence each, naming the file
+     * @param libvirtNetworkName the network's name as libvirt spells it
+     * @param networkBandwidth the {@code <bandwidth>} of the live network definition in the status
+     *     file (its inbound average/peak is the capacity floors share), if it has one NetFloor can
+     *     use
+     * @throws NullPointerException if {@code libvirtClassIds}, {@code warnings},
+     *     {@code libvirtNetworkName} or {@code networkBandwidth} is null
+     */
     public Result {
       libvirtClassIds = ImmutableSortedSet.copyOf(libvirtClassIds);
       warnings = ImmutableList.copyOf(warnings);
@@ -148,6 +165,8 @@ public final class LibvirtStatusImport {
     /**
      * Ids libvirt's bitmap marks used (above the reserved 0–2) that no adopted interface holds:
      * adopting removes their classes from the kernel.
+     *
+     * @return the ids in ascending order, 3 and up; empty when every marked id is held
      */
     public SortedSet<Integer> unheldClassIds() {
       SortedSet<Integer> ids = new TreeSet<>(libvirtClassIds.tailSet(3));
@@ -173,6 +192,8 @@ public final class LibvirtStatusImport {
      *
      * Interfaces whose floors fit are unchanged, so their classes stay exactly as libvirt made them.
      *
+     * @param config the configuration the network will be shaped with
+     * @return a new result; this one is unchanged
      * @throws InvalidValueException if {@code config} is for another bridge, or does not use
      *     {@link FilterLayout#LIBVIRT_LINEAR} (libvirt's filters are a linear list)
      */
@@ -304,6 +325,9 @@ public final class LibvirtStatusImport {
    * libvirt name. The suffix keeps two libvirt networks apart whose names differ only in replaced
    * characters ({@code "lab net"}, {@code "lab:net"}), and the same libvirt name always gives the
    * same NetFloor name, so adopting again finds the stored status.
+   *
+   * @param libvirtName the network's name in libvirt
+   * @return a valid NetFloor network name, always the same for the same libvirt name
    */
   public static String deriveNetworkName(String libvirtName) {
     try {
@@ -337,6 +361,7 @@ public final class LibvirtStatusImport {
    * @param networkStatusFile libvirt's {@code <network>.xml} status file
    * @param interfaceStatusFiles domain status files and/or network port files; interfaces of other
    *     networks in them are ignored
+   * @return what the files hold, with a warning for everything changed or left out
    * @throws StatusStoreException naming the file that cannot be read or understood
    */
   public static Result fromFiles(Path networkStatusFile, Collection<Path> interfaceStatusFiles) {
@@ -351,7 +376,9 @@ public final class LibvirtStatusImport {
    * Imports from XML text.
    *
    * @param networkSource how to name the network status document in messages
+   * @param networkStatusXml the content of libvirt's network status file
    * @param interfaceStatusXml source name → document, for domain status and network port XML
+   * @return what the documents hold, with a warning for everything changed or left out
    * @throws StatusStoreException naming the document that cannot be read or understood
    */
   public static Result fromXml(String networkSource, String networkStatusXml,
@@ -471,6 +498,8 @@ public final class LibvirtStatusImport {
    * net-dumpxml} prints it) or a {@code <networkstatus>} holding one. Values NetFloor's rules refuse
    * but libvirt accepts are replaced as the import does, with a warning added to {@code warnings}.
    *
+   * @param networkXml the network definition file
+   * @param warnings a list that receives one sentence per replaced value
    * @return the network's {@code <bandwidth>}; empty when it has none
    * @throws StatusStoreException naming the file when it cannot be read, is not a network
    *     definition, or its bandwidth cannot be used

@@ -27,7 +27,13 @@ public final class SafeDirectory {
 
   private SafeDirectory() {}
 
-  /** Whether {@code path} exists, a symbolic link counting as existing (it is not followed). */
+  /**
+   * Whether {@code path} exists, a symbolic link counting as existing (it is not followed).
+   *
+   * @param path the path to look at
+   * @return true when something (a file, a directory or a link, even a dangling one) is at
+   *     {@code path}
+   */
   public static boolean exists(Path path) {
     return Files.exists(path, LinkOption.NOFOLLOW_LINKS);
   }
@@ -35,6 +41,7 @@ public final class SafeDirectory {
   /**
    * Refuses {@code dir} unless it is safe (see the class documentation).
    *
+   * @param dir the directory to check
    * @param what what the directory is, for the message ("status directory")
    * @return its real path
    * @throws StatusStoreException naming the path and what is wrong with it
@@ -67,6 +74,8 @@ public final class SafeDirectory {
    * Creates {@code dir} and its missing parents, mode {@code 0700}, after checking the directories
    * above it, then checks it (an existing one is only checked).
    *
+   * @param dir the directory to create or check
+   * @param what what the directory is, for the message ("status directory")
    * @return the directories created, top-most first (empty when {@code dir} existed)
    * @throws StatusStoreException naming the path when a directory is unsafe or cannot be created
    */

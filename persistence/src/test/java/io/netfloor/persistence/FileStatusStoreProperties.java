@@ -8,6 +8,7 @@ import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
+import io.netfloor.testkit.NetFloorArbitraries;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
@@ -44,8 +45,10 @@ class FileStatusStoreProperties {
   Arbitrary<Op> ops() {
     Arbitrary<String> nets = Arbitraries.of(NETWORKS);
     return Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(2, nets.flatMap(Gen::statuses).map(Save::new)),
-        net.jqwik.api.Tuple.of(10, Combinators.combine(nets, Gen.changes()).as(Record::new)),
+        net.jqwik.api.Tuple.of(2,
+            nets.flatMap(NetFloorArbitraries::networkStatuses).map(Save::new)),
+        net.jqwik.api.Tuple.of(10,
+            Combinators.combine(nets, NetFloorArbitraries.statusChanges()).as(Record::new)),
         net.jqwik.api.Tuple.of(1, nets.map(Delete::new)),
         net.jqwik.api.Tuple.of(2, Arbitraries.just(new Reopen())));
   }
@@ -128,7 +131,7 @@ class FileStatusStoreProperties {
 
   @Provide
   Arbitrary<NetworkStatus> statuses() {
-    return Gen.statuses("net-0");
+    return NetFloorArbitraries.networkStatuses("net-0");
   }
 
   @Property(tries = 300)
@@ -151,6 +154,6 @@ class FileStatusStoreProperties {
 
   @Provide
   Arbitrary<StatusChange> changes() {
-    return Gen.changes();
+    return NetFloorArbitraries.statusChanges();
   }
 }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStoreException;
+import io.netfloor.testkit.NetFloorArbitraries;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
@@ -71,10 +72,11 @@ class StoreDamageProperties {
   @Provide
   Arbitrary<List<Ack>> histories() {
     Arbitrary<Ack> later = Arbitraries.frequencyOf(
-        Tuple.of(1, Gen.statuses(NET).map(s -> (Ack) new Save(s))),
-        Tuple.of(8, Gen.changes().map(c -> (Ack) new Record(NET, c))),
-        Tuple.of(1, Gen.changes().map(c -> (Ack) new Record(OTHER, c))));
-    return Combinators.combine(Gen.statuses(NET), Gen.statuses(OTHER).optional(),
+        Tuple.of(1, NetFloorArbitraries.networkStatuses(NET).map(s -> (Ack) new Save(s))),
+        Tuple.of(8, NetFloorArbitraries.statusChanges().map(c -> (Ack) new Record(NET, c))),
+        Tuple.of(1, NetFloorArbitraries.statusChanges().map(c -> (Ack) new Record(OTHER, c))));
+    return Combinators.combine(NetFloorArbitraries.networkStatuses(NET),
+        NetFloorArbitraries.networkStatuses(OTHER).optional(),
         later.list().ofMaxSize(20)).as((first, other, rest) -> {
           List<Ack> all = new ArrayList<>();
           all.add(new Save(first));

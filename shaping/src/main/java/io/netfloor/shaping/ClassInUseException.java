@@ -9,6 +9,7 @@ import java.util.List;
  * delete the other tool's filter. Nothing was changed; the message names the filters.
  */
 public final class ClassInUseException extends ShapingException {
+  /** The other tools' filters, tc-style. */
   private final List<String> filters;
 
   ClassInUseException(String message, List<String> filters) {
@@ -16,7 +17,11 @@ public final class ClassInUseException extends ShapingException {
     this.filters = List.copyOf(filters);
   }
 
-  /** The other tools' filters that use the class, as the kernel holds them. */
+  /**
+   * The other tools' filters that use the class, as the kernel holds them.
+   *
+   * @return the filters, as the kernel holds them, tc-style; never empty
+   */
   public List<String> filters() {
     return filters;
   }

@@ -21,11 +21,17 @@ public final class ForeignTreeException extends ShapingException {
     UNKNOWN
   }
 
+  /** The device holding the foreign qdisc. */
   private final InterfaceName device;
+  /** The qdisc found, tc-style. */
   private final String qdisc;
+  /** How many classes hang under it. */
   private final int classes;
+  /** How many filters are attached to it. */
   private final int filters;
+  /** Whose the tree looks like. */
   private final Owner owner;
+  /** The owning NetFloor network, if the tree is one's. */
   private final Optional<String> ownerNetwork;
 
   ForeignTreeException(String message, InterfaceName device, String qdisc, int classes,
@@ -39,31 +45,56 @@ public final class ForeignTreeException extends ShapingException {
     this.ownerNetwork = ownerNetwork;
   }
 
-  /** The device (bridge, tap, ifb) holding the foreign qdisc. */
+  /**
+   * The device (bridge, tap, ifb) holding the foreign qdisc.
+   *
+   * @return the device's name
+   */
   public InterfaceName device() {
     return device;
   }
 
-  /** The qdisc found, tc-style: kind, handle and HTB default class, e.g. {@code htb 1: (default 2)}. */
+  /**
+   * The qdisc found, tc-style: kind, handle and HTB default class, e.g. {@code htb 1: (default 2)}.
+   *
+   * @return the qdisc's description
+   */
   public String qdisc() {
     return qdisc;
   }
 
-  /** How many classes hang under it. */
+  /**
+   * How many classes hang under it.
+   *
+   * @return the number of classes, 0 or more
+   */
   public int classCount() {
     return classes;
   }
 
-  /** How many filters are attached to it. */
+  /**
+   * How many filters are attached to it.
+   *
+   * @return the number of filters, 0 or more
+   */
   public int filterCount() {
     return filters;
   }
 
+  /**
+   * Whose the tree looks like, judged from its shape and its ownership mark.
+   *
+   * @return the likely owner; {@link Owner#UNKNOWN} when nothing is recognisable
+   */
   public Owner owner() {
     return owner;
   }
 
-  /** The NetFloor network that owns it, when {@link #owner()} is {@link Owner#NETFLOOR}. */
+  /**
+   * The NetFloor network that owns it, when {@link #owner()} is {@link Owner#NETFLOOR}.
+   *
+   * @return the owning network's name, or empty for other owners
+   */
   public Optional<String> ownerNetwork() {
     return ownerNetwork;
   }

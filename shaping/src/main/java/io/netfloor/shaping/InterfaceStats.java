@@ -9,6 +9,8 @@ import io.netfloor.units.Rate;
 /**
  * Live figures of one plugged interface.
  *
+ * @param alias the interface's alias
+ * @param mac the interface's MAC address
  * @param classId the class its inbound frames land in (the default class 1:2 when it has no floor;
  *     the counters are then the default class's, shared with every other such interface)
  * @param floor its guaranteed rate (zero without a floor)

@@ -137,6 +137,13 @@ public final class NetworkShaper {
   /**
    * A shaper for {@code config}'s network. Nothing touches the kernel or the store until
    * {@link #start()}.
+   *
+   * @param config the network to shape
+   * @param trafficControl the kernel backend; may be shared with shapers of other networks
+   * @param statusStore where the network's status survives restarts; may be shared with shapers of
+   *     other networks
+   * @return a shaper that is not started
+   * @throws NullPointerException if an argument is null
    */
   public static NetworkShaper create(NetworkConfig config, TrafficControl trafficControl,
       StatusStore statusStore) {
@@ -146,6 +153,14 @@ public final class NetworkShaper {
   /**
    * A shaper for {@code config}'s network with {@code options} (its parked-class pool; see
    * {@link ParkedPoolPolicy}). Nothing touches the kernel or the store until {@link #start()}.
+   *
+   * @param config the network to shape
+   * @param trafficControl the kernel backend; may be shared with shapers of other networks
+   * @param statusStore where the network's status survives restarts; may be shared with shapers of
+   *     other networks
+   * @param options how the shaper runs: its parked-class pool, clock and background executor
+   * @return a shaper that is not started
+   * @throws NullPointerException if an argument is null
    */
   public static NetworkShaper create(NetworkConfig config, TrafficControl trafficControl,
       StatusStore statusStore, ShaperOptions options) {
@@ -155,6 +170,8 @@ public final class NetworkShaper {
   /**
    * The configuration in effect: the one given, with the leaf qdisc and the outbound mode adapted to
    * the kernel at {@link #start()} (see {@link #adaptToKernel}).
+   *
+   * @return the effective configuration; before {@link #start()}, the one given
    */
   public NetworkConfig config() {
     return locked(() -> config);
@@ -174,6 +191,11 @@ public final class NetworkShaper {
    * {@code config} as this kernel can carry it: a leaf qdisc the kernel lacks is replaced by the best
    * it has (fq_codel, then sfq, then pfifo, which every kernel has); outbound limits are policed where
    * the kernel has the {@code police} action, else redirected to an ifb and shaped there.
+   *
+   * @param config the requested configuration
+   * @param caps what the kernel supports
+   * @return the configuration to use; {@code config} itself when the kernel has everything it asks
+   *     for
    */
   public static NetworkConfig adaptToKernel(NetworkConfig config, KernelCapabilities caps) {
     NetworkConfig.Builder b = config.toBuilder();
@@ -191,11 +213,20 @@ public final class NetworkShaper {
     return b.build();
   }
 
-  /** The current model of the tree (immutable; for display and inspection). */
+  /**
+   * The current model of the tree (immutable; for display and inspection).
+   *
+   * @return the tree as last committed; an empty tree before {@link #start()}
+   */
   public HtbTree tree() {
     return locked(() -> tree);
   }
 
+  /**
+   * Whether {@link #start()} or {@link #adopt} has run and {@link #stop()} has not since.
+   *
+   * @return true while the network is shaped
+   */
   public boolean isStarted() {
     return locked(() -> started);
   }
@@ -271,10 +302,14 @@ public final class NetworkShaper {
    * report lists every operation. The root qdisc stays libvirt's: {@link #stop()} removes NetFloor's
    * classes and filters and leaves it. Another tool's filters at other prios are left alone.
    *
+   * @param status the status to take over: its interfaces with their class ids and filter handles
+   * @return every operation applied to make the kernel match {@code status}
    * @throws InvalidValueException if {@code status} does not fit this network's config,
    *     or the bridge is another kind of device
    * @throws ForeignTreeException if the bridge carries another NetFloor network's tree
    * @throws ShapingException if the bridge is missing or holds a root qdisc that is not HTB 1:
+   * @throws TrafficControlException if the kernel refuses an operation
+   * @throws StatusStoreException if {@code status} cannot be stored
    */
   public ReconcileReport adopt(NetworkStatus status) {
     return locked(() -> {
@@ -304,7 +339,21 @@ public final class NetworkShaper {
    * Plugging an alias again with the same MAC and bandwidth returns its class without doing anything
    * (so a caller can retry after a crash).
    *
+   * @param alias the interface's name within the network: 1–128 characters of
+   *     {@code [A-Za-z0-9._:@+=-]}
+   * @param mac the interface's MAC address; frames to it are steered into its class
+   * @param bandwidth the interface's limits; only the inbound floor matters here
    * @return the class the interface's inbound frames land in
+   * @throws ShapingException if the network is not started
+   * @throws io.netfloor.InvalidValueException if the alias is not valid
+   * @throws io.netfloor.InterfaceConflictException if the alias is plugged with other parameters or
+   *     the MAC belongs to another interface
+   * @throws io.netfloor.AdmissionException if the floor does not fit the network's capacity
+   * @throws io.netfloor.ClassIdExhaustedException if no class id is left
+   * @throws TrafficControlException if the kernel refuses an operation; what was applied has been
+   *     undone
+   * @throws StatusStoreException if the change cannot be recorded; the kernel change has been
+   *     undone
    */
   public ClassHandle plug(String alias, MacAddress mac, Bandwidth bandwidth) {
     return plug(alias, mac, Optional.empty(), bandwidth);
@@ -314,6 +363,20 @@ public final class NetworkShaper {
    * Plugs an interface and also applies its own limits (inbound average/peak/burst on the device's
    * egress, outbound on its ingress) to its host-side {@code device}, as libvirt does for a tap.
    *
+   * @param alias the interface's name within the network
+   * @param mac the interface's MAC address
+   * @param device the interface's host-side device (tap or veth), or empty to shape the bridge only
+   * @param bandwidth the interface's limits: the floor on the bridge, the rest on {@code device}
+   * @return the class the interface's inbound frames land in
+   * @throws ShapingException if the network is not started or {@code device} does not exist
+   * @throws ForeignTreeException if {@code device} holds another tool's qdiscs
+   * @throws io.netfloor.InterfaceConflictException also if another interface owns {@code device},
+   *     or it is the bridge
+   * @throws io.netfloor.AdmissionException if the floor does not fit the network's capacity
+   * @throws TrafficControlException if the kernel refuses an operation; what was applied has been
+   *     undone
+   * @throws StatusStoreException if the change cannot be recorded; the kernel change has been
+   *     undone
    * @see #plug(String, MacAddress, Bandwidth)
    */
   public ClassHandle plug(String alias, MacAddress mac, Optional<InterfaceName> device,
@@ -349,6 +412,7 @@ public final class NetworkShaper {
    * store), nothing of the batch is left in the kernel or the store. A request for an alias already
    * plugged with the same MAC and bandwidth is kept as it is (so a caller can retry a batch).
    *
+   * @param requests the interfaces to plug, each alias and MAC at most once
    * @return the class each request's inbound frames land in, in request order
    * @throws InvalidValueException if an alias or a MAC appears twice in {@code requests}
    */
@@ -445,7 +509,15 @@ public final class NetworkShaper {
   /**
    * Unplugs an interface: its class and filter go, its floor returns to the network.
    *
+   * @param alias the interface's alias
    * @return false when the alias was not plugged (nothing to do)
+   * @throws ShapingException if the network is not started
+   * @throws ClassInUseException if another tool's filter sends traffic to a class the change
+   *     deletes (nothing is changed)
+   * @throws TrafficControlException if the kernel refuses an operation; what was applied has been
+   *     undone
+   * @throws StatusStoreException if the change cannot be recorded; the kernel change has been
+   *     undone
    */
   public boolean unplug(String alias) {
     return locked(() -> {
@@ -461,7 +533,18 @@ public final class NetworkShaper {
   /**
    * Changes an interface's bandwidth live; admission is checked again.
    *
+   * @param alias the plugged interface's alias
+   * @param bandwidth its new limits, replacing the old ones
    * @return the class its frames land in afterwards
+   * @throws ShapingException if the network is not started
+   * @throws io.netfloor.InterfaceConflictException if the alias is not plugged
+   * @throws io.netfloor.AdmissionException if the new floor does not fit
+   * @throws ClassInUseException if another tool's filter sends traffic to a class the change
+   *     deletes (nothing is changed)
+   * @throws TrafficControlException if the kernel refuses an operation; what was applied has been
+   *     undone
+   * @throws StatusStoreException if the change cannot be recorded; the kernel change has been
+   *     undone
    */
   public ClassHandle update(String alias, Bandwidth bandwidth) {
     return locked(() -> {
@@ -476,7 +559,19 @@ public final class NetworkShaper {
     });
   }
 
-  /** The interface's MAC changed (the guest changed it): its filter follows. */
+  /**
+   * The interface's MAC changed (the guest changed it): its filter follows.
+   *
+   * @param alias the plugged interface's alias
+   * @param mac its new MAC address
+   * @throws ShapingException if the network is not started
+   * @throws io.netfloor.InterfaceConflictException if the alias is not plugged or the MAC belongs
+   *     to another interface
+   * @throws TrafficControlException if the kernel refuses an operation; what was applied has been
+   *     undone
+   * @throws StatusStoreException if the change cannot be recorded; the kernel change has been
+   *     undone
+   */
   public void changeMac(String alias, MacAddress mac) {
     locked(() -> {
       requireStarted();
@@ -488,6 +583,16 @@ public final class NetworkShaper {
   /**
    * Pre-creates {@code count} parked classes, so that the next plugs take a class with a kernel
    * <em>change</em> instead of an <em>add</em> (whose cost grows with the number of classes).
+   *
+   * @param count how many classes to park, 0 or more
+   * @throws ShapingException if the network is not started
+   * @throws io.netfloor.InvalidValueException if {@code count} is negative or the network has no
+   *     inbound bandwidth
+   * @throws io.netfloor.ClassIdExhaustedException if fewer than {@code count} class ids are free
+   * @throws TrafficControlException if the kernel refuses an operation; what was applied has been
+   *     undone
+   * @throws StatusStoreException if the change cannot be recorded; the kernel change has been
+   *     undone
    */
   public void park(int count) {
     locked(() -> {
@@ -497,7 +602,20 @@ public final class NetworkShaper {
     });
   }
 
-  /** Deletes up to {@code count} parked classes. */
+  /**
+   * Deletes up to {@code count} parked classes.
+   *
+   * @param count how many parked classes to delete, highest ids first, 0 or more; more than are
+   *     parked deletes them all
+   * @throws ShapingException if the network is not started
+   * @throws io.netfloor.InvalidValueException if {@code count} is negative
+   * @throws ClassInUseException if another tool's filter sends traffic to a class the change
+   *     deletes (nothing is changed)
+   * @throws TrafficControlException if the kernel refuses an operation; what was applied has been
+   *     undone
+   * @throws StatusStoreException if the change cannot be recorded; the kernel change has been
+   *     undone
+   */
   public void releaseParked(int count) {
     locked(() -> {
       requireStarted();
@@ -557,6 +675,12 @@ public final class NetworkShaper {
    * classes and filters in NetFloor's handle space that the status does not know, recreates missing
    * ones, and corrects changed rates. Run by {@link #start()}; call it again whenever the kernel may
    * have been changed behind NetFloor's back.
+   *
+   * @return the operations applied; {@link ReconcileReport#wasClean()} when the kernel matched the
+   *     status
+   * @throws ShapingException if the network is not started
+   * @throws TrafficControlException if the kernel refuses a repair
+   * @throws StatusStoreException if the stored status cannot be read
    */
   public ReconcileReport reconcile() {
     return locked(() -> {
@@ -569,7 +693,14 @@ public final class NetworkShaper {
     });
   }
 
-  /** Live counters of every plugged interface, by alias order. */
+  /**
+   * Live counters of every plugged interface, by alias order.
+   *
+   * @return one entry per plugged interface, sorted by alias; counters are zero for a class the
+   *     kernel does not report
+   * @throws ShapingException if the network is not started
+   * @throws TrafficControlException if the kernel cannot be read
+   */
   public List<InterfaceStats> stats() {
     return locked(() -> {
       requireStarted();
@@ -588,7 +719,11 @@ public final class NetworkShaper {
 
   // ------------------------------------------------------------------ the parked-class pool
 
-  /** The pool's state: parked classes, counters, whether a top-up is under way. */
+  /**
+   * The pool's state: parked classes, counters, whether a top-up is under way.
+   *
+   * @return a snapshot of the pool, taken under the shaper's lock
+   */
   public PoolStats poolStats() {
     return locked(() -> new PoolStats(tree.parkedClassIds().size(), pool, plugsFromPool,
         plugsWithAdd, poolParked, poolReleased, topUpPending));

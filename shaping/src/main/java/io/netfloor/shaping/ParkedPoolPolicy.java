@@ -34,6 +34,13 @@ public record ParkedPoolPolicy(boolean enabled, int minimum, int maximumBatch, i
   public static final ParkedPoolPolicy OFF = new ParkedPoolPolicy(false, 0, 0, 0, Duration.ZERO);
 
   /**
+   * Checks the bounds.
+   *
+   * @param enabled whether the shaper manages the pool
+   * @param minimum parked classes kept at all times
+   * @param maximumBatch most classes parked by one top-up
+   * @param maximum most classes the pool parks
+   * @param idleRelease time without a plug after which the pool shrinks (zero: never)
    * @throws InvalidValueException if a bound is negative, {@code maximum < minimum}, the batch is
    *     smaller than one class while enabled, or {@code idleRelease} is negative
    */

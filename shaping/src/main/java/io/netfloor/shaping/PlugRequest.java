@@ -9,9 +9,20 @@ import java.util.Objects;
 /**
  * One interface of a {@link NetworkShaper#plugAll batch of plugs}: what
  * {@link NetworkShaper#plug(String, MacAddress, Bandwidth)} takes.
+ *
+ * @param alias the interface's alias, unique in the network
+ * @param mac the interface's MAC address
+ * @param bandwidth its limits and floor
  */
 public record PlugRequest(String alias, MacAddress mac, Bandwidth bandwidth) {
-  /** @throws io.netfloor.InvalidValueException if the alias is not a valid interface alias */
+  /**
+   * Checks the alias.
+   *
+   * @param alias the interface's alias, unique in the network
+   * @param mac the interface's MAC address
+   * @param bandwidth its limits and floor
+   * @throws io.netfloor.InvalidValueException if the alias is not a valid interface alias
+   */
   public PlugRequest {
     PluggedInterface.checkAlias(alias);
     Objects.requireNonNull(mac, "mac");

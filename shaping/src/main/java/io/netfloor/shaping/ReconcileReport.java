@@ -21,6 +21,20 @@ import java.util.Objects;
  *     described as the kernel holds them; they were left alone
  */
 public record ReconcileReport(Plan built, Plan repairs, List<String> notes, List<String> foreign) {
+  /**
+   * Copies the lists.
+   *
+   * @param built the kernel operations that built the network's tree where none of it stood (a
+   *     first start, or a restart after the host rebooted): expected work, not damage
+   * @param repairs the kernel operations applied to make an existing tree of the network match the
+   *     recorded status (empty when they already agreed): something changed it behind NetFloor's
+   *     back, or a crash interrupted a change
+   * @param notes findings that needed no repair or could not be repaired, in plain words (e.g. a
+   *     device that is gone)
+   * @param foreign other tools' (or other NetFloor networks') objects found next to the network's,
+   *     described as the kernel holds them; they were left alone
+   * @throws NullPointerException if a component is null
+   */
   public ReconcileReport {
     Objects.requireNonNull(built, "built");
     Objects.requireNonNull(repairs, "repairs");
@@ -28,12 +42,20 @@ public record ReconcileReport(Plan built, Plan repairs, List<String> notes, List
     foreign = List.copyOf(foreign);
   }
 
-  /** True when nothing needed repairing (building a tree that was not there is not a repair). */
+  /**
+   * True when nothing needed repairing (building a tree that was not there is not a repair).
+   *
+   * @return true when {@link #repairs()} is empty
+   */
   public boolean wasClean() {
     return repairs.isEmpty();
   }
 
-  /** Every operation applied: what was built, then what was repaired. */
+  /**
+   * Every operation applied: what was built, then what was repaired.
+   *
+   * @return {@link #built()} followed by {@link #repairs()}
+   */
   public Plan operations() {
     return built.then(repairs);
   }

@@ -26,20 +26,38 @@ public final class ShaperOptions {
     this.poolExecutor = b.poolExecutor;
   }
 
+  /**
+   * A builder starting from {@link #DEFAULT}'s settings.
+   *
+   * @return a new builder
+   */
   public static Builder builder() {
     return new Builder();
   }
 
+  /**
+   * The parked-class pool's policy.
+   *
+   * @return the policy; {@link ParkedPoolPolicy#DEFAULT} unless set
+   */
   public ParkedPoolPolicy parkedPool() {
     return parkedPool;
   }
 
-  /** Monotonic nanoseconds, as {@link System#nanoTime()}. */
+  /**
+   * Monotonic nanoseconds, as {@link System#nanoTime()}.
+   *
+   * @return the clock the pool's idle release reads
+   */
   public LongSupplier nanoTicker() {
     return nanoTicker;
   }
 
-  /** Where pool top-ups run; empty: on a daemon thread the shaper owns and ends with it. */
+  /**
+   * Where pool top-ups run.
+   *
+   * @return the executor; empty: on a daemon thread the shaper owns and ends with it
+   */
   public Optional<Executor> poolExecutor() {
     return Optional.ofNullable(poolExecutor);
   }
@@ -52,12 +70,23 @@ public final class ShaperOptions {
 
     private Builder() {}
 
+    /**
+     * Sets the parked-class pool's policy ({@link ParkedPoolPolicy#OFF}: no pool).
+     *
+     * @param value the policy
+     * @return this builder
+     */
     public Builder parkedPool(ParkedPoolPolicy value) {
       this.parkedPool = Objects.requireNonNull(value, "parkedPool");
       return this;
     }
 
-    /** The clock the pool's idle release reads (tests give a fake one). */
+    /**
+     * The clock the pool's idle release reads (tests give a fake one).
+     *
+     * @param value monotonic nanoseconds, as {@link System#nanoTime()}
+     * @return this builder
+     */
     public Builder nanoTicker(LongSupplier value) {
       this.nanoTicker = Objects.requireNonNull(value, "nanoTicker");
       return this;
@@ -67,12 +96,20 @@ public final class ShaperOptions {
      * Runs pool top-ups on {@code value} instead of the shaper's own thread (tests give one that
      * runs tasks when told). Idle release then happens only through
      * {@link NetworkShaper#maintainPool()}.
+     *
+     * @param value the executor that runs top-ups
+     * @return this builder
      */
     public Builder poolExecutor(Executor value) {
       this.poolExecutor = Objects.requireNonNull(value, "poolExecutor");
       return this;
     }
 
+    /**
+     * The options set so far.
+     *
+     * @return new options
+     */
     public ShaperOptions build() {
       return new ShaperOptions(this);
     }

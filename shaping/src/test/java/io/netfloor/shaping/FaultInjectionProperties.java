@@ -19,6 +19,8 @@ import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
+import io.netfloor.testkit.FaultyStatusStore;
+import io.netfloor.testkit.FaultyTrafficControl;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -84,8 +86,8 @@ class FaultInjectionProperties {
     InMemoryStatusStore backing = new InMemoryStatusStore();
     FaultyTrafficControl tc = new FaultyTrafficControl(kernel, kernelFaults);
     FaultyStatusStore store = new FaultyStatusStore(backing, storeFaults);
-    tc.enabled = false;
-    store.enabled = false;
+    tc.setEnabled(false);
+    store.setEnabled(false);
     // a small self-managing pool whose top-ups run when a step says so, and a clock steps advance
     java.util.ArrayDeque<Runnable> poolTasks = new java.util.ArrayDeque<>();
     java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
@@ -93,8 +95,8 @@ class FaultInjectionProperties {
         .parkedPool(new ParkedPoolPolicy(true, 3, 4, 8, java.time.Duration.ofMinutes(10)))
         .poolExecutor(poolTasks::add).nanoTicker(nanos::get).build());
     shaper.start();
-    tc.enabled = true;
-    store.enabled = true;
+    tc.setEnabled(true);
+    store.setEnabled(true);
 
     for (Step s : steps) {
       try {
@@ -125,12 +127,12 @@ class FaultInjectionProperties {
       assertNoFilterWithoutClass(kernel.objects());
     }
 
-    Statistics.label("kernel faults injected").collect(tc.faults > 0);
-    Statistics.label("store faults injected").collect(store.faults > 0);
+    Statistics.label("kernel faults injected").collect(tc.faults() > 0);
+    Statistics.label("store faults injected").collect(store.faults() > 0);
     Statistics.label("kernel faults injected").coverage(c -> c.check(true).percentage(p -> p > 30));
     Statistics.label("store faults injected").coverage(c -> c.check(true).percentage(p -> p > 20));
-    tc.enabled = false;
-    store.enabled = false;
+    tc.setEnabled(false);
+    store.setEnabled(false);
     shaper.reconcile();
     HtbTree model = shaper.tree();
     assertThat(new HashSet<>(kernel.objects())).isEqualTo(new HashSet<>(model.kernelObjects()));

@@ -27,6 +27,8 @@ import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
+import io.netfloor.testkit.FaultyStatusStore;
+import io.netfloor.testkit.FaultyTrafficControl;
 import java.util.HashSet;
 import java.util.OptionalInt;
 import java.util.Set;
@@ -220,7 +222,7 @@ class NetworkShaperTest {
     NetworkShaper shaper = create(cfg, counting, store);
     shaper.start();
     shaper.park(4);
-    long classAddsBefore = counting.classAdds;
+    long classAddsBefore = counting.classAdds();
     assertThat(classAddsBefore).isEqualTo(2 + 4); // 1:1, 1:2 and the four parked classes
     shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
     shaper.unplug("vm1");
@@ -229,7 +231,7 @@ class NetworkShaperTest {
     assertKernelMatches(shaper);
     NetworkShaper restarted = create(cfg, counting, store);
     assertThat(restarted.start().wasClean()).isTrue();
-    assertThat(counting.classAdds).isEqualTo(classAddsBefore);
+    assertThat(counting.classAdds()).isEqualTo(classAddsBefore);
   }
 
   @Test

@@ -19,6 +19,8 @@ import io.netfloor.plan.TcOp;
 import io.netfloor.spi.InMemoryTrafficControl;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.TrafficControlException;
+import io.netfloor.testkit.FaultyStatusStore;
+import io.netfloor.testkit.FaultyTrafficControl;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -121,10 +123,10 @@ class PlugAllTest {
     NetworkShaper again = NetworkShaperTest.create(NetworkShaperTest.config(FilterLayout.HASHED),
         failing, store);
     again.start();
-    failing.enabled = true;
+    failing.setEnabled(true);
     assertThatThrownBy(() -> again.plugAll(requests(1, 4, "5mbit")))
         .isInstanceOf(TrafficControlException.class).hasMessageContaining("rolled back");
-    assertThat(failing.faults).isEqualTo(1);
+    assertThat(failing.faults()).isEqualTo(1);
     assertThat(new HashSet<>(memory.objects())).isEqualTo(kernelBefore);
     assertThat(backing.load("net").orElseThrow()).isEqualTo(before);
     assertThat(again.tree().interfaces()).containsOnlyKeys("vm0");

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.examples.bench;
 
+import io.netfloor.examples.fleet.LocalPostgres;
+import io.netfloor.jdbc.JdbcStatusStore;
 import io.netfloor.model.ClassStrategy;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
@@ -26,7 +28,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.ToDoubleFunction;
+import javax.sql.DataSource;
 
 /**
  * NetFloor's benchmark harness: the seven measurements, each beside its baseline measured in
@@ -50,25 +54,27 @@ public final class Benchmarks {
   public record Options(List<Integer> sizes, List<Integer> scaleSizes, int reps, int scaleReps,
       int forkSamples, int kernelShareN, int dataPlaneN, double dataPlaneSeconds, int reconcileN,
       List<Integer> storeSizes, int storeRecords, Path out, boolean quick, String commandLine,
-      java.util.SortedSet<Integer> rows, int stormN, int stormThreads) {
+      Set<String> rows, int jdbcN, int jdbcHosts, int jdbcRecords, int cliSamples, int stormN,
+      int stormThreads) {
 
-    /** Every row. */
-    static final java.util.SortedSet<Integer> ALL_ROWS =
-        java.util.Collections.unmodifiableSortedSet(new java.util.TreeSet<>(
-            List.of(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11)));
+    /** The rows {@code --rows} can name; all of them by default. */
+    static final List<String> ROWS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11",
+        "12", "13", "cli");
 
     static Options defaults() {
       return new Options(List.of(100, 1000, 4000), List.of(4000, 16000), 3, 2, 200, 1000, 4000, 1.0,
-          4000, List.of(100, 16000), 500, null, false, "", ALL_ROWS, 1000, 8);
+          4000, List.of(100, 16000), 500, null, false, "", Set.copyOf(ROWS), 1000, 50, 200, 20, 1000,
+          8);
     }
 
     static Options quickDefaults() {
       return new Options(List.of(100, 1000), List.of(1000, 4000), 2, 1, 40, 1000, 1000, 0.3, 1000,
-          List.of(100, 4000), 200, null, true, "", ALL_ROWS, 400, 8);
+          List.of(100, 4000), 200, null, true, "", Set.copyOf(ROWS), 200, 50, 40, 5, 400, 8);
     }
 
-    boolean wants(int row) {
-      return rows.contains(row);
+    /** Whether row {@code id} is to be run. */
+    boolean runs(String id) {
+      return rows.contains(id);
     }
 
     /**
@@ -76,9 +82,11 @@ public final class Benchmarks {
      * {@code --scale-sizes} (rows 2 and 7: the largest HASHED run measures the heap),
      * {@code --reps}, {@code --scale-reps}, {@code --fork-samples} (forked plugs timed per N; 0 = all),
      * {@code --kernel-share-n}, {@code --dp-n}, {@code --dp-seconds}, {@code --reconcile-n},
-     * {@code --store-sizes}, {@code --store-records}, {@code --out FILE}, {@code --rows 8,9}
-     * (only those rows; 7 comes with 2, 3 with 1), {@code --storm-n} and {@code --storm-threads}
-     * (rows 9 to 11).
+     * {@code --store-sizes}, {@code --store-records}, {@code --out FILE}, {@code --rows 9,cli}
+     * (only these rows; rows 1 and 3 run together, 7 comes with 2), {@code --storm-n} and
+     * {@code --storm-threads} (rows 9 to 11), {@code --jdbc-n} (row 12), {@code --jdbc-hosts} and
+     * {@code --jdbc-records} (row 13: simulated hosts, records per host), {@code --cli-samples}
+     * (commands timed per kind in the CLI row).
      */
     public static Options parse(String... args) {
       boolean quick = Arrays.asList(args).contains("--quick");
@@ -94,7 +102,11 @@ public final class Benchmarks {
       double dpS = o.dataPlaneSeconds;
       int recN = o.reconcileN;
       int storeRec = o.storeRecords;
-      java.util.SortedSet<Integer> rows = o.rows;
+      Set<String> rows = o.rows;
+      int jdbcN = o.jdbcN;
+      int jdbcHosts = o.jdbcHosts;
+      int jdbcRecords = o.jdbcRecords;
+      int cliSamples = o.cliSamples;
       int stormN = o.stormN;
       int stormThreads = o.stormThreads;
       Path out = null;
@@ -120,7 +132,11 @@ public final class Benchmarks {
           case "--reconcile-n" -> recN = positive(a, Integer.parseInt(v));
           case "--store-records" -> storeRec = positive(a, Integer.parseInt(v));
           case "--out" -> out = Path.of(v);
-          case "--rows" -> rows = rowSet(v);
+          case "--rows" -> rows = rowsOf(v);
+          case "--jdbc-n" -> jdbcN = positive(a, Integer.parseInt(v));
+          case "--jdbc-hosts" -> jdbcHosts = positive(a, Integer.parseInt(v));
+          case "--jdbc-records" -> jdbcRecords = positive(a, Integer.parseInt(v));
+          case "--cli-samples" -> cliSamples = positive(a, Integer.parseInt(v));
           case "--storm-n" -> stormN = positive(a, Integer.parseInt(v));
           case "--storm-threads" -> stormThreads = positive(a, Integer.parseInt(v));
           default -> throw new IllegalArgumentException("unknown option " + a);
@@ -139,19 +155,23 @@ public final class Benchmarks {
         throw new IllegalArgumentException("--storm-n goes up to " + TcBaseline.MAX_N);
       }
       return new Options(sizes, scale, reps, scaleReps, fork, share, dpN, dpS, recN, store, storeRec,
-          out, quick, String.join(" ", args), rows, stormN, stormThreads);
+          out, quick, String.join(" ", args), rows, jdbcN, jdbcHosts, jdbcRecords,
+          cliSamples, stormN, stormThreads);
     }
 
-    private static java.util.SortedSet<Integer> rowSet(String csv) {
-      java.util.SortedSet<Integer> out = new java.util.TreeSet<>();
+    private static Set<String> rowsOf(String csv) {
+      Set<String> out = new java.util.LinkedHashSet<>();
       for (String s : csv.split(",")) {
-        int row = Integer.parseInt(s.strip());
-        if (!ALL_ROWS.contains(row)) {
-          throw new IllegalArgumentException("--rows: no row " + row + "; rows are " + ALL_ROWS);
+        String id = s.strip();
+        if (!ROWS.contains(id)) {
+          throw new IllegalArgumentException("--rows: no row '" + id + "'; rows are " + ROWS);
         }
-        out.add(row);
+        out.add(id);
       }
-      return java.util.Collections.unmodifiableSortedSet(out);
+      if (out.contains("1") || out.contains("3")) { // measured in one loop
+        out.addAll(List.of("1", "3"));
+      }
+      return Set.copyOf(out);
     }
 
     private static List<Integer> ints(String csv) {
@@ -218,29 +238,45 @@ public final class Benchmarks {
       progress("namespace " + lab.ns);
       EngineBench engine = new EngineBench(lab);
       TcBaseline tc = new TcBaseline(lab);
-      warmUp(engine, tc);
+      if (o.runs("1") || o.runs("2") || o.runs("5") || o.runs("7")) {
+        warmUp(engine, tc);
+      }
       Map<String, EngineBench.Run> largest = new LinkedHashMap<>();
-      if (o.wants(1) || o.wants(3)) {
+      if (o.runs("1")) {
         row1and3(engine, tc, largest);
       }
-      if (o.wants(2) || o.wants(7)) {
+      if (o.runs("2") || o.runs("7")) {
         row2(engine, tc, largest);
       }
-      if (o.wants(5)) {
+      if (o.runs("5")) {
         row5(lab, engine, tc);
       }
-      if (o.wants(6)) {
+      if (o.runs("6")) {
         row6(lab);
       }
-      if (o.wants(4)) {
+      if (o.runs("4")) {
         row4(lab);
       }
       DurableRows durable = new DurableRows(o, new DurableBench(lab), tc, this::progress);
-      if (o.wants(8)) {
+      if (o.runs("8")) {
         rows.addAll(durable.row8(section(8)));
       }
-      if (o.wants(9) || o.wants(10) || o.wants(11)) {
+      if (o.runs("9") || o.runs("10") || o.runs("11")) {
         rows.addAll(durable.rows9to11(section(9), section(10), section(11)));
+      }
+      if (o.runs("12") || o.runs("13")) {
+        progress("starting a local PostgreSQL server (rows 12 and 13)");
+        try (LocalPostgres pg = LocalPostgres.start()) {
+          if (o.runs("12")) {
+            row12(lab, engine, pg.dataSource());
+          }
+          if (o.runs("13")) {
+            row13(lab, pg.dataSource());
+          }
+        }
+      }
+      if (o.runs("cli")) {
+        rowCli(lab);
       }
     }
     String loadAfter = read("/proc/loadavg");
@@ -357,6 +393,49 @@ public final class Benchmarks {
   }
 
   private String shareDetails = "";
+
+  /**
+   * The CLI row: {@code netfloor plug}, {@code status}, {@code unplug} each forked as a JVM with
+   * the launcher's flags, against forking {@code tc class add}, {@code tc -s class show} and
+   * {@code tc class del}; p50 and p99 wall time per command (spawn included).
+   */
+  private void rowCli(Lab lab) throws IOException {
+    progress("row cli: " + o.cliSamples() + " × plug, status, unplug through the CLI and tc");
+    CliBench bench = new CliBench(lab);
+    CliBench.Times cli = bench.netfloor(o.cliSamples());
+    CliBench.Times tc = bench.tc(o.cliSamples());
+    StringBuilder t = section(100);
+    t.append("### cli. One command through the CLI vs `tc` forked per command\n\n");
+    t.append("Wall time of one forked command, spawn to exit, ").append(o.cliSamples())
+        .append(" of each in turn (plug, status, unplug) on a started network; p50 and p99 (nearest"
+            + " rank). NetFloor: `").append(bench.commandLine()).append(" plug|status|unplug …`"
+            + " (the `./netfloor` launcher's JVM flags")
+        .append(bench.archived() ? ", with the build's class-data sharing archive" : "; no"
+            + " class-data sharing archive beside the jar: run from a packaged jar")
+        .append("); a plug makes a class, a leaf qdisc and a filter and records the status"
+            + " durably. tc: `tc class add` (one class), `tc -s class show`, `tc class del`.\n\n");
+    t.append("| command | NetFloor p50 | NetFloor p99 | tc p50 | tc p99 | NetFloor p50 ÷ tc p50"
+        + " |\n|---|---:|---:|---:|---:|---:|\n");
+    String[] names = {"plug", "status", "unplug"};
+    List<List<Long>> ours = List.of(cli.plug(), cli.status(), cli.unplug());
+    List<List<Long>> theirs = List.of(tc.plug(), tc.status(), tc.unplug());
+    for (int i = 0; i < names.length; i++) {
+      double p50 = percentileMs(ours.get(i), 50);
+      double p99 = percentileMs(ours.get(i), 99);
+      double tc50 = percentileMs(theirs.get(i), 50);
+      t.append(fmt("| %s | %.0f ms | %.0f ms | %.1f ms | %.1f ms | %.0f× |%n", names[i], p50, p99,
+          tc50, percentileMs(theirs.get(i), 99), p50 / tc50));
+      rows.add(new Row("cli", "CLI " + names[i] + " per command (p50; p99 " + fmt("%.0f ms", p99)
+          + ") vs `tc` forked per command", fmt("%.0f ms", p50), fmt("%.1f ms", tc50),
+          p50 / 1000, "NetFloor ≤ 0.3 s", p50 <= 300));
+    }
+    t.append('\n');
+  }
+
+  private static double percentileMs(List<Long> nanos, double p) {
+    double[] sorted = nanos.stream().mapToDouble(n -> n / 1e6).sorted().toArray();
+    return Stats.percentile(sorted, p);
+  }
 
   /** Row 2 (latency of the last 10% vs the first 10%) and row 7 (heap per interface). */
   private void row2(EngineBench engine, TcBaseline tc, Map<String, EngineBench.Run> known)
@@ -610,6 +689,99 @@ public final class Benchmarks {
     }
   }
 
+  /** Row 12: a plug's cost with the status in PostgreSQL vs in local files, same bridge, same run. */
+  private void row12(Lab lab, EngineBench engine, DataSource db) throws IOException {
+    int n = o.jdbcN();
+    List<Double> file = new ArrayList<>();
+    List<Double> jdbc = new ArrayList<>();
+    try (JdbcStatusStore store = JdbcStatusStore.open(db, "bench-host")) {
+      for (int r = 0; r < o.reps() + 1; r++) { // round 0 warms the JDBC and file paths
+        progress("row 12: plug+unplug, N = " + n + ", round " + r);
+        try (FileStatusStore files = FileStatusStore.open(lab.workDir().resolve("row12-" + r))) {
+          EngineBench.Run f = engine.run(FilterLayout.HASHED, ClassStrategy.ADD_ON_PLUG, n, true,
+              files, false);
+          EngineBench.Run j = engine.run(FilterLayout.HASHED, ClassStrategy.ADD_ON_PLUG, n, true,
+              store, false);
+          if (r > 0) {
+            file.add(f.plugUnplugNanosPerIface() / 1e3);
+            jdbc.add(j.plugUnplugNanosPerIface() / 1e3);
+          }
+        }
+      }
+      store.delete(EngineBench.config(FilterLayout.HASHED, ClassStrategy.ADD_ON_PLUG).name());
+    }
+    Stats.Summary fs = Stats.Summary.of(file);
+    Stats.Summary js = Stats.Summary.of(jdbc);
+    double ratio = js.median() / fs.median();
+    section(12).append(String.format(Locale.ROOT, "### 12. Plug+unplug with the status in"
+            + " PostgreSQL vs in files, N = %d%n%n`NetworkShaper.plug` then `unplug` of N interfaces"
+            + " (HASHED, ADD_ON_PLUG, one call at a time, as row 1) on the lab's bridge, once with a"
+            + " `FileStatusStore` (journal + fdatasync per record, %s) and once with a"
+            + " `JdbcStatusStore` (one transaction per record, synchronous_commit on, fsync on) on a"
+            + " local PostgreSQL %s server (same disk, TCP over loopback). µs per interface, median of"
+            + " %d rounds (min–max), after one warm-up round.%n%n| store | plug+unplug µs |%n|---|---:|"
+            + "%n| FileStatusStore | %s |%n| JdbcStatusStore | %s |%n%nRatio JDBC ÷ file: %.2f×.%n%n",
+        n, fsType(lab.workDir()), serverVersion(db), o.reps(), fs.format("%.0f"),
+        js.format("%.0f"), ratio));
+    rows.add(new Row("12", "plug+unplug, status in PostgreSQL vs files, N=" + n,
+        fmt("%.0f µs", js.median()), fmt("%.0f µs", fs.median()), ratio, "≤ 3×", ratio <= 3));
+  }
+
+  /** Row 13: many hosts recording concurrently into one server, vs one file store per host. */
+  private void row13(Lab lab, DataSource db) throws IOException {
+    int hosts = o.jdbcHosts();
+    int perHost = o.jdbcRecords();
+    JdbcBench.Load j;
+    JdbcBench.Load f;
+    JdbcBench.Load one;
+    try {
+      progress("row 13: " + hosts + " hosts into one PostgreSQL, warm-up");
+      JdbcBench.concurrentRecords(hosts, Math.min(perHost, 20), JdbcBench.jdbcStores(db));
+      progress("row 13: " + hosts + " hosts x " + perHost + " records into one PostgreSQL");
+      j = JdbcBench.concurrentRecords(hosts, perHost, JdbcBench.jdbcStores(db));
+      progress("row 13: one host x " + perHost + " records into PostgreSQL");
+      one = JdbcBench.concurrentRecords(1, perHost, JdbcBench.jdbcStores(db));
+      progress("row 13: " + hosts + " file stores x " + perHost + " records");
+      f = JdbcBench.concurrentRecords(hosts, perHost,
+          JdbcBench.fileStores(lab.workDir().resolve("row13")));
+    } catch (IOException | RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IOException("row 13 failed: " + e.getMessage(), e);
+    }
+    // the claim: one server does not serialise the hosts (commits of concurrent hosts share their
+    // disk flushes), so the fleet records many times faster than one host alone
+    double ratio = j.recordsPerSecond() / one.recordsPerSecond();
+    section(13).append(String.format(Locale.ROOT, "### 13. %d hosts recording concurrently into one"
+            + " PostgreSQL server%n%n%d threads, each a simulated host with its own `JdbcStatusStore`"
+            + " (distinct host ids) and its own network, all started together; each records %d"
+            + " changes (a plug, then its unplug, ...), each `record` one durable transaction."
+            + " Baselines in the same run: one host alone into the same server, and %d"
+            + " `FileStatusStore`s (one directory per host, same disk), as if each host kept its"
+            + " state locally.%n%n| setup | records/s (all hosts) | p50 ms | p99 ms |%n|---|---:|---:|"
+            + "---:|%n| %d hosts → one PostgreSQL | %.0f | %.2f | %.2f |%n| 1 host → PostgreSQL |"
+            + " %.0f | %.2f | %.2f |%n| %d hosts → own files | %.0f | %.2f | %.2f |%n%n",
+        hosts, hosts, perHost, hosts, hosts, j.recordsPerSecond(), j.p50Us() / 1e3,
+        j.p99Us() / 1e3, one.recordsPerSecond(), one.p50Us() / 1e3, one.p99Us() / 1e3, hosts,
+        f.recordsPerSecond(), f.p50Us() / 1e3, f.p99Us() / 1e3));
+    section(13).append(String.format(Locale.ROOT, "Records/s, %d hosts ÷ one host: %.1f×.%n%n", hosts,
+        ratio));
+    rows.add(new Row("13", hosts + " hosts recording concurrently into one PostgreSQL vs one host",
+        fmt("%.0f rec/s, p50 %.1f ms, p99 %.1f ms", j.recordsPerSecond(), j.p50Us() / 1e3,
+            j.p99Us() / 1e3), fmt("1 host: %.0f rec/s; %d file stores: %.0f rec/s",
+            one.recordsPerSecond(), hosts, f.recordsPerSecond()), ratio, "≥ 10×", ratio >= 10));
+  }
+
+  private static String serverVersion(DataSource db) {
+    try (var c = db.getConnection(); var s = c.createStatement();
+        var rs = s.executeQuery("SHOW server_version")) {
+      rs.next();
+      return rs.getString(1);
+    } catch (java.sql.SQLException e) {
+      return "?";
+    }
+  }
+
   // ------------------------------------------------------------------ report
 
   private String markdown(Instant start, long secs, String loadBefore, String loadAfter) {
@@ -626,7 +798,9 @@ public final class Benchmarks {
     b.append("\nRatios: rows 1 = baseline time ÷ NetFloor time; 2 = worst of p50/p99 last÷first;"
         + " 3 = share; 4 = rate ÷ rate with one interface; 5 = NetFloor ÷ tc; 6 = large ÷ small;"
         + " 7 = KiB; 8 = worst of p50/p99 last÷first; 9 = baseline time ÷ NetFloor time;"
-        + " 10 = 8-thread ÷ 1-thread throughput; 11 = durable plug ÷ (fdatasync + kernel).\n\n");
+        + " 10 = 8-thread ÷ 1-thread throughput; 11 = durable plug ÷ (fdatasync + kernel);"
+        + " 12 = PostgreSQL ÷ files; 13 = records/s of all hosts ÷ one host's;"
+        + " cli = NetFloor's p50 in seconds.\n\n");
     sections.values().forEach(b::append);
     b.append("### Machine and run\n\n| fact | value |\n|---|---|\n");
     b.append("| date | ").append(start.truncatedTo(ChronoUnit.SECONDS)).append(" |\n");

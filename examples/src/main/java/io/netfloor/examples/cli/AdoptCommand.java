@@ -296,22 +296,21 @@ final class AdoptCommand extends BaseCommand {
       json.put("ethertypes", ethertypes);
       json.put("admission", admission);
       json.put("leafQdisc", leafInUse != null ? leafInUse : leaf);
-      json.put("averageBitsPerSecond", tree.config().inboundAverage().orElseThrow().bitsPerSecond());
-      json.put("capacityBitsPerSecond", capacity.bitsPerSecond());
-      json.put("floorSumBitsPerSecond", tree.floorSum().bitsPerSecond());
+      CliJson.putRate(json, "average", tree.config().inboundAverage().orElseThrow());
+      CliJson.putRate(json, "capacity", capacity);
+      CliJson.putRate(json, "floorSum", tree.floorSum());
       List<Map<String, Object>> rows = new ArrayList<>();
       for (PluggedInterface p : ifs) {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("alias", p.alias());
         row.put("mac", p.mac().toString());
         row.put("class", p.effectiveClass().toString());
-        row.put("floorBitsPerSecond", p.bandwidth().floorOrZero().bitsPerSecond());
+        CliJson.putRate(row, "floor", p.bandwidth().floorOrZero());
         rows.add(row);
       }
       json.put("interfaces", rows);
       json.put("warnings", warnings);
-      json.put("repairs", result == null ? List.of()
-          : result.operations().ops().stream().map(TcOp::describe).toList());
+      json.put("repairs", result == null ? List.of() : CliJson.ops(result.operations()));
       json.put("changesInPlaceOnly", result == null ? null : inPlace);
       printJson(json);
       return;

@@ -2,10 +2,9 @@
 package io.netfloor.examples.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import io.netfloor.spi.NetworkStatus;
 import java.io.PrintWriter;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -14,7 +13,6 @@ import picocli.CommandLine.Spec;
 
 /** What every network subcommand shares: the common options, output, the state directory. */
 abstract class BaseCommand implements Callable<Integer>, NetFloorCli.Verbosity {
-  static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
   @Spec
   CommandSpec spec;
@@ -66,14 +64,23 @@ abstract class BaseCommand implements Callable<Integer>, NetFloorCli.Verbosity {
         : def;
   }
 
-  /** A session on the recorded network, its stored status checked (see {@link Session}). */
+  /**
+   * A session on the recorded network, its stored status checked (see {@link Session}); the
+   * kernel's capabilities as probed earlier in this boot.
+   */
   Session openSession() {
-    return Session.openRecorded(state(), definition());
+    return Session.openRecorded(state(), definition(), false);
   }
 
-  void printJson(Object value) {
+  /**
+   * Prints {@code body} as this command's JSON document: {@link CliJson#document schema, version
+   * and command} first, then the body's fields.
+   */
+  void printJson(Map<String, Object> body) {
+    Map<String, Object> doc = CliJson.document(spec.name());
+    doc.putAll(body);
     try {
-      out().println(JSON.writeValueAsString(value));
+      out().println(CliJson.mapper().writeValueAsString(doc));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
     }

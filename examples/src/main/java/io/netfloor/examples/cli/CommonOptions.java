@@ -6,7 +6,7 @@ import picocli.CommandLine.Option;
 
 /** Options every network command takes. */
 public final class CommonOptions {
-  @Option(names = {"-n", "--network"}, paramLabel = "NAME", defaultValue = "default",
+  @Option(names = "--network", paramLabel = "NAME", defaultValue = "default",
       description = "The network (one bridge). Default: ${DEFAULT-VALUE}.")
   String network;
 
@@ -16,12 +16,15 @@ public final class CommonOptions {
           + " Default: $NETFLOOR_STATE_DIR or /var/lib/netfloor.")
   Path stateDir;
 
-  @Option(names = "--netns", paramLabel = "NAME", converter = Converters.NamespaceName.class,
-      description = "Network namespace of the bridge (as 'ip netns' names it). Given to 'start',"
-          + " it is remembered for the network.")
+  // -n is the namespace, as in 'ip -n NAME' and 'tc -n NAME'
+  @Option(names = {"-n", "--netns"}, paramLabel = "NAME",
+      converter = Converters.NamespaceName.class,
+      description = "Network namespace of the bridge (as 'ip netns' names it; -n as in 'ip -n')."
+          + " Given to 'start', it is remembered for the network.")
   String netns;
 
-  @Option(names = "--json", description = "Machine-readable output (JSON on stdout).")
+  @Option(names = "--json", description = "Machine-readable output: one JSON document on stdout"
+      + " (schema " + CliJson.SCHEMA + ", docs/CLI.md), also for errors.")
   boolean json;
 
   @Option(names = {"-v", "--verbose"}, description = "Log what NetFloor does; stack traces on errors.")

@@ -72,7 +72,7 @@ final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
     PrintWriter progress = json ? new PrintWriter(new StringWriter()) : out;
     FloorDemo.Result r = FloorDemo.run(options, progress);
     if (json) {
-      Map<String, Object> m = new LinkedHashMap<>();
+      Map<String, Object> m = CliJson.document(spec.name());
       m.put("passed", r.passed());
       m.put("floorsHeld", r.floorsHeld());
       m.put("othersBorrowed", r.othersBorrowed());
@@ -82,7 +82,7 @@ final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
       m.put("contention", phase(r.contention()));
       m.put("borrowing", phase(r.borrowing()));
       try {
-        out.println(BaseCommand.JSON.writeValueAsString(m));
+        out.println(CliJson.mapper().writeValueAsString(m));
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
         throw new IllegalStateException(e);
       }
@@ -94,15 +94,15 @@ final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
   private static Map<String, Object> phase(FloorDemo.Phase p) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("measuredSeconds", p.measured().toMillis() / 1000.0);
-    m.put("capacityBitsPerSecond", p.capacity().bitsPerSecond());
+    CliJson.putRate(m, "capacity", p.capacity());
     m.put("totalBitsPerSecond", Math.round(p.totalBitsPerSecond()));
     List<Map<String, Object>> vms = p.vms().stream().map(v -> {
       Map<String, Object> vm = new LinkedHashMap<>();
       vm.put("vm", v.vm());
       vm.put("alias", v.alias());
       vm.put("class", v.classId().toString());
-      vm.put("floorBitsPerSecond", v.floor().bitsPerSecond());
-      vm.put("ceilBitsPerSecond", v.ceiling().bitsPerSecond());
+      CliJson.putRate(vm, "floor", v.floor());
+      CliJson.putRate(vm, "ceil", v.ceiling());
       vm.put("sending", v.sending());
       vm.put("atVmBitsPerSecond", Math.round(v.atVmBitsPerSecond()));
       vm.put("htbClassBitsPerSecond", Math.round(v.htbClassBitsPerSecond()));

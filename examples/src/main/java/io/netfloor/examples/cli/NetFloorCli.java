@@ -8,6 +8,11 @@ import io.netfloor.InvalidValueException;
 import io.netfloor.NetFloorException;
 import java.io.PrintWriter;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -19,21 +24,42 @@ import picocli.CommandLine.ParameterException;
  *
  * <p>Each invocation opens the network's status store in {@code --state-dir}, the netlink backend in
  * the bridge's namespace, and a {@code NetworkShaper}; changing commands first reconcile the kernel
- * with the recorded status, exactly like a VM manager restarting. Errors are one line on stderr;
- * exit codes are in {@link ExitCodes}.
+ * with the recorded status, exactly like a VM manager restarting. Errors are one line on stderr
+ * (and, with {@code --json}, a JSON document on stdout: {@link CliJson}); exit codes are in
+ * {@link ExitCodes}.
  */
-@Command(name = "netfloor", mixinStandardHelpOptions = true, version = "netfloor 0.1.0",
+@Command(name = "netfloor", mixinStandardHelpOptions = true, versionProvider = CliVersion.class,
     description = {"Guaranteed minimum bandwidth (floors) for the interfaces on a Linux bridge:"
         + " HTB classes and u32 filters over rtnetlink, as libvirt's <inbound floor>."},
-    subcommands = {StartCommand.class, AdoptCommand.class, PlugCommand.class, UpdateCommand.class,
-        UnplugCommand.class, StatusCommand.class, TreeCommand.class, ReconcileCommand.class,
-        StopCommand.class, DemoCommand.class, CommandLine.HelpCommand.class},
     footer = {"", "Rates in tc syntax (20mbit, 1gbit, 125kbps), sizes as 64kb. Exit codes: 0 done,"
         + " 1 failed (also: an unsafe state directory, a missing or damaged status; the message"
         + " names the file), 2 bad usage or value, 3 refused (admission, conflict, no such"
-        + " interface).",
+        + " interface). With --json, errors are a JSON document on stdout too.",
         "Try: netfloor demo"})
 public final class NetFloorCli implements Runnable {
+  /**
+   * The subcommands, in help order. Registered in code rather than in the annotation so that a
+   * command line naming one builds only that one's model (picocli reads every registered
+   * command's annotations by reflection, a good part of a command's start-up).
+   */
+  private static final Map<String, Supplier<Object>> COMMANDS = commands();
+
+  private static Map<String, Supplier<Object>> commands() {
+    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+    m.put("start", StartCommand::new);
+    m.put("adopt", AdoptCommand::new);
+    m.put("plug", PlugCommand::new);
+    m.put("update", UpdateCommand::new);
+    m.put("unplug", UnplugCommand::new);
+    m.put("status", StatusCommand::new);
+    m.put("tree", TreeCommand::new);
+    m.put("reconcile", ReconcileCommand::new);
+    m.put("stop", StopCommand::new);
+    m.put("demo", DemoCommand::new);
+    m.put("help", CommandLine.HelpCommand::new);
+    return m;
+  }
+
   /** A command that knows whether {@code --verbose} was given. */
   interface Verbosity {
     boolean verbose();
@@ -59,15 +85,28 @@ public final class NetFloorCli implements Runnable {
 
   /** Runs the CLI with the given output streams and returns the exit code (for tests, embedding). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new NetFloorCli());
-    Converters.register(cl);
+    CommandLine cl;
+    if (args.length > 0 && COMMANDS.containsKey(args[0]) && !args[0].equals("help")) {
+      cl = commandLine(List.of(args[0]));
+    } else if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+      cl = commandLine(List.of()); // the version needs no command
+    } else {
+      cl = commandLine();
+    }
     cl.setOut(out);
     cl.setErr(err);
+    // an error is a JSON document on stdout too when --json was asked for, even where the
+    // arguments around it could not be parsed
+    boolean json = Arrays.asList(args).contains("--json");
     cl.setParameterExceptionHandler((ex, arguments) -> {
       CommandLine failed = ex.getCommandLine();
-      err.println("netfloor: " + oneLine(ex.getMessage()) + " (see '"
+      String message = oneLine(ex.getMessage());
+      err.println("netfloor: " + message + " (see '"
           + failed.getCommandSpec().qualifiedName() + " --help')");
       err.flush();
+      if (json) {
+        printError(out, failed, ExitCodes.USAGE, ex, message);
+      }
       return ExitCodes.USAGE;
     });
     cl.setExecutionExceptionHandler((ex, failed, parseResult) -> {
@@ -77,9 +116,46 @@ public final class NetFloorCli implements Runnable {
       }
       err.println("netfloor: " + describe(ex));
       err.flush();
-      return exitCode(ex);
+      int code = exitCode(ex);
+      if (json) {
+        printError(out, failed, code, ex, oneLine(ex.getMessage()));
+      }
+      return code;
     });
     return cl.execute(args);
+  }
+
+  /**
+   * The command line with every subcommand, converter and the build's version: what
+   * {@link #execute} runs, and what the build generates the completion script and man pages from.
+   */
+  public static CommandLine commandLine() {
+    return commandLine(COMMANDS.keySet());
+  }
+
+  private static CommandLine commandLine(Collection<String> names) {
+    CommandLine cl = new CommandLine(new NetFloorCli());
+    for (String name : names) {
+      cl.addSubcommand(name, COMMANDS.get(name).get());
+    }
+    Converters.register(cl);
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      sub.getCommandSpec().versionProvider(new CliVersion());
+    }
+    return cl;
+  }
+
+  private static void printError(PrintWriter out, CommandLine failed, int code, Throwable ex,
+      String message) {
+    String command = failed.getCommandSpec().parent() == null ? null
+        : failed.getCommandSpec().name();
+    try {
+      out.println(CliJson.mapper().writeValueAsString(CliJson.error(command, code,
+          ex.getClass().getSimpleName(), message)));
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getMessage(), e);
+    }
+    out.flush();
   }
 
   static int exitCode(Throwable ex) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.examples.cli;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.netfloor.model.AdmissionLimit;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.Limits;
@@ -10,6 +10,9 @@ import io.netfloor.model.TrafficMatch;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.Rate;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -28,10 +31,44 @@ import java.util.Objects;
  *     is used where it lacks this one
  * @param adoptedFrom the libvirt network status file the network was adopted from, if it was
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
 public record NetworkDefinition(String name, String bridge, String netns, String average,
     String peak, String burst, String layout, String ethertypes, String admission, String leaf,
     String outboundAverage, String outboundPeak, String outboundBurst, String adoptedFrom) {
+
+  /** The record's fields as stored in {@code networks/NAME.json} (by component name). */
+  Map<String, Object> toFields() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name);
+    m.put("bridge", bridge);
+    m.put("netns", netns);
+    m.put("average", average);
+    m.put("peak", peak);
+    m.put("burst", burst);
+    m.put("layout", layout);
+    m.put("ethertypes", ethertypes);
+    m.put("admission", admission);
+    m.put("leaf", leaf);
+    m.put("outboundAverage", outboundAverage);
+    m.put("outboundPeak", outboundPeak);
+    m.put("outboundBurst", outboundBurst);
+    m.put("adoptedFrom", adoptedFrom);
+    return m;
+  }
+
+  /**
+   * The record {@link #toFields} stored; fields it does not know are ignored.
+   *
+   * @throws IOException naming a field that is not a string
+   */
+  static NetworkDefinition fromFields(Map<String, Object> f) throws IOException {
+    return new NetworkDefinition(FlatJson.string(f, "name"), FlatJson.string(f, "bridge"),
+        FlatJson.string(f, "netns"), FlatJson.string(f, "average"), FlatJson.string(f, "peak"),
+        FlatJson.string(f, "burst"), FlatJson.string(f, "layout"),
+        FlatJson.string(f, "ethertypes"), FlatJson.string(f, "admission"),
+        FlatJson.string(f, "leaf"), FlatJson.string(f, "outboundAverage"),
+        FlatJson.string(f, "outboundPeak"), FlatJson.string(f, "outboundBurst"),
+        FlatJson.string(f, "adoptedFrom"));
+  }
 
   /** The library's configuration of this network (validating every value). */
   public NetworkConfig toConfig() {

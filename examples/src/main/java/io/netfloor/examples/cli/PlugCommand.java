@@ -50,7 +50,7 @@ final class PlugCommand extends BaseCommand {
         json.put("alias", alias);
         json.put("mac", mac.toString());
         json.put("class", c.toString());
-        json.put("floorBitsPerSecond", p.bandwidth().floorOrZero().bitsPerSecond());
+        CliJson.putRate(json, "floor", p.bandwidth().floorOrZero());
         json.put("device", device == null ? null : device.toString());
         printJson(json);
       } else {

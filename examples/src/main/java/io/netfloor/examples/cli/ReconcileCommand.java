@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.examples.cli;
 
-import io.netfloor.plan.TcOp;
 import io.netfloor.shaping.ReconcileReport;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,16 +16,17 @@ import picocli.CommandLine.Command;
 final class ReconcileCommand extends BaseCommand {
   @Override
   public Integer call() {
-    try (Session s = openSession()) {
+    // the kernel is probed afresh: a reconcile is also how to take a changed kernel into account
+    try (Session s = Session.openRecorded(state(), definition(), true)) {
       ReconcileReport report = s.startReport();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("network", s.config.name());
         json.put("clean", report.wasClean());
-        json.put("built", report.built().ops().stream().map(TcOp::describe).toList());
-        json.put("repairs", report.repairs().ops().stream().map(TcOp::describe).toList());
+        json.put("built", CliJson.ops(report.built()));
+        json.put("repairs", CliJson.ops(report.repairs()));
         json.put("notes", report.notes());
-        json.put("foreign", report.foreign());
+        json.put("foreign", CliJson.foreign(report.foreign()));
         printJson(json);
       } else if (report.wasClean()) {
         out().printf("Network '%s': the kernel already matched the status; nothing to repair%n",

@@ -33,28 +33,46 @@ final class Session implements AutoCloseable {
   final FileStatusStore store;
   final NetlinkTrafficControl tc;
   final NetworkShaper shaper;
+  private final StateDir state;
+  private final ProbeCache probeCache;
+  private final CachedProbeControl engineKernel;
   private ReconcileReport startReport;
 
-  private Session(NetworkDefinition definition, NetworkConfig config, FileStatusStore store,
-      NetlinkTrafficControl tc) {
+  private Session(StateDir state, NetworkDefinition definition, NetworkConfig config,
+      FileStatusStore store, NetlinkTrafficControl tc, boolean probeAfresh) {
+    this.state = state;
     this.definition = definition;
     this.config = config;
     this.store = store;
     this.tc = tc;
+    this.probeCache = new ProbeCache(state, definition.name(), definition.netns());
+    this.engineKernel = new CachedProbeControl(tc,
+        probeAfresh ? null : probeCache.read().orElse(null));
     // one command per process: no parked pool, whose background top-ups would outlive the command
     // (or hold up its exit) and whose start-up parking would add a record to every first start
-    this.shaper = NetworkShaper.create(config, tc, store,
+    this.shaper = NetworkShaper.create(config, engineKernel, store,
         ShaperOptions.builder().parkedPool(ParkedPoolPolicy.OFF).build());
   }
 
-  /** Opens the store (creating the state directory when missing) and the backend. */
+  /**
+   * Opens the store (creating the state directory when missing) and the backend; the kernel's
+   * capabilities are probed afresh (what {@code start} and {@code reconcile} do).
+   */
   static Session open(StateDir state, NetworkDefinition definition) {
+    return open(state, definition, true);
+  }
+
+  /**
+   * Opens the store and the backend; with {@code probeAfresh} false, the capabilities probed by an
+   * earlier command in this boot are reused ({@link ProbeCache}).
+   */
+  static Session open(StateDir state, NetworkDefinition definition, boolean probeAfresh) {
     NetworkConfig config = definition.toConfig();
     FileStatusStore store = openStore(state);
     try {
       NetlinkTrafficControl tc = definition.netns() == null ? NetlinkTrafficControl.open()
           : NetlinkTrafficControl.openInNamespace(definition.netns());
-      return new Session(definition, config, store, tc);
+      return new Session(state, definition, config, store, tc, probeAfresh);
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -65,9 +83,9 @@ final class Session implements AutoCloseable {
    * Opens a session for a recorded network, after checking that the store holds its status and
    * that the status belongs to the record (see the class documentation).
    */
-  static Session openRecorded(StateDir state, NetworkDefinition definition) {
+  static Session openRecorded(StateDir state, NetworkDefinition definition, boolean probeAfresh) {
     requireStatusDirectory(state, definition);
-    Session s = open(state, definition);
+    Session s = open(state, definition, probeAfresh);
     try {
       recordedStatus(state, definition, s.store);
       return s;
@@ -223,9 +241,22 @@ final class Session implements AutoCloseable {
   public void close() {
     try {
       shaper.close(); // a pool top-up under way finishes (durably) before the socket and store go
-      tc.close();
     } finally {
-      store.close();
+      try {
+        // a network with a record keeps what this command probed for the next one
+        if (engineKernel.probed().isPresent() && java.nio.file.Files.isRegularFile(
+            state.definitionFile(definition.name()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          probeCache.write(engineKernel.probed().get());
+        }
+      } catch (RuntimeException e) {
+        // the cache only saves the next command a probe
+      } finally {
+        try {
+          tc.close();
+        } finally {
+          store.close();
+        }
+      }
     }
   }
 }

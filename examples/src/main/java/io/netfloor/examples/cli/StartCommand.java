@@ -128,15 +128,15 @@ final class StartCommand extends BaseCommand {
       json.put("network", wanted.name());
       json.put("bridge", wanted.bridge());
       json.put("netns", wanted.netns());
-      json.put("averageBitsPerSecond", average.bitsPerSecond());
+      CliJson.putRate(json, "average", average);
       json.put("layout", layout);
       json.put("ethertypes", ethertypes);
       json.put("admission", admission);
       json.put("leafQdisc", leaf);
       json.put("alreadyStarted", existing.isPresent());
-      json.put("built", report.built().ops().stream().map(op -> op.describe()).toList());
-      json.put("repairs", report.repairs().ops().stream().map(op -> op.describe()).toList());
-      json.put("foreign", report.foreign());
+      json.put("built", CliJson.ops(report.built()));
+      json.put("repairs", CliJson.ops(report.repairs()));
+      json.put("foreign", CliJson.foreign(report.foreign()));
       printJson(json);
     } else {
       // the record says what was asked for; the kernel may lack that leaf qdisc

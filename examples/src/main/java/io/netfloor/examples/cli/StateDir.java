@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.examples.cli;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.persistence.SafeDirectory;
 import java.io.IOException;
@@ -30,8 +28,6 @@ import java.util.Optional;
  * {@link #check} is run by every command first; a record is never read through a symbolic link.
  */
 final class StateDir {
-  private static final ObjectMapper JSON = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   private final Path root;
   /** The directories this invocation created, top-most first. */
@@ -57,6 +53,15 @@ final class StateDir {
   Path definitionFile(String network) {
     NetworkConfig.checkName(network);
     return networksDirectory().resolve(network + ".json");
+  }
+
+  /**
+   * Where the kernel capabilities probed for {@code network} are cached ({@link ProbeCache}): a
+   * hidden file beside its record (a network name never starts with a dot).
+   */
+  Path probeFile(String network) {
+    NetworkConfig.checkName(network);
+    return networksDirectory().resolve("." + network + ".kernel.json");
   }
 
   /**
@@ -130,7 +135,7 @@ final class StateDir {
     NetworkDefinition def;
     try (InputStream in = Files.newInputStream(file, StandardOpenOption.READ,
         LinkOption.NOFOLLOW_LINKS)) {
-      def = JSON.readValue(in, NetworkDefinition.class);
+      def = NetworkDefinition.fromFields(FlatJson.read(in));
     } catch (IOException e) {
       throw new CliException(ExitCodes.FAILED, "cannot read " + file + ": " + e.getMessage());
     }
@@ -164,7 +169,7 @@ final class StateDir {
       Files.deleteIfExists(tmp);
       Files.createFile(tmp,
           PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-      Files.write(tmp, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(def),
+      Files.write(tmp, FlatJson.write(def.toFields()),
           StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING,
           LinkOption.NOFOLLOW_LINKS);
       try {
@@ -177,9 +182,11 @@ final class StateDir {
     }
   }
 
+  /** Forgets {@code network}: its record and its cached probe result. */
   void delete(String network) {
     Path file = definitionFile(network);
     try {
+      Files.deleteIfExists(probeFile(network));
       Files.deleteIfExists(file);
     } catch (IOException e) {
       throw new CliException(ExitCodes.FAILED, "cannot delete " + file + ": " + e);

@@ -57,8 +57,9 @@ final class StatusCommand extends BaseCommand {
       json.put("ethertypes", NetworkDefinition.nameOf(config.trafficMatch()));
       json.put("admission", NetworkDefinition.nameOf(config.admissionLimit()));
       json.put("adoptedFrom", def.adoptedFrom());
-      json.put("capacityBitsPerSecond", capacity.bitsPerSecond());
-      json.put("floorSumBitsPerSecond", tree.floorSum().bitsPerSecond());
+      json.put("configKnown", true);
+      CliJson.putRate(json, "capacity", capacity);
+      CliJson.putRate(json, "floorSum", tree.floorSum());
       json.put("interfaces", rows);
       printJson(json);
       return ExitCodes.OK;
@@ -87,17 +88,17 @@ final class StatusCommand extends BaseCommand {
       json.put("bridge", status.bridge().toString());
       json.put("netns", common.netns);
       json.put("managedBy", "library");
-      json.put("config", LibraryNetwork.CONFIG_UNKNOWN);
+      json.put("configKnown", false);
       json.put("layout", layout);
-      json.put("capacityBitsPerSecond", null);
+      CliJson.putRate(json, "capacity", null);
       Map<String, Object> topJson = null;
       if (top.isPresent()) {
         topJson = new LinkedHashMap<>();
-        topJson.put("rateBitsPerSecond", top.get().rate().bitsPerSecond());
-        topJson.put("ceilBitsPerSecond", top.get().ceil().bitsPerSecond());
+        CliJson.putRate(topJson, "rate", top.get().rate());
+        CliJson.putRate(topJson, "ceil", top.get().ceil());
       }
       json.put("kernelTopClass", topJson);
-      json.put("floorSumBitsPerSecond", status.floorSum().bitsPerSecond());
+      CliJson.putRate(json, "floorSum", status.floorSum());
       json.put("interfaces", rows);
       printJson(json);
       return ExitCodes.OK;
@@ -147,8 +148,8 @@ final class StatusCommand extends BaseCommand {
       row.put("alias", p.alias());
       row.put("mac", p.mac().toString());
       row.put("class", p.effectiveClass().toString());
-      row.put("floorBitsPerSecond", p.bandwidth().floorOrZero().bitsPerSecond());
-      row.put("ceilBitsPerSecond", k.map(c -> c.ceil().bitsPerSecond()).orElse(null));
+      CliJson.putRate(row, "floor", p.bandwidth().floorOrZero());
+      CliJson.putRate(row, "ceil", k.map(ClassInfo::ceil).orElse(null));
       row.put("device", p.device().map(Object::toString).orElse(null));
       row.put("inKernel", k.isPresent());
       row.put("bytes", st.bytes());

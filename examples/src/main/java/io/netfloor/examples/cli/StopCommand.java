@@ -33,7 +33,7 @@ final class StopCommand extends BaseCommand {
     boolean bridgeExisted;
     io.netfloor.plan.Plan removed;
     boolean discarded = false;
-    try (Session s = Session.open(state(), def)) {
+    try (Session s = Session.open(state(), def, false)) {
       try {
         Session.recordedStatus(state(), def, s.store);
       } catch (CliException e) {
@@ -57,7 +57,7 @@ final class StopCommand extends BaseCommand {
       json.put("network", def.name());
       json.put("stopped", true);
       json.put("bridgeExisted", bridgeExisted);
-      json.put("removed", removed.ops().stream().map(op -> op.describe()).toList());
+      json.put("removed", CliJson.ops(removed));
       json.put("statusDiscarded", discarded);
       printJson(json);
     } else if (bridgeExisted && removed.isEmpty()) {

@@ -9,6 +9,7 @@ import io.netfloor.spi.KernelSnapshot;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -99,9 +100,12 @@ final class TreeCommand extends BaseCommand {
               status.parkedClassIds(), now, earlier, Duration.ofNanos(nowAt - beforeAt));
         }
         if (common.json) {
-          out().println(watch ? JSON.writer().without(
+          Map<String, Object> doc = CliJson.document(spec.name());
+          doc.putAll(view.toJson());
+          doc.put("elapsedSeconds", earlier.isPresent() ? (nowAt - beforeAt) / 1e9 : null);
+          out().println(watch ? CliJson.mapper().writer().without(
               com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
-              .writeValueAsString(view.toJson()) : JSON.writeValueAsString(view.toJson()));
+              .writeValueAsString(doc) : CliJson.mapper().writeValueAsString(doc));
         } else {
           if (watch && terminal) {
             out().print("\033[H\033[2J");

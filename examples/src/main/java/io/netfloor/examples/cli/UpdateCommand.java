@@ -48,8 +48,8 @@ final class UpdateCommand extends BaseCommand {
         json.put("network", s.config.name());
         json.put("alias", alias);
         json.put("class", c.toString());
-        json.put("floorBitsPerSecond", bandwidth.floorOrZero().bitsPerSecond());
-        json.put("previousFloorBitsPerSecond", before.bandwidth().floorOrZero().bitsPerSecond());
+        CliJson.putRate(json, "floor", bandwidth.floorOrZero());
+        CliJson.putRate(json, "previousFloor", before.bandwidth().floorOrZero());
         printJson(json);
       } else {
         out().printf("Updated %s on network '%s': class %s, %s (was %s)%n", alias, s.config.name(),

@@ -21,7 +21,7 @@ class DemoCommandIT {
     int exit = NetFloorCli.execute(new PrintWriter(out, true), new PrintWriter(err, true), "demo",
         "--seconds", "3", "--layout", "libvirt", "--json");
     System.out.println(out);
-    JsonNode r = new ObjectMapper().readTree(out.toString());
+    JsonNode r = CliSchema.requireValid(new ObjectMapper().readTree(out.toString()));
     assertThat(r.get("layout").asText()).isEqualTo("libvirt");
     assertThat(r.get("stopped").asText()).isEqualTo("vm1");
     JsonNode vms = r.get("contention").get("vms");

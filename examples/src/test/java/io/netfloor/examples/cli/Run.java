@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 
 /** One CLI invocation in-process, as the CLI tests run it: its exit code, stdout and stderr. */
 record Run(int exit, String out, String err) {
@@ -19,12 +20,26 @@ record Run(int exit, String out, String err) {
     return new Run(exit, out.toString(), err.toString());
   }
 
-  /** Standard output read as JSON (for {@code --json}). */
+  /**
+   * Standard output read as one JSON document (for {@code --json}), checked against the published
+   * schema: every CLI test that reads JSON also checks the format.
+   */
   JsonNode json() {
     try {
-      return JSON.readTree(out);
+      return CliSchema.requireValid(JSON.readTree(out));
     } catch (IOException e) {
       throw new AssertionError("not JSON: " + out, e);
     }
+  }
+
+  /** Standard output read as one JSON document per line ({@code tree --watch --json}), checked. */
+  List<JsonNode> jsonLines() {
+    return out.lines().filter(l -> !l.isBlank()).map(l -> {
+      try {
+        return CliSchema.requireValid(JSON.readTree(l));
+      } catch (IOException e) {
+        throw new AssertionError("not a JSON line: " + l, e);
+      }
+    }).toList();
   }
 }

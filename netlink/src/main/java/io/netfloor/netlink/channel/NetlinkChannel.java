@@ -26,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Thread safety: every exchange (send plus all its replies) holds one lock, so threads take turns;
  * replies of one exchange can never be consumed by another. The socket belongs to the network
- * namespace it was created in ({@link #open()} runs on the calling thread; see
+ * namespace it was created in ({@link #open(Duration)} runs on the calling thread; see
  * {@code io.netfloor.netlink.netns.NamespaceThread} for other namespaces).
  */
 public final class NetlinkChannel implements AutoCloseable {

@@ -32,6 +32,7 @@ public final class NamespaceThread {
    * not {@code .} or {@code ..}. A name that passes is one file directly in {@code /run/netns}, so
    * it can never name a file elsewhere ({@code ../x}).
    *
+   * @param name the candidate name
    * @return {@code name}
    * @throws InvalidValueException quoting the name and the rule it breaks
    */
@@ -61,6 +62,8 @@ public final class NamespaceThread {
   /**
    * The file {@code ip netns add NAME} creates.
    *
+   * @param name the namespace's name
+   * @return {@code /run/netns/NAME}
    * @throws InvalidValueException if {@code name} is not a namespace name ({@link #checkName})
    */
   public static Path pathOf(String name) {
@@ -71,6 +74,12 @@ public final class NamespaceThread {
    * Runs {@code task} on a dedicated thread that first joins the namespace bound at {@code nsFile}
    * (e.g. {@code /run/netns/NAME}).
    *
+   * @param <T> what the task returns
+   * @param nsFile the namespace file: {@code /run/netns/NAME}, {@code /proc/PID/ns/net} or a bind
+   *     mount of one
+   * @param task the work to do inside the namespace; unchecked exceptions it throws are rethrown as
+   *     they are, checked ones wrapped in a {@link NetlinkException}
+   * @return what the task returned, once its thread has finished; the calling thread waits for it
    * @throws NetlinkException if the namespace cannot be opened or entered (ENOENT: no such
    *     namespace; EPERM: needs CAP_SYS_ADMIN), or rethrowing what the task threw
    */
@@ -104,6 +113,10 @@ public final class NamespaceThread {
    * ({@code unshare(CLONE_NEWNET)}) that holds only a loopback device. The namespace lives as long
    * as something created in it (a socket, a device) does.
    *
+   * @param <T> what the task returns
+   * @param task the work to do inside the new namespace; exceptions are passed on as by
+   *     {@link #callIn}
+   * @return what the task returned, once its thread has finished; the calling thread waits for it
    * @throws NetlinkException if the namespace cannot be created (EPERM: needs CAP_SYS_ADMIN)
    */
   public static <T> T callInPrivateNamespace(Callable<T> task) {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 /**
- * Machinery behind {@link io.netfloor.persistence.FileStatusStore}: the text codec of statuses and
- * changes ({@link io.netfloor.persistence.internal.StatusCodec}), checksummed lines
+ * Machinery behind {@link io.netfloor.persistence.FileStatusStore}: the file readers' view of the
+ * public {@link io.netfloor.spi.StatusRecordCodec} ({@link
+ * io.netfloor.persistence.internal.StatusCodec}), checksummed lines
  * ({@link io.netfloor.persistence.internal.Checksums}), the snapshot, journal and index file
  * formats ({@link io.netfloor.persistence.internal.SnapshotFile}, {@link
  * io.netfloor.persistence.internal.JournalFile}, {@link

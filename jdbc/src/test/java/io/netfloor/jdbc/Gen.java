@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.netfloor.persistence;
+package io.netfloor.jdbc;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;

@@ -8,12 +8,13 @@ import io.netfloor.ClassIdExhaustedException;
 import io.netfloor.InterfaceConflictException;
 import io.netfloor.InvalidValueException;
 import io.netfloor.plan.HtbClass;
-import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.plan.PlanDiff;
 import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.spi.InMemoryTrafficControl;
 import io.netfloor.spi.NetworkStatus;
+import io.netfloor.testkit.NetFloorArbitraries;
+import io.netfloor.testkit.TreeOperation;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.Rate;
 import java.util.ArrayList;
@@ -22,9 +23,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
-import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -32,7 +31,8 @@ import net.jqwik.api.Provide;
 /**
  * Properties of {@link HtbTree} over random sequences of plug/unplug/update/changeMac/park, valid and
  * invalid, on random network configurations. Each runs the sequence against a simulated kernel
- * ({@link InMemoryTrafficControl}) that enforces the kernel's ordering rules.
+ * ({@link InMemoryTrafficControl}) that enforces the kernel's ordering rules. They live here, not in
+ * the api module, because they use the testkit's generators (which depend on the api).
  */
 class HtbTreeProperties {
 
@@ -40,64 +40,20 @@ class HtbTreeProperties {
 
   @Provide
   Arbitrary<NetworkConfig> configs() {
-    Arbitrary<FilterLayout> layout = Arbitraries.of(FilterLayout.class);
-    Arbitrary<TrafficMatch> match = Arbitraries.of(TrafficMatch.class);
-    Arbitrary<AdmissionLimit> admission = Arbitraries.of(AdmissionLimit.class);
-    Arbitrary<ClassStrategy> strategy = Arbitraries.of(ClassStrategy.class);
-    Arbitrary<Integer> averageMbit = Arbitraries.integers().between(10, 200);
-    Arbitrary<Integer> extraPeakMbit = Arbitraries.integers().between(0, 100);
-    Arbitrary<Integer> outboundMbit = Arbitraries.oneOf(Arbitraries.just(0),
-        Arbitraries.integers().between(1, 100));
-    Arbitrary<OutboundShaping> outboundShaping = Arbitraries.of(OutboundShaping.class);
-    Arbitrary<LeafQdiscKind> leaf = Arbitraries.of(LeafQdiscKind.class);
-    return Combinators.combine(layout, match, admission, strategy, averageMbit, extraPeakMbit,
-            Combinators.combine(outboundMbit, outboundShaping, leaf).as(List::of))
-        .as((l, m, a, s, avg, extra, more) -> {
-          Limits.Builder in = Limits.builder().average(Rate.ofMegabits(avg));
-          if (extra > 0) {
-            in.peak(Rate.ofMegabits(avg + extra));
-          }
-          NetworkConfig.Builder b = NetworkConfig.builder("net", "br0").inbound(in.build())
-              .filterLayout(l).trafficMatch(m).admissionLimit(a).classStrategy(s)
-              .outboundShaping((OutboundShaping) more.get(1))
-              .leafQdisc((LeafQdiscKind) more.get(2));
-          int out = (Integer) more.get(0);
-          if (out > 0) {
-            b.outbound(Limits.averageOnly(Rate.ofMegabits(out)));
-          }
-          return b.build();
-        });
+    return NetFloorArbitraries.networkConfigs();
   }
 
   @Provide
-  Arbitrary<List<TreeCommand>> scenarios() {
-    Arbitrary<Integer> alias = Arbitraries.integers().between(0, 11);
-    Arbitrary<Integer> mac = Arbitraries.integers().between(0, 140);
-    Arbitrary<Integer> floor = Arbitraries.integers().between(0, 60);
-    Arbitrary<Integer> ownPeak = Arbitraries.oneOf(Arbitraries.just(0),
-        Arbitraries.integers().between(1, 300));
-    Arbitrary<TreeCommand> plug = Combinators.combine(alias, mac, floor, ownPeak,
-        Arbitraries.of(true, false)).as(TreeCommand.Plug::new);
-    Arbitrary<TreeCommand> unplug = alias.map(TreeCommand.Unplug::new);
-    Arbitrary<TreeCommand> update = Combinators.combine(alias, floor, ownPeak)
-        .as(TreeCommand.Update::new);
-    Arbitrary<TreeCommand> changeMac = Combinators.combine(alias, mac).as(TreeCommand.ChangeMac::new);
-    Arbitrary<TreeCommand> park = Arbitraries.integers().between(0, 4).map(TreeCommand.Park::new);
-    Arbitrary<TreeCommand> release = Arbitraries.integers().between(0, 4)
-        .map(TreeCommand.ReleaseParked::new);
-    Arbitrary<TreeCommand> command = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(6, plug), net.jqwik.api.Tuple.of(3, unplug),
-        net.jqwik.api.Tuple.of(3, update), net.jqwik.api.Tuple.of(1, changeMac),
-        net.jqwik.api.Tuple.of(1, park), net.jqwik.api.Tuple.of(1, release));
-    return command.list().ofMaxSize(40);
+  Arbitrary<List<TreeOperation>> scenarios() {
+    return NetFloorArbitraries.treeOperations();
   }
 
   // ------------------------------------------------------------------ harness
 
   /** Runs the scenario; for each step that the model accepts, calls {@code check(before, change)}. */
-  private static HtbTree run(NetworkConfig config, List<TreeCommand> commands, StepCheck check) {
+  private static HtbTree run(NetworkConfig config, List<TreeOperation> commands, StepCheck check) {
     HtbTree tree = HtbTree.start(config).tree();
-    for (TreeCommand c : commands) {
+    for (TreeOperation c : commands) {
       HtbTree before = tree;
       TreeChange change;
       try {
@@ -114,9 +70,9 @@ class HtbTreeProperties {
   }
 
   interface StepCheck {
-    void accepted(HtbTree before, TreeCommand command, TreeChange change);
+    void accepted(HtbTree before, TreeOperation command, TreeChange change);
 
-    default void rejected(HtbTree before, TreeCommand command, RuntimeException e) {}
+    default void rejected(HtbTree before, TreeOperation command, RuntimeException e) {}
   }
 
   private static StepCheck everyTree(Consumer<HtbTree> invariant) {
@@ -127,7 +83,7 @@ class HtbTreeProperties {
     InMemoryTrafficControl kernel = new InMemoryTrafficControl();
     kernel.addDevice(tree.config().bridge());
     for (int i = 0; i < 12; i++) {
-      kernel.addDevice(TreeCommand.deviceOf(i));
+      kernel.addDevice(TreeOperation.deviceOf(i));
     }
     kernel.apply(tree.buildPlan());
     return kernel;
@@ -145,7 +101,7 @@ class HtbTreeProperties {
 
   @Property
   void classIdsAreUniqueInRangeAndNeverReserved(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     run(config, commands, everyTree(tree -> {
       Set<Integer> seen = new HashSet<>();
       List<Integer> ids = new ArrayList<>(tree.parkedClassIds());
@@ -169,7 +125,7 @@ class HtbTreeProperties {
 
   @Property
   void floorsNeverOversubscribeTheNetwork(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     Rate capacity = config.floorCapacity().orElseThrow();
     run(config, commands, everyTree(tree -> {
       Rate sum = Rate.ZERO;
@@ -183,13 +139,13 @@ class HtbTreeProperties {
 
   @Property
   void aRejectedOperationChangesNothing(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     run(config, commands, new StepCheck() {
       @Override
-      public void accepted(HtbTree before, TreeCommand command, TreeChange change) {}
+      public void accepted(HtbTree before, TreeOperation command, TreeChange change) {}
 
       @Override
-      public void rejected(HtbTree before, TreeCommand command, RuntimeException e) {
+      public void rejected(HtbTree before, TreeOperation command, RuntimeException e) {
         List<TcObject> objectsBefore = before.kernelObjects();
         NetworkStatus statusBefore = NetworkStatus.of(before);
         // the model is immutable: retrying gives the same refusal and the tree is untouched
@@ -207,7 +163,7 @@ class HtbTreeProperties {
 
   @Property
   void thePlanTurnsTheOldKernelStateIntoTheNew(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     HtbTree start = HtbTree.start(config).tree();
     InMemoryTrafficControl kernel = kernelWith(start);
     run(config, commands, (before, command, change) -> {
@@ -223,7 +179,7 @@ class HtbTreeProperties {
    */
   @Property(tries = 2000)
   void directPlansAreWhatPlanDiffMakes(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     run(config, commands, (before, command, change) -> {
       List<TcObject> was = before.kernelObjects();
       List<TcObject> now = change.tree().kernelObjects();
@@ -234,7 +190,7 @@ class HtbTreeProperties {
 
   @Property
   void planThenUndoRestoresTheTree(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     InMemoryTrafficControl kernel = kernelWith(HtbTree.start(config).tree());
     run(config, commands, (before, command, change) -> {
       kernel.apply(change.plan());
@@ -246,7 +202,7 @@ class HtbTreeProperties {
 
   @Property
   void undoOfAnyPrefixRestoresTheTree(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     InMemoryTrafficControl kernel = kernelWith(HtbTree.start(config).tree());
     run(config, commands, (before, command, change) -> {
       // a failure after k operations is undone with undoOfFirst(k)
@@ -260,7 +216,7 @@ class HtbTreeProperties {
 
   @Property
   void theSameSequenceGivesTheSameIds(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     HtbTree first = run(config, commands, everyTree(t -> {}));
     HtbTree second = run(config, commands, everyTree(t -> {}));
     assertThat(second).isEqualTo(first);
@@ -269,7 +225,7 @@ class HtbTreeProperties {
 
   @Property
   void statusRoundTripRestoresTheSameTree(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     run(config, commands, everyTree(tree -> {
       HtbTree restored = NetworkStatus.of(tree).toTree(config);
       assertThat(restored).isEqualTo(tree);
@@ -279,7 +235,7 @@ class HtbTreeProperties {
 
   @Property
   void everyFilterPointsAtAnExistingClassAndHandlesAreUnique(
-      @ForAll("configs") NetworkConfig config, @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("configs") NetworkConfig config, @ForAll("scenarios") List<TreeOperation> commands) {
     run(config, commands, everyTree(tree -> {
       Set<ClassHandle> classes = new HashSet<>();
       Set<Integer> handles = new HashSet<>();
@@ -308,7 +264,7 @@ class HtbTreeProperties {
 
   @Property
   void theDefaultClassKeepsWhatFloorsLeaveButNeverLessThanTheMinimum(
-      @ForAll("configs") NetworkConfig config, @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("configs") NetworkConfig config, @ForAll("scenarios") List<TreeOperation> commands) {
     Rate capacity = config.floorCapacity().orElseThrow();
     run(config, commands, everyTree(tree -> {
       HtbClass defaultClass = tree.kernelObjects().stream()
@@ -323,7 +279,7 @@ class HtbTreeProperties {
 
   @Property
   void floorClassesCarryTheFloorAndTheirCeilingNeverExceedsTheNetwork(
-      @ForAll("configs") NetworkConfig config, @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("configs") NetworkConfig config, @ForAll("scenarios") List<TreeOperation> commands) {
     Rate netCeil = config.inboundCeiling().orElseThrow();
     run(config, commands, everyTree(tree -> {
       for (PluggedInterface p : tree.interfaces().values()) {
@@ -343,14 +299,14 @@ class HtbTreeProperties {
 
   @Property
   void parkedClassesHaveNoFilterAndArePreferredByPlugs(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     run(config, commands, (before, command, change) -> {
       HtbTree after = change.tree();
       for (int id : after.parkedClassIds()) {
         assertThat(after.kernelObjects()).noneMatch(o -> o instanceof U32MacFilter f
             && f.flowId().minor() == id);
       }
-      if (command instanceof TreeCommand.Plug && !before.parkedClassIds().isEmpty()
+      if (command instanceof TreeOperation.Plug && !before.parkedClassIds().isEmpty()
           && change.affected().flatMap(PluggedInterface::floorClass).isPresent()) {
         assertThat(change.affected().get().classMinor()).isEqualTo(before.parkedClassIds().first());
         assertThat(change.plan().ops()).noneMatch(op -> op instanceof io.netfloor.plan.TcOp.Add a
@@ -361,7 +317,7 @@ class HtbTreeProperties {
 
   @Property
   void aStoppedNetworkLeavesNothingBehind(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     HtbTree end = run(config, commands, everyTree(t -> {}));
     InMemoryTrafficControl kernel = kernelWith(end);
     assertThat(objects(kernel)).isEqualTo(objects(end));
@@ -381,12 +337,12 @@ class HtbTreeProperties {
    */
   @Property
   void statusChangesBetweenTwoTreesReplayToTheLaterStatus(@ForAll("configs") NetworkConfig config,
-      @ForAll("scenarios") List<TreeCommand> commands) {
+      @ForAll("scenarios") List<TreeOperation> commands) {
     run(config, commands, (before, command, change) -> {
-      String alias = command instanceof TreeCommand.Plug c ? TreeCommand.aliasOf(c.alias())
-          : command instanceof TreeCommand.Unplug c ? TreeCommand.aliasOf(c.alias())
-          : command instanceof TreeCommand.Update c ? TreeCommand.aliasOf(c.alias())
-          : command instanceof TreeCommand.ChangeMac c ? TreeCommand.aliasOf(c.alias())
+      String alias = command instanceof TreeOperation.Plug c ? TreeOperation.aliasOf(c.alias())
+          : command instanceof TreeOperation.Unplug c ? TreeOperation.aliasOf(c.alias())
+          : command instanceof TreeOperation.Update c ? TreeOperation.aliasOf(c.alias())
+          : command instanceof TreeOperation.ChangeMac c ? TreeOperation.aliasOf(c.alias())
           : null;
       NetworkStatus status = NetworkStatus.of(before);
       for (io.netfloor.spi.StatusChange c : NetworkStatus.changesBetween(before, change.tree(),

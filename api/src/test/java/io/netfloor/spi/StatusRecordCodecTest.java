@@ -1,0 +1,129 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.netfloor.spi;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.netfloor.model.Bandwidth;
+import io.netfloor.model.Limits;
+import io.netfloor.model.PluggedInterface;
+import io.netfloor.plan.U32Handle;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.MacAddress;
+import io.netfloor.units.Rate;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.zip.CRC32C;
+import org.junit.jupiter.api.Test;
+
+/** The public status codec's exact format: what a custom store keeps and the file store writes. */
+class StatusRecordCodecTest {
+  private static final PluggedInterface VM1 = new PluggedInterface("vm1-net0",
+      MacAddress.parse("52:54:00:12:34:56"),
+      new Bandwidth(Optional.of(Limits.floorOnly(Rate.ofMegabits(10))), Optional.empty()), 3,
+      Optional.of(U32Handle.of(0x800, 0, 0x803)), Optional.empty());
+  private static final NetworkStatus STATUS = NetworkStatus.empty("default",
+      InterfaceName.of("virbr0")).withInterface(VM1).withParked(List.of(4, 5), true);
+
+  private static String crc(String text) {
+    CRC32C c = new CRC32C();
+    c.update(text.getBytes(StandardCharsets.US_ASCII));
+    return String.format("%08x", c.getValue());
+  }
+
+  private static String ascii(byte[] b) {
+    return new String(b, StandardCharsets.US_ASCII);
+  }
+
+  @Test
+  void aStatusRecordIsVersionedLinesWithAChecksum() {
+    String body = "netfloor-status-record 1\n"
+        + "network default\n"
+        + "bridge virbr0\n"
+        + "interfaces 1\n"
+        + "iface vm1-net0 52:54:00:12:34:56 class=3 filter=800::803 in=floor=10mbit out=-\n"
+        + "parked 4,5\n";
+    assertThat(ascii(StatusRecordCodec.encodeStatus(STATUS)))
+        .isEqualTo(body + "crc32c " + crc(body) + "\n");
+    assertThat(StatusRecordCodec.decodeStatus(StatusRecordCodec.encodeStatus(STATUS)))
+        .isEqualTo(STATUS);
+  }
+
+  @Test
+  void aBatchIsOneLineOfItsChangesAndAMalformedOneIsRefused() {
+    StatusChange batch = new StatusChange.Batch(List.of(new StatusChange.InterfaceSet(VM1),
+        new StatusChange.ClassesParked(new TreeSet<>(List.of(7))),
+        new StatusChange.InterfaceRemoved("vm2")));
+    String line = "batch 3 set vm1-net0 52:54:00:12:34:56 class=3 filter=800::803"
+        + " in=floor=10mbit out=- / park 7 / remove vm2";
+    assertThat(StatusRecordCodec.encodeChangeLine(batch)).isEqualTo(line);
+    assertThat(StatusRecordCodec.decodeChangeLine(line)).isEqualTo(batch);
+    assertThat(StatusRecordCodec.decodeChange(StatusRecordCodec.encodeChange(batch)))
+        .isEqualTo(batch);
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChangeLine("batch 2 park 7"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("says 2 changes but holds 1");
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChangeLine("batch 2 park 7 / batch 1 park 8"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("holds another batch");
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChangeLine("batch 1"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("no count and changes");
+  }
+
+  @Test
+  void aChangeRecordIsOneVersionedLineWithAChecksum() {
+    String body = "netfloor-change 1 park 7,9";
+    StatusChange park = new StatusChange.ClassesParked(new TreeSet<>(List.of(9, 7)));
+    assertThat(ascii(StatusRecordCodec.encodeChange(park)))
+        .isEqualTo(body + " crc32c=" + crc(body) + "\n");
+    assertThat(StatusRecordCodec.decodeChange(StatusRecordCodec.encodeChange(park)))
+        .isEqualTo(park);
+  }
+
+  @Test
+  void linesAreTheFileStoresLines() {
+    assertThat(StatusRecordCodec.encodeInterface(VM1))
+        .isEqualTo("vm1-net0 52:54:00:12:34:56 class=3 filter=800::803 in=floor=10mbit out=-");
+    assertThat(StatusRecordCodec.encodeChangeLine(new StatusChange.InterfaceRemoved("vm2-net0")))
+        .isEqualTo("remove vm2-net0");
+    assertThat(StatusRecordCodec.encodeClassIds(new TreeSet<>())).isEqualTo("-");
+  }
+
+  @Test
+  void aNewerFormatVersionIsRefusedWithAnUpgradeHint() {
+    String body = "netfloor-change 2 remove vm1";
+    byte[] newer = (body + " crc32c=" + crc(body) + "\n").getBytes(StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChange(newer))
+        .isInstanceOf(StatusStoreException.class)
+        .hasMessageContaining("format version 2 is newer").hasMessageContaining("upgrade");
+    String status = ascii(StatusRecordCodec.encodeStatus(STATUS))
+        .replace("netfloor-status-record 1", "netfloor-status-record 3");
+    assertThatThrownBy(() -> StatusRecordCodec.decodeStatus(
+        status.getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("format version 3");
+  }
+
+  @Test
+  void anotherSpellingOfAValueIsReportedNotHalfUnderstood() {
+    assertThatThrownBy(() -> StatusRecordCodec.decodeInterface(
+        "vm1-net0 52:54:00:12:34:56 class=3 filter=800::803 in=floor=10Mbit out=-"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("canonical");
+    assertThatThrownBy(() -> StatusRecordCodec.decodeClassIds("5,4"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("canonical");
+  }
+
+  @Test
+  void aTruncatedOrDamagedRecordIsReported() {
+    byte[] record = StatusRecordCodec.encodeStatus(STATUS);
+    byte[] cut = Arrays.copyOf(record, record.length - 5);
+    assertThatThrownBy(() -> StatusRecordCodec.decodeStatus(cut))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("truncated");
+    byte[] flipped = record.clone();
+    flipped[40] ^= 1;
+    assertThatThrownBy(() -> StatusRecordCodec.decodeStatus(flipped))
+        .isInstanceOf(StatusStoreException.class);
+    assertThatThrownBy(() -> StatusRecordCodec.decodeStatus(new byte[0]))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("empty");
+  }
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.netfloor.examples.cli;
+
+import io.netfloor.model.Bandwidth;
+import io.netfloor.model.NetworkConfig;
+import io.netfloor.netlink.NetlinkTrafficControl;
+import io.netfloor.persistence.FileStatusStore;
+import io.netfloor.plan.LeafQdiscKind;
+import io.netfloor.plan.Plan;
+import io.netfloor.shaping.NetworkShaper;
+import io.netfloor.spi.ClassStats;
+import io.netfloor.spi.KernelCapabilities;
+import io.netfloor.spi.KernelSnapshot;
+import io.netfloor.spi.TrafficControl;
+import io.netfloor.units.ClassHandle;
+import io.netfloor.units.InterfaceName;
+import io.netfloor.units.MacAddress;
+import io.netfloor.units.Rate;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The training run behind the CLI's class-data sharing archive: the build runs it once with
+ * {@code -XX:ArchiveClassesAtExit=target/netfloor.jsa} on the jar's class path, and the
+ * {@code ./netfloor} launcher starts the JVM with that archive, so a command maps the classes it
+ * needs (picocli, Jackson, JNA, the model, the engine, the store) instead of loading and verifying
+ * them from the jars (see docs/CLI.md).
+ *
+ * <p>It touches no network device: the CLI runs its help and error paths in a temporary state
+ * directory, the engine plugs and unplugs against an in-memory stand-in for the kernel, the file
+ * store writes in the temporary directory, and the netlink backend only asks whether a device that
+ * does not exist exists.
+ */
+public final class CdsTraining {
+  private CdsTraining() {}
+
+  /**
+   * Runs the training; {@code args} are ignored. A part that fails (say, no netlink socket in the
+   * build's sandbox) is reported on stderr and skipped: the archive then maps fewer classes, and
+   * the build goes on.
+   */
+  public static void main(String[] args) throws IOException {
+    Path tmp = Files.createTempDirectory("netfloor-cds");
+    try {
+      attempt("the CLI's help and error paths", () -> cli(tmp));
+      attempt("the engine and the file store", () -> engine(tmp));
+      attempt("the netlink backend", CdsTraining::netlink);
+    } finally {
+      deleteTree(tmp);
+    }
+  }
+
+  private static void attempt(String what, Runnable part) {
+    try {
+      part.run();
+    } catch (RuntimeException | LinkageError e) {
+      System.err.println("netfloor class-data sharing training: skipped " + what + ": " + e);
+    }
+  }
+
+  private static void cli(Path tmp) {
+    PrintWriter sink = new PrintWriter(new StringWriter());
+    String state = tmp.resolve("state").toString();
+    NetFloorCli.execute(sink, sink, "--help");
+    NetFloorCli.execute(sink, sink, "--version");
+    for (String command : NetFloorCli.commandLine().getSubcommands().keySet()) {
+      NetFloorCli.execute(sink, sink, command, "--help");
+    }
+    NetFloorCli.execute(sink, sink, "status", "--network", "cds", "--state-dir", state, "--json");
+    NetFloorCli.execute(sink, sink, "plug", "vm1", "--mac", "52:54:00:00:00:01", "--floor",
+        "20mbit", "--network", "cds", "--state-dir", state);
+    NetFloorCli.execute(sink, sink, "unplug", "vm1", "--network", "cds", "--state-dir", state,
+        "--json");
+    NetFloorCli.execute(sink, sink, "plug", "--no-such-option", "--json");
+  }
+
+  private static void engine(Path tmp) {
+    NetworkDefinition def = new NetworkDefinition("cds", "nfcds0", null, "1gbit", null, null,
+        "hashed", "all", "average", "fq_codel", null, null, null, null);
+    NetworkConfig config = def.toConfig();
+    StateDir state = new StateDir(tmp.resolve("records")).check();
+    state.write(def);
+    state.require("cds");
+    ProbeCache probes = new ProbeCache(state, "cds", null);
+    probes.write(new NoKernel().capabilities());
+    probes.read().orElseThrow();
+    try (FileStatusStore store = FileStatusStore.open(tmp.resolve("status"))) {
+      NetworkShaper shaper = NetworkShaper.create(config, new NoKernel(), store);
+      shaper.start();
+      shaper.plug("vm1", MacAddress.parse("52:54:00:00:00:01"), Optional.empty(),
+          Bandwidth.floor(Rate.parse("20mbit")));
+      shaper.update("vm1", Bandwidth.floor(Rate.parse("30mbit")));
+      shaper.tree().find("vm1").orElseThrow();
+      shaper.unplug("vm1");
+      store.load("cds").orElseThrow();
+    }
+  }
+
+  private static void netlink() {
+    try (NetlinkTrafficControl tc = NetlinkTrafficControl.open()) {
+      tc.deviceExists(InterfaceName.of("nfcds0"));
+    }
+  }
+
+  /** A kernel that holds nothing and accepts everything: the engine's paths, no device. */
+  private static final class NoKernel implements TrafficControl {
+    @Override
+    public void apply(Plan plan) {}
+
+    @Override
+    public KernelSnapshot dump(InterfaceName device) {
+      return new KernelSnapshot(device, List.of(), List.of(), List.of());
+    }
+
+    @Override
+    public Map<ClassHandle, ClassStats> classStats(InterfaceName device) {
+      return Map.of();
+    }
+
+    @Override
+    public boolean deviceExists(InterfaceName device) {
+      return true;
+    }
+
+    @Override
+    public Optional<String> deviceKind(InterfaceName device) {
+      return Optional.of(BRIDGE_KIND);
+    }
+
+    @Override
+    public KernelCapabilities capabilities() {
+      return new KernelCapabilities(EnumSet.allOf(LeafQdiscKind.class), true, true, true);
+    }
+
+    @Override
+    public void close() {}
+  }
+
+  private static void deleteTree(Path root) {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: Apache-2.0
+package io.netfloor.jdbc;
+
+import io.netfloor.spi.StatusStoreException;
+
+/**
+ * A host tried to read or write the status of a network that another host owns in the shared
+ * database. Nothing was changed. Two hosts must not shape a network of the same name: rename one,
+ * or have the owner {@code stop} (delete) it first.
+ */
+public class NetworkOwnedByOtherHostException extends StatusStoreException {
+  private final String network;
+  private final String owner;
+  private final String actingHost;
+
+  public NetworkOwnedByOtherHostException(String network, String owner, String actingHost) {
+    super("network '" + network + "' is owned by host '" + owner + "' in the database; host '"
+        + actingHost + "' may not read or write it (stop it on '" + owner
+        + "' first, or give this host's network another name)");
+    this.network = network;
+    this.owner = owner;
+    this.actingHost = actingHost;
+  }
+
+  /** The network whose rows were refused. */
+  public String network() {
+    return network;
+  }
+
+  /** The host that owns the network's rows. */
+  public String owner() {
+    return owner;
+  }
+
+  /** The host this store acts for. */
+  public String actingHost() {
+    return actingHost;
+  }
+}
