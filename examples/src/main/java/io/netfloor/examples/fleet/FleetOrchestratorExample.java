@@ -252,6 +252,7 @@ public final class FleetOrchestratorExample implements AutoCloseable {
       } catch (RuntimeException e) {
         first = first == null ? e : first;
       } finally {
+        h.shaper().close(); // a pool top-up under way finishes before its store goes
         h.store().close();
         h.kernel().close();
         try {
