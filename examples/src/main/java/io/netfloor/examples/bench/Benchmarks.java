@@ -788,7 +788,7 @@ public final class Benchmarks {
     StringBuilder b = new StringBuilder();
     b.append(BEGIN).append("\n\n## Results\n\n");
     // stable: keeps each row's order
-    rows.sort(java.util.Comparator.comparingInt(r -> Integer.parseInt(r.id())));
+    rows.sort(java.util.Comparator.comparingInt(r -> Options.ROWS.indexOf(r.id())));
     b.append("| # | what | NetFloor | baseline (same run) | ratio | target | met |\n");
     b.append("|---|---|---:|---:|---:|---|---|\n");
     for (Row r : rows) {
