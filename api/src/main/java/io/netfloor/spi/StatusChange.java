@@ -5,6 +5,7 @@ import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.InvalidValueException;
 import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.SortedSet;
@@ -16,7 +17,8 @@ import java.util.SortedSet;
  */
 public sealed interface StatusChange
     permits StatusChange.InterfaceSet, StatusChange.InterfaceRemoved, StatusChange.ClassesParked,
-        StatusChange.ClassesUnparked, StatusChange.InboundResized {
+        StatusChange.ClassesUnparked, StatusChange.InboundResized,
+        StatusChange.Batch {
 
   /**
    * {@code status} with this change applied.
@@ -127,6 +129,39 @@ public sealed interface StatusChange
     @Override
     public NetworkStatus applyTo(NetworkStatus status) {
       return status.withInbound(Optional.of(inbound));
+    }
+  }
+
+  /**
+   * Several changes made as one (a batch of plugs): a store applies all of them or none, and
+   * records them as one entry.
+   *
+   * @param changes the changes, applied in this order; none of them a batch
+   */
+  record Batch(List<StatusChange> changes) implements StatusChange {
+    /**
+     * Copies the changes into an immutable list.
+     *
+     * @param changes the changes, applied in this order
+     * @throws IllegalArgumentException if {@code changes} is empty or holds a batch
+     */
+    public Batch {
+      changes = List.copyOf(changes);
+      if (changes.isEmpty()) {
+        throw new IllegalArgumentException("a batch of status changes needs at least one");
+      }
+      if (changes.stream().anyMatch(c -> c instanceof Batch)) {
+        throw new IllegalArgumentException("batches of status changes do not nest");
+      }
+    }
+
+    @Override
+    public NetworkStatus applyTo(NetworkStatus status) {
+      NetworkStatus s = status;
+      for (StatusChange c : changes) {
+        s = c.applyTo(s);
+      }
+      return s;
     }
   }
 }

@@ -64,9 +64,11 @@ import java.util.zip.CRC32C;
  * out=<limits|->}, followed by {@code dev=<name>} when NetFloor also shapes the interface's own
  * device; limits are {@code average=10mbit,peak=20mbit,burst=15kb,floor=5mbit} (absent fields left
  * out, this order); a change is {@code set <interface>}, {@code remove <alias>},
- * {@code park <ids|->}, {@code unpark <ids|->} with ids as {@code 3,4,9}, or {@code resize <limits>}
- * (the network's new inbound limits: an average, optionally peak and burst, never a floor). Values
- * are spelled as tc spells them ({@code 10mbit}, {@code 15kb}, {@code 800::803}).
+ * {@code park <ids|->}, {@code unpark <ids|->} with ids as {@code 3,4,9}, {@code resize <limits>}
+ * (the network's new inbound limits: an average, optionally peak and burst, never a floor), or
+ * {@code batch <count> <change> / <change> / …} for a {@link StatusChange.Batch} (its changes
+ * are never batches themselves). Values are spelled as tc spells them ({@code 10mbit},
+ * {@code 15kb}, {@code 800::803}).
  *
  * <h2>One spelling</h2>
  *
@@ -94,6 +96,7 @@ public final class StatusRecordCodec {
   private static final String STATUS_MAGIC = "netfloor-status-record";
   private static final String CHANGE_MAGIC = "netfloor-change";
   private static final String CHANGE_CRC = " crc32c=";
+  private static final String BATCH_SEPARATOR = " / ";
   private static final Splitter SPACE = Splitter.on(' ');
   private static final Splitter COMMA = Splitter.on(',');
   private static final Splitter NEWLINE = Splitter.on('\n');
@@ -227,6 +230,10 @@ public final class StatusRecordCodec {
   }
 
   private static int versionOf(StatusChange change) {
+    if (change instanceof StatusChange.Batch batch) { // as new as its newest change
+      return batch.changes().stream().mapToInt(StatusRecordCodec::versionOf)
+          .max().orElse(FORMAT_VERSION_WITHOUT_INBOUND);
+    }
     return change instanceof StatusChange.InboundResized ? FORMAT_VERSION
         : FORMAT_VERSION_WITHOUT_INBOUND;
   }
@@ -307,6 +314,16 @@ public final class StatusRecordCodec {
       return "unpark " + encodeClassIds(u.classIds());
     } else if (change instanceof StatusChange.InboundResized r) {
       return "resize " + encodeLimits(r.inbound());
+    } else if (change instanceof StatusChange.Batch batch) {
+      // an encoded change never holds " / " (aliases, MACs, rates and id lists have no spaces
+      // around a slash), so the separator needs no escaping
+      StringBuilder b = new StringBuilder("batch ").append(batch.changes().size());
+      String sep = " ";
+      for (StatusChange c : batch.changes()) {
+        b.append(sep).append(encodeChangeLine(c));
+        sep = BATCH_SEPARATOR;
+      }
+      return b.toString();
     }
     throw new IllegalArgumentException("unknown status change " + change);
   }
@@ -328,9 +345,38 @@ public final class StatusRecordCodec {
       case "park" -> new StatusChange.ClassesParked(decodeClassIds(arg));
       case "unpark" -> new StatusChange.ClassesUnparked(decodeClassIds(arg));
       case "resize" -> guard(line, () -> new StatusChange.InboundResized(decodeLimits(arg)));
+      case "batch" -> decodeBatch(arg);
       default -> throw new StatusStoreException("unknown change '" + line.substring(0, sp) + "'");
     };
     return canonical(line, c, StatusRecordCodec::encodeChangeLine);
+  }
+
+  private static StatusChange decodeBatch(String arg) {
+    int sp = arg.indexOf(' ');
+    if (sp < 0) {
+      throw new StatusStoreException("batch '" + arg + "' has no count and changes");
+    }
+    int count = guard(arg, () -> Integer.parseInt(arg.substring(0, sp)));
+    List<StatusChange> changes = new ArrayList<>();
+    String rest = arg.substring(sp + 1);
+    int from = 0;
+    while (true) {
+      int end = rest.indexOf(BATCH_SEPARATOR, from);
+      String one = end < 0 ? rest.substring(from) : rest.substring(from, end);
+      if (one.startsWith("batch ")) {
+        throw new StatusStoreException("a batch of changes holds another batch: '" + arg + "'");
+      }
+      changes.add(decodeChangeLine(one));
+      if (end < 0) {
+        break;
+      }
+      from = end + BATCH_SEPARATOR.length();
+    }
+    if (changes.size() != count) {
+      throw new StatusStoreException("batch says " + count + " changes but holds " + changes.size()
+          + ": '" + arg + "'");
+    }
+    return new StatusChange.Batch(changes);
   }
 
   // ---------------------------------------------------------------- values

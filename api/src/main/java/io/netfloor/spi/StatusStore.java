@@ -65,6 +65,39 @@ public interface StatusStore extends AutoCloseable {
   void record(String network, StatusChange change);
 
   /**
+   * Applies {@code change} as {@link #record} does, but may return before it is durable: the change
+   * is durable once {@link Pending#awaitDurable()} of the result returns. Lets a caller append under
+   * its own lock and wait for the disk outside it, so that concurrent callers share one flush (group
+   * commit). Changes of one network become durable in the order they were appended. The default
+   * records (durably) and returns an already durable result.
+   *
+   * @param network the network's name
+   * @param change the change, as for {@link #record}
+   * @return the appended change, to wait on for durability
+   * @throws StatusStoreException as {@link #record}; nothing was appended then
+   */
+  default Pending append(String network, StatusChange change) {
+    record(network, change);
+    return Pending.DURABLE;
+  }
+
+  /** A change {@link #append appended}, durable once {@link #awaitDurable()} returns. */
+  @FunctionalInterface
+  interface Pending {
+    /** A change that is already durable. */
+    Pending DURABLE = () -> { };
+
+    /**
+     * Returns once the change is durable.
+     *
+     * @throws StatusStoreException if it could not be made durable: the change, and every change
+     *     of the same network appended after it and not yet durable, may then be lost; the store
+     *     reads the network from disk again before its next change
+     */
+    void awaitDurable();
+  }
+
+  /**
    * Forgets {@code network}'s status (network stopped). Deleting a missing one is not an error.
    *
    * @param network the network's name

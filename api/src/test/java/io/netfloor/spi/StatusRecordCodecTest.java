@@ -53,6 +53,25 @@ class StatusRecordCodecTest {
   }
 
   @Test
+  void aBatchIsOneLineOfItsChangesAndAMalformedOneIsRefused() {
+    StatusChange batch = new StatusChange.Batch(List.of(new StatusChange.InterfaceSet(VM1),
+        new StatusChange.ClassesParked(new TreeSet<>(List.of(7))),
+        new StatusChange.InterfaceRemoved("vm2")));
+    String line = "batch 3 set vm1-net0 52:54:00:12:34:56 class=3 filter=800::803"
+        + " in=floor=10mbit out=- / park 7 / remove vm2";
+    assertThat(StatusRecordCodec.encodeChangeLine(batch)).isEqualTo(line);
+    assertThat(StatusRecordCodec.decodeChangeLine(line)).isEqualTo(batch);
+    assertThat(StatusRecordCodec.decodeChange(StatusRecordCodec.encodeChange(batch)))
+        .isEqualTo(batch);
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChangeLine("batch 2 park 7"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("says 2 changes but holds 1");
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChangeLine("batch 2 park 7 / batch 1 park 8"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("holds another batch");
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChangeLine("batch 1"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("no count and changes");
+  }
+
+  @Test
   void aChangeRecordIsOneVersionedLineWithAChecksum() {
     String body = "netfloor-change 1 park 7,9";
     StatusChange park = new StatusChange.ClassesParked(new TreeSet<>(List.of(9, 7)));

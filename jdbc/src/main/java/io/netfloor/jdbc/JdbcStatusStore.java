@@ -328,45 +328,54 @@ public final class JdbcStatusStore implements StatusStore {
         throw new StatusStoreException("no status of network '" + network
             + "' is stored for host '" + hostId + "'; save one first");
       }
-      if (change instanceof StatusChange.InterfaceSet set) {
-        PluggedInterface p = set.iface();
-        // taking a parked class unparks it, as NetworkStatus does; one round trip for both
-        try (PreparedStatement ps = c.prepareStatement(InterfaceRows.UPSERT
-            + "; DELETE FROM netfloor_parked WHERE network = ? AND class_id = ?")) {
-          ps.setString(1, network);
-          ps.setString(2, hostId);
-          InterfaceRows.bind(ps, 3, p);
-          ps.setString(15, network);
-          ps.setInt(16, p.classMinor());
-          ps.execute();
-        }
-      } else if (change instanceof StatusChange.InterfaceRemoved removed) {
-        try (PreparedStatement ps = c.prepareStatement(
-            "DELETE FROM netfloor_interfaces WHERE network = ? AND alias = ?")) {
-          ps.setString(1, network);
-          ps.setString(2, removed.alias());
-          ps.executeUpdate();
-        }
-      } else if (change instanceof StatusChange.ClassesParked parked) {
-        park(c, network, parked.classIds());
-      } else if (change instanceof StatusChange.ClassesUnparked unparked) {
-        try (PreparedStatement ps = c.prepareStatement(
-            "DELETE FROM netfloor_parked WHERE network = ? AND class_id = ANY (?)")) {
-          ps.setString(1, network);
-          ps.setArray(2, c.createArrayOf("int4", unparked.classIds().toArray()));
-          ps.executeUpdate();
-        }
-      } else if (change instanceof StatusChange.InboundResized resized) {
-        try (PreparedStatement ps = c.prepareStatement("UPDATE netfloor_networks SET ("
-            + INBOUND_COLUMNS + ", updated_at) = (?, ?, ?, now()) WHERE network = ?")) {
-          bindInbound(ps, 1, Optional.of(resized.inbound()));
-          ps.setString(4, network);
-          ps.executeUpdate();
-        }
-      } else {
-        throw new IllegalStateException("unknown change " + change);
-      }
+      apply(c, network, change);
     });
+  }
+
+  /** Applies one change within the caller's transaction: a batch's changes in order. */
+  private void apply(Connection c, String network, StatusChange change) throws SQLException {
+    if (change instanceof StatusChange.InterfaceSet set) {
+      PluggedInterface p = set.iface();
+      // taking a parked class unparks it, as NetworkStatus does; one round trip for both
+      try (PreparedStatement ps = c.prepareStatement(InterfaceRows.UPSERT
+          + "; DELETE FROM netfloor_parked WHERE network = ? AND class_id = ?")) {
+        ps.setString(1, network);
+        ps.setString(2, hostId);
+        InterfaceRows.bind(ps, 3, p);
+        ps.setString(15, network);
+        ps.setInt(16, p.classMinor());
+        ps.execute();
+      }
+    } else if (change instanceof StatusChange.InterfaceRemoved removed) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "DELETE FROM netfloor_interfaces WHERE network = ? AND alias = ?")) {
+        ps.setString(1, network);
+        ps.setString(2, removed.alias());
+        ps.executeUpdate();
+      }
+    } else if (change instanceof StatusChange.ClassesParked parked) {
+      park(c, network, parked.classIds());
+    } else if (change instanceof StatusChange.ClassesUnparked unparked) {
+      try (PreparedStatement ps = c.prepareStatement(
+          "DELETE FROM netfloor_parked WHERE network = ? AND class_id = ANY (?)")) {
+        ps.setString(1, network);
+        ps.setArray(2, c.createArrayOf("int4", unparked.classIds().toArray()));
+        ps.executeUpdate();
+      }
+    } else if (change instanceof StatusChange.InboundResized resized) {
+      try (PreparedStatement ps = c.prepareStatement("UPDATE netfloor_networks SET ("
+          + INBOUND_COLUMNS + ", updated_at) = (?, ?, ?, now()) WHERE network = ?")) {
+        bindInbound(ps, 1, Optional.of(resized.inbound()));
+        ps.setString(4, network);
+        ps.executeUpdate();
+      }
+    } else if (change instanceof StatusChange.Batch batch) {
+      for (StatusChange inner : batch.changes()) {
+        apply(c, network, inner);
+      }
+    } else {
+      throw new IllegalStateException("unknown change " + change);
+    }
   }
 
   private static final String INBOUND_COLUMNS =

@@ -23,6 +23,9 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.SecureRandom;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -30,6 +33,8 @@ import java.util.Set;
 import java.util.SortedSet;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +50,9 @@ import org.slf4j.LoggerFactory;
  * {@link #record} writes one line (a few hundred bytes at most, whatever the number of interfaces)
  * into the journal's preallocated space and fdatasyncs it. When the journal outgrows the snapshot
  * (see {@link Compaction}), or is full, a new snapshot is written and the journal restarted, so the
- * amortised cost of a record stays constant. {@link #save} rewrites the snapshot.
+ * amortised cost of a record stays constant. {@link #save} rewrites the snapshot. Records of one
+ * network from concurrent callers share fdatasyncs (group commit, see {@link #append}); each
+ * {@link #record} still returns only once its record is durable.
  *
  * <h2>What is an error</h2>
  *
@@ -179,12 +186,30 @@ public final class FileStatusStore implements StatusStore {
   /** Serialises changes of the index; taken after a network's lock, never before. */
   private final ReentrantLock indexLock = new ReentrantLock();
   private volatile boolean closed;
+  private final AtomicLong journalSyncs = new AtomicLong();
 
   /** Per network: its lock and, once read, its open state. */
   private static final class Slot {
     final ReentrantLock lock = new ReentrantLock();
     Open open; // null: not read yet, or dropped after an error (read again from disk)
+    /**
+     * Group commit: records written to the journal but not yet synced are numbered by tickets;
+     * one caller syncs for all written so far while the others wait. Guarded by {@code sync}, which
+     * is taken after {@code lock} (never before) or alone.
+     */
+    final ReentrantLock sync = new ReentrantLock();
+    final Condition changed = sync.newCondition();
+    long written;
+    long synced;
+    /** Ranges of tickets (after, through] whose sync failed, with why; rare, so a list. */
+    final List<FailedSync> failed = new ArrayList<>();
+    boolean syncing;
+    /** The journal the unsynced records are in, and where each starts (ticket synced + 1 first). */
+    FileChannel unsyncedIn;
+    final ArrayDeque<Long> unsyncedAt = new ArrayDeque<>();
   }
+
+  private record FailedSync(long after, long through, IOException cause) {}
 
   /** A network read from disk, with its journal open for writing. */
   private static final class Open {
@@ -480,9 +505,23 @@ public final class FileStatusStore implements StatusStore {
 
   @Override
   public void record(String network, StatusChange change) {
+    append(network, change).awaitDurable();
+  }
+
+  /**
+   * {@inheritDoc}
+   *
+   * <p>Writes the record into the journal (no sync); {@link Pending#awaitDurable()} then either
+   * fdatasyncs the journal for every record written so far, or waits for the caller already doing
+   * so and, if that sync did not cover its record, does the next one. So N callers recording
+   * concurrently pay about one fdatasync each round instead of N.
+   */
+  @Override
+  public Pending append(String network, StatusChange change) {
     Objects.requireNonNull(change, "change");
     requireWritable("record a change of network '" + network + "'");
     Slot slot = lockSlot(network);
+    long ticket;
     try {
       Open o = openNetwork(network, slot);
       if (o == null) {
@@ -492,7 +531,7 @@ public final class FileStatusStore implements StatusStore {
       long seq = o.lastSeq + 1;
       byte[] line = JournalFile.record(seq, change);
       if (o.journalBytes + line.length > o.capacity) {
-        compact(network, slot, o);
+        compact(network, slot, o, line.length);
         o = slot.open;
         if (o == null) {
           throw new StatusStoreException("cannot record a change of network '" + network + "': "
@@ -508,7 +547,6 @@ public final class FileStatusStore implements StatusStore {
       long at = o.journalBytes;
       try {
         AtomicFiles.writeFully(o.journal, line, at);
-        o.journal.force(false); // fdatasync: the data (the file's length never changes)
       } catch (IOException e) {
         undoWrite(o, at, line.length, journalFile(network));
         dropOpen(slot);
@@ -518,11 +556,172 @@ public final class FileStatusStore implements StatusStore {
       o.status.apply(change);
       o.lastSeq = seq;
       o.journalBytes = at + line.length;
+      ticket = written(slot, o.journal, at);
       if (compaction.due(o.journalBytes, o.snapshotBytes)) {
         compact(network, slot, o);
       }
     } finally {
       slot.lock.unlock();
+    }
+    return () -> awaitDurable(network, slot, ticket);
+  }
+
+  /**
+   * How many times a journal was fdatasync'ed for {@link #record}/{@link #append} since the store
+   * was opened (with group commit, fewer than the records when callers record concurrently).
+   */
+  public long journalSyncs() {
+    return journalSyncs.get();
+  }
+
+  /** Numbers a record just written at {@code at} of {@code journal}; under the slot's lock. */
+  private static long written(Slot slot, FileChannel journal, long at) {
+    slot.sync.lock();
+    try {
+      slot.unsyncedAt.addLast(at);
+      slot.unsyncedIn = journal;
+      return ++slot.written;
+    } finally {
+      slot.sync.unlock();
+    }
+  }
+
+  private void awaitDurable(String network, Slot slot, long ticket) {
+    slot.sync.lock();
+    try {
+      while (true) {
+        for (FailedSync f : slot.failed) {
+          if (ticket > f.after() && ticket <= f.through()) {
+            throw new StatusStoreException("a change of network '" + network + "' could not be"
+                + " made durable in " + journalFile(network) + " (fdatasync failed: " + f.cause()
+                + "); it is not recorded", f.cause());
+          }
+        }
+        if (slot.synced >= ticket) {
+          return;
+        }
+        if (slot.syncing) {
+          slot.changed.awaitUninterruptibly();
+          continue;
+        }
+        // lead: sync everything written so far, outside the lock so others keep writing
+        slot.syncing = true;
+        long target = slot.written;
+        FileChannel journal = slot.unsyncedIn;
+        IOException failed = null;
+        slot.sync.unlock();
+        try {
+          journal.force(false); // fdatasync: the data (the file's length never changes)
+          journalSyncs.incrementAndGet();
+        } catch (IOException e) {
+          failed = e;
+        } finally {
+          slot.sync.lock();
+        }
+        slot.syncing = false;
+        if (failed == null) {
+          advanceSynced(slot, target);
+        } else if (slot.synced < target) {
+          // a compaction may have made them durable meanwhile (and closed this journal)
+          slot.sync.unlock();
+          try {
+            failSync(network, slot, journal, failed);
+          } finally {
+            slot.sync.lock();
+          }
+        }
+        slot.changed.signalAll();
+      }
+    } finally {
+      slot.sync.unlock();
+    }
+  }
+
+  /** Under {@code slot.sync}. */
+  private static void advanceSynced(Slot slot, long through) {
+    for (long t = slot.synced; t < through && !slot.unsyncedAt.isEmpty(); t++) {
+      slot.unsyncedAt.removeFirst();
+    }
+    if (through > slot.synced) {
+      slot.synced = through;
+    }
+    if (slot.synced >= slot.written) {
+      slot.unsyncedIn = null;
+    }
+  }
+
+  /**
+   * A sync of the records written so far failed: they are taken back (zeroed, as a failed write
+   * is) and the network is read from disk again before its next change.
+   */
+  private void failSync(String network, Slot slot, FileChannel journal, IOException failure) {
+    slot.lock.lock();
+    try {
+      slot.sync.lock();
+      try {
+        if (slot.synced >= slot.written || slot.unsyncedIn != journal) {
+          return; // made durable (or superseded) while this thread waited for the lock
+        }
+        Open o = slot.open;
+        if (o != null && o.journal == journal) {
+          long from = slot.unsyncedAt.getFirst();
+          undoWrite(o, from, (int) (o.journalBytes - from), journalFile(network));
+          closeQuietly(o.journal);
+          slot.open = null;
+        }
+        failPending(slot, failure);
+      } finally {
+        slot.sync.unlock();
+      }
+    } finally {
+      slot.lock.unlock();
+    }
+  }
+
+  /** Under {@code slot.sync}: every unsynced record failed; nothing is left to sync. */
+  private static void failPending(Slot slot, IOException cause) {
+    slot.failed.add(new FailedSync(slot.synced, slot.written, cause));
+    slot.synced = slot.written;
+    slot.unsyncedIn = null;
+    slot.unsyncedAt.clear();
+    slot.changed.signalAll();
+  }
+
+  /**
+   * Under the slot's lock, before {@code journal} is closed: its unsynced records are synced now
+   * (or fail), so that no waiter is left with a record in a closed file.
+   */
+  private void settleUnsynced(Slot slot, FileChannel journal) {
+    slot.sync.lock();
+    try {
+      if (journal == null || slot.synced >= slot.written || slot.unsyncedIn != journal) {
+        return;
+      }
+      long target = slot.written;
+      try {
+        journal.force(false);
+        journalSyncs.incrementAndGet();
+        advanceSynced(slot, target);
+        slot.changed.signalAll();
+      } catch (IOException e) {
+        failPending(slot, e);
+      }
+    } finally {
+      slot.sync.unlock();
+    }
+  }
+
+  /**
+   * Under the slot's lock: the unsynced records became durable another way (a snapshot that holds
+   * them, fsync'ed), or were superseded by a save or delete.
+   */
+  private static void allDurable(Slot slot) {
+    slot.sync.lock();
+    try {
+      advanceSynced(slot, slot.written);
+      slot.changed.signalAll();
+    } finally {
+      slot.sync.unlock();
     }
   }
 
@@ -918,14 +1117,21 @@ public final class FileStatusStore implements StatusStore {
    * the open state so the next call reads the files again.
    */
   private void compact(String network, Slot slot, Open o) {
+    compact(network, slot, o, 0);
+  }
+
+  /** Compacts, with a fresh journal that has room for a record of {@code recordBytes} at least. */
+  private void compact(String network, Slot slot, Open o, int recordBytes) {
     Path snapshotFile = statusFile(network);
     Path journalFile = journalFile(network);
     try {
       byte[] snap = new SnapshotFile(o.status.toStatus(), o.generation, o.previous, o.lastSeq).encode();
       AtomicFiles.replace(snapshotFile, snap);
+      allDurable(slot); // the fsync'ed snapshot holds every record written so far
       closeQuietly(o.journal);
       o.journal = null;
-      long size = JournalFile.sizeFor(network, o.generation, o.lastSeq, compaction.room(snap.length));
+      long room = Math.max(compaction.room(snap.length), recordBytes + Compaction.RECORD_ROOM);
+      long size = JournalFile.sizeFor(network, o.generation, o.lastSeq, room);
       byte[] header = JournalFile.header(network, o.generation, o.lastSeq, size);
       AtomicFiles.replace(journalFile, header, size);
       o.journal = openJournal(journalFile);
@@ -956,8 +1162,9 @@ public final class FileStatusStore implements StatusStore {
     }
   }
 
-  private static void dropOpen(Slot slot) {
+  private void dropOpen(Slot slot) {
     if (slot.open != null) {
+      settleUnsynced(slot, slot.open.journal);
       closeQuietly(slot.open.journal);
       slot.open = null;
     }

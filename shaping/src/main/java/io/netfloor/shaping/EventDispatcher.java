@@ -6,6 +6,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongFunction;
+import java.util.function.Supplier;
+import io.netfloor.spi.StatusStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -13,7 +15,8 @@ import org.slf4j.MDC;
 /**
  * A shaper's listeners and the single thread that tells them. {@link #publish} is called under the
  * shaper's lock, so the queue holds events in the order of the changes; it only enqueues, so a slow
- * listener never holds the lock. The thread ends after a while without events and is started again
+ * listener never holds the lock. The thread first waits until the event's change is durable (the
+ * store flushes after the shaper's lock is released, shared by concurrent changes). The thread ends after a while without events and is started again
  * by the next one, so an idle shaper holds no thread.
  */
 final class EventDispatcher {
@@ -23,11 +26,14 @@ final class EventDispatcher {
   private final String network;
   private final CopyOnWriteArrayList<NetworkListener> listeners = new CopyOnWriteArrayList<>();
   private final ThreadPoolExecutor thread;
+  /** Under the shaper's lock: what an event published now must wait for (its change's record). */
+  private final Supplier<StatusStore.Pending> durability;
   /** Guarded by the shaper's lock, as {@link #publish} is. */
   private long sequence;
 
-  EventDispatcher(String network) {
+  EventDispatcher(String network, Supplier<StatusStore.Pending> durability) {
     this.network = network;
+    this.durability = durability;
     this.thread = new ThreadPoolExecutor(1, 1, IDLE_SECONDS, TimeUnit.SECONDS,
         new LinkedBlockingQueue<>(), r -> {
           Thread t = new Thread(r, "netfloor-events-" + network);
@@ -52,12 +58,21 @@ final class EventDispatcher {
     }
     NetworkEvent event = make.apply(++sequence);
     Object[] targets = listeners.toArray();
-    thread.execute(() -> deliver(event, targets));
+    StatusStore.Pending gate = durability.get();
+    thread.execute(() -> deliver(event, targets, gate));
   }
 
-  private void deliver(NetworkEvent event, Object[] targets) {
+  private void deliver(NetworkEvent event, Object[] targets, StatusStore.Pending gate) {
     MDC.put(NetworkShaper.MDC_NETWORK, network);
     try {
+      try {
+        gate.awaitDurable(); // one thread, in publishing order: order is kept
+      } catch (RuntimeException notDurable) {
+        // the change was rolled back and its caller told; listeners hear of the reconcile instead
+        log.debug("event {} of network {} not delivered: its change did not become durable ({})",
+            event.getClass().getSimpleName(), network, notDurable.toString());
+        return;
+      }
       for (Object l : targets) {
         try {
           ((NetworkListener) l).onEvent(event);

@@ -4,6 +4,7 @@ package io.netfloor.shaping;
 import io.netfloor.InvalidValueException;
 import io.netfloor.NetFloorException;
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.ClassStrategy;
 import io.netfloor.model.DeviceShaping;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
@@ -62,6 +63,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -121,14 +126,33 @@ public final class NetworkShaper {
   /** The inbound limits the status records (set by a resize); empty: the config's apply. */
   private Optional<Limits> recordedInbound = Optional.empty();
   private final EventDispatcher events;
+  /** Set by a change under the lock; awaited by the same thread once it released the lock. */
+  private Unsynced unsynced;
+  private final ShaperOptions options;
+  private final ParkedPoolPolicy pool;
+  /** The pool's own thread, when no executor was given; made at the first start. */
+  private ScheduledExecutorService poolThread;
+  private boolean closed;
+  // the pool's bookkeeping, under the lock
+  private boolean topUpPending;
+  private int topUpGoal;
+  private long plugsSinceTopUp;
+  private long lastPlugNanos;
+  private long plugsFromPool;
+  private long plugsWithAdd;
+  private long poolParked;
+  private long poolReleased;
 
-  private NetworkShaper(NetworkConfig config, TrafficControl kernel, StatusStore store) {
+  private NetworkShaper(NetworkConfig config, TrafficControl kernel, StatusStore store,
+      ShaperOptions options) {
+    this.options = Objects.requireNonNull(options, "options");
+    this.pool = options.parkedPool();
     this.requested = Objects.requireNonNull(config, "config");
     this.config = config;
     this.kernel = Objects.requireNonNull(kernel, "trafficControl");
     this.store = Objects.requireNonNull(store, "statusStore");
     this.tree = HtbTree.empty(config);
-    this.events = new EventDispatcher(config.name());
+    this.events = new EventDispatcher(config.name(), this::durabilityGate);
   }
 
   /**
@@ -144,7 +168,24 @@ public final class NetworkShaper {
    */
   public static NetworkShaper create(NetworkConfig config, TrafficControl trafficControl,
       StatusStore statusStore) {
-    return new NetworkShaper(config, trafficControl, statusStore);
+    return create(config, trafficControl, statusStore, ShaperOptions.DEFAULT);
+  }
+
+  /**
+   * A shaper for {@code config}'s network with {@code options} (its parked-class pool; see
+   * {@link ParkedPoolPolicy}). Nothing touches the kernel or the store until {@link #start()}.
+   *
+   * @param config the network to shape
+   * @param trafficControl the kernel backend; may be shared with shapers of other networks
+   * @param statusStore where the network's status survives restarts; may be shared with shapers of
+   *     other networks
+   * @param options how the shaper runs: its parked-class pool, clock and background executor
+   * @return a shaper that is not started
+   * @throws NullPointerException if an argument is null
+   */
+  public static NetworkShaper create(NetworkConfig config, TrafficControl trafficControl,
+      StatusStore statusStore, ShaperOptions options) {
+    return new NetworkShaper(config, trafficControl, statusStore, options);
   }
 
   /**
@@ -155,6 +196,16 @@ public final class NetworkShaper {
    */
   public NetworkConfig config() {
     return locked(() -> config);
+  }
+
+  /**
+   * With the pool on, an unplugged interface's class goes back to the pool (parked, as with
+   * {@link ClassStrategy#PARKED_POOL}) instead of being deleted: a later plug takes it with a class
+   * change; idle release deletes what the pool does not need.
+   */
+  private NetworkConfig withPool(NetworkConfig c) {
+    return pool.enabled() && c.classStrategy() != ClassStrategy.PARKED_POOL
+        ? c.toBuilder().classStrategy(ClassStrategy.PARKED_POOL).build() : c;
   }
 
   /**
@@ -244,7 +295,7 @@ public final class NetworkShaper {
           + " outbound limits", requested.name(), adapted.leafQdisc().kernelName(),
           adapted.outboundShaping());
     }
-    config = adapted;
+    config = withPool(adapted);
     Optional<NetworkStatus> stored = store.load(config.name());
     tree = stored.isPresent() ? stored.get().toTree(config) : HtbTree.empty(config);
     recordedInbound = stored.flatMap(NetworkStatus::inbound);
@@ -260,6 +311,8 @@ public final class NetworkShaper {
           report.foreign());
     }
     started = true;
+    lastPlugNanos = options.nanoTicker().getAsLong();
+    fillPoolAtStart();
     log.info("network {} started on {}: {} interface(s), {} operation(s) to build, {} to repair",
         config.name(), config.bridge(), tree.interfaces().size(), report.built().size(),
         report.repairs().size());
@@ -290,7 +343,7 @@ public final class NetworkShaper {
     return withNetwork(() -> locked(() -> {
       requireBridge();
       requireBridgeKind();
-      config = adaptToKernel(requested, kernel.capabilities());
+      config = withPool(adaptToKernel(requested, kernel.capabilities()));
       HtbTree adopted = status.toTree(config); // validates before anything is written
       HtbTree before = tree;
       tree = adopted;
@@ -375,12 +428,122 @@ public final class NetworkShaper {
         removeLeftovers(device.get());
         requireFreeDevices(change.tree().kernelObjects(), device.get());
       }
+      int parkedBefore = tree.parkedClassIds().size();
       commit("plug of '" + alias + "'", change, alias);
+      afterPlug(parkedBefore, existing == null && !bandwidth.floorOrZero().isZero());
       PluggedInterface plugged = change.affected().orElseThrow();
       events.publish(seq -> new NetworkEvent.Plugged(config.name(), seq, plugged,
           Capacity.of(tree)));
       return plugged.effectiveClass();
     });
+  }
+
+  /**
+   * Plugs a burst of interfaces (VMs starting together) as one change: one admission decision for
+   * the whole batch (the floors of all of them must fit together), one exchange with the kernel
+   * (the operations of every plug, in as few netlink batches as fit), one durable record. All or
+   * nothing: when any request is refused (admission, a MAC or alias conflict, the kernel, the
+   * store), nothing of the batch is left in the kernel or the store. A request for an alias already
+   * plugged with the same MAC and bandwidth is kept as it is (so a caller can retry a batch).
+   *
+   * @param requests the interfaces to plug, each alias and MAC at most once
+   * @return the class each request's inbound frames land in, in request order
+   * @throws InvalidValueException if an alias or a MAC appears twice in {@code requests}
+   */
+  public List<ClassHandle> plugAll(List<PlugRequest> requests) {
+    List<PlugRequest> batch = List.copyOf(requests);
+    return locked(() -> {
+      requireStarted();
+      if (kernelSuspect) {
+        reconcileLocked(Mode.RESTART); // decide the batch on the repaired tree
+      }
+      Set<String> aliases = new HashSet<>();
+      Set<MacAddress> macs = new HashSet<>();
+      for (PlugRequest r : batch) {
+        if (!aliases.add(r.alias())) {
+          throw new InvalidValueException("interface '" + r.alias() + "' appears twice in a batch"
+              + " of plugs; nothing was plugged");
+        }
+        if (!macs.add(r.mac())) {
+          throw new InvalidValueException("MAC " + r.mac() + " appears twice in a batch of plugs"
+              + " (interface '" + r.alias() + "'); nothing was plugged");
+        }
+      }
+      HtbTree next = tree;
+      List<ClassHandle> classes = new ArrayList<>(batch.size());
+      List<Plan> plans = new ArrayList<>();
+      List<Plan> undos = new ArrayList<>();
+      List<StatusChange> changes = new ArrayList<>();
+      List<PluggedInterface> plugged = new ArrayList<>();
+      int needClass = 0;
+      for (PlugRequest r : batch) {
+        PluggedInterface existing = next.interfaces().get(r.alias());
+        if (existing != null && existing.mac().equals(r.mac()) && existing.device().isEmpty()
+            && existing.bandwidth().equals(r.bandwidth())) {
+          classes.add(existing.effectiveClass());
+          continue;
+        }
+        TreeChange one = next.plug(r.alias(), r.mac(), Optional.empty(), r.bandwidth());
+        plans.add(one.plan());
+        undos.add(0, one.undo());
+        changes.addAll(NetworkStatus.changesBetween(next, one.tree(), r.alias()));
+        next = one.tree();
+        plugged.add(one.affected().orElseThrow());
+        classes.add(one.affected().orElseThrow().effectiveClass());
+        if (existing == null && !r.bandwidth().floorOrZero().isZero()) {
+          needClass++;
+        }
+      }
+      if (plans.isEmpty()) {
+        return classes;
+      }
+      TreeChange whole = new TreeChange(next, mergeChanges(concat(plans)),
+          mergeChanges(concat(undos)), Optional.empty());
+      int parkedBefore = tree.parkedClassIds().size();
+      commitBatch("plug of " + plans.size() + " interfaces", whole,
+          List.of(changes.size() == 1 ? changes.get(0) : new StatusChange.Batch(changes)));
+      int fromPool = Math.min(needClass, parkedBefore - tree.parkedClassIds().size());
+      afterPlugs(fromPool, needClass - fromPool, plans.size());
+      Capacity after = Capacity.of(tree);
+      for (PluggedInterface p : plugged) { // one event each, all after the batch's one record
+        events.publish(seq -> new NetworkEvent.Plugged(config.name(), seq, p, after));
+      }
+      return classes;
+    });
+  }
+
+  private static Plan concat(List<Plan> plans) {
+    List<TcOp> ops = new ArrayList<>();
+    plans.forEach(p -> ops.addAll(p.ops()));
+    return new Plan(ops);
+  }
+
+  /**
+   * Successive changes of one object (the default class, whose rate every plug lowers) become one
+   * change from the first state to the last, at the place of the first: nothing else in a batch of
+   * plugs reads the object's intermediate states.
+   */
+  private static Plan mergeChanges(Plan plan) {
+    Map<ObjectKey, Integer> changeAt = new HashMap<>();
+    List<TcOp> ops = new ArrayList<>(plan.size());
+    for (TcOp op : plan.ops()) {
+      if (op instanceof TcOp.Change c) {
+        Integer at = changeAt.get(c.after().key());
+        if (at != null) {
+          TcOp.Change first = (TcOp.Change) ops.get(at);
+          ops.set(at, new TcOp.Change(first.before(), c.after()));
+          continue;
+        }
+        changeAt.put(c.after().key(), ops.size());
+      } else {
+        changeAt.remove(op instanceof TcOp.Add a ? a.object().key()
+            : ((TcOp.Delete) op).object().key());
+      }
+      ops.add(op);
+    }
+    // a change back to where it started is no change
+    ops.removeIf(op -> op instanceof TcOp.Change c && c.before().equals(c.after()));
+    return new Plan(ops);
   }
 
   /**
@@ -533,7 +696,7 @@ public final class NetworkShaper {
   public Plan stop() {
     return withNetwork(() -> locked(() -> {
       if (!started) {
-        config = adaptToKernel(requested, kernel.capabilities());
+        config = withPool(adaptToKernel(requested, kernel.capabilities()));
         tree = store.load(config.name()).map(s -> s.toTree(config)).orElse(HtbTree.empty(config));
       }
       Plan teardown = removeFromKernel();
@@ -541,6 +704,7 @@ public final class NetworkShaper {
       tree = HtbTree.empty(config);
       recordedInbound = Optional.empty();
       started = false;
+      topUpPending = false;
       log.info("network {} stopped: {} operation(s)", config.name(), teardown.size());
       return teardown;
     }));
@@ -610,6 +774,203 @@ public final class NetworkShaper {
           });
       return out;
     });
+  }
+
+  // ------------------------------------------------------------------ the parked-class pool
+
+  /**
+   * The pool's state: parked classes, counters, whether a top-up is under way.
+   *
+   * @return a snapshot of the pool, taken under the shaper's lock
+   */
+  public PoolStats poolStats() {
+    return locked(() -> new PoolStats(tree.parkedClassIds().size(), pool, plugsFromPool,
+        plugsWithAdd, poolParked, poolReleased, topUpPending));
+  }
+
+  /**
+   * Brings the pool to its policy now, in the calling thread: after {@link ParkedPoolPolicy#idleRelease}
+   * without a plug, deletes parked classes down to the minimum; below the minimum, parks up to it.
+   * The shaper's own thread calls it periodically; call it when the shaper was given its own
+   * executor ({@link ShaperOptions.Builder#poolExecutor}).
+   *
+   * @return the number of classes parked (positive) or released (negative)
+   */
+  public int maintainPool() {
+    return locked(() -> {
+      if (!pool.enabled() || !started || !config.supportsFloors()) {
+        return 0;
+      }
+      int parked = tree.parkedClassIds().size();
+      long idleNanos = options.nanoTicker().getAsLong() - lastPlugNanos;
+      if (!pool.idleRelease().isZero() && idleNanos >= pool.idleRelease().toNanos()
+          && parked > pool.minimum() && !topUpPending) {
+        int release = parked - pool.minimum();
+        commit("release of " + release + " idle parked classes", tree.releaseParked(release), null);
+        poolReleased += release;
+        return -release;
+      }
+      if (parked < pool.minimum()) {
+        return parkForPool(pool.minimum() - parked);
+      }
+      return 0;
+    });
+  }
+
+  /**
+   * Stops the pool's own thread, waiting for a top-up under way to finish (its change is then
+   * durable). Does not touch the network: the kernel tree and the status stay as they are, for
+   * the next shaper to {@link #start()} on. This shaper keeps working, without the pool's
+   * background work. Idempotent.
+   */
+  public void close() {
+    ScheduledExecutorService thread = locked(() -> {
+      closed = true;
+      topUpPending = false;
+      ScheduledExecutorService t = poolThread;
+      poolThread = null;
+      return t;
+    });
+    if (thread != null) {
+      // no interrupt: an interrupted fdatasync would close the store's journal under everyone
+      thread.shutdown();
+      try {
+        if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
+          log.warn("network {}: pool top-up still running after 30 s", config.name());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** Under the lock, at start: park up to the minimum now, so the first plugs find classes. */
+  private void fillPoolAtStart() {
+    if (!pool.enabled() || closed || !config.supportsFloors()) {
+      return;
+    }
+    int parked = tree.parkedClassIds().size();
+    if (parked < pool.minimum()) {
+      try {
+        parkForPool(pool.minimum() - parked);
+      } catch (NetFloorException e) {
+        // rolled back like any refused change; plugs add classes until a top-up succeeds
+        log.warn("network {}: cannot park the pool's first classes: {}", config.name(),
+            e.getMessage());
+      }
+    }
+    poolExecutor();
+  }
+
+  /** Under the lock: where top-ups run; the shaper's own thread is made on first use. */
+  private Executor poolExecutor() {
+    if (options.poolExecutor().isPresent()) {
+      return options.poolExecutor().get();
+    }
+    if (poolThread == null) {
+      poolThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "netfloor-pool-" + config.name());
+        t.setDaemon(true);
+        return t;
+      });
+      if (!pool.idleRelease().isZero()) {
+        long periodMillis = Math.max(1000, pool.idleRelease().toMillis() / 4);
+        poolThread.scheduleWithFixedDelay(this::maintainQuietly, periodMillis, periodMillis,
+            TimeUnit.MILLISECONDS);
+      }
+    }
+    return poolThread;
+  }
+
+  /** Under the lock: parks up to {@code wanted} classes for the pool, as many as ids allow. */
+  private int parkForPool(int wanted) {
+    int free = tree.classIds().capacity() - tree.classIds().usedCount();
+    int n = Math.min(wanted, free);
+    if (n <= 0) {
+      return 0;
+    }
+    commit("parking of " + n + " pool classes", tree.park(n), null);
+    poolParked += n;
+    return n;
+  }
+
+  /** Under the lock, after a plug: counts it and schedules a top-up when the pool ran low. */
+  private void afterPlug(int parkedBefore, boolean needsClass) {
+    boolean fromPool = tree.parkedClassIds().size() < parkedBefore;
+    afterPlugs(fromPool ? 1 : 0, !fromPool && needsClass ? 1 : 0, 1);
+  }
+
+  /** Under the lock, after {@code plugs} plugs. */
+  private void afterPlugs(int fromPool, int withAdd, int plugs) {
+    int parked = tree.parkedClassIds().size();
+    plugsFromPool += fromPool;
+    plugsWithAdd += withAdd;
+    plugsSinceTopUp += plugs;
+    lastPlugNanos = options.nanoTicker().getAsLong();
+    if (!pool.enabled() || closed || topUpPending || parked >= pool.minimum()) {
+      return;
+    }
+    int room = pool.maximum() - parked;
+    if (room <= 0) {
+      return;
+    }
+    topUpGoal = parked + Math.min(room, pool.batchFor(plugsSinceTopUp));
+    plugsSinceTopUp = 0;
+    topUpPending = true;
+    try {
+      poolExecutor().execute(this::topUp);
+    } catch (RuntimeException rejected) {
+      topUpPending = false; // closed meanwhile: the next plug takes a class add
+      log.debug("network {}: pool top-up not scheduled: {}", config.name(), rejected.toString());
+    }
+  }
+
+  /**
+   * Classes parked per hold of the lock: a plug waits at most for this many class adds (each costs
+   * the kernel more the larger the tree: milliseconds at 16,000 interfaces).
+   */
+  private static final int TOP_UP_CHUNK = 8;
+
+  /**
+   * Off the callers' path: parks classes up to the goal in small chunks, each a change of its own
+   * (kernel, then the store, under the lock, as every change), letting waiting callers in between.
+   */
+  private void topUp() {
+    try {
+      while (true) {
+        boolean more = locked(() -> {
+          if (!topUpPending || !started || closed) {
+            topUpPending = false;
+            return false;
+          }
+          int parked = tree.parkedClassIds().size();
+          int n = Math.min(TOP_UP_CHUNK, topUpGoal - parked);
+          if (n <= 0 || parkForPool(n) == 0) {
+            topUpPending = false;
+            return false;
+          }
+          return true;
+        });
+        if (!more) {
+          return;
+        }
+        for (int i = 0; i < 100 && lock.hasQueuedThreads(); i++) {
+          Thread.yield(); // a plug is waiting: let it in before the next chunk
+        }
+      }
+    } catch (RuntimeException e) {
+      locked(() -> topUpPending = false);
+      log.warn("network {}: pool top-up failed (plugs add classes until the next one): {}",
+          config.name(), e.toString());
+    }
+  }
+
+  private void maintainQuietly() {
+    try {
+      maintainPool();
+    } catch (RuntimeException e) {
+      log.warn("network {}: pool maintenance failed: {}", config.name(), e.toString());
+    }
   }
 
   // ------------------------------------------------------------------ internals
@@ -1376,11 +1737,28 @@ public final class NetworkShaper {
       reconcileLocked(Mode.RESTART);
     }
     applyWithUndo(what, change.plan());
-    List<StatusChange> changes = NetworkStatus.changesBetween(tree, change.tree(), alias);
+    commitApplied(what, change, NetworkStatus.changesBetween(tree, change.tree(), alias));
+  }
+
+  /** {@link #commit} with the status changes given (computed before the kernel was touched). */
+  private void commitBatch(String what, TreeChange change, List<StatusChange> changes) {
+    if (kernelSuspect) {
+      reconcileLocked(Mode.RESTART);
+      // the repair may have changed the tree the batch was decided on
+      throw new ShapingException(what + " on network '" + config.name() + "' was not applied:"
+          + " the kernel had to be reconciled first; retry it");
+    }
+    applyWithUndo(what, change.plan());
+    commitApplied(what, change, changes);
+  }
+
+  /** The kernel holds {@code change}: records it, else undoes it. */
+  private void commitApplied(String what, TreeChange change, List<StatusChange> changes) {
     int recorded = 0;
+    StatusStore.Pending last = null;
     try {
       for (StatusChange c : changes) {
-        store.record(config.name(), c);
+        last = store.append(config.name(), c);
         recorded++;
       }
     } catch (RuntimeException storeFailure) {
@@ -1400,6 +1778,49 @@ public final class NetworkShaper {
           : storeFailure;
     }
     tree = change.tree();
+    if (last != null) {
+      // waited for after the lock is released, so that concurrent changes share one disk flush
+      unsynced = new Unsynced(what, last);
+    }
+  }
+
+  /** A change published under the lock whose record is not yet known durable. */
+  private record Unsynced(String what, StatusStore.Pending pending) {}
+
+  /**
+   * Under the lock: what an event published now waits for before it is delivered (the record of
+   * the change it tells, when that is not yet known durable), so listeners hear of a change only
+   * once it is durable although the disk flush happens after the lock is released.
+   */
+  private StatusStore.Pending durabilityGate() {
+    Unsynced u = unsynced;
+    return u == null ? StatusStore.Pending.DURABLE : u.pending();
+  }
+
+  /**
+   * Outside the lock: waits until the change the current thread published is durable. When the
+   * store cannot make it durable, the model and the kernel are brought back to what the store holds
+   * (a reconcile), so that the failed change is undone as a refused one would be.
+   */
+  private void awaitDurable(Unsynced u) {
+    try {
+      u.pending().awaitDurable();
+    } catch (StatusStoreException e) {
+      lock.lock();
+      try {
+        adoptStoredStatus(e);
+        if (started) {
+          reconcileLocked(Mode.RESTART);
+        }
+      } catch (RuntimeException again) {
+        e.addSuppressed(again);
+        kernelSuspect = true;
+      } finally {
+        lock.unlock();
+      }
+      throw new StatusStoreException(u.what() + " on network '" + config.name() + "' was rolled"
+          + " back: the status store could not make it durable: " + e.getMessage(), e);
+    }
   }
 
   /**
@@ -1749,10 +2170,35 @@ public final class NetworkShaper {
 
   private <T> T locked(Supplier<T> body) {
     lock.lock();
+    T result;
     try {
-      return body.get();
-    } finally {
-      lock.unlock();
+      result = body.get();
+    } catch (RuntimeException | Error e) {
+      Unsynced committed = unlock();
+      if (committed != null) {
+        try {
+          awaitDurable(committed);
+        } catch (RuntimeException notDurable) {
+          e.addSuppressed(notDurable);
+        }
+      }
+      throw e;
     }
+    Unsynced committed = unlock();
+    if (committed != null) {
+      awaitDurable(committed);
+    }
+    return result;
+  }
+
+  /** Releases the lock; when it is no longer held, returns what the thread must await. */
+  private Unsynced unlock() {
+    Unsynced toAwait = null;
+    if (lock.getHoldCount() == 1) {
+      toAwait = unsynced;
+      unsynced = null;
+    }
+    lock.unlock();
+    return toAwait;
   }
 }

@@ -31,7 +31,7 @@ class BridgeKindTest {
     InMemoryTrafficControl kernel = new InMemoryTrafficControl()
         .addDevice(InterfaceName.of("br0"))
         .addDevice(InterfaceName.of("vnet1"), "veth");
-    NetworkShaper shaper = NetworkShaper.create(on("vnet1"), kernel, store);
+    NetworkShaper shaper = NetworkShaperTest.create(on("vnet1"), kernel, store);
     for (Runnable start : new Runnable[] {shaper::start, shaper::startReplacing,
         () -> shaper.adopt(NetworkStatus.empty("net", InterfaceName.of("vnet1")))}) {
       assertThatThrownBy(start::run)
@@ -49,7 +49,7 @@ class BridgeKindTest {
   void aDeviceWithoutAKindIsRefusedToo() {
     InMemoryTrafficControl kernel = new InMemoryTrafficControl()
         .addDevice(InterfaceName.of("eth0"), "");
-    assertThatThrownBy(() -> NetworkShaper.create(on("eth0"), kernel, store).start())
+    assertThatThrownBy(() -> NetworkShaperTest.create(on("eth0"), kernel, store).start())
         .isExactlyInstanceOf(InvalidValueException.class)
         .hasMessageContaining("device eth0 of network 'net' is a device without a link kind"
             + " (a physical NIC?), not a bridge");
@@ -63,7 +63,7 @@ class BridgeKindTest {
         .inbound(Limits.averageOnly(Rate.parse("100mbit")))
         .outbound(Limits.averageOnly(Rate.parse("50mbit")))
         .outboundShaping(io.netfloor.model.OutboundShaping.IFB_REDIRECT).build();
-    NetworkShaper.create(config, kernel, store).start();
+    NetworkShaperTest.create(config, kernel, store).start();
     assertThat(kernel.deviceKind(InterfaceName.of("br0"))).contains("bridge");
     assertThat(kernel.objects()).isNotEmpty();
     InterfaceName ifb = kernel.objects().stream()

@@ -42,7 +42,7 @@ class DeviceLimitsKernelTest {
               .floor(Rate.parse("20mbit")).build(),
           Limits.averageOnly(Rate.parse("10mbit")));
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
-        NetworkShaper shaper = NetworkShaper.create(config, tc, new InMemoryStatusStore());
+        NetworkShaper shaper = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         shaper.start();
         OutboundShaping mode = shaper.config().outboundShaping();
         boolean police = tc.capabilities().police();

@@ -47,14 +47,16 @@ class FaultInjectionProperties {
         case 0 -> "plug(vm" + alias + ", floor=" + floorMbit + "mbit)";
         case 1 -> "unplug(vm" + alias + ")";
         case 2 -> "update(vm" + alias + ", floor=" + floorMbit + "mbit)";
-        default -> "park(2)";
+        case 3 -> "park(2)";
+        case 4 -> "run pool top-ups";
+        default -> "11 minutes idle, maintainPool()";
       };
     }
   }
 
   @Provide
   Arbitrary<List<Step>> steps() {
-    return Combinators.combine(Arbitraries.integers().between(0, 3),
+    return Combinators.combine(Arbitraries.integers().between(0, 5),
         Arbitraries.integers().between(0, 7), Arbitraries.integers().between(0, 40))
         .as(Step::new).list().ofMinSize(8).ofMaxSize(30);
   }
@@ -86,7 +88,12 @@ class FaultInjectionProperties {
     FaultyStatusStore store = new FaultyStatusStore(backing, storeFaults);
     tc.setEnabled(false);
     store.setEnabled(false);
-    NetworkShaper shaper = NetworkShaper.create(config, tc, store);
+    // a small self-managing pool whose top-ups run when a step says so, and a clock steps advance
+    java.util.ArrayDeque<Runnable> poolTasks = new java.util.ArrayDeque<>();
+    java.util.concurrent.atomic.AtomicLong nanos = new java.util.concurrent.atomic.AtomicLong();
+    NetworkShaper shaper = NetworkShaper.create(config, tc, store, ShaperOptions.builder()
+        .parkedPool(new ParkedPoolPolicy(true, 3, 4, 8, java.time.Duration.ofMinutes(10)))
+        .poolExecutor(poolTasks::add).nanoTicker(nanos::get).build());
     shaper.start();
     tc.setEnabled(true);
     store.setEnabled(true);
@@ -99,7 +106,16 @@ class FaultInjectionProperties {
           case 1 -> shaper.unplug("vm" + s.alias());
           case 2 -> shaper.update("vm" + s.alias(),
               s.floorMbit() == 0 ? Bandwidth.NONE : Bandwidth.floor(Rate.ofMegabits(s.floorMbit())));
-          default -> shaper.park(2);
+          case 3 -> shaper.park(2);
+          case 4 -> {
+            while (!poolTasks.isEmpty()) {
+              poolTasks.poll().run();
+            }
+          }
+          default -> {
+            nanos.addAndGet(java.time.Duration.ofMinutes(11).toNanos());
+            shaper.maintainPool();
+          }
         }
       } catch (NetFloorException expected) {
         // refused, kernel fault or store fault: checked below
@@ -122,9 +138,9 @@ class FaultInjectionProperties {
     assertThat(new HashSet<>(kernel.objects())).isEqualTo(new HashSet<>(model.kernelObjects()));
     assertThat(backing.load("net").orElseThrow()).isEqualTo(NetworkStatus.of(model));
     // a fresh engine on the same store sees the same network, with nothing to repair
-    NetworkShaper fresh = NetworkShaper.create(config, kernel, backing);
+    NetworkShaper fresh = NetworkShaperTest.create(config, kernel, backing);
     assertThat(fresh.start().wasClean()).isTrue();
-    assertThat(fresh.tree()).isEqualTo(model);
+    assertThat(NetworkStatus.of(fresh.tree())).isEqualTo(NetworkStatus.of(model));
   }
 
   static void assertNoFilterWithoutClass(List<TcObject> objects) {

@@ -136,7 +136,7 @@ class LibvirtAdoptionTest {
       NetworkConfig config = libvirtConfig(leaf);
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
-        NetworkShaper shaper = NetworkShaper.create(config, tc, store);
+        NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         ReconcileReport report = shaper.adopt(imported.status());
 
         // class changes only, plus NetFloor's mark (a node in a table no packet walks)
@@ -225,7 +225,7 @@ class LibvirtAdoptionTest {
 
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
-        NetworkShaper shaper = NetworkShaper.create(libvirtConfig(leaf), tc, store);
+        NetworkShaper shaper = NetworkShaperTest.create(libvirtConfig(leaf), tc, store);
         ReconcileReport report = shaper.adopt(imported.status());
 
         // class changes only: no filter, leaf or class is deleted or added; NetFloor only adds its

@@ -51,7 +51,7 @@ class NetworkShaperKernelTest {
       Path state = dir.resolve("state");
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(state)) {
-        NetworkShaper shaper = NetworkShaper.create(config, tc, store);
+        NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         shaper.start();
         for (int i = 0; i < 200; i++) {
           Bandwidth bw = i % 10 == 9 ? Bandwidth.NONE
@@ -69,7 +69,7 @@ class NetworkShaperKernelTest {
 
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(state)) {
-        NetworkShaper restarted = NetworkShaper.create(config, tc, store);
+        NetworkShaper restarted = NetworkShaperTest.create(config, tc, store);
         ReconcileReport report = restarted.start();
         assertThat(report.wasClean()).as("%s", report).isTrue();
         assertThat(restarted.tree().interfaces()).hasSize(100);

@@ -84,7 +84,7 @@ class ReconcileConvergenceProperties {
     for (int i = 0; i < 6; i++) {
       kernel.addDevice(InterfaceName.of("tap" + i));
     }
-    NetworkShaper shaper = NetworkShaper.create(config, kernel, new InMemoryStatusStore());
+    NetworkShaper shaper = NetworkShaperTest.create(config, kernel, new InMemoryStatusStore());
     ReconcileReport started = shaper.start();
     assertThat(started.built().isEmpty()).as("a first start builds").isFalse();
     assertThat(started.repairs().ops()).as("and repairs nothing").isEmpty();
@@ -123,7 +123,7 @@ class ReconcileConvergenceProperties {
             top.ceil(), top.burst(), top.cburst(), 85, 0) : o)
         .toList();
     kernel.apply(io.netfloor.plan.PlanDiff.between(List.of(), foreignBuilt));
-    NetworkShaper shaper = NetworkShaper.create(config, kernel, new InMemoryStatusStore());
+    NetworkShaper shaper = NetworkShaperTest.create(config, kernel, new InMemoryStatusStore());
     shaper.adopt(io.netfloor.spi.NetworkStatus.empty("net", BR));
     assertThat(kernel.objects()).anySatisfy(o -> assertThat(o).isInstanceOfSatisfying(
         HtbClass.class, c -> {

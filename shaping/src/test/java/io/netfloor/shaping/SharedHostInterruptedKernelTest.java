@@ -161,7 +161,7 @@ class SharedHostInterruptedKernelTest {
 
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
-        NetworkShaper again = NetworkShaper.create(config(), tc, store);
+        NetworkShaper again = NetworkShaperTest.create(config(), tc, store);
         again.start(); // observed: TrafficControlException EEXIST "Filter already exists"
         again.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
         if (libvirtRoot) {
@@ -195,16 +195,16 @@ class SharedHostInterruptedKernelTest {
         KilledMidPlan tc = new KilledMidPlan(real,
             p -> p.ops().stream().anyMatch(o -> o.object() instanceof HtbClass),
             o -> false);
-        assertThatThrownBy(() -> NetworkShaper.create(config(), tc, store).start())
+        assertThatThrownBy(() -> NetworkShaperTest.create(config(), tc, store).start())
             .isInstanceOf(SimulatedKill.class);
       }
       assertThat(ns.tc("filter", "show", "dev", "br0")).as("the crash state").contains("7fe::1");
 
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(state)) {
-        assertThatThrownBy(() -> NetworkShaper.create(config(), tc, store).start())
+        assertThatThrownBy(() -> NetworkShaperTest.create(config(), tc, store).start())
             .isInstanceOf(ForeignTreeException.class);
-        NetworkShaper replacing = NetworkShaper.create(config(), tc, store);
+        NetworkShaper replacing = NetworkShaperTest.create(config(), tc, store);
         replacing.startReplacing();
         assertLibvirtsRootAndDhcpFilter(ns, dhcp, "after startReplacing"); // observed: root gone
         replacing.stop();
@@ -240,7 +240,7 @@ class SharedHostInterruptedKernelTest {
         Predicate<TcOp> addsIfb = o -> o instanceof TcOp.Add a && a.object() instanceof IfbDevice;
         KilledMidPlan tc = new KilledMidPlan(real,
             p -> p.ops().stream().anyMatch(addsIfb), addsIfb);
-        NetworkShaper shaper = NetworkShaper.create(config(), tc, store);
+        NetworkShaper shaper = NetworkShaperTest.create(config(), tc, store);
         shaper.start();
         assertThatThrownBy(() -> shaper.plug("vm1", mac(1), Optional.of(TAP), bw))
             .isInstanceOf(SimulatedKill.class);
@@ -249,7 +249,7 @@ class SharedHostInterruptedKernelTest {
 
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(state)) {
-        NetworkShaper again = NetworkShaper.create(config(), tc, store);
+        NetworkShaper again = NetworkShaperTest.create(config(), tc, store);
         again.start();
         again.plug("vm1", mac(1), Optional.of(TAP), bw); // observed: EEXIST on the ifb add
         assertThat(again.reconcile().repairs().ops()).isEmpty();
@@ -268,7 +268,7 @@ class SharedHostInterruptedKernelTest {
         NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name);
         FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
       KilledMidPlan tc = new KilledMidPlan(real, p -> false, o -> false);
-      NetworkShaper shaper = NetworkShaper.create(config(), tc, store);
+      NetworkShaper shaper = NetworkShaperTest.create(config(), tc, store);
       shaper.start();
       shaper.stop();
       assertThat(tc.killed).isFalse();

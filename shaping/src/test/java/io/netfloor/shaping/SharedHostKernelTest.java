@@ -231,7 +231,7 @@ class SharedHostKernelTest {
           .filterLayout(sharing.layout).trafficMatch(sharing.match).build();
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
-        NetworkShaper shaper = NetworkShaper.create(config, tc, store);
+        NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         shaper.start();
         assertLibvirtsRootAndDhcpFilter(ns, dhcp, "after start");
         assertThat(mark(ns, "br0")).as("mark under libvirt's root")
@@ -271,7 +271,7 @@ class SharedHostKernelTest {
       // a new process: same store, new socket; the root is still libvirt's to it
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
-        NetworkShaper restarted = NetworkShaper.create(config, tc, store);
+        NetworkShaper restarted = NetworkShaperTest.create(config, tc, store);
         ReconcileReport report = restarted.start();
         assertThat(report.repairs().ops()).as("restart: %s", report).isEmpty();
         assertThat(restarted.tree().interfaces()).containsOnlyKeys("vm1");
@@ -312,7 +312,7 @@ class SharedHostKernelTest {
           .inbound(Limits.averageOnly(Rate.ofKilobytesPerSecond(12500))).build();
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
-        NetworkShaper shaper = NetworkShaper.create(config, tc, store);
+        NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         assertThatThrownBy(shaper::start).isInstanceOfSatisfying(ForeignTreeException.class, e -> {
           assertThat(e.owner()).isEqualTo(ForeignTreeException.Owner.LIBVIRT);
           assertThat(e.ownerNetwork()).isEmpty();
@@ -406,7 +406,7 @@ class SharedHostKernelTest {
           b.outbound(Limits.averageOnly(Rate.parse("50mbit")));
         }
         try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
-          NetworkShaper shaper = NetworkShaper.create(b.build(), tc, new InMemoryStatusStore());
+          NetworkShaper shaper = NetworkShaperTest.create(b.build(), tc, new InMemoryStatusStore());
           ReconcileReport started = shaper.start();
           assertThat(ingressSide(ns, kind)).as("after start, outbound=%s", outbound)
               .isEqualTo(before);
@@ -489,7 +489,7 @@ class SharedHostKernelTest {
       NetworkConfig config = NetworkConfig.builder("own", "br0")
           .inbound(Limits.averageOnly(Rate.parse("100mbit"))).filterLayout(layout).build();
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
-        NetworkShaper shaper = NetworkShaper.create(config, tc, new InMemoryStatusStore());
+        NetworkShaper shaper = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         shaper.start();
         assertThat(mark(ns, "br0")).contains(new Mark(2, true, "own"));
         shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
@@ -509,7 +509,7 @@ class SharedHostKernelTest {
         shaper.stop();
         assertEmptiedRootWith(ns, foreign, "after stop");
 
-        NetworkShaper again = NetworkShaper.create(config, tc, new InMemoryStatusStore());
+        NetworkShaper again = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         if (layout == FilterLayout.LIBVIRT_LINEAR) {
           // libvirt's handles need the u32 table 800:, which the kernel gives only to the first
           // u32 instance on a qdisc: with the other tool's instance there, the start is refused
@@ -562,7 +562,7 @@ class SharedHostKernelTest {
   void aSecondNetworkOnTheBridgeIsRefusedAndTheFirstIsUntouched() {
     try (Netns ns = Netns.withBridge()) {
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
-        NetworkShaper n1 = NetworkShaper.create(NetworkConfig.builder("n1", "br0")
+        NetworkShaper n1 = NetworkShaperTest.create(NetworkConfig.builder("n1", "br0")
             .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build(), tc,
             new InMemoryStatusStore());
         n1.start();
@@ -570,7 +570,7 @@ class SharedHostKernelTest {
         String before = state(ns, "br0");
 
         InMemoryStatusStore store2 = new InMemoryStatusStore();
-        NetworkShaper n2 = NetworkShaper.create(NetworkConfig.builder("n2", "br0")
+        NetworkShaper n2 = NetworkShaperTest.create(NetworkConfig.builder("n2", "br0")
             .inbound(Limits.averageOnly(Rate.parse("50mbit"))).build(), tc, store2);
         assertThatThrownBy(n2::start).isInstanceOfSatisfying(ForeignTreeException.class, e -> {
           assertThat(e.owner()).isEqualTo(ForeignTreeException.Owner.NETFLOOR);
@@ -602,12 +602,12 @@ class SharedHostKernelTest {
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore first = FileStatusStore.open(dir.resolve("a"));
           FileStatusStore second = FileStatusStore.open(dir.resolve("b"))) {
-        NetworkShaper a = NetworkShaper.create(config, tc, first);
+        NetworkShaper a = NetworkShaperTest.create(config, tc, first);
         a.start();
         a.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
         String before = state(ns, "br0");
 
-        NetworkShaper b = NetworkShaper.create(config, tc, second);
+        NetworkShaper b = NetworkShaperTest.create(config, tc, second);
         assertThatThrownBy(b::start).isInstanceOfSatisfying(ForeignTreeException.class, e -> {
           assertThat(e.owner()).isEqualTo(ForeignTreeException.Owner.NETFLOOR);
           assertThat(e.ownerNetwork()).contains("same");
@@ -661,7 +661,7 @@ class SharedHostKernelTest {
         boolean police;
         try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
             FileStatusStore store = FileStatusStore.open(state)) {
-          NetworkShaper shaper = NetworkShaper.create(config, tc, store);
+          NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
           shaper.start();
           police = tc.capabilities().police();
           shaper.plug("vm0", mac(1), Optional.of(TAP), Bandwidth.of(
@@ -682,7 +682,7 @@ class SharedHostKernelTest {
         if (stopper == Stopper.FRESH_SHAPER) {
           try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
               FileStatusStore store = FileStatusStore.open(state)) {
-            NetworkShaper.create(config, tc, store).stop();
+            NetworkShaperTest.create(config, tc, store).stop();
           }
         }
         try (FileStatusStore store = FileStatusStore.open(state)) {
@@ -726,7 +726,7 @@ class SharedHostKernelTest {
           .inbound(Limits.averageOnly(Rate.parse("100mbit"))).filterLayout(layout)
           .trafficMatch(match).build();
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
-        NetworkShaper shaper = NetworkShaper.create(config, tc, new InMemoryStatusStore());
+        NetworkShaper shaper = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         assertThat(shaper.start().built().ops()).isNotEmpty();
         assertThat(shaper.reconcile().repairs().ops()).as("after a fresh start").isEmpty();
         ClassHandle a = shaper.plug("a", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
@@ -771,7 +771,7 @@ class SharedHostKernelTest {
           LibvirtAdoptionTest.NETWORK_STATUS, Map.of("vm1.xml", LibvirtAdoptionTest.DOMAIN_STATUS));
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
-        NetworkShaper shaper = NetworkShaper.create(LibvirtAdoptionTest.libvirtConfig(leaf), tc,
+        NetworkShaper shaper = NetworkShaperTest.create(LibvirtAdoptionTest.libvirtConfig(leaf), tc,
             store);
         assertThat(shaper.adopt(imported.status()).repairs().ops()).isNotEmpty();
         assertThat(mark(ns, "br0")).contains(new Mark(2, false, "default"));
@@ -794,7 +794,7 @@ class SharedHostKernelTest {
       NetworkConfig config = NetworkConfig.builder("max", "br0")
           .inbound(Limits.averageOnly(max)).build();
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
-        NetworkShaper shaper = NetworkShaper.create(config, tc, new InMemoryStatusStore());
+        NetworkShaper shaper = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         shaper.start();
         ReconcileReport report = shaper.reconcile();
         assertThat(report.repairs().ops()).as("after start: %s", report).isEmpty();
@@ -848,7 +848,7 @@ class SharedHostKernelTest {
           .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build();
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
         InMemoryStatusStore store = new InMemoryStatusStore();
-        NetworkShaper shaper = NetworkShaper.create(config, tc, store);
+        NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         shaper.start();
         shaper.plug("vm0", mac(1), Bandwidth.floor(Rate.parse("5mbit")));
         String tapBefore = state(ns, "tap0");
@@ -892,7 +892,7 @@ class SharedHostKernelTest {
       Bandwidth bw = Bandwidth.of(Limits.averageOnly(Rate.parse("50mbit")),
           Limits.averageOnly(Rate.parse("10mbit")));
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
-        NetworkShaper n1 = NetworkShaper.create(NetworkConfig.builder("n1", "br0")
+        NetworkShaper n1 = NetworkShaperTest.create(NetworkConfig.builder("n1", "br0")
             .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build(), tc,
             new InMemoryStatusStore());
         n1.start();
@@ -900,7 +900,7 @@ class SharedHostKernelTest {
         String tapBefore = state(ns, "tap0");
         List<String> linksBefore = links(ns);
 
-        NetworkShaper n2 = NetworkShaper.create(NetworkConfig.builder("n2", "br1")
+        NetworkShaper n2 = NetworkShaperTest.create(NetworkConfig.builder("n2", "br1")
             .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build(), tc,
             new InMemoryStatusStore());
         n2.start();
@@ -933,7 +933,7 @@ class SharedHostKernelTest {
       NetworkConfig config = NetworkConfig.builder("own", "br0")
           .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build();
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
-        NetworkShaper shaper = NetworkShaper.create(config, tc, new InMemoryStatusStore());
+        NetworkShaper shaper = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         shaper.start();
         shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit")));
         ns.tc("filter", "add", "dev", "br0", "parent", "1:", "protocol", "ip", "prio", "5", "u32",

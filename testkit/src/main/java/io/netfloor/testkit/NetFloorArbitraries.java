@@ -268,13 +268,26 @@ public final class NetFloorArbitraries {
     return limits(false);
   }
 
-  /** Every kind of {@link StatusChange}. */
+  /** Every kind of {@link StatusChange}, batches ({@code StatusChange.Batch}) of them included. */
   public static Arbitrary<StatusChange> statusChanges() {
+    return Arbitraries.frequencyOf(
+        Tuple.of(5, singleStatusChanges()),
+        Tuple.of(1, statusChangeBatches()));
+  }
+
+  /** Every kind of {@link StatusChange} but a batch. */
+  public static Arbitrary<StatusChange> singleStatusChanges() {
     return Arbitraries.oneOf(
         pluggedInterfaces().map(StatusChange.InterfaceSet::new),
         aliases().map(StatusChange.InterfaceRemoved::new),
         classIdSets().map(StatusChange.ClassesParked::new),
         classIdSets().map(StatusChange.ClassesUnparked::new),
         networkInboundLimits().map(StatusChange.InboundResized::new));
+  }
+
+  /** Batches of one to four changes of any other kind (batches do not nest). */
+  public static Arbitrary<StatusChange> statusChangeBatches() {
+    return singleStatusChanges().list().ofMinSize(1).ofMaxSize(4)
+        .map(changes -> (StatusChange) new StatusChange.Batch(changes));
   }
 }

@@ -54,19 +54,22 @@ public final class Benchmarks {
   public record Options(List<Integer> sizes, List<Integer> scaleSizes, int reps, int scaleReps,
       int forkSamples, int kernelShareN, int dataPlaneN, double dataPlaneSeconds, int reconcileN,
       List<Integer> storeSizes, int storeRecords, Path out, boolean quick, String commandLine,
-      Set<String> rows, int jdbcN, int jdbcHosts, int jdbcRecords, int cliSamples) {
+      Set<String> rows, int jdbcN, int jdbcHosts, int jdbcRecords, int cliSamples, int stormN,
+      int stormThreads) {
 
     /** The rows {@code --rows} can name; all of them by default. */
-    static final List<String> ROWS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "cli");
+    static final List<String> ROWS = List.of("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11",
+        "12", "13", "cli");
 
     static Options defaults() {
       return new Options(List.of(100, 1000, 4000), List.of(4000, 16000), 3, 2, 200, 1000, 4000, 1.0,
-          4000, List.of(100, 16000), 500, null, false, "", Set.copyOf(ROWS), 1000, 50, 200, 20);
+          4000, List.of(100, 16000), 500, null, false, "", Set.copyOf(ROWS), 1000, 50, 200, 20, 1000,
+          8);
     }
 
     static Options quickDefaults() {
       return new Options(List.of(100, 1000), List.of(1000, 4000), 2, 1, 40, 1000, 1000, 0.3, 1000,
-          List.of(100, 4000), 200, null, true, "", Set.copyOf(ROWS), 200, 50, 40, 5);
+          List.of(100, 4000), 200, null, true, "", Set.copyOf(ROWS), 200, 50, 40, 5, 400, 8);
     }
 
     /** Whether row {@code id} is to be run. */
@@ -79,9 +82,10 @@ public final class Benchmarks {
      * {@code --scale-sizes} (rows 2 and 7: the largest HASHED run measures the heap),
      * {@code --reps}, {@code --scale-reps}, {@code --fork-samples} (forked plugs timed per N; 0 = all),
      * {@code --kernel-share-n}, {@code --dp-n}, {@code --dp-seconds}, {@code --reconcile-n},
-     * {@code --store-sizes}, {@code --store-records}, {@code --out FILE}, {@code --rows 8,cli}
-     * (only these rows; rows 1 and 3 run together), {@code --jdbc-n} (row 8), {@code --jdbc-hosts}
-     * and {@code --jdbc-records} (row 9: simulated hosts, records per host), {@code --cli-samples}
+     * {@code --store-sizes}, {@code --store-records}, {@code --out FILE}, {@code --rows 9,cli}
+     * (only these rows; rows 1 and 3 run together, 7 comes with 2), {@code --storm-n} and
+     * {@code --storm-threads} (rows 9 to 11), {@code --jdbc-n} (row 12), {@code --jdbc-hosts} and
+     * {@code --jdbc-records} (row 13: simulated hosts, records per host), {@code --cli-samples}
      * (commands timed per kind in the CLI row).
      */
     public static Options parse(String... args) {
@@ -103,6 +107,8 @@ public final class Benchmarks {
       int jdbcHosts = o.jdbcHosts;
       int jdbcRecords = o.jdbcRecords;
       int cliSamples = o.cliSamples;
+      int stormN = o.stormN;
+      int stormThreads = o.stormThreads;
       Path out = null;
       for (int i = 0; i < args.length; i++) {
         String a = args[i];
@@ -131,6 +137,8 @@ public final class Benchmarks {
           case "--jdbc-hosts" -> jdbcHosts = positive(a, Integer.parseInt(v));
           case "--jdbc-records" -> jdbcRecords = positive(a, Integer.parseInt(v));
           case "--cli-samples" -> cliSamples = positive(a, Integer.parseInt(v));
+          case "--storm-n" -> stormN = positive(a, Integer.parseInt(v));
+          case "--storm-threads" -> stormThreads = positive(a, Integer.parseInt(v));
           default -> throw new IllegalArgumentException("unknown option " + a);
         }
       }
@@ -143,9 +151,12 @@ public final class Benchmarks {
               + " (the tc baseline's linear u32 handles are 12 bits)");
         }
       }
+      if (stormN > TcBaseline.MAX_N) {
+        throw new IllegalArgumentException("--storm-n goes up to " + TcBaseline.MAX_N);
+      }
       return new Options(sizes, scale, reps, scaleReps, fork, share, dpN, dpS, recN, store, storeRec,
           out, quick, String.join(" ", args), rows, jdbcN, jdbcHosts, jdbcRecords,
-          cliSamples);
+          cliSamples, stormN, stormThreads);
     }
 
     private static Set<String> rowsOf(String csv) {
@@ -246,14 +257,21 @@ public final class Benchmarks {
       if (o.runs("4")) {
         row4(lab);
       }
-      if (o.runs("8") || o.runs("9")) {
-        progress("starting a local PostgreSQL server (rows 8 and 9)");
+      DurableRows durable = new DurableRows(o, new DurableBench(lab), tc, this::progress);
+      if (o.runs("8")) {
+        rows.addAll(durable.row8(section(8)));
+      }
+      if (o.runs("9") || o.runs("10") || o.runs("11")) {
+        rows.addAll(durable.rows9to11(section(9), section(10), section(11)));
+      }
+      if (o.runs("12") || o.runs("13")) {
+        progress("starting a local PostgreSQL server (rows 12 and 13)");
         try (LocalPostgres pg = LocalPostgres.start()) {
-          if (o.runs("8")) {
-            row8(lab, engine, pg.dataSource());
+          if (o.runs("12")) {
+            row12(lab, engine, pg.dataSource());
           }
-          if (o.runs("9")) {
-            row9(lab, pg.dataSource());
+          if (o.runs("13")) {
+            row13(lab, pg.dataSource());
           }
         }
       }
@@ -530,7 +548,8 @@ public final class Benchmarks {
       long t0 = System.nanoTime();
       ReconcileReport report;
       try (FileStatusStore store = FileStatusStore.open(dir)) {
-        NetworkShaper restarted = NetworkShaper.create(config, lab.tc(), store);
+        NetworkShaper restarted = NetworkShaper.create(config, lab.tc(), store,
+            EngineBench.WITHOUT_POOL);
         report = restarted.start();
       }
       long nfNs = System.nanoTime() - t0;
@@ -670,15 +689,15 @@ public final class Benchmarks {
     }
   }
 
-  /** Row 8: a plug's cost with the status in PostgreSQL vs in local files, same bridge, same run. */
-  private void row8(Lab lab, EngineBench engine, DataSource db) throws IOException {
+  /** Row 12: a plug's cost with the status in PostgreSQL vs in local files, same bridge, same run. */
+  private void row12(Lab lab, EngineBench engine, DataSource db) throws IOException {
     int n = o.jdbcN();
     List<Double> file = new ArrayList<>();
     List<Double> jdbc = new ArrayList<>();
     try (JdbcStatusStore store = JdbcStatusStore.open(db, "bench-host")) {
       for (int r = 0; r < o.reps() + 1; r++) { // round 0 warms the JDBC and file paths
-        progress("row 8: plug+unplug, N = " + n + ", round " + r);
-        try (FileStatusStore files = FileStatusStore.open(lab.workDir().resolve("row8-" + r))) {
+        progress("row 12: plug+unplug, N = " + n + ", round " + r);
+        try (FileStatusStore files = FileStatusStore.open(lab.workDir().resolve("row12-" + r))) {
           EngineBench.Run f = engine.run(FilterLayout.HASHED, ClassStrategy.ADD_ON_PLUG, n, true,
               files, false);
           EngineBench.Run j = engine.run(FilterLayout.HASHED, ClassStrategy.ADD_ON_PLUG, n, true,
@@ -694,7 +713,7 @@ public final class Benchmarks {
     Stats.Summary fs = Stats.Summary.of(file);
     Stats.Summary js = Stats.Summary.of(jdbc);
     double ratio = js.median() / fs.median();
-    section(8).append(String.format(Locale.ROOT, "### 8. Plug+unplug with the status in"
+    section(12).append(String.format(Locale.ROOT, "### 12. Plug+unplug with the status in"
             + " PostgreSQL vs in files, N = %d%n%n`NetworkShaper.plug` then `unplug` of N interfaces"
             + " (HASHED, ADD_ON_PLUG, one call at a time, as row 1) on the lab's bridge, once with a"
             + " `FileStatusStore` (journal + fdatasync per record, %s) and once with a"
@@ -704,36 +723,36 @@ public final class Benchmarks {
             + "%n| FileStatusStore | %s |%n| JdbcStatusStore | %s |%n%nRatio JDBC ÷ file: %.2f×.%n%n",
         n, fsType(lab.workDir()), serverVersion(db), o.reps(), fs.format("%.0f"),
         js.format("%.0f"), ratio));
-    rows.add(new Row("8", "plug+unplug, status in PostgreSQL vs files, N=" + n,
+    rows.add(new Row("12", "plug+unplug, status in PostgreSQL vs files, N=" + n,
         fmt("%.0f µs", js.median()), fmt("%.0f µs", fs.median()), ratio, "≤ 3×", ratio <= 3));
   }
 
-  /** Row 9: many hosts recording concurrently into one server, vs one file store per host. */
-  private void row9(Lab lab, DataSource db) throws IOException {
+  /** Row 13: many hosts recording concurrently into one server, vs one file store per host. */
+  private void row13(Lab lab, DataSource db) throws IOException {
     int hosts = o.jdbcHosts();
     int perHost = o.jdbcRecords();
     JdbcBench.Load j;
     JdbcBench.Load f;
     JdbcBench.Load one;
     try {
-      progress("row 9: " + hosts + " hosts into one PostgreSQL, warm-up");
+      progress("row 13: " + hosts + " hosts into one PostgreSQL, warm-up");
       JdbcBench.concurrentRecords(hosts, Math.min(perHost, 20), JdbcBench.jdbcStores(db));
-      progress("row 9: " + hosts + " hosts x " + perHost + " records into one PostgreSQL");
+      progress("row 13: " + hosts + " hosts x " + perHost + " records into one PostgreSQL");
       j = JdbcBench.concurrentRecords(hosts, perHost, JdbcBench.jdbcStores(db));
-      progress("row 9: one host x " + perHost + " records into PostgreSQL");
+      progress("row 13: one host x " + perHost + " records into PostgreSQL");
       one = JdbcBench.concurrentRecords(1, perHost, JdbcBench.jdbcStores(db));
-      progress("row 9: " + hosts + " file stores x " + perHost + " records");
+      progress("row 13: " + hosts + " file stores x " + perHost + " records");
       f = JdbcBench.concurrentRecords(hosts, perHost,
-          JdbcBench.fileStores(lab.workDir().resolve("row9")));
+          JdbcBench.fileStores(lab.workDir().resolve("row13")));
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {
-      throw new IOException("row 9 failed: " + e.getMessage(), e);
+      throw new IOException("row 13 failed: " + e.getMessage(), e);
     }
     // the claim: one server does not serialise the hosts (commits of concurrent hosts share their
     // disk flushes), so the fleet records many times faster than one host alone
     double ratio = j.recordsPerSecond() / one.recordsPerSecond();
-    section(9).append(String.format(Locale.ROOT, "### 9. %d hosts recording concurrently into one"
+    section(13).append(String.format(Locale.ROOT, "### 13. %d hosts recording concurrently into one"
             + " PostgreSQL server%n%n%d threads, each a simulated host with its own `JdbcStatusStore`"
             + " (distinct host ids) and its own network, all started together; each records %d"
             + " changes (a plug, then its unplug, ...), each `record` one durable transaction."
@@ -745,9 +764,9 @@ public final class Benchmarks {
         hosts, hosts, perHost, hosts, hosts, j.recordsPerSecond(), j.p50Us() / 1e3,
         j.p99Us() / 1e3, one.recordsPerSecond(), one.p50Us() / 1e3, one.p99Us() / 1e3, hosts,
         f.recordsPerSecond(), f.p50Us() / 1e3, f.p99Us() / 1e3));
-    section(9).append(String.format(Locale.ROOT, "Records/s, %d hosts ÷ one host: %.1f×.%n%n", hosts,
+    section(13).append(String.format(Locale.ROOT, "Records/s, %d hosts ÷ one host: %.1f×.%n%n", hosts,
         ratio));
-    rows.add(new Row("9", hosts + " hosts recording concurrently into one PostgreSQL vs one host",
+    rows.add(new Row("13", hosts + " hosts recording concurrently into one PostgreSQL vs one host",
         fmt("%.0f rec/s, p50 %.1f ms, p99 %.1f ms", j.recordsPerSecond(), j.p50Us() / 1e3,
             j.p99Us() / 1e3), fmt("1 host: %.0f rec/s; %d file stores: %.0f rec/s",
             one.recordsPerSecond(), hosts, f.recordsPerSecond()), ratio, "≥ 10×", ratio >= 10));
@@ -768,7 +787,8 @@ public final class Benchmarks {
   private String markdown(Instant start, long secs, String loadBefore, String loadAfter) {
     StringBuilder b = new StringBuilder();
     b.append(BEGIN).append("\n\n## Results\n\n");
-    rows.sort(java.util.Comparator.comparing(Row::id)); // stable: keeps each row's order
+    // stable: keeps each row's order
+    rows.sort(java.util.Comparator.comparingInt(r -> Options.ROWS.indexOf(r.id())));
     b.append("| # | what | NetFloor | baseline (same run) | ratio | target | met |\n");
     b.append("|---|---|---:|---:|---:|---|---|\n");
     for (Row r : rows) {
@@ -777,7 +797,9 @@ public final class Benchmarks {
     }
     b.append("\nRatios: rows 1 = baseline time ÷ NetFloor time; 2 = worst of p50/p99 last÷first;"
         + " 3 = share; 4 = rate ÷ rate with one interface; 5 = NetFloor ÷ tc; 6 = large ÷ small;"
-        + " 7 = KiB; 8 = PostgreSQL ÷ files; 9 = records/s of all hosts ÷ one host's;"
+        + " 7 = KiB; 8 = worst of p50/p99 last÷first; 9 = baseline time ÷ NetFloor time;"
+        + " 10 = 8-thread ÷ 1-thread throughput; 11 = durable plug ÷ (fdatasync + kernel);"
+        + " 12 = PostgreSQL ÷ files; 13 = records/s of all hosts ÷ one host's;"
         + " cli = NetFloor's p50 in seconds.\n\n");
     sections.values().forEach(b::append);
     b.append("### Machine and run\n\n| fact | value |\n|---|---|\n");

@@ -106,7 +106,7 @@ final class DataPlaneBench {
    */
   Sample[] measure(FilterLayout layout, int n, int reps, double seconds) throws IOException {
     NetworkShaper shaper = NetworkShaper.create(EngineBench.config(layout, ClassStrategy.ADD_ON_PLUG),
-        lab.tc(), new InMemoryStatusStore());
+        lab.tc(), new InMemoryStatusStore(), EngineBench.WITHOUT_POOL);
     shaper.start();
     try {
       for (int i = 1; i <= n; i++) {

@@ -8,6 +8,8 @@ import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.shaping.NetworkShaper;
+import io.netfloor.shaping.ParkedPoolPolicy;
+import io.netfloor.shaping.ShaperOptions;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -24,6 +26,9 @@ import java.util.List;
  */
 final class EngineBench {
   static final Bandwidth FLOOR = Bandwidth.floor(Rate.parse("500kbit"));
+  /** Rows 1-7 measure the class strategies as configured, without the default pool's top-ups. */
+  static final ShaperOptions WITHOUT_POOL =
+      ShaperOptions.builder().parkedPool(ParkedPoolPolicy.OFF).build();
 
   private final Lab lab;
 
@@ -75,7 +80,7 @@ final class EngineBench {
       boolean measureHeap) throws IOException {
     lab.freshBridge();
     NetlinkTrafficControl tc = lab.tc();
-    NetworkShaper shaper = NetworkShaper.create(config(layout, strategy), tc, store);
+    NetworkShaper shaper = NetworkShaper.create(config(layout, strategy), tc, store, WITHOUT_POOL);
     shaper.start();
     MacAddress[] macs = new MacAddress[n + 1];
     String[] aliases = new String[n + 1];

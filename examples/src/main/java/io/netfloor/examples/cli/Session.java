@@ -6,7 +6,9 @@ import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.SafeDirectory;
 import io.netfloor.shaping.NetworkShaper;
+import io.netfloor.shaping.ParkedPoolPolicy;
 import io.netfloor.shaping.ReconcileReport;
+import io.netfloor.shaping.ShaperOptions;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
 import java.nio.file.Path;
@@ -46,7 +48,10 @@ final class Session implements AutoCloseable {
     this.probeCache = new ProbeCache(state, definition.name(), definition.netns());
     this.engineKernel = new CachedProbeControl(tc,
         probeAfresh ? null : probeCache.read().orElse(null));
-    this.shaper = NetworkShaper.create(config, engineKernel, store);
+    // one command per process: no parked pool, whose background top-ups would outlive the command
+    // (or hold up its exit) and whose start-up parking would add a record to every first start
+    this.shaper = NetworkShaper.create(config, engineKernel, store,
+        ShaperOptions.builder().parkedPool(ParkedPoolPolicy.OFF).build());
   }
 
   /**
@@ -235,18 +240,22 @@ final class Session implements AutoCloseable {
   @Override
   public void close() {
     try {
-      // a network with a record keeps what this command probed for the next one
-      if (engineKernel.probed().isPresent() && java.nio.file.Files.isRegularFile(
-          state.definitionFile(definition.name()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-        probeCache.write(engineKernel.probed().get());
-      }
-    } catch (RuntimeException e) {
-      // the cache only saves the next command a probe
+      shaper.close(); // a pool top-up under way finishes (durably) before the socket and store go
     } finally {
       try {
-        tc.close();
+        // a network with a record keeps what this command probed for the next one
+        if (engineKernel.probed().isPresent() && java.nio.file.Files.isRegularFile(
+            state.definitionFile(definition.name()), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+          probeCache.write(engineKernel.probed().get());
+        }
+      } catch (RuntimeException e) {
+        // the cache only saves the next command a probe
       } finally {
-        store.close();
+        try {
+          tc.close();
+        } finally {
+          store.close();
+        }
       }
     }
   }

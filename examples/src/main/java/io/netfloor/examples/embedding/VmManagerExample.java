@@ -203,6 +203,7 @@ public final class VmManagerExample implements AutoCloseable {
   @Override
   public void close() {
     try {
+      shaper.close(); // a pool top-up under way finishes (durably) before the socket and store go
       kernel.close();
     } finally {
       store.close();

@@ -185,8 +185,9 @@ public final class FleetOrchestratorExample implements AutoCloseable {
 
   /**
    * Floor class → rate from the kernel, through tc (independent of NetFloor's netlink code):
-   * every class under 1:1 but the default class 1:2 that a filter steers frames to. (tc's JSON
-   * output has no HTB class details, so classes are read from its text output.)
+   * every class under 1:1 that a filter steers frames to (the default class 1:2 and the shaper's
+   * parked classes aside). (tc's JSON output has no HTB class details, so classes are read from
+   * its text output.)
    */
   Map<String, Long> kernelFloors(Host h) {
     Map<String, Long> rates = new TreeMap<>();
@@ -213,6 +214,11 @@ public final class FleetOrchestratorExample implements AutoCloseable {
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
+    }
+    // the shaper's parked classes (its pool, read after the dump) have no filter until a plug
+    // takes one
+    for (int id : h.shaper().tree().parkedClassIds()) {
+      rates.remove("1:" + Integer.toHexString(id));
     }
     if (!steered.keySet().equals(rates.keySet())) {
       steered.put("classes without a filter: " + rates.keySet(), -1L);
@@ -252,6 +258,7 @@ public final class FleetOrchestratorExample implements AutoCloseable {
       } catch (RuntimeException e) {
         first = first == null ? e : first;
       } finally {
+        h.shaper().close(); // a pool top-up under way finishes before its store goes
         h.store().close();
         h.kernel().close();
         try {

@@ -24,20 +24,21 @@ class BenchmarksSmokeTest {
     Benchmarks.Options options = Benchmarks.Options.parse("--sizes", "10", "--scale-sizes", "200",
         "--reps", "1", "--scale-reps", "1", "--fork-samples", "2", "--kernel-share-n", "10",
         "--dp-n", "10", "--dp-seconds", "0.05", "--reconcile-n", "10", "--store-sizes", "5,20",
-        "--store-records", "5", "--jdbc-n", "10", "--jdbc-hosts", "3", "--jdbc-records", "4",
-        "--cli-samples", "2");
+        "--store-records", "5", "--storm-n", "20", "--storm-threads", "4", "--jdbc-n", "10",
+        "--jdbc-hosts", "3", "--jdbc-records", "4", "--cli-samples", "2");
 
     Benchmarks.Result result = Benchmarks.run(options,
         new PrintStream(OutputStream.nullOutputStream()));
 
     assertThat(result.rows().stream().map(Benchmarks.Row::id).collect(Collectors.toSet()))
-        .containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7", "8", "9", "cli");
+        .containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12",
+            "13", "cli");
     for (Benchmarks.Row row : result.rows()) {
       assertThat(Double.isFinite(row.ratio()) && row.ratio() > 0)
           .as("ratio of row %s (%s): %s", row.id(), row.what(), row.ratio()).isTrue();
       assertThat(row.netfloor()).as(row.what()).doesNotContain("NaN").doesNotContain("Infinity");
     }
-    assertThat(result.markdown()).contains(Benchmarks.BEGIN, Benchmarks.END, "### 7.",
+    assertThat(result.markdown()).contains(Benchmarks.BEGIN, Benchmarks.END, "### 7.", "### 11.",
         "| load average before / after |");
     assertThat(Lab.run("ip", "netns", "list")).doesNotContain(result.namespace());
   }
@@ -64,15 +65,18 @@ class BenchmarksSmokeTest {
 
   @Test
   void rowsCanBeChosenAndAnUnknownRowIsRefused() {
-    assertThat(Benchmarks.Options.parse("--rows", "8,9").runs("8")).isTrue();
-    assertThat(Benchmarks.Options.parse("--rows", "8,9").runs("1")).isFalse();
+    assertThat(Benchmarks.Options.parse("--rows", "9,11").runs("9")).isTrue();
+    assertThat(Benchmarks.Options.parse("--rows", "9,11").runs("11")).isTrue();
+    assertThat(Benchmarks.Options.parse("--rows", "12,13").runs("12")).isTrue();
+    assertThat(Benchmarks.Options.parse("--rows", "12,13").runs("1")).isFalse();
     assertThat(Benchmarks.Options.parse("--rows", "cli").rows()).containsExactly("cli");
     assertThat(Benchmarks.Options.parse("--rows", "3,cli").rows())
         .containsExactlyInAnyOrder("1", "3", "cli");
     assertThat(Benchmarks.Options.parse().rows()).containsAll(Benchmarks.Options.ROWS);
+    assertThat(Benchmarks.Options.parse().runs("8")).isTrue();
     org.assertj.core.api.Assertions.assertThatThrownBy(
-        () -> Benchmarks.Options.parse("--rows", "10"))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no row '10'");
+        () -> Benchmarks.Options.parse("--rows", "8,42"))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no row '42'");
   }
 
   private static boolean isRoot() throws IOException {

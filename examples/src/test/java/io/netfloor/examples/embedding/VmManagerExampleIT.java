@@ -62,7 +62,11 @@ class VmManagerExampleIT {
         assertThat(vmm.shaper().tree().interfaces()).containsOnlyKeys("vm1-eth0");
         vmm.vmStopped("vm1-eth0");
         vmm.vmStopped("vm1-eth0"); // idempotent
-        assertThat(ns.tc("class", "show", "dev", "br0")).doesNotContain("1:3 ");
+        // its class went back to the shaper's parked pool: no filter, 8 bit/s, for the next plug
+        assertThat(vmm.shaper().tree().parkedClassIds()).contains(3);
+        assertThat(ns.tc("class", "show", "dev", "br0"))
+            .contains("class htb 1:3 parent 1:1 leaf 3: prio 0 rate 8bit ceil 8bit");
+        assertThat(ns.tc("filter", "show", "dev", "br0")).doesNotContainPattern("flowid 1:3\\b");
         vmm.shaper().stop();
       }
       assertThat(ns.tc("qdisc", "show", "dev", "br0")).doesNotContain("htb");

@@ -47,6 +47,8 @@ public final class MutableStatus {
       parked.removeAll(u.classIds());
     } else if (change instanceof StatusChange.InboundResized r) {
       inbound = Optional.of(r.inbound());
+    } else if (change instanceof StatusChange.Batch b) {
+      b.changes().forEach(this::apply);
     } else {
       throw new IllegalArgumentException("unknown status change " + change);
     }
