@@ -44,17 +44,27 @@ public final class FaultyTrafficControl implements TrafficControl {
 
   /**
    * Turns fault injection on or off (on at first). Operations are numbered while it is off too.
+   *
+   * @param enabled true to fail the chosen operations, false to pass every call through
    */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
 
-  /** How many faults were injected so far. */
+  /**
+   * How many faults were injected so far.
+   *
+   * @return the number of injected failures
+   */
   public synchronized int faults() {
     return faults;
   }
 
-  /** How many HTB class additions reached the wrapped backend. */
+  /**
+   * How many HTB class additions reached the wrapped backend.
+   *
+   * @return the number of class additions passed on
+   */
   public synchronized long classAdds() {
     return classAdds;
   }
