@@ -130,6 +130,8 @@ public final class StatusRecordCodec {
   /**
    * Reads a record made by {@link #encodeStatus}.
    *
+   * @param record the bytes of one status record, its final newline included; not null
+   * @return the status the record holds, equal to the one it was encoded from
    * @throws StatusStoreException naming what is wrong: a newer format version, a checksum
    *     mismatch (damage), a malformed or non-canonical line
    */
@@ -198,6 +200,8 @@ public final class StatusRecordCodec {
   /**
    * Reads a record made by {@link #encodeChange}.
    *
+   * @param record the bytes of one change record, its final newline included; not null
+   * @return the change the record holds, equal to the one it was encoded from
    * @throws StatusStoreException naming what is wrong (as {@link #decodeStatus})
    */
   public static StatusChange decodeChange(byte[] record) {
@@ -240,7 +244,13 @@ public final class StatusRecordCodec {
 
   // ---------------------------------------------------------------- lines
 
-  /** The line of an interface, as the file store's snapshots hold it after {@code iface }. */
+  /**
+   * The line of an interface, as the file store's snapshots hold it after {@code iface }.
+   *
+   * @param p the plugged interface; not null
+   * @return its fields separated by single spaces, without a newline; {@code -} stands for an
+   *     absent filter or direction
+   */
   public static String encodeInterface(PluggedInterface p) {
     return p.alias() + ' ' + p.mac() + " class=" + p.classMinor()
         + " filter=" + p.filterHandle().map(U32Handle::toString).orElse("-")
@@ -252,6 +262,8 @@ public final class StatusRecordCodec {
   /**
    * Reads an interface line.
    *
+   * @param line a line made by {@link #encodeInterface}, without the {@code iface } prefix
+   * @return the interface it describes
    * @throws StatusStoreException quoting the line and what is wrong with it
    */
   public static PluggedInterface decodeInterface(String line) {
@@ -272,7 +284,12 @@ public final class StatusRecordCodec {
     return canonical(line, p, StatusRecordCodec::encodeInterface);
   }
 
-  /** A set of class ids: {@code 3,4,9}, or {@code -} when empty. */
+  /**
+   * A set of class ids: {@code 3,4,9}, or {@code -} when empty.
+   *
+   * @param ids the class minor ids, in ascending order; not null
+   * @return the ids separated by commas, or {@code -} when there are none
+   */
   public static String encodeClassIds(SortedSet<Integer> ids) {
     if (ids.isEmpty()) {
       return "-";
@@ -287,6 +304,8 @@ public final class StatusRecordCodec {
   /**
    * Reads a set of class ids.
    *
+   * @param text ids as {@link #encodeClassIds} writes them
+   * @return a new mutable set of the ids
    * @throws StatusStoreException quoting the text when it is not in {@link #encodeClassIds} form
    */
   public static SortedSet<Integer> decodeClassIds(String text) {
@@ -302,7 +321,14 @@ public final class StatusRecordCodec {
     return canonical(text, ids, StatusRecordCodec::encodeClassIds);
   }
 
-  /** The line of a change, as the file store's journal holds it after the record number. */
+  /**
+   * The line of a change, as the file store's journal holds it after the record number.
+   *
+   * @param change the change; not null
+   * @return its operation ({@code set}, {@code remove}, {@code park}, {@code unpark} or
+   *     {@code resize}) and argument, without a checksum or newline
+   * @throws IllegalArgumentException for a change type this codec does not know
+   */
   public static String encodeChangeLine(StatusChange change) {
     if (change instanceof StatusChange.InterfaceSet s) {
       return "set " + encodeInterface(s.iface());
@@ -331,6 +357,8 @@ public final class StatusRecordCodec {
   /**
    * Reads a change line.
    *
+   * @param line a line made by {@link #encodeChangeLine}
+   * @return the change it describes
    * @throws StatusStoreException quoting the line and what is wrong with it
    */
   public static StatusChange decodeChangeLine(String line) {

@@ -90,8 +90,12 @@ public final class JdbcStatusStore implements StatusStore {
    * Opens the store of host {@code hostId}: creates or migrates the schema, refuses a server whose
    * commits are not durable, and registers the host.
    *
+   * @param dataSource the PostgreSQL database shared by the fleet; the store borrows and returns
+   *     its connections and never closes it
    * @param hostId 1–128 characters of {@code [A-Za-z0-9._:-]}, starting with a letter or digit;
    *     unique per host in the fleet
+   * @return the open store, registered for {@code hostId}
+   * @throws NullPointerException if {@code dataSource} is null
    * @throws StatusStoreException if the database cannot be reached, holds a newer schema, or runs
    *     with {@code fsync = off}
    */
@@ -130,7 +134,11 @@ public final class JdbcStatusStore implements StatusStore {
     }
   }
 
-  /** The host this store writes for. */
+  /**
+   * The host this store writes for.
+   *
+   * @return the host id given to {@link #open}
+   */
   public String hostId() {
     return hostId;
   }
@@ -144,6 +152,7 @@ public final class JdbcStatusStore implements StatusStore {
    * ({@link StatusChange.InboundResized}) in the network's row, and the inventory's capacity is then
    * the same limit (average or peak) of the resized ones.
    *
+   * @param config the network's configuration, as given to the shaper
    * @throws NetworkOwnedByOtherHostException if another host owns the network
    */
   public void describe(NetworkConfig config) {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.jdbc;
 
-import static io.netfloor.jdbc.StatusStoreContract.floored;
+import static io.netfloor.jdbc.JdbcStatusStoreContractTest.floored;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.jdbc;
 
-import static io.netfloor.jdbc.StatusStoreContract.floored;
-import static io.netfloor.jdbc.StatusStoreContract.small;
+import static io.netfloor.jdbc.JdbcStatusStoreContractTest.floored;
+import static io.netfloor.jdbc.JdbcStatusStoreContractTest.small;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

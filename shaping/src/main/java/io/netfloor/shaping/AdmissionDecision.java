@@ -20,6 +20,16 @@ import java.util.Optional;
 public record AdmissionDecision(boolean admitted, Rate requestedFloor, Capacity capacity,
     Optional<NetFloorException> refusal) {
 
+  /**
+   * Checks that the decision is consistent.
+   *
+   * @param admitted true when the operation would be accepted
+   * @param requestedFloor the floor asked for (zero without one); not null
+   * @param capacity the network's inventory the decision was taken against; not null
+   * @param refusal what the operation would throw; empty exactly when {@code admitted}
+   * @throws NullPointerException if a reference component is null
+   * @throws IllegalArgumentException if {@code admitted} and {@code refusal} disagree
+   */
   public AdmissionDecision {
     Objects.requireNonNull(requestedFloor, "requestedFloor");
     Objects.requireNonNull(capacity, "capacity");

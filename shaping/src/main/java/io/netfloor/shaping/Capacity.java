@@ -23,6 +23,18 @@ import java.util.Objects;
 public record Capacity(String network, boolean floorsSupported, AdmissionLimit admissionLimit,
     Rate capacity, Rate allotted, Rate remaining, int interfaces) {
 
+  /**
+   * Checks that no component is null.
+   *
+   * @param network the network's name
+   * @param floorsSupported false when the network has no inbound bandwidth
+   * @param admissionLimit which of the network's rates floors are admitted against
+   * @param capacity what the floors may sum to (zero without floors)
+   * @param allotted the sum of the floors of the plugged interfaces
+   * @param remaining the largest floor a plug would be admitted with
+   * @param interfaces how many interfaces are plugged
+   * @throws NullPointerException if a reference component is null
+   */
   public Capacity {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(admissionLimit, "admissionLimit");

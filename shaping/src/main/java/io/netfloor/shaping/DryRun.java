@@ -24,6 +24,14 @@ import java.util.function.Supplier;
  * @param classId the class the interface's frames would land in; empty when refused
  */
 public record DryRun(AdmissionDecision decision, Plan plan, Optional<ClassHandle> classId) {
+  /**
+   * Checks that no component is null.
+   *
+   * @param decision whether it would be accepted, and if not why
+   * @param plan the kernel operations it would apply, in order; empty when refused
+   * @param classId the class the interface's frames would land in; empty when refused
+   * @throws NullPointerException if a component is null
+   */
   public DryRun {
     Objects.requireNonNull(decision, "decision");
     Objects.requireNonNull(plan, "plan");

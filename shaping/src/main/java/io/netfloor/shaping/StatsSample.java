@@ -16,6 +16,15 @@ import java.util.Objects;
  */
 public record StatsSample(String network, long nanoTime, Instant takenAt,
     List<InterfaceStats> interfaces) {
+  /**
+   * Checks the components and copies the counters into an immutable list.
+   *
+   * @param network the network's name; not null
+   * @param nanoTime {@link System#nanoTime()} when the counters were read
+   * @param takenAt the wall-clock time of the same instant; not null
+   * @param interfaces each plugged interface's counters; copied
+   * @throws NullPointerException if a reference component, or one of the counters, is null
+   */
   public StatsSample {
     Objects.requireNonNull(network, "network");
     Objects.requireNonNull(takenAt, "takenAt");

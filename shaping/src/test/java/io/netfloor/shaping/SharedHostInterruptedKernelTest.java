@@ -21,16 +21,12 @@ import io.netfloor.plan.IfbDevice;
 import io.netfloor.plan.Plan;
 import io.netfloor.plan.TcOp;
 import io.netfloor.shaping.SharedHostKernelTest.Filter;
-import io.netfloor.spi.ClassStats;
-import io.netfloor.spi.KernelCapabilities;
-import io.netfloor.spi.KernelSnapshot;
+import io.netfloor.spi.ForwardingTrafficControl;
 import io.netfloor.spi.TrafficControl;
-import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
@@ -61,14 +57,13 @@ class SharedHostInterruptedKernelTest {
    * operations up to and including the first op {@code upTo} matches reach the kernel (none if
    * none matches), then the "process" dies.
    */
-  static final class KilledMidPlan implements TrafficControl {
-    private final TrafficControl kernel;
+  static final class KilledMidPlan extends ForwardingTrafficControl {
     private final Predicate<Plan> when;
     private final Predicate<TcOp> upTo;
     boolean killed;
 
     KilledMidPlan(TrafficControl kernel, Predicate<Plan> when, Predicate<TcOp> upTo) {
-      this.kernel = kernel;
+      super(kernel);
       this.when = when;
       this.upTo = upTo;
     }
@@ -85,42 +80,13 @@ class SharedHostInterruptedKernelTest {
           }
         }
         if (keep > 0) {
-          kernel.apply(new Plan(plan.ops().subList(0, keep)));
+          delegate().apply(new Plan(plan.ops().subList(0, keep)));
         }
         throw new SimulatedKill();
       }
-      kernel.apply(plan);
+      delegate().apply(plan);
     }
 
-    @Override
-    public KernelSnapshot dump(InterfaceName device) {
-      return kernel.dump(device);
-    }
-
-    @Override
-    public Map<ClassHandle, ClassStats> classStats(InterfaceName device) {
-      return kernel.classStats(device);
-    }
-
-    @Override
-    public boolean deviceExists(InterfaceName device) {
-      return kernel.deviceExists(device);
-    }
-
-    @Override
-    public java.util.Optional<String> deviceKind(InterfaceName device) {
-      return kernel.deviceKind(device);
-    }
-
-    @Override
-    public KernelCapabilities capabilities() {
-      return kernel.capabilities();
-    }
-
-    @Override
-    public void close() {
-      kernel.close();
-    }
   }
 
   static NetworkConfig config() {

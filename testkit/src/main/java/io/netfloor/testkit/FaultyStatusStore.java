@@ -34,17 +34,27 @@ public final class FaultyStatusStore implements StatusStore {
   /**
    * Turns fault injection on or off (on at first). Writes are numbered while it is off too, so a
    * fault set refers to the same calls whichever phases of a test run with faults.
+   *
+   * @param enabled true to fail the chosen writes, false to pass every call through
    */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
 
-  /** How many faults were injected so far. */
+  /**
+   * How many faults were injected so far.
+   *
+   * @return the number of injected failures
+   */
   public synchronized int faults() {
     return faults;
   }
 
-  /** How many writes were attempted so far (failed ones included). */
+  /**
+   * How many writes were attempted so far (failed ones included).
+   *
+   * @return the number of write calls, counted from 0 like the fault set
+   */
   public synchronized long writes() {
     return writeIndex;
   }

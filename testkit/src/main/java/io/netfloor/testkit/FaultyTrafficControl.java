@@ -4,17 +4,11 @@ package io.netfloor.testkit;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.Plan;
 import io.netfloor.plan.TcOp;
-import io.netfloor.spi.ClassStats;
-import io.netfloor.spi.KernelCapabilities;
-import io.netfloor.spi.KernelSnapshot;
+import io.netfloor.spi.ForwardingTrafficControl;
 import io.netfloor.spi.TrafficControl;
 import io.netfloor.spi.TrafficControlException;
-import io.netfloor.units.ClassHandle;
-import io.netfloor.units.InterfaceName;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,8 +19,7 @@ import java.util.Set;
  * {@link TrafficControlException#appliedCount()} set to their number. Reads pass through.
  * Thread-safe.
  */
-public final class FaultyTrafficControl implements TrafficControl {
-  private final TrafficControl delegate;
+public final class FaultyTrafficControl extends ForwardingTrafficControl {
   private final Set<Long> failAt;
   private long opIndex;
   private int faults;
@@ -38,23 +31,33 @@ public final class FaultyTrafficControl implements TrafficControl {
    * @param failAt the numbers of the operations to refuse (0 is the first operation)
    */
   public FaultyTrafficControl(TrafficControl delegate, Set<Long> failAt) {
-    this.delegate = delegate;
+    super(delegate);
     this.failAt = Set.copyOf(failAt);
   }
 
   /**
    * Turns fault injection on or off (on at first). Operations are numbered while it is off too.
+   *
+   * @param enabled true to fail the chosen operations, false to pass every call through
    */
   public void setEnabled(boolean enabled) {
     this.enabled = enabled;
   }
 
-  /** How many faults were injected so far. */
+  /**
+   * How many faults were injected so far.
+   *
+   * @return the number of injected failures
+   */
   public synchronized int faults() {
     return faults;
   }
 
-  /** How many HTB class additions reached the wrapped backend. */
+  /**
+   * How many HTB class additions reached the wrapped backend.
+   *
+   * @return the number of class additions passed on
+   */
   public synchronized long classAdds() {
     return classAdds;
   }
@@ -64,7 +67,7 @@ public final class FaultyTrafficControl implements TrafficControl {
     List<TcOp> ok = new ArrayList<>();
     for (TcOp op : plan.ops()) {
       if (failAt.contains(opIndex++) && enabled) {
-        delegate.apply(new Plan(ok));
+        delegate().apply(new Plan(ok));
         countClassAdds(ok);
         faults++;
         throw new TrafficControlException("injected fault at " + op.describe(), op, ok.size(), 5,
@@ -72,7 +75,7 @@ public final class FaultyTrafficControl implements TrafficControl {
       }
       ok.add(op);
     }
-    delegate.apply(plan);
+    delegate().apply(plan);
     countClassAdds(plan.ops());
   }
 
@@ -81,33 +84,4 @@ public final class FaultyTrafficControl implements TrafficControl {
         .filter(op -> op instanceof TcOp.Add a && a.object() instanceof HtbClass).count();
   }
 
-  @Override
-  public KernelSnapshot dump(InterfaceName device) {
-    return delegate.dump(device);
-  }
-
-  @Override
-  public Map<ClassHandle, ClassStats> classStats(InterfaceName device) {
-    return delegate.classStats(device);
-  }
-
-  @Override
-  public boolean deviceExists(InterfaceName device) {
-    return delegate.deviceExists(device);
-  }
-
-  @Override
-  public Optional<String> deviceKind(InterfaceName device) {
-    return delegate.deviceKind(device);
-  }
-
-  @Override
-  public KernelCapabilities capabilities() {
-    return delegate.capabilities();
-  }
-
-  @Override
-  public void close() {
-    delegate.close();
-  }
 }

@@ -53,7 +53,13 @@ public final class NetFloorArbitraries {
 
   // ---------------------------------------------------------------- units
 
-  /** Bits per second between 1 and {@code max}: small, round (whole Mbit/s) and arbitrary ones. */
+  /**
+   * Bits per second between 1 and {@code max}: small, round (whole Mbit/s) and arbitrary ones.
+   *
+   * @param max the largest value, at least 1
+   * @return an arbitrary of bits per second in 1..{@code max}, with 1 and {@code max} as edge
+   *     cases
+   */
   public static Arbitrary<Long> bitsPerSecond(long max) {
     return Arbitraries.oneOf(
         Arbitraries.longs().between(1, max),
@@ -62,12 +68,20 @@ public final class NetFloorArbitraries {
         .edgeCases(c -> c.includeOnly(1L, max));
   }
 
-  /** Rates from 1 bit/s to {@link Rate#MAX}. */
+  /**
+   * Rates from 1 bit/s to {@link Rate#MAX}.
+   *
+   * @return an arbitrary of rates
+   */
   public static Arbitrary<Rate> rates() {
     return bitsPerSecond(Long.MAX_VALUE).map(Rate::ofBitsPerSecond);
   }
 
-  /** Sizes from 0 bytes to 2<sup>63</sup>−1. */
+  /**
+   * Sizes from 0 bytes to 2<sup>63</sup>−1.
+   *
+   * @return an arbitrary of sizes, often small or whole KiB
+   */
   public static Arbitrary<ByteSize> byteSizes() {
     return Arbitraries.oneOf(Arbitraries.longs().between(0, Long.MAX_VALUE),
             Arbitraries.longs().between(0, 1 << 20), Arbitraries.longs().between(0, 1 << 20)
@@ -75,7 +89,11 @@ public final class NetFloorArbitraries {
         .map(ByteSize::ofBytes);
   }
 
-  /** Unicast, non-zero MAC addresses: what an interface may have. */
+  /**
+   * Unicast, non-zero MAC addresses: what an interface may have.
+   *
+   * @return an arbitrary of MAC addresses
+   */
   public static Arbitrary<MacAddress> macAddresses() {
     return Arbitraries.bytes().array(byte[].class).ofSize(6).map(b -> {
       b[0] = (byte) (b[0] & 0xfe);
@@ -84,7 +102,11 @@ public final class NetFloorArbitraries {
     });
   }
 
-  /** Interface names of 1 to 15 printable ASCII characters, without '/', ':', '%' or space. */
+  /**
+   * Interface names of 1 to 15 printable ASCII characters, without '/', ':', '%' or space.
+   *
+   * @return an arbitrary of valid interface names
+   */
   public static Arbitrary<InterfaceName> interfaceNames() {
     return Arbitraries.oneOf(
             Arbitraries.strings().withChars("abtapvethbrXYZ0189._-").ofMinLength(1)
@@ -95,13 +117,21 @@ public final class NetFloorArbitraries {
         .map(InterfaceName::of);
   }
 
-  /** Class handles with any 16-bit major and minor. */
+  /**
+   * Class handles with any 16-bit major and minor.
+   *
+   * @return an arbitrary of class handles
+   */
   public static Arbitrary<ClassHandle> classHandles() {
     return Combinators.combine(Arbitraries.integers().between(0, 0xffff),
         Arbitraries.integers().between(0, 0xffff)).as(ClassHandle::of);
   }
 
-  /** u32 filter handles (htid 12 bits, bucket 8 bits, node 12 bits). */
+  /**
+   * u32 filter handles (htid 12 bits, bucket 8 bits, node 12 bits).
+   *
+   * @return an arbitrary of filter handles
+   */
   public static Arbitrary<U32Handle> u32Handles() {
     return Combinators.combine(Arbitraries.integers().between(0, 0xfff),
         Arbitraries.integers().between(0, 0xff), Arbitraries.integers().between(0, 0xfff))
@@ -115,6 +145,7 @@ public final class NetFloorArbitraries {
    *
    * @param floorAllowed whether a floor may appear (an interface's inbound limits: yes; a
    *     network's or an outbound limit: no)
+   * @return an arbitrary of valid limits
    */
   public static Arbitrary<Limits> limits(boolean floorAllowed) {
     long half = Long.MAX_VALUE / 2;
@@ -144,7 +175,11 @@ public final class NetFloorArbitraries {
         });
   }
 
-  /** An interface's bandwidth: inbound (floor allowed) and outbound limits, each optional. */
+  /**
+   * An interface's bandwidth: inbound (floor allowed) and outbound limits, each optional.
+   *
+   * @return an arbitrary of bandwidths
+   */
   public static Arbitrary<Bandwidth> bandwidths() {
     return Combinators.combine(limits(true).optional(), limits(false).optional())
         .as(Bandwidth::new);
@@ -157,12 +192,19 @@ public final class NetFloorArbitraries {
    * match, admission limit, class strategy, outbound shaping and leaf qdisc, an inbound average of
    * 10-200 Mbit/s (sometimes with a peak) and sometimes an outbound limit. Their rates suit
    * {@link #treeOperations()}.
+   *
+   * @return an arbitrary of valid network configurations
    */
   public static Arbitrary<NetworkConfig> networkConfigs() {
     return networkConfigs(Arbitraries.of(LeafQdiscKind.class));
   }
 
-  /** {@link #networkConfigs()} with the leaf qdiscs drawn from {@code leafQdiscs}. */
+  /**
+   * {@link #networkConfigs()} with the leaf qdiscs drawn from {@code leafQdiscs}.
+   *
+   * @param leafQdiscs the leaf qdisc kinds to draw from
+   * @return an arbitrary of valid network configurations
+   */
   public static Arbitrary<NetworkConfig> networkConfigs(Arbitrary<LeafQdiscKind> leafQdiscs) {
     Arbitrary<Integer> averageMbit = Arbitraries.integers().between(10, 200);
     Arbitrary<Integer> extraPeakMbit = Arbitraries.integers().between(0, 100);
@@ -193,12 +235,18 @@ public final class NetFloorArbitraries {
    * Sequences of up to 40 plug/unplug/update/changeMac/park/releaseParked operations, valid and
    * not: aliases and MAC addresses come from small pools, so duplicates, unknown aliases and
    * admission refusals happen often.
+   *
+   * @return an arbitrary of operation sequences, to apply in order
    */
   public static Arbitrary<List<TreeOperation>> treeOperations() {
     return treeOperation().list().ofMaxSize(40);
   }
 
-  /** One operation of {@link #treeOperations()}. */
+  /**
+   * One operation of {@link #treeOperations()}.
+   *
+   * @return an arbitrary of single operations
+   */
   public static Arbitrary<TreeOperation> treeOperation() {
     Arbitrary<Integer> alias = Arbitraries.integers().between(0, 11);
     Arbitrary<Integer> mac = Arbitraries.integers().between(0, 140);
@@ -222,7 +270,11 @@ public final class NetFloorArbitraries {
 
   // ---------------------------------------------------------------- statuses
 
-  /** Interface aliases: often one of {@link #COMMON_ALIASES}, else up to 128 allowed characters. */
+  /**
+   * Interface aliases: often one of {@link #COMMON_ALIASES}, else up to 128 allowed characters.
+   *
+   * @return an arbitrary of valid aliases
+   */
   public static Arbitrary<String> aliases() {
     return Arbitraries.oneOf(Arbitraries.of(COMMON_ALIASES),
         Arbitraries.strings().withChars("abcXYZ0189._:@+=-").ofMinLength(1).ofMaxLength(128));
@@ -231,6 +283,8 @@ public final class NetFloorArbitraries {
   /**
    * Plugged interfaces: one with a floor holds a class id and a filter handle, one without holds
    * neither; half of them name their own host device.
+   *
+   * @return an arbitrary of valid plugged interfaces
    */
   public static Arbitrary<PluggedInterface> pluggedInterfaces() {
     Arbitrary<Optional<InterfaceName>> devices = Arbitraries.strings()
@@ -243,7 +297,11 @@ public final class NetFloorArbitraries {
             : new PluggedInterface(alias, mac, bw, 0, Optional.empty(), dev));
   }
 
-  /** Sets of up to six class minors (3 to 0xfffe: the ids a network gives interfaces). */
+  /**
+   * Sets of up to six class minors (3 to 0xfffe: the ids a network gives interfaces).
+   *
+   * @return an arbitrary of sorted sets of class minors, possibly empty
+   */
   public static Arbitrary<SortedSet<Integer>> classIdSets() {
     return Arbitraries.integers().between(3, 0xfffe).set().ofMaxSize(6).map(TreeSet::new);
   }
@@ -251,6 +309,9 @@ public final class NetFloorArbitraries {
   /**
    * Statuses of network {@code network}: up to five interfaces, up to six parked ids, and in about
    * a third of them inbound limits from a live resize ({@link NetworkStatus#inbound()}).
+   *
+   * @param network the name every status carries
+   * @return an arbitrary of valid statuses
    */
   public static Arbitrary<NetworkStatus> networkStatuses(String network) {
     return Combinators.combine(Arbitraries.of("virbr0", "br-floor", "b"),
@@ -263,12 +324,20 @@ public final class NetFloorArbitraries {
         });
   }
 
-  /** A network's inbound limits, as a live resize sets them: an average, maybe peak and burst. */
+  /**
+   * A network's inbound limits, as a live resize sets them: an average, maybe peak and burst.
+   *
+   * @return an arbitrary of limits without a floor
+   */
   public static Arbitrary<Limits> networkInboundLimits() {
     return limits(false);
   }
 
-  /** Every kind of {@link StatusChange}, batches ({@code StatusChange.Batch}) of them included. */
+  /**
+   * Every kind of {@link StatusChange}, batches ({@code StatusChange.Batch}) of them included.
+   *
+   * @return an arbitrary of valid changes
+   */
   public static Arbitrary<StatusChange> statusChanges() {
     return Arbitraries.frequencyOf(
         Tuple.of(5, singleStatusChanges()),

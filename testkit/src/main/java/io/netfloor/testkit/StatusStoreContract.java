@@ -58,6 +58,8 @@ public abstract class StatusStoreContract {
     /**
      * A new store instance over this storage. The contract opens one, uses it, {@link #abandon
      * abandons} it and opens another to check what survived.
+     *
+     * @return a store over this storage, open for use
      */
     StatusStore open();
 
@@ -66,6 +68,8 @@ public abstract class StatusStoreContract {
      * durable before its calls returned must not be saved now. The default closes it, which is
      * right for a store whose {@code close} only releases locks and handles; override it when
      * {@code close} flushes data.
+     *
+     * @param store a store returned by {@link #open()}
      */
     default void abandon(StatusStore store) {
       store.close();
@@ -76,7 +80,12 @@ public abstract class StatusStoreContract {
     default void close() throws Exception {}
   }
 
-  /** Empty storage for one test (or one try of a property). */
+  /**
+   * Empty storage for one test (or one try of a property).
+   *
+   * @return storage holding no network
+   * @throws Exception if the storage cannot be created
+   */
   protected abstract Storage newStorage() throws Exception;
 
   // ---------------------------------------------------------------- fixed cases

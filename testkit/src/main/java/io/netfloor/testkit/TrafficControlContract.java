@@ -57,10 +57,18 @@ public abstract class TrafficControlContract {
 
   /** A backend and the bridge it may shape. */
   public interface Kernel extends AutoCloseable {
-    /** The backend under test. */
+    /**
+     * The backend under test.
+     *
+     * @return the backend the contract exercises
+     */
     TrafficControl trafficControl();
 
-    /** An existing Linux bridge without qdiscs of its own, which the contract may shape. */
+    /**
+     * An existing Linux bridge without qdiscs of its own, which the contract may shape.
+     *
+     * @return the bridge's name
+     */
     InterfaceName bridge();
 
     /** Closes the backend and removes what the test created (the bridge, a namespace). */
@@ -68,10 +76,19 @@ public abstract class TrafficControlContract {
     void close() throws Exception;
   }
 
-  /** A fresh kernel for one test. */
+  /**
+   * A fresh kernel for one test.
+   *
+   * @return a kernel with a fresh bridge
+   * @throws Exception if the bridge or backend cannot be set up
+   */
   protected abstract Kernel newKernel() throws Exception;
 
-  /** A device name that no kernel of {@link #newKernel()} has. */
+  /**
+   * A device name that no kernel of {@link #newKernel()} has.
+   *
+   * @return the name of a device that does not exist; {@code nf-missing0} by default
+   */
   protected InterfaceName missingDevice() {
     return InterfaceName.of("nf-missing0");
   }

@@ -22,24 +22,41 @@ public sealed interface TreeOperation {
   /**
    * Performs the step on {@code tree}.
    *
+   * @param tree the tree to change
+   * @return what the step changed
    * @throws RuntimeException what the tree throws when it refuses the step ({@code
    *     AdmissionException}, {@code InterfaceConflictException}, {@code ClassIdExhaustedException},
    *     {@code InvalidValueException})
    */
   TreeChange applyTo(HtbTree tree);
 
-  /** The alias of interface {@code i}: {@code vm<i>}. */
+  /**
+   * The alias of interface {@code i}: {@code vm<i>}.
+   *
+   * @param i the interface's number
+   * @return its alias
+   */
   static String aliasOf(int i) {
     return "vm" + i;
   }
 
-  /** MAC address number {@code m}. */
+  /**
+   * MAC address number {@code m}.
+   *
+   * @param m the MAC number, 0 to 1791
+   * @return a locally chosen unicast MAC address, different for every {@code m}
+   */
   static MacAddress macOf(int m) {
     // the last byte collides across m (m and m+64), so hash buckets hold several nodes
     return MacAddress.parse(String.format("52:54:00:%02x:%02x:%02x", m / 7, m % 5, m % 64));
   }
 
-  /** The host device of interface {@code i}: {@code tap<i>}. */
+  /**
+   * The host device of interface {@code i}: {@code tap<i>}.
+   *
+   * @param i the interface's number
+   * @return its host device's name
+   */
   static InterfaceName deviceOf(int i) {
     return InterfaceName.of("tap" + i);
   }
@@ -47,6 +64,11 @@ public sealed interface TreeOperation {
   /**
    * A bandwidth with an inbound floor and an own average (either 0 for none); an interface with an
    * own average also gets an outbound limit, to exercise the device's ingress.
+   *
+   * @param floorMbit the inbound floor in Mbit/s, 0 for none
+   * @param ownPeakMbit the interface's own inbound average and outbound average in Mbit/s, 0 for
+   *     none; the inbound average is raised to the floor when lower
+   * @return the bandwidth; {@link Bandwidth#NONE} when both are 0
    */
   static Bandwidth bandwidth(int floorMbit, int ownPeakMbit) {
     if (floorMbit == 0 && ownPeakMbit == 0) {

@@ -4,14 +4,11 @@ package io.netfloor.examples.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netfloor.examples.TestNamespace;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every network command's real {@code --json} output, successes and failures, against a bridge in
@@ -19,31 +16,13 @@ import org.junit.jupiter.api.io.TempDir;
  * and for data where people read words: rates in bit/s beside tc's spelling, handles, kernel
  * operations as objects, what a class of the tree is for.
  */
-class CliJsonIT {
+class CliJsonIT extends CliOnBridge {
   private static final String MAC1 = "52:54:00:00:00:01";
 
-  @TempDir
-  Path tmp;
-
-  private TestNamespace ns;
-
-  @BeforeEach
-  void setUp() {
-    ns = TestNamespace.withBridge();
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (ns != null) {
-      ns.close();
-    }
-  }
-
   private Run net(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--network", "j", "--state-dir", tmp.resolve("state").toString(),
-        "--json"));
-    return Run.of(all.toArray(String[]::new));
+    String[] json = Arrays.copyOf(args, args.length + 1);
+    json[args.length] = "--json";
+    return cli("j", "state", json);
   }
 
   private static JsonNode ok(Run r) {

@@ -3,46 +3,20 @@ package io.netfloor.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.examples.TestNamespace;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Hostile input that only the kernel can tell apart, in a throwaway namespace ({@code br0}, and
  * {@code vnet1}, a veth port of it): refused with a typed exit code and one line, the kernel and
  * the state directory left as they were.
  */
-class InputSafetyCliIT {
-  @TempDir
-  Path tmp;
-
-  private TestNamespace ns;
-
-  @BeforeEach
-  void setUp() {
-    ns = TestNamespace.withBridge();
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (ns != null) {
-      ns.close();
-    }
-  }
-
+class InputSafetyCliIT extends CliOnBridge {
   private Run net(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--network", "t", "--state-dir", tmp.resolve("state").toString()));
-    return Run.of(all.toArray(String[]::new));
+    return cli("t", "state", args);
   }
 
   private static void assertRefused(Run r, int exit, String... fragments) {

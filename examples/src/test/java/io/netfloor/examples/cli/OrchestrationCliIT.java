@@ -5,44 +5,27 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netfloor.examples.TestNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** status's capacity, plug/update --dry-run and resize, against a bridge in a namespace. */
-class OrchestrationCliIT {
+class OrchestrationCliIT extends CliOnBridge {
   private static final String MAC1 = "52:54:00:00:00:01";
   private static final String MAC2 = "52:54:00:00:00:02";
 
-  @TempDir Path tmp;
-  private TestNamespace ns;
   private Path state;
 
   @BeforeEach
   void setUp() {
-    ns = TestNamespace.withBridge();
     state = tmp.resolve("state");
   }
 
-  @AfterEach
-  void tearDown() {
-    if (ns != null) {
-      ns.close();
-    }
-  }
-
   private Run net(String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--network", "t", "--state-dir", state.toString()));
-    return Run.of(all.toArray(String[]::new));
+    return cli("t", "state", args);
   }
 
   private static Run ok(Run r) {

@@ -3,14 +3,9 @@ package io.netfloor.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.examples.TestNamespace;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI on a shared bridge, as a hostile user drives it (the helpers are those of
@@ -18,30 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refusal names must work; refusals on a device or a class another tool uses must be exit 3, one
  * line, name what the kernel holds and give a command that works.
  */
-class SharedHostAttackCliIT {
-  @TempDir
-  Path tmp;
-
-  private TestNamespace ns;
-
-  @BeforeEach
-  void setUp() {
-    ns = TestNamespace.withBridge();
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (ns != null) {
-      ns.close();
-    }
-  }
-
-  private Run cli(String network, String stateDir, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--network", network, "--state-dir", tmp.resolve(stateDir).toString()));
-    return Run.of(all.toArray(String[]::new));
-  }
-
+class SharedHostAttackCliIT extends CliOnBridge {
   private Run start(String network, String stateDir, String... extra) {
     List<String> args = new ArrayList<>(List.of("start", "--bridge", "br0", "--average",
         "100mbit", "--netns", ns.name));

@@ -3,14 +3,9 @@ package io.netfloor.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.examples.TestNamespace;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CLI on a bridge it shares, in a throwaway namespace, with {@code tc} as the oracle: another
@@ -19,30 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * is refused; {@code stop} after a plug with the interface's own device shaping leaves the device
  * as it was before the plug and no ifb behind.
  */
-class SharedHostCliIT {
-  @TempDir
-  Path tmp;
-
-  private TestNamespace ns;
-
-  @BeforeEach
-  void setUp() {
-    ns = TestNamespace.withBridge();
-  }
-
-  @AfterEach
-  void tearDown() {
-    if (ns != null) {
-      ns.close();
-    }
-  }
-
-  private Run cli(String network, String stateDir, String... args) {
-    List<String> all = new ArrayList<>(List.of(args));
-    all.addAll(List.of("--network", network, "--state-dir", tmp.resolve(stateDir).toString()));
-    return Run.of(all.toArray(String[]::new));
-  }
-
+class SharedHostCliIT extends CliOnBridge {
   private Run start(String network, String stateDir, String... extra) {
     List<String> args = new ArrayList<>(List.of("start", "--bridge", "br0", "--average",
         "100mbit", "--netns", ns.name));
