@@ -69,7 +69,7 @@ class NetworkEventsTest {
 
   @Test
   void eachChangeIsToldOnceInOrderAfterItIsStored() throws Exception {
-    NetworkShaper shaper = NetworkShaper.create(config(), kernel, store);
+    NetworkShaper shaper = NetworkShaperTest.create(config(), kernel, store);
     shaper.start();
     List<Boolean> storedWhenTold = Collections.synchronizedList(new ArrayList<>());
     Recorder rec = new Recorder();
@@ -106,7 +106,7 @@ class NetworkEventsTest {
 
   @Test
   void concurrentPlugsAreToldInTheOrderTheyHappened() throws Exception {
-    NetworkShaper shaper = NetworkShaper.create(config(), kernel, store);
+    NetworkShaper shaper = NetworkShaperTest.create(config(), kernel, store);
     shaper.start();
     Recorder rec = new Recorder();
     shaper.addListener(rec);
@@ -146,7 +146,7 @@ class NetworkEventsTest {
 
   @Test
   void aSlowListenerDoesNotBlockPlugs() throws Exception {
-    NetworkShaper shaper = NetworkShaper.create(config(), kernel, store);
+    NetworkShaper shaper = NetworkShaperTest.create(config(), kernel, store);
     shaper.start();
     CountDownLatch release = new CountDownLatch(1);
     CountDownLatch listenerEntered = new CountDownLatch(1);
@@ -184,7 +184,7 @@ class NetworkEventsTest {
 
   @Test
   void aListenerThatThrowsAffectsNeitherTheOthersNorTheOperation() throws Exception {
-    NetworkShaper shaper = NetworkShaper.create(config(), kernel, store);
+    NetworkShaper shaper = NetworkShaperTest.create(config(), kernel, store);
     shaper.start();
     shaper.addListener(e -> {
       throw new IllegalStateException("listener bug");
@@ -209,7 +209,7 @@ class NetworkEventsTest {
   void aKernelRefusalIsToldAsSuspectThenRefused() throws Exception {
     FaultyTrafficControl faulty = new FaultyTrafficControl(kernel, Set.of(1000L));
     faulty.setEnabled(false);
-    NetworkShaper shaper = NetworkShaper.create(config(), faulty, store);
+    NetworkShaper shaper = NetworkShaperTest.create(config(), faulty, store);
     shaper.start();
     Recorder rec = new Recorder();
     shaper.addListener(rec);
@@ -236,7 +236,7 @@ class NetworkEventsTest {
   void aFailedUndoIsToldAsSuspectWithAReconcilePendingAndTheRepairFollows() throws Exception {
     FaultyTrafficControl faulty = new FaultyTrafficControl(kernel, Set.of(1000L, 1001L));
     faulty.setEnabled(false);
-    NetworkShaper shaper = NetworkShaper.create(config(), faulty, store);
+    NetworkShaper shaper = NetworkShaperTest.create(config(), faulty, store);
     shaper.start();
     Recorder rec = new Recorder();
     shaper.addListener(rec);
@@ -269,7 +269,7 @@ class NetworkEventsTest {
 
   @Test
   void aReconcileThatRepairsDamageIsToldAsSuspectThenReconciled() throws Exception {
-    NetworkShaper shaper = NetworkShaper.create(config(), kernel, store);
+    NetworkShaper shaper = NetworkShaperTest.create(config(), kernel, store);
     shaper.start();
     shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("100mbit")));
     io.netfloor.plan.HtbClass c = kernel.objects().stream()

@@ -64,7 +64,7 @@ class OrchestrationTest {
   }
 
   private NetworkShaper started(NetworkConfig config) {
-    NetworkShaper shaper = NetworkShaper.create(config, kernel, store);
+    NetworkShaper shaper = NetworkShaperTest.create(config, kernel, store);
     shaper.start();
     return shaper;
   }
@@ -218,7 +218,7 @@ class OrchestrationTest {
     shaper.plug("vm2", mac(2), floor("150mbit")); // fits only the resized capacity
     List<TcObject> kernelBefore = memoryKernel.objects();
 
-    NetworkShaper restarted = NetworkShaper.create(original, kernel, store);
+    NetworkShaper restarted = NetworkShaperTest.create(original, kernel, store);
     ReconcileReport report = restarted.start();
     assertThat(report.wasClean()).isTrue();
     assertThat(memoryKernel.objects()).isEqualTo(kernelBefore);

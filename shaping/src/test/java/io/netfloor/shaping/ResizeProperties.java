@@ -46,7 +46,7 @@ class ResizeProperties {
     NetworkConfig config = NetworkConfig.builder("net", "br0").filterLayout(layout)
         .admissionLimit(peakAdmission ? AdmissionLimit.PEAK_LIKE_LIBVIRT : AdmissionLimit.AVERAGE)
         .inbound(Limits.builder().average(Rate.parse("1000mbit")).build()).build();
-    NetworkShaper shaper = NetworkShaper.create(config, kernel, store);
+    NetworkShaper shaper = NetworkShaperTest.create(config, kernel, store);
     shaper.start();
     for (int i = 0; i < floorsMbit.size(); i++) {
       int f = floorsMbit.get(i);
@@ -84,7 +84,7 @@ class ResizeProperties {
     }
     assertThat(shaper.tree().interfaces()).hasSize(floorsMbit.size());
     // a restart from the store finds exactly this kernel: nothing to repair
-    NetworkShaper restarted = NetworkShaper.create(config, kernel, store);
+    NetworkShaper restarted = NetworkShaperTest.create(config, kernel, store);
     assertThat(restarted.start().wasClean()).isTrue();
     assertThat(new HashSet<>(kernel.objects())).isEqualTo(now);
     assertThat(restarted.capacity()).isEqualTo(after);
