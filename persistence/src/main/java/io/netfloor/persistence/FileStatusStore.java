@@ -569,6 +569,8 @@ public final class FileStatusStore implements StatusStore {
   /**
    * How many times a journal was fdatasync'ed for {@link #record}/{@link #append} since the store
    * was opened (with group commit, fewer than the records when callers record concurrently).
+   *
+   * @return the number of journal fdatasyncs so far
    */
   public long journalSyncs() {
     return journalSyncs.get();

@@ -344,7 +344,12 @@ public final class NetFloorArbitraries {
         Tuple.of(1, statusChangeBatches()));
   }
 
-  /** Every kind of {@link StatusChange} but a batch. */
+  /**
+   * Every kind of {@link StatusChange} but a batch: interface set and removed, classes parked and
+   * unparked, inbound limits resized.
+   *
+   * @return an arbitrary of valid single changes
+   */
   public static Arbitrary<StatusChange> singleStatusChanges() {
     return Arbitraries.oneOf(
         pluggedInterfaces().map(StatusChange.InterfaceSet::new),
@@ -354,7 +359,12 @@ public final class NetFloorArbitraries {
         networkInboundLimits().map(StatusChange.InboundResized::new));
   }
 
-  /** Batches of one to four changes of any other kind (batches do not nest). */
+  /**
+   * Batches ({@link StatusChange.Batch}) of one to four changes of any other kind; batches do not
+   * nest.
+   *
+   * @return an arbitrary of valid batches
+   */
   public static Arbitrary<StatusChange> statusChangeBatches() {
     return singleStatusChanges().list().ofMinSize(1).ofMaxSize(4)
         .map(changes -> (StatusChange) new StatusChange.Batch(changes));
