@@ -8,8 +8,6 @@ import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.plan.Plan;
 import io.netfloor.shaping.NetworkShaper;
-import io.netfloor.shaping.ParkedPoolPolicy;
-import io.netfloor.shaping.ShaperOptions;
 import io.netfloor.spi.ClassStats;
 import io.netfloor.spi.KernelCapabilities;
 import io.netfloor.spi.KernelSnapshot;
@@ -97,9 +95,8 @@ public final class CdsTraining {
     probes.write(new NoKernel().capabilities());
     probes.read().orElseThrow();
     try (FileStatusStore store = FileStatusStore.open(tmp.resolve("status"))) {
-      // the options a CLI session uses (no parked pool)
       NetworkShaper shaper = NetworkShaper.create(config, new NoKernel(), store,
-          ShaperOptions.builder().parkedPool(ParkedPoolPolicy.OFF).build());
+          Session.SHAPER_OPTIONS);
       shaper.start();
       shaper.plug("vm1", MacAddress.parse("52:54:00:00:00:01"), Optional.empty(),
           Bandwidth.floor(Rate.parse("20mbit")));

@@ -26,6 +26,14 @@ import java.util.function.Supplier;
  * the files (exit 1), never an empty network: taking it for one would delete every floor.
  */
 final class Session implements AutoCloseable {
+  /**
+   * The shaper options of a CLI command (and of whatever imitates one): one command per process, so
+   * no parked pool, whose background top-ups would outlive the command (or hold up its exit) and
+   * whose start-up parking would add a record to every first start.
+   */
+  static final ShaperOptions SHAPER_OPTIONS =
+      ShaperOptions.builder().parkedPool(ParkedPoolPolicy.OFF).build();
+
   private static final long STORE_WAIT_MILLIS = 5_000;
 
   final NetworkDefinition definition;
@@ -48,10 +56,7 @@ final class Session implements AutoCloseable {
     this.probeCache = new ProbeCache(state, definition.name(), definition.netns());
     this.engineKernel = new CachedProbeControl(tc,
         probeAfresh ? null : probeCache.read().orElse(null));
-    // one command per process: no parked pool, whose background top-ups would outlive the command
-    // (or hold up its exit) and whose start-up parking would add a record to every first start
-    this.shaper = NetworkShaper.create(config, engineKernel, store,
-        ShaperOptions.builder().parkedPool(ParkedPoolPolicy.OFF).build());
+    this.shaper = NetworkShaper.create(config, engineKernel, store, SHAPER_OPTIONS);
   }
 
   /**

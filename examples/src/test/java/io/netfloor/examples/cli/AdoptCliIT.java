@@ -16,8 +16,6 @@ import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.LibvirtStatusImport;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.shaping.NetworkShaper;
-import io.netfloor.shaping.ParkedPoolPolicy;
-import io.netfloor.shaping.ShaperOptions;
 import io.netfloor.units.Rate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -348,8 +346,7 @@ class AdoptCliIT {
     try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
         FileStatusStore store = FileStatusStore.open(state.resolve("status"))) {
       // as the CLI does: no parked pool, whose top-ups would outlive this block
-      NetworkShaper.create(config, tc, store,
-          ShaperOptions.builder().parkedPool(ParkedPoolPolicy.OFF).build())
+      NetworkShaper.create(config, tc, store, Session.SHAPER_OPTIONS)
           .adopt(imported.fitTo(config).status());
     }
     Map<String, String> adoptedClasses = classes();
