@@ -25,8 +25,9 @@ public final class Command {
    *
    * @param command the program and its arguments
    * @return the command's standard output
-   * @throws AssertionError with the command and its stderr if it exits non-zero, cannot start or
-   *     runs longer than {@value #TIMEOUT_SECONDS} seconds
+   * @throws IllegalStateException with the command and its stderr if it exits non-zero, cannot
+   *     start or runs longer than {@value #TIMEOUT_SECONDS} seconds; a test that probes the kernel
+   *     (does it have sfq?) catches it
    */
   public static String run(String... command) {
     return runWithInput(null, List.of(command));
@@ -39,7 +40,7 @@ public final class Command {
     try {
       p = new ProcessBuilder(command).start();
     } catch (IOException e) {
-      throw new AssertionError("cannot run " + line + " (is it installed?)", e);
+      throw new IllegalStateException("cannot run " + line + " (is it installed?)", e);
     }
     // both pipes drain while the command runs: a full stderr pipe must not stall it
     CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
@@ -52,18 +53,18 @@ public final class Command {
       }
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly();
-        throw new AssertionError("timed out after " + TIMEOUT_SECONDS + " s: " + line);
+        throw new IllegalStateException("timed out after " + TIMEOUT_SECONDS + " s: " + line);
       }
       if (p.exitValue() != 0) {
-        throw new AssertionError("exit " + p.exitValue() + ": " + line + "\n" + err.join());
+        throw new IllegalStateException("exit " + p.exitValue() + ": " + line + "\n" + err.join());
       }
       return out.join();
     } catch (IOException e) {
-      throw new AssertionError("cannot write the input of " + line, e);
+      throw new IllegalStateException("cannot write the input of " + line, e);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted: " + line, e);
+      throw new IllegalStateException("interrupted: " + line, e);
     }
   }
 

@@ -191,7 +191,8 @@ public final class TcOracle {
             ((Number) key.get("off")).intValue()));
       }
       // when asked for one parent, tc leaves "parent" out of each entry
-      ClassHandle p = f.containsKey("parent") ? ClassHandle.parse((String) f.get("parent")) : parent;
+      ClassHandle p = f.containsKey("parent") ? ClassHandle.parse((String) f.get("parent"))
+          : parent;
       out.add(new Filter(p, (String) f.get("protocol"), ((Number) f.get("pref")).intValue(),
           (String) opts.get("fh"),
           Optional.ofNullable((String) opts.get("flowid")).map(ClassHandle::parse),

@@ -79,7 +79,7 @@ public final class TestNamespace implements AutoCloseable {
     Command.run("ip", "netns", "add", ns.name);
     try {
       ns.ip("link", "set", "lo", "up");
-    } catch (AssertionError e) {
+    } catch (IllegalStateException e) {
       ns.close();
       throw e;
     }
@@ -95,7 +95,7 @@ public final class TestNamespace implements AutoCloseable {
     TestNamespace ns = create();
     try {
       return ns.bridge("br0");
-    } catch (AssertionError e) {
+    } catch (IllegalStateException e) {
       ns.close();
       throw e;
     }
@@ -117,7 +117,7 @@ public final class TestNamespace implements AutoCloseable {
    * @return what ip printed on stdout
    * @throws IllegalArgumentException if an argument would leave the namespace ({@code -n},
    *     {@code -all}) or manage namespaces ({@code netns})
-   * @throws AssertionError if ip fails (exit status and stderr in the message)
+   * @throws IllegalStateException if ip fails (exit status and stderr in the message)
    */
   public String ip(String... args) {
     return Command.run(confined("ip", name, args));
@@ -128,7 +128,7 @@ public final class TestNamespace implements AutoCloseable {
    *
    * @param lines ip commands without the leading {@code ip}, e.g. {@code link add d0 type dummy}
    * @throws IllegalArgumentException if a line manages namespaces ({@code netns})
-   * @throws AssertionError if ip fails
+   * @throws IllegalStateException if ip fails
    */
   public void ipBatch(List<String> lines) {
     for (String line : lines) {
@@ -144,7 +144,7 @@ public final class TestNamespace implements AutoCloseable {
    * @param args options and command, e.g. {@code "-j", "qdisc", "show", "dev", "br0"}
    * @return what tc printed on stdout
    * @throws IllegalArgumentException if an argument would leave the namespace ({@code -n})
-   * @throws AssertionError if tc fails (exit status and stderr in the message)
+   * @throws IllegalStateException if tc fails (exit status and stderr in the message)
    */
   public String tc(String... args) {
     return Command.run(confined("tc", name, args));
@@ -156,7 +156,7 @@ public final class TestNamespace implements AutoCloseable {
    * @param command the program and its arguments; {@code ip} and {@code tc} are checked as by
    *     {@link #ip} and {@link #tc}
    * @return what the command printed on stdout
-   * @throws AssertionError if the command fails
+   * @throws IllegalStateException if the command fails
    */
   public String exec(String... command) {
     if (command.length > 0 && (command[0].equals("ip") || command[0].equals("tc"))) {
@@ -224,7 +224,8 @@ public final class TestNamespace implements AutoCloseable {
    * Deletes the VMs' namespaces and this one (which takes its devices and qdiscs with it). Tries
    * every deletion; closing again does nothing.
    *
-   * @throws AssertionError if a namespace could not be deleted (it would be left on the host)
+   * @throws IllegalStateException if a namespace could not be deleted (it would be left on the
+   *     host)
    */
   @Override
   public void close() {
@@ -232,13 +233,13 @@ public final class TestNamespace implements AutoCloseable {
       return;
     }
     closed = true;
-    AssertionError failure = null;
+    IllegalStateException failure = null;
     List<String> all = new ArrayList<>(vmNamespaces);
     all.add(name);
     for (String ns : all) {
       try {
         Command.run("ip", "netns", "del", ns);
-      } catch (AssertionError e) {
+      } catch (IllegalStateException e) {
         if (failure == null) {
           failure = e;
         } else {

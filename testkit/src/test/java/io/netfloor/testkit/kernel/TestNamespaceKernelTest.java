@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The namespace helper and the oracle against the real kernel (root only, like every kernel test). */
+/** The namespace helper and the oracle against the real kernel, as root like every kernel test. */
 class TestNamespaceKernelTest {
   @BeforeAll
   static void root() {
@@ -68,7 +68,7 @@ class TestNamespaceKernelTest {
   void aFailingCommandFailsTheTestWithItsError() {
     try (TestNamespace ns = TestNamespace.create()) {
       assertThatThrownBy(() -> ns.tc("qdisc", "show", "dev", "nosuchdev"))
-          .isInstanceOf(AssertionError.class).hasMessageContaining("nosuchdev");
+          .isInstanceOf(IllegalStateException.class).hasMessageContaining("nosuchdev");
     }
   }
 
