@@ -75,12 +75,7 @@ public final class TcOracle {
    */
   public record Filter(ClassHandle parent, String protocol, int prio, String handle,
       Optional<ClassHandle> flowId, Optional<String> link, int divisor, int hashMask,
-      int hashOffset, List<Key> keys) {
-    /** Copies {@code keys}. */
-    public Filter {
-      keys = List.copyOf(keys);
-    }
-  }
+      int hashOffset, List<Key> keys) {}
 
   private static final Pattern CLASS = Pattern.compile(
       "^class htb (\\S+) (?:root|parent (\\S+))(?: leaf (\\S+))?.*? rate (\\S+) ceil (\\S+)");
@@ -198,7 +193,7 @@ public final class TcOracle {
           Optional.ofNullable((String) opts.get("flowid")).map(ClassHandle::parse),
           Optional.ofNullable((String) opts.get("link")), integer(opts.get("ht_divisor")),
           opts.containsKey("hash_mask") ? hex(opts.get("hash_mask")) : 0,
-          integer(opts.get("hash_off")), keys));
+          integer(opts.get("hash_off")), List.copyOf(keys)));
     }
     return out;
   }
