@@ -252,6 +252,11 @@ final class Session implements AutoCloseable {
     return shaper;
   }
 
+  /** Removes the checkpoint, before a change that does not go through {@link #started()}. */
+  void forgetCheckpoint() {
+    checkpoint.remove();
+  }
+
   /** Whether {@link #started()} resumed from the checkpoint instead of reconciling. */
   boolean resumed() {
     return resumed;
