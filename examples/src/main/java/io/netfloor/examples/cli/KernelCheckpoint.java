@@ -18,21 +18,20 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.zip.CRC32;
+import java.util.zip.CRC32C;
 
 /**
  * What a CLI command that left the kernel and the store in agreement leaves for the next command,
  * so that the next one can skip the reconcile ({@code networks/.NAME.checkpoint.json}): the boot,
- * the namespace and bridge, the store's revision of the network, a digest of the bridge's tree as
- * the kernel dumped it (qdiscs, classes and filters with every parameter, counters left out) and
+ * the namespace and bridge, the store's revision of the network, a checksum of the bridge's tree
+ * as the kernel dumped it (qdiscs, classes and filters with every parameter, counters left out) and
  * where the tree sits on the bridge.
  *
  * <p>The rule: a {@code plug}, {@code unplug}, {@code update} or {@code resize} reconciles unless
@@ -141,8 +140,8 @@ final class KernelCheckpoint {
   }
 
   /**
-   * SHA-256 of the bridge's tree as dumped: every qdisc, class and filter with all its
-   * parameters, counters left out (they change with traffic), in a fixed order.
+   * A checksum of the bridge's tree as dumped: every qdisc, class and filter with all its
+   * parameters, counters left out (they change with traffic), in a fixed order, and their number.
    */
   static String digest(KernelSnapshot snapshot) {
     List<String> lines = new ArrayList<>();
@@ -159,15 +158,15 @@ final class KernelCheckpoint {
       lines.add("f " + fi);
     }
     lines.sort(null);
-    try {
-      MessageDigest sha = MessageDigest.getInstance("SHA-256");
-      for (String line : lines) {
-        sha.update(line.getBytes(StandardCharsets.UTF_8));
-        sha.update((byte) '\n');
-      }
-      return HexFormat.of().formatHex(sha.digest());
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("no SHA-256 in this JVM", e);
+    // two independent 32-bit checksums: no security provider to load (a command's start-up), and
+    // a hand edit that keeps both is not a concern (this detects changes, it does not authenticate)
+    CRC32 crc = new CRC32();
+    CRC32C crcC = new CRC32C();
+    for (String line : lines) {
+      byte[] b = (line + "\n").getBytes(StandardCharsets.UTF_8);
+      crc.update(b);
+      crcC.update(b);
     }
+    return String.format("%08x%08x-%d", crc.getValue(), crcC.getValue(), lines.size());
   }
 }
