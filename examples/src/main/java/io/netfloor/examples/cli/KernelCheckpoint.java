@@ -37,8 +37,9 @@ import java.util.zip.CRC32C;
  * <p>The rule: a {@code plug}, {@code unplug}, {@code update} or {@code resize} reconciles unless
  * the checkpoint is from this boot, for the same namespace and bridge, the store's revision is
  * the recorded one (no change since, by anyone) and the bridge's tree dumps to the recorded
- * digest (nothing added, removed or changed by hand, the bridge not recreated), and no interface
- * has a device of its own (its shaping lives on a device the digest does not cover). A command
+ * checksum (nothing added, removed or changed by hand, the bridge not recreated), and neither an
+ * interface has a device of its own nor the network an outbound limit (their shaping may live on
+ * devices the dump of the bridge does not cover: a tap, an ifb). A command
  * removes the checkpoint before it changes anything and writes a new one only once it succeeded,
  * so a command that fails or dies leaves none. {@code start} and {@code reconcile} always
  * reconcile (and leave a checkpoint); {@code stop} removes it.
@@ -50,11 +51,14 @@ final class KernelCheckpoint {
   private final Path file;
   private final String netns;
   private final String bridge;
+  /** A network outbound limit may live on an ifb device, which the bridge's dump does not cover. */
+  private final boolean outboundLimited;
 
   KernelCheckpoint(StateDir state, NetworkDefinition definition) {
     this.file = state.checkpointFile(definition.name());
     this.netns = definition.netns();
     this.bridge = definition.bridge();
+    this.outboundLimited = definition.toConfig().bandwidth().outbound().isPresent();
   }
 
   /**
@@ -68,6 +72,7 @@ final class KernelCheckpoint {
   Optional<KernelPlacement> verify(Optional<String> revision, NetworkStatus status,
       java.util.function.Supplier<KernelSnapshot> kernelNow) {
     if (revision.isEmpty() || !Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS)
+        || outboundLimited
         || status.interfaces().values().stream().anyMatch(p -> p.device().isPresent())) {
       return Optional.empty();
     }
