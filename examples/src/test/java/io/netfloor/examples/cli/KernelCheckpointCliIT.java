@@ -64,7 +64,7 @@ class KernelCheckpointCliIT extends CliOnBridge {
 
   @Test
   void commandsResumeWhileNothingChangedAndReconcileAfterAHandEdit() {
-    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name));
+    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name()));
     assertThat(checkpoint()).exists();
     ok(net("plug", "vm1", "--mac", MAC1, "--floor", "40mbit"));
     assertThat(checkpoint()).exists();
@@ -95,7 +95,7 @@ class KernelCheckpointCliIT extends CliOnBridge {
   @Test
   void aChangeOfTheStoredStatusAnotherBootOrAFailedCommandMakeTheNextReconcile()
       throws Exception {
-    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name));
+    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name()));
     ok(net("plug", "vm1", "--mac", MAC1, "--floor", "40mbit"));
     assertThat(nextCommandResumes()).isTrue();
 
