@@ -30,7 +30,6 @@ import io.netfloor.plan.U32HashLink;
 import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32Instance;
 import io.netfloor.plan.U32MacFilter;
-import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.shaping.internal.KernelView;
@@ -69,6 +68,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -1507,19 +1507,15 @@ public final class NetworkShaper {
   }
 
   private static Integer protocolOf(TcObject o) {
-    if (o instanceof U32OwnerMark m) {
-      return m.protocol();
-    } else if (o instanceof U32MacFilter f) {
-      return f.protocol();
-    } else if (o instanceof U32HashTable t) {
-      return t.protocol();
-    } else if (o instanceof U32HashLink l) {
-      return l.protocol();
-    } else if (o instanceof U32MatchAllPolice
-        || o instanceof U32MatchAllRedirect) {
-      return EtherType.ALL;
-    }
-    return null;
+    return switch (o.objectKind()) {
+      case U32_OWNER_MARK -> ((U32OwnerMark) o).protocol();
+      case U32_MAC_FILTER -> ((U32MacFilter) o).protocol();
+      case U32_HASH_TABLE -> ((U32HashTable) o).protocol();
+      case U32_HASH_LINK -> ((U32HashLink) o).protocol();
+      case U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT -> EtherType.ALL;
+      case HTB_QDISC, LEAF_QDISC, INGRESS_QDISC, HTB_CLASS, U32_INSTANCE, UNRECOGNIZED,
+          IFB_DEVICE -> null;
+    };
   }
 
   /** A filter's identity as a dump and a model object both give it. */
@@ -1607,13 +1603,16 @@ public final class NetworkShaper {
         keptQdiscs.add(List.of(c.device(), c.qdisc()));
       }
       for (TcObject o : doomed) {
-        if (o instanceof HtbQdisc q) {
-          keptQdiscs.remove(List.of(q.device(), q.handle()));
-        } else if (o instanceof IngressQdisc q) {
-          keptQdiscs.remove(List.of(q.device(), IngressQdisc.HANDLE));
-        } else if (o instanceof IfbDevice d) {
-          keptQdiscs.removeIf(k -> k.get(0).equals(d.device()));
-        }
+        // the qdiscs (device, handle) that deleting o deletes
+        Predicate<List<Object>> deleted = switch (o.objectKind()) {
+          case HTB_QDISC -> k -> k.equals(List.of(o.device(), ((HtbQdisc) o).handle()));
+          case INGRESS_QDISC -> k -> k.equals(List.of(o.device(), IngressQdisc.HANDLE));
+          case IFB_DEVICE -> k -> k.get(0).equals(o.device());
+          case LEAF_QDISC, HTB_CLASS, U32_HASH_TABLE, U32_HASH_LINK, U32_MAC_FILTER,
+              U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK, U32_INSTANCE,
+              UNRECOGNIZED -> k -> false;
+        };
+        keptQdiscs.removeIf(deleted);
       }
       Set<ObjectKeyLike> ours = keys(doomed);
       Map<List<Object>, Integer> instances = new LinkedHashMap<>();
@@ -1710,12 +1709,7 @@ public final class NetworkShaper {
       if (blocked.isEmpty()) {
         return false;
       }
-      boolean ingressSide = o instanceof IngressQdisc
-          || o instanceof U32MatchAllPolice
-          || o instanceof U32MatchAllRedirect
-          || (o instanceof U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE))
-          || (o instanceof U32HashTable t && t.parent().equals(IngressQdisc.HANDLE));
-      KernelView.Container where = ingressSide ? KernelView.Container.ingress(o.device())
+      KernelView.Container where = ingressSide(o) ? KernelView.Container.ingress(o.device())
           : KernelView.Container.root(o.device());
       if (blocked.contains(where)) {
         return true;
@@ -1723,6 +1717,17 @@ public final class NetworkShaper {
       // a redirect to an ifb whose root is another owner's would shape nothing
       return o instanceof U32MatchAllRedirect r
           && blocked.contains(KernelView.Container.root(r.target()));
+    }
+
+    /** Whether {@code o} lives on its device's ingress side (else on its root qdisc's). */
+    private static boolean ingressSide(TcObject o) {
+      return switch (o.objectKind()) {
+        case INGRESS_QDISC, U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT -> true;
+        case U32_OWNER_MARK -> ((U32OwnerMark) o).parent().equals(IngressQdisc.HANDLE);
+        case U32_HASH_TABLE -> ((U32HashTable) o).parent().equals(IngressQdisc.HANDLE);
+        case HTB_QDISC, LEAF_QDISC, HTB_CLASS, U32_HASH_LINK, U32_MAC_FILTER, U32_INSTANCE,
+            UNRECOGNIZED, IFB_DEVICE -> false;
+      };
     }
 
     KernelView read(List<TcObject> expected) {
