@@ -18,6 +18,7 @@ import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32OwnerMark;
+import io.netfloor.spi.StatusChange;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -33,6 +34,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import org.pcollections.PMap;
 import org.pcollections.TreePSet;
 
@@ -156,7 +158,8 @@ public final class HtbTree {
    */
   public static TreeChange start(NetworkConfig config) {
     HtbTree tree = empty(config);
-    return new TreeChange(tree, tree.buildPlan(), tree.teardownPlan(), Optional.empty());
+    return new TreeChange(tree, tree.buildPlan(), tree.teardownPlan(), Optional.empty(),
+        List.of());
   }
 
   /**
@@ -460,7 +463,7 @@ public final class HtbTree {
       PluggedInterface p = new PluggedInterface(alias, mac, bandwidth, 0, Optional.empty(), device);
       HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac.plus(mac, alias), parked,
           bucketNodes, floorSum).withDeviceOwner(device, alias);
-      return change(next, List.of(), interfaceObjects(p), p);
+      return change(next, List.of(), interfaceObjects(p), p, set(p));
     }
     Rate newSum = admit(alias, bandwidth.floorOrZero(), Rate.ZERO);
     return giveClass(alias, mac, device, bandwidth, null, newSum);
@@ -479,7 +482,8 @@ public final class HtbTree {
     if (old.classMinor() == 0) {
       HtbTree next = with(ids, interfaces.minus(alias), aliasByMac.minus(old.mac()), parked,
           bucketNodes, floorSum).withDeviceOwner(old.device(), null);
-      return change(next, interfaceObjects(old), List.of(), null);
+      return change(next, interfaceObjects(old), List.of(), null,
+          List.of(new StatusChange.InterfaceRemoved(alias)));
     }
     Rate newSum = floorSum.minus(old.bandwidth().floorOrZero());
     return takeClass(old, newSum, List.of(), interfaces.minus(alias), aliasByMac.minus(old.mac()),
@@ -507,7 +511,7 @@ public final class HtbTree {
           old.device());
       if (old.classMinor() == 0) {
         return change(with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes,
-            floorSum), interfaceObjects(old), interfaceObjects(p), p);
+            floorSum), interfaceObjects(old), interfaceObjects(p), p, setIfChanged(old, p));
       }
       return takeClass(old, floorSum.minus(oldFloor), interfaceObjects(p),
           interfaces.plus(alias, p), aliasByMac, p);
@@ -523,7 +527,7 @@ public final class HtbTree {
     List<TcObject> after = new ArrayList<>(interfaceObjects(p));
     after.add(defaultClass(newSum));
     HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes, newSum);
-    return change(next, before, after, p);
+    return change(next, before, after, p, setIfChanged(old, p));
   }
 
   /**
@@ -539,7 +543,7 @@ public final class HtbTree {
   public TreeChange changeMac(String alias, MacAddress mac) {
     PluggedInterface old = require(alias);
     if (old.mac().equals(mac)) {
-      return new TreeChange(this, Plan.EMPTY, Plan.EMPTY, Optional.of(old));
+      return new TreeChange(this, Plan.EMPTY, Plan.EMPTY, Optional.of(old), List.of());
     }
     requireMacFree(mac, alias);
     PMap<MacAddress, String> macs = aliasByMac.minus(old.mac()).plus(mac, alias);
@@ -547,7 +551,7 @@ public final class HtbTree {
       PluggedInterface p = new PluggedInterface(alias, mac, old.bandwidth(), 0, Optional.empty(),
           old.device());
       return new TreeChange(with(ids, interfaces.plus(alias, p), macs, parked, bucketNodes, floorSum),
-          Plan.EMPTY, Plan.EMPTY, Optional.of(p));
+          Plan.EMPTY, Plan.EMPTY, Optional.of(p), set(p));
     }
     PMap<Integer, TreePSet<Integer>> buckets = releaseNode(bucketNodes, old.filterHandle().get());
     U32Handle handle = config.filterLayout() == FilterLayout.LIBVIRT_LINEAR
@@ -556,7 +560,7 @@ public final class HtbTree {
     PluggedInterface p = new PluggedInterface(alias, mac, old.bandwidth(), old.classMinor(),
         Optional.of(handle), old.device());
     HtbTree next = with(ids, interfaces.plus(alias, p), macs, parked, buckets, floorSum);
-    return change(next, interfaceObjects(old), interfaceObjects(p), p);
+    return change(next, interfaceObjects(old), interfaceObjects(p), p, set(p));
   }
 
   /**
@@ -580,13 +584,16 @@ public final class HtbTree {
     ClassIdAllocator a = ids;
     IdSet p = parked;
     List<TcObject> after = new ArrayList<>();
+    SortedSet<Integer> moved = new TreeSet<>();
     for (int i = 0; i < count; i++) {
       int id = a.lowestFree();
       a = a.withUsed(id);
       p = p.plus(id);
+      moved.add(id);
       after.addAll(parkedObjects(id));
     }
-    return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), List.of(), after, null);
+    return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), List.of(), after, null,
+        moved.isEmpty() ? List.of() : List.of(new StatusChange.ClassesParked(moved)));
   }
 
   /**
@@ -604,13 +611,46 @@ public final class HtbTree {
     ClassIdAllocator a = ids;
     IdSet p = parked;
     List<TcObject> before = new ArrayList<>();
+    SortedSet<Integer> moved = new TreeSet<>();
     for (int i = 0; i < count && !p.isEmpty(); i++) {
       int id = p.last();
       p = p.minus(id);
       a = a.withReleased(id);
+      moved.add(id);
       before.addAll(parkedObjects(id));
     }
-    return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), before, List.of(), null);
+    return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), before, List.of(), null,
+        moved.isEmpty() ? List.of() : List.of(new StatusChange.ClassesUnparked(moved)));
+  }
+
+  /**
+   * Gives the running network new inbound limits: the same interfaces, class ids, filters and
+   * placement, the network's classes re-rated. Its record is {@link StatusChange.InboundResized}:
+   * a status read back later keeps the new limits in place of the config's.
+   *
+   * @param inbound the network's new inbound limits: an average, optionally a peak and a burst, no
+   *     floor
+   * @return the resized tree, the plan of class changes that re-rates the kernel, and its undo
+   * @throws InvalidValueException if the network has no inbound bandwidth (no tree whose classes
+   *     could change) or {@code inbound} is not a network's limits
+   * @throws AdmissionException if the new capacity is below the sum of the floors
+   */
+  public TreeChange resize(Limits inbound) {
+    Objects.requireNonNull(inbound, "inbound");
+    if (!config.supportsFloors()) {
+      throw new InvalidValueException("network '" + config.name() + "' has no inbound bandwidth,"
+          + " so it has no tree to resize; stop it and start it with inbound limits");
+    }
+    NetworkConfig next = config.toBuilder().inbound(inbound).build(); // checks the limits
+    Rate newCapacity = next.floorCapacity().orElseThrow();
+    if (floorSum.compareTo(newCapacity) > 0) {
+      throw AdmissionException.capacityBelowFloors(config.name(), floorSum, newCapacity);
+    }
+    HtbTree resized = restore(next, interfaces.values(), parked).withPlacement(placement);
+    List<TcObject> old = kernelObjects();
+    List<TcObject> now = resized.kernelObjects();
+    return new TreeChange(resized, PlanDiff.between(old, now), PlanDiff.between(now, old),
+        Optional.empty(), List.of(new StatusChange.InboundResized(inbound)));
   }
 
   // ---------------------------------------------------------------- internals
@@ -642,6 +682,8 @@ public final class HtbTree {
     PMap<MacAddress, String> macs = old == null ? aliasByMac.plus(mac, alias) : aliasByMac;
     HtbTree next = with(a, interfaces.plus(alias, plugged), macs, p, useNode(bucketNodes, handle),
         newSum);
+    // one record even when a parked class is taken: the interface's record unparks its id
+    List<StatusChange> records = set(plugged);
     if (old == null) {
       next = next.withDeviceOwner(device, alias);
       if (device.isEmpty()) {
@@ -650,13 +692,13 @@ public final class HtbTree {
         HtbClass parkedClass = p == parked ? null : (HtbClass) before.get(1);
         LeafQdisc parkedLeaf = p == parked ? null : (LeafQdisc) before.get(2);
         TreeChange direct = directChange(next, (HtbClass) before.get(0), parkedClass, parkedLeaf,
-            false, after.get(after.size() - 1), floor, plugged);
+            false, after.get(after.size() - 1), floor, plugged, records);
         if (direct != null) {
           return direct;
         }
       }
     }
-    return change(next, before, after, plugged);
+    return change(next, before, after, plugged, records);
   }
 
   /**
@@ -680,6 +722,13 @@ public final class HtbTree {
     }
     PMap<Integer, TreePSet<Integer>> buckets = releaseNode(bucketNodes, old.filterHandle().get());
     HtbTree next = with(a, ifs, macs, p, buckets, newSum);
+    // the interface's record first: parking its id while the interface still held it would leave
+    // a status (after a crash between the two) with the id both parked and assigned
+    StatusChange interfaceRecord = affected == null
+        ? new StatusChange.InterfaceRemoved(old.alias()) : new StatusChange.InterfaceSet(affected);
+    List<StatusChange> records = p == parked ? List.of(interfaceRecord)
+        : List.of(interfaceRecord, new StatusChange.ClassesParked(new TreeSet<>(
+            List.of(old.classMinor()))));
     if (affected == null) {
       next = next.withDeviceOwner(old.device(), null); // unplugged: its device is free again
       if (old.device().isEmpty()) {
@@ -688,13 +737,13 @@ public final class HtbTree {
         List<TcObject> floor = before.subList(0, 3);
         TreeChange direct = directChange(next, (HtbClass) before.get(3),
             parks ? (HtbClass) after.get(1) : null, parks ? (LeafQdisc) after.get(2) : null,
-            true, after.get(0), floor, null);
+            true, after.get(0), floor, null, records);
         if (direct != null) {
           return direct;
         }
       }
     }
-    return change(next, before, after, affected);
+    return change(next, before, after, affected, records);
   }
 
   /**
@@ -709,7 +758,7 @@ public final class HtbTree {
    */
   private TreeChange directChange(HtbTree next, HtbClass defaultOld, HtbClass parkedClass,
       LeafQdisc parkedLeaf, boolean unplugging, TcObject defaultNew, List<TcObject> floor,
-      PluggedInterface affected) {
+      PluggedInterface affected, List<StatusChange> records) {
     if (floor.size() != 3 || !(floor.get(0) instanceof HtbClass cls)
         || !(floor.get(1) instanceof LeafQdisc leaf) || !(floor.get(2) instanceof U32MacFilter filter)
         || !(defaultNew instanceof HtbClass defNew)
@@ -723,8 +772,8 @@ public final class HtbTree {
     HtbClass defB = unplugging ? defNew : defaultOld;
     Plan toB = swapPlan(defA, defB, cls, parkedClass, leaf, filter, true);
     Plan toA = swapPlan(defB, defA, parkedClass, cls, leaf, filter, false);
-    return unplugging ? new TreeChange(next, toB, toA, Optional.ofNullable(affected))
-        : new TreeChange(next, toA, toB, Optional.ofNullable(affected));
+    return unplugging ? new TreeChange(next, toB, toA, Optional.ofNullable(affected), records)
+        : new TreeChange(next, toA, toB, Optional.ofNullable(affected), records);
   }
 
   /**
@@ -776,9 +825,19 @@ public final class HtbTree {
   }
 
   private TreeChange change(HtbTree next, List<TcObject> before, List<TcObject> after,
-      PluggedInterface affected) {
+      PluggedInterface affected, List<StatusChange> records) {
     return new TreeChange(next, PlanDiff.between(before, after), PlanDiff.between(after, before),
-        Optional.ofNullable(affected));
+        Optional.ofNullable(affected), records);
+  }
+
+  /** The record of an interface plugged or changed: it is now {@code p}. */
+  private static List<StatusChange> set(PluggedInterface p) {
+    return List.of(new StatusChange.InterfaceSet(p));
+  }
+
+  /** {@link #set}, or no record when the interface is exactly as it was. */
+  private static List<StatusChange> setIfChanged(PluggedInterface old, PluggedInterface p) {
+    return p.equals(old) ? List.of() : set(p);
   }
 
   /** Returns the new floor sum, or throws when {@code floor} replacing {@code oldFloor} does not fit. */

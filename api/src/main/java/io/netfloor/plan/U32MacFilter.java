@@ -69,6 +69,11 @@ public record U32MacFilter(InterfaceName device, ClassHandle parent, int prio, i
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.U32_MAC_FILTER;
+  }
+
+  @Override
   public String describe() {
     return "filter u32 " + handle + " on " + device + " prio " + prio + " protocol "
         + EtherType.name(protocol) + " dst " + mac

@@ -234,12 +234,13 @@ public final class StatusRecordCodec {
   }
 
   private static int versionOf(StatusChange change) {
-    if (change instanceof StatusChange.Batch batch) { // as new as its newest change
-      return batch.changes().stream().mapToInt(StatusRecordCodec::versionOf)
-          .max().orElse(FORMAT_VERSION_WITHOUT_INBOUND);
-    }
-    return change instanceof StatusChange.InboundResized ? FORMAT_VERSION
-        : FORMAT_VERSION_WITHOUT_INBOUND;
+    return switch (change.changeKind()) {
+      case BATCH -> ((StatusChange.Batch) change).changes().stream() // as new as its newest
+          .mapToInt(StatusRecordCodec::versionOf).max().orElse(FORMAT_VERSION_WITHOUT_INBOUND);
+      case INBOUND_RESIZED -> FORMAT_VERSION;
+      case INTERFACE_SET, INTERFACE_REMOVED, CLASSES_PARKED, CLASSES_UNPARKED ->
+          FORMAT_VERSION_WITHOUT_INBOUND;
+    };
   }
 
   // ---------------------------------------------------------------- lines
@@ -330,28 +331,29 @@ public final class StatusRecordCodec {
    * @throws IllegalArgumentException for a change type this codec does not know
    */
   public static String encodeChangeLine(StatusChange change) {
-    if (change instanceof StatusChange.InterfaceSet s) {
-      return "set " + encodeInterface(s.iface());
-    } else if (change instanceof StatusChange.InterfaceRemoved r) {
-      return "remove " + r.alias();
-    } else if (change instanceof StatusChange.ClassesParked p) {
-      return "park " + encodeClassIds(p.classIds());
-    } else if (change instanceof StatusChange.ClassesUnparked u) {
-      return "unpark " + encodeClassIds(u.classIds());
-    } else if (change instanceof StatusChange.InboundResized r) {
-      return "resize " + encodeLimits(r.inbound());
-    } else if (change instanceof StatusChange.Batch batch) {
-      // an encoded change never holds " / " (aliases, MACs, rates and id lists have no spaces
-      // around a slash), so the separator needs no escaping
-      StringBuilder b = new StringBuilder("batch ").append(batch.changes().size());
-      String sep = " ";
-      for (StatusChange c : batch.changes()) {
-        b.append(sep).append(encodeChangeLine(c));
-        sep = BATCH_SEPARATOR;
-      }
-      return b.toString();
+    return switch (change.changeKind()) {
+      case INTERFACE_SET -> "set " + encodeInterface(((StatusChange.InterfaceSet) change).iface());
+      case INTERFACE_REMOVED -> "remove " + ((StatusChange.InterfaceRemoved) change).alias();
+      case CLASSES_PARKED ->
+          "park " + encodeClassIds(((StatusChange.ClassesParked) change).classIds());
+      case CLASSES_UNPARKED ->
+          "unpark " + encodeClassIds(((StatusChange.ClassesUnparked) change).classIds());
+      case INBOUND_RESIZED ->
+          "resize " + encodeLimits(((StatusChange.InboundResized) change).inbound());
+      case BATCH -> encodeBatch((StatusChange.Batch) change);
+    };
+  }
+
+  private static String encodeBatch(StatusChange.Batch batch) {
+    // an encoded change never holds " / " (aliases, MACs, rates and id lists have no spaces
+    // around a slash), so the separator needs no escaping
+    StringBuilder b = new StringBuilder("batch ").append(batch.changes().size());
+    String sep = " ";
+    for (StatusChange c : batch.changes()) {
+      b.append(sep).append(encodeChangeLine(c));
+      sep = BATCH_SEPARATOR;
     }
-    throw new IllegalArgumentException("unknown status change " + change);
+    return b.toString();
   }
 
   /**

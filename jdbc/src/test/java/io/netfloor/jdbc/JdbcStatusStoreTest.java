@@ -185,7 +185,7 @@ class JdbcStatusStoreTest {
         var change = i % 3 == 0
             ? tree.plug(alias, mac(i), Bandwidth.inboundOnly(Limits.averageOnly(Rate.ofMegabits(5))))
             : tree.plug(alias, mac(i), Bandwidth.floor(Rate.ofMegabits(10L * i)));
-        for (StatusChange c : NetworkStatus.changesBetween(tree, change.tree(), alias)) {
+        for (StatusChange c : change.records()) {
           store.record("default", c);
         }
         tree = change.tree();
@@ -193,7 +193,7 @@ class JdbcStatusStoreTest {
       }
       for (int i : new int[] {2, 3, 7}) {
         var change = tree.unplug("vm" + i);
-        for (StatusChange c : NetworkStatus.changesBetween(tree, change.tree(), "vm" + i)) {
+        for (StatusChange c : change.records()) {
           store.record("default", c);
         }
         tree = change.tree();
@@ -201,7 +201,7 @@ class JdbcStatusStoreTest {
       }
       // a floor changed in place
       var upd = tree.update("vm4", Bandwidth.floor(Rate.ofMegabits(100)));
-      for (StatusChange c : NetworkStatus.changesBetween(tree, upd.tree(), "vm4")) {
+      for (StatusChange c : upd.records()) {
         store.record("default", c);
       }
       tree = upd.tree();

@@ -30,7 +30,6 @@ import io.netfloor.plan.U32HashLink;
 import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32Instance;
 import io.netfloor.plan.U32MacFilter;
-import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.shaping.internal.KernelView;
@@ -69,6 +68,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -465,7 +465,7 @@ public final class NetworkShaper {
         requireFreeDevices(change.tree().kernelObjects(), device.get());
       }
       int parkedBefore = tree.parkedClassIds().size();
-      commit("plug of '" + alias + "'", change, alias);
+      commit("plug of '" + alias + "'", change);
       afterPlug(parkedBefore, existing == null && !bandwidth.floorOrZero().isZero());
       PluggedInterface plugged = change.affected().orElseThrow();
       events.publish(seq -> new NetworkEvent.Plugged(config.name(), seq, plugged,
@@ -522,7 +522,7 @@ public final class NetworkShaper {
         TreeChange one = next.plug(r.alias(), r.mac(), Optional.empty(), r.bandwidth());
         plans.add(one.plan());
         undos.add(0, one.undo());
-        changes.addAll(NetworkStatus.changesBetween(next, one.tree(), r.alias()));
+        changes.addAll(one.records());
         next = one.tree();
         plugged.add(one.affected().orElseThrow());
         classes.add(one.affected().orElseThrow().effectiveClass());
@@ -534,10 +534,10 @@ public final class NetworkShaper {
         return classes;
       }
       TreeChange whole = new TreeChange(next, mergeChanges(concat(plans)),
-          mergeChanges(concat(undos)), Optional.empty());
-      int parkedBefore = tree.parkedClassIds().size();
-      commitBatch("plug of " + plans.size() + " interfaces", whole,
+          mergeChanges(concat(undos)), Optional.empty(),
           List.of(changes.size() == 1 ? changes.get(0) : new StatusChange.Batch(changes)));
+      int parkedBefore = tree.parkedClassIds().size();
+      commitBatch("plug of " + plans.size() + " interfaces", whole);
       int fromPool = Math.min(needClass, parkedBefore - tree.parkedClassIds().size());
       afterPlugs(fromPool, needClass - fromPool, plans.size());
       Capacity after = Capacity.of(tree);
@@ -602,7 +602,7 @@ public final class NetworkShaper {
       if (was == null) {
         return false;
       }
-      commit("unplug of '" + alias + "'", tree.unplug(alias), alias);
+      commit("unplug of '" + alias + "'", tree.unplug(alias));
       events.publish(seq -> new NetworkEvent.Unplugged(config.name(), seq, was,
           Capacity.of(tree)));
       return true;
@@ -634,7 +634,7 @@ public final class NetworkShaper {
       if (device.isPresent() && kernel.deviceExists(device.get())) {
         requireFreeDevices(change.tree().kernelObjects(), device.get());
       }
-      commit("update of '" + alias + "'", change, alias);
+      commit("update of '" + alias + "'", change);
       PluggedInterface after = change.affected().orElseThrow();
       events.publish(seq -> new NetworkEvent.Updated(config.name(), seq, before, after,
           Capacity.of(tree)));
@@ -660,7 +660,7 @@ public final class NetworkShaper {
       requireStarted();
       PluggedInterface before = tree.interfaces().get(alias);
       TreeChange change = tree.changeMac(alias, mac);
-      commit("MAC change of '" + alias + "'", change, alias);
+      commit("MAC change of '" + alias + "'", change);
       PluggedInterface after = change.affected().orElseThrow();
       if (!after.equals(before)) {
         events.publish(seq -> new NetworkEvent.Updated(config.name(), seq, before, after,
@@ -687,7 +687,7 @@ public final class NetworkShaper {
   public void park(int count) {
     locked(() -> {
       requireStarted();
-      commit("parking of " + count + " classes", tree.park(count), null);
+      commit("parking of " + count + " classes", tree.park(count));
       return null;
     });
   }
@@ -709,7 +709,7 @@ public final class NetworkShaper {
   public void releaseParked(int count) {
     locked(() -> {
       requireStarted();
-      commit("release of " + count + " parked classes", tree.releaseParked(count), null);
+      commit("release of " + count + " parked classes", tree.releaseParked(count));
       return null;
     });
   }
@@ -842,7 +842,7 @@ public final class NetworkShaper {
       if (!pool.idleRelease().isZero() && idleNanos >= pool.idleRelease().toNanos()
           && parked > pool.minimum() && !topUpPending) {
         int release = parked - pool.minimum();
-        commit("release of " + release + " idle parked classes", tree.releaseParked(release), null);
+        commit("release of " + release + " idle parked classes", tree.releaseParked(release));
         poolReleased += release;
         return -release;
       }
@@ -925,7 +925,7 @@ public final class NetworkShaper {
     if (n <= 0) {
       return 0;
     }
-    commit("parking of " + n + " pool classes", tree.park(n), null);
+    commit("parking of " + n + " pool classes", tree.park(n));
     poolParked += n;
     return n;
   }
@@ -1543,19 +1543,15 @@ public final class NetworkShaper {
   }
 
   private static Integer protocolOf(TcObject o) {
-    if (o instanceof U32OwnerMark m) {
-      return m.protocol();
-    } else if (o instanceof U32MacFilter f) {
-      return f.protocol();
-    } else if (o instanceof U32HashTable t) {
-      return t.protocol();
-    } else if (o instanceof U32HashLink l) {
-      return l.protocol();
-    } else if (o instanceof U32MatchAllPolice
-        || o instanceof U32MatchAllRedirect) {
-      return EtherType.ALL;
-    }
-    return null;
+    return switch (o.objectKind()) {
+      case U32_OWNER_MARK -> ((U32OwnerMark) o).protocol();
+      case U32_MAC_FILTER -> ((U32MacFilter) o).protocol();
+      case U32_HASH_TABLE -> ((U32HashTable) o).protocol();
+      case U32_HASH_LINK -> ((U32HashLink) o).protocol();
+      case U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT -> EtherType.ALL;
+      case HTB_QDISC, LEAF_QDISC, INGRESS_QDISC, HTB_CLASS, U32_INSTANCE, UNRECOGNIZED,
+          IFB_DEVICE -> null;
+    };
   }
 
   /** A filter's identity as a dump and a model object both give it. */
@@ -1643,13 +1639,16 @@ public final class NetworkShaper {
         keptQdiscs.add(List.of(c.device(), c.qdisc()));
       }
       for (TcObject o : doomed) {
-        if (o instanceof HtbQdisc q) {
-          keptQdiscs.remove(List.of(q.device(), q.handle()));
-        } else if (o instanceof IngressQdisc q) {
-          keptQdiscs.remove(List.of(q.device(), IngressQdisc.HANDLE));
-        } else if (o instanceof IfbDevice d) {
-          keptQdiscs.removeIf(k -> k.get(0).equals(d.device()));
-        }
+        // the qdiscs (device, handle) that deleting o deletes
+        Predicate<List<Object>> deleted = switch (o.objectKind()) {
+          case HTB_QDISC -> k -> k.equals(List.of(o.device(), ((HtbQdisc) o).handle()));
+          case INGRESS_QDISC -> k -> k.equals(List.of(o.device(), IngressQdisc.HANDLE));
+          case IFB_DEVICE -> k -> k.get(0).equals(o.device());
+          case LEAF_QDISC, HTB_CLASS, U32_HASH_TABLE, U32_HASH_LINK, U32_MAC_FILTER,
+              U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK, U32_INSTANCE,
+              UNRECOGNIZED -> k -> false;
+        };
+        keptQdiscs.removeIf(deleted);
       }
       Set<ObjectKeyLike> ours = keys(doomed);
       Map<List<Object>, Integer> instances = new LinkedHashMap<>();
@@ -1746,12 +1745,7 @@ public final class NetworkShaper {
       if (blocked.isEmpty()) {
         return false;
       }
-      boolean ingressSide = o instanceof IngressQdisc
-          || o instanceof U32MatchAllPolice
-          || o instanceof U32MatchAllRedirect
-          || (o instanceof U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE))
-          || (o instanceof U32HashTable t && t.parent().equals(IngressQdisc.HANDLE));
-      KernelView.Container where = ingressSide ? KernelView.Container.ingress(o.device())
+      KernelView.Container where = ingressSide(o) ? KernelView.Container.ingress(o.device())
           : KernelView.Container.root(o.device());
       if (blocked.contains(where)) {
         return true;
@@ -1761,6 +1755,17 @@ public final class NetworkShaper {
           && blocked.contains(KernelView.Container.root(r.target()));
     }
 
+    /** Whether {@code o} lives on its device's ingress side (else on its root qdisc's). */
+    private static boolean ingressSide(TcObject o) {
+      return switch (o.objectKind()) {
+        case INGRESS_QDISC, U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT -> true;
+        case U32_OWNER_MARK -> ((U32OwnerMark) o).parent().equals(IngressQdisc.HANDLE);
+        case U32_HASH_TABLE -> ((U32HashTable) o).parent().equals(IngressQdisc.HANDLE);
+        case HTB_QDISC, LEAF_QDISC, HTB_CLASS, U32_HASH_LINK, U32_MAC_FILTER, U32_INSTANCE,
+            UNRECOGNIZED, IFB_DEVICE -> false;
+      };
+    }
+
     KernelView read(List<TcObject> expected) {
       Set<InterfaceName> existingIfbs = new HashSet<>(ifbs);
       return KernelView.read(snapshots, existingIfbs, config, placement, expected, ours);
@@ -1768,16 +1773,19 @@ public final class NetworkShaper {
   }
 
   /** decide (done by the caller) → kernel → commit → publish. */
-  private void commit(String what, TreeChange change, String alias) {
+  private void commit(String what, TreeChange change) {
     if (kernelSuspect) {
       reconcileLocked(Mode.RESTART);
     }
     applyWithUndo(what, change.plan());
-    commitApplied(what, change, NetworkStatus.changesBetween(tree, change.tree(), alias));
+    commitApplied(what, change);
   }
 
-  /** {@link #commit} with the status changes given (computed before the kernel was touched). */
-  private void commitBatch(String what, TreeChange change, List<StatusChange> changes) {
+  /**
+   * {@link #commit} of a change decided on {@link #tree} as it is now, which a reconcile first
+   * would invalidate: refused instead.
+   */
+  private void commitBatch(String what, TreeChange change) {
     if (kernelSuspect) {
       reconcileLocked(Mode.RESTART);
       // the repair may have changed the tree the batch was decided on
@@ -1785,15 +1793,15 @@ public final class NetworkShaper {
           + " the kernel had to be reconciled first; retry it");
     }
     applyWithUndo(what, change.plan());
-    commitApplied(what, change, changes);
+    commitApplied(what, change);
   }
 
-  /** The kernel holds {@code change}: records it, else undoes it. */
-  private void commitApplied(String what, TreeChange change, List<StatusChange> changes) {
+  /** The kernel holds {@code change}: appends its records, else undoes it. */
+  private void commitApplied(String what, TreeChange change) {
     int recorded = 0;
     StatusStore.Pending last = null;
     try {
-      for (StatusChange c : changes) {
+      for (StatusChange c : change.records()) {
         last = store.append(config.name(), c);
         recorded++;
       }
@@ -2057,42 +2065,32 @@ public final class NetworkShaper {
     Objects.requireNonNull(inbound, "inbound");
     return operation("resize", null, c -> "to " + inbound + ": " + c, () -> {
       requireStarted();
-      if (!config.supportsFloors()) {
-        throw new InvalidValueException("network '" + config.name() + "' has no inbound bandwidth,"
-            + " so it has no tree to resize; stop it and start it with inbound limits");
-      }
-      NetworkConfig next = config.toBuilder().inbound(inbound).build(); // checks the limits
-      Rate newCapacity = next.floorCapacity().orElseThrow();
-      if (tree.floorSum().compareTo(newCapacity) > 0) {
-        throw io.netfloor.AdmissionException.capacityBelowFloors(config.name(), tree.floorSum(),
-            newCapacity);
-      }
+      TreeChange change = tree.resize(inbound); // refuses before anything changes
       if (kernelSuspect) {
         reconcileLocked(Mode.RESTART);
+        change = tree.resize(inbound); // on the repaired tree
       }
       Limits before = config.bandwidth().inbound().orElseThrow();
-      HtbTree resized = HtbTree.restore(next, tree.interfaces().values(), tree.parkedClassIds())
-          .withPlacement(tree.placement());
-      List<TcObject> old = tree.kernelObjects();
-      List<TcObject> now = resized.kernelObjects();
-      Plan plan = PlanDiff.between(old, now);
-      for (TcOp op : plan.ops()) {
+      for (TcOp op : change.plan().ops()) {
         if (!(op instanceof TcOp.Change c) || !(c.after() instanceof HtbClass)) {
           throw new IllegalStateException("a resize changes classes only, not " + op.describe());
         }
       }
-      applyWithUndo("resize", plan);
+      applyWithUndo("resize", change.plan());
       try {
-        store.record(config.name(), new io.netfloor.spi.StatusChange.InboundResized(inbound));
+        for (StatusChange c : change.records()) {
+          store.record(config.name(), c);
+        }
       } catch (RuntimeException storeFailure) {
-        undoQuietly("resize", PlanDiff.between(now, old), storeFailure);
+        undoQuietly("resize", change.undo(), storeFailure);
         throw storeFailure instanceof StatusStoreException s
             ? new StatusStoreException("resize of network '" + config.name() + "' was rolled"
                 + " back: the status store failed: " + s.getMessage(), s)
             : storeFailure;
       }
+      HtbTree resized = change.tree();
       requested = requested.toBuilder().inbound(inbound).build();
-      config = next;
+      config = resized.config();
       tree = resized;
       recordedInbound = Optional.of(inbound);
       Capacity after = Capacity.of(tree);

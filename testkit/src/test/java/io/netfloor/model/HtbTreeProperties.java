@@ -13,6 +13,7 @@ import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.spi.InMemoryTrafficControl;
 import io.netfloor.spi.NetworkStatus;
+import io.netfloor.spi.StatusChange;
 import io.netfloor.testkit.NetFloorArbitraries;
 import io.netfloor.testkit.TreeOperation;
 import io.netfloor.units.ClassHandle;
@@ -331,25 +332,96 @@ class HtbTreeProperties {
   }
 
   /**
-   * The journal records of each accepted step, replayed on the status before it, give the status
-   * after it: {@link NetworkStatus#changesBetween} (whose per-interface fast path looks only at the
-   * interface's own class ids) misses no parked-set change.
+   * A change's own status records, replayed on the status before it, give the status after it,
+   * and they are exactly the records the oracle {@link StatusDiff} derives by diffing the two whole
+   * trees (how the engine made them before each transition wrote its own): the same records in the
+   * same order, so stores write the same bytes as before.
    */
   @Property
-  void statusChangesBetweenTwoTreesReplayToTheLaterStatus(@ForAll("configs") NetworkConfig config,
+  void aChangesRecordsReplayToTheStatusAfterIt(@ForAll("configs") NetworkConfig config,
       @ForAll("scenarios") List<TreeOperation> commands) {
     run(config, commands, (before, command, change) -> {
-      String alias = command instanceof TreeOperation.Plug c ? TreeOperation.aliasOf(c.alias())
-          : command instanceof TreeOperation.Unplug c ? TreeOperation.aliasOf(c.alias())
-          : command instanceof TreeOperation.Update c ? TreeOperation.aliasOf(c.alias())
-          : command instanceof TreeOperation.ChangeMac c ? TreeOperation.aliasOf(c.alias())
-          : null;
       NetworkStatus status = NetworkStatus.of(before);
-      for (io.netfloor.spi.StatusChange c : NetworkStatus.changesBetween(before, change.tree(),
-          alias)) {
+      for (StatusChange c : change.records()) {
         status = c.applyTo(status);
       }
       assertThat(status).isEqualTo(NetworkStatus.of(change.tree()));
+      assertThat(change.records()).isEqualTo(StatusDiff.between(before, change.tree()));
     });
+  }
+
+  /** A resize records only its new limits; replayed, they give the resized tree back. */
+  @Property
+  void aResizesRecordReplaysToTheResizedTree(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeOperation> commands,
+      @ForAll("inboundLimits") Limits inbound) {
+    HtbTree end = run(config, commands, everyTree(t -> {}));
+    TreeChange change;
+    try {
+      change = end.resize(inbound);
+    } catch (AdmissionException | InvalidValueException refused) {
+      boolean fits = config.supportsFloors() && end.floorSum().compareTo(
+          config.toBuilder().inbound(inbound).build().floorCapacity().orElseThrow()) <= 0;
+      assertThat(fits).as("refused: %s", refused.getMessage()).isFalse();
+      return;
+    }
+    assertThat(change.records()).containsExactly(new StatusChange.InboundResized(inbound));
+    NetworkStatus status = NetworkStatus.of(end);
+    for (StatusChange c : change.records()) {
+      status = c.applyTo(status);
+    }
+    assertThat(status.toTree(config)).isEqualTo(change.tree());
+    InMemoryTrafficControl kernel = kernelWith(end);
+    kernel.apply(change.plan());
+    assertThat(objects(kernel)).isEqualTo(objects(change.tree()));
+    kernel.apply(change.undo());
+    assertThat(objects(kernel)).isEqualTo(objects(end));
+  }
+
+  /** Averages of whole Mbit/s: every class of the resized tree is one the kernel accepts. */
+  @Provide
+  Arbitrary<Limits> inboundLimits() {
+    return net.jqwik.api.Arbitraries.integers().between(1, 10_000)
+        .map(mbit -> Limits.averageOnly(Rate.ofMegabits(mbit)));
+  }
+
+  /**
+   * The test's oracle of a change's status records: a diff of the two whole trees. Each interface
+   * that went gives an {@code InterfaceRemoved}, each that came or changed an {@code InterfaceSet}
+   * (by alias); then the ids that left the parked set (but for one an {@code InterfaceSet} takes,
+   * which unparks it itself) and the ids that joined it. That order keeps every prefix a status a
+   * tree can hold: an interface's id is parked only after the interface's record let it go.
+   */
+  static final class StatusDiff {
+    private StatusDiff() {}
+
+    static List<StatusChange> between(HtbTree before, HtbTree after) {
+      List<StatusChange> out = new ArrayList<>();
+      Set<Integer> taken = new HashSet<>();
+      java.util.SortedSet<String> aliases = new java.util.TreeSet<>(before.interfaces().keySet());
+      aliases.addAll(after.interfaces().keySet());
+      for (String alias : aliases) {
+        PluggedInterface was = before.interfaces().get(alias);
+        PluggedInterface now = after.interfaces().get(alias);
+        if (now == null) {
+          out.add(new StatusChange.InterfaceRemoved(alias));
+        } else if (!now.equals(was)) {
+          out.add(new StatusChange.InterfaceSet(now));
+          taken.add(now.classMinor());
+        }
+      }
+      java.util.SortedSet<Integer> added = new java.util.TreeSet<>(after.parkedClassIds());
+      added.removeAll(before.parkedClassIds());
+      java.util.SortedSet<Integer> removed = new java.util.TreeSet<>(before.parkedClassIds());
+      removed.removeAll(after.parkedClassIds());
+      removed.removeAll(taken);
+      if (!removed.isEmpty()) {
+        out.add(new StatusChange.ClassesUnparked(removed));
+      }
+      if (!added.isEmpty()) {
+        out.add(new StatusChange.ClassesParked(added));
+      }
+      return out;
+    }
   }
 }
