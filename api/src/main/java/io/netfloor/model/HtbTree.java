@@ -898,6 +898,10 @@ public final class HtbTree {
       throw new InterfaceConflictException("interface '" + alias + "' cannot have the bridge "
           + device + " as its own device");
     }
+    if (config.outboundFloorDevice().map(device::equals).orElse(false)) {
+      throw new InterfaceConflictException("interface '" + alias + "' cannot have " + device
+          + " as its own device: it carries network '" + config.name() + "''s outbound floors");
+    }
     String owner = deviceOwners.get(device);
     if (owner != null && !owner.equals(alias)) {
       throw new InterfaceConflictException("device " + device + " already belongs to interface '"

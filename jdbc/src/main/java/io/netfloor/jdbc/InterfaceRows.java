@@ -64,6 +64,9 @@ final class InterfaceRows {
   private static final int[] TYPES = {Types.VARCHAR, Types.VARCHAR, Types.INTEGER, Types.INTEGER,
       Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT,
       Types.BIGINT, Types.BIGINT, Types.BIGINT};
+  /** How many columns {@link #COLUMNS} names: the parameters {@link #bind} sets. */
+  static final int COLUMN_COUNT = TYPES.length;
+
   private static final String[] ARRAY_TYPES = {"text", "text", "int4", "int4", "text", "int8",
       "int8", "int8", "int8", "int8", "int8", "int8", "int8"};
 
