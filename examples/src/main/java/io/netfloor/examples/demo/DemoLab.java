@@ -30,6 +30,7 @@ public final class DemoLab implements AutoCloseable {
   /** The uplink's port on the bridge (its far end is the "outside" namespace's eth0). */
   public static final String UPLINK = "uplink0";
   private static final String OUTSIDE_MAC = "02:4e:46:00:00:fe";
+  private static final String BRIDGE_MAC = "02:4e:46:00:00:fd";
 
   /** One VM of the lab. */
   public record Vm(String name, String namespace, String hostDevice, String mac, String address) {
@@ -79,7 +80,9 @@ public final class DemoLab implements AutoCloseable {
   private void build(List<String> vmNames) {
     addNamespace(hostNamespace);
     Ip.in(hostNamespace, "link", "set", "lo", "up");
-    Ip.in(hostNamespace, "link", "add", BRIDGE, "type", "bridge");
+    // a fixed address: a bridge without one takes its lowest port's, which moves as ports join,
+    // and the VMs' static neighbour entries for the bridge's address must stay right
+    Ip.in(hostNamespace, "link", "add", BRIDGE, "address", BRIDGE_MAC, "type", "bridge");
     Ip.in(hostNamespace, "link", "set", BRIDGE, "txqueuelen", "1000");
     Ip.in(hostNamespace, "addr", "add", bridgeAddress() + "/24", "dev", BRIDGE);
     Ip.in(hostNamespace, "link", "set", BRIDGE, "up");
