@@ -38,7 +38,8 @@ final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
   String layout;
 
   @Option(names = "--seconds", paramLabel = "N", defaultValue = "8",
-      description = "Measured seconds of phase 1 (phase 2 takes 5). Default: ${DEFAULT-VALUE}.")
+      description = "Measured seconds of phase 1 (phases 2 and 3 take 5 each)."
+          + " Default: ${DEFAULT-VALUE}.")
   int seconds;
 
   @Option(names = "--live", negatable = true, paramLabel = "",

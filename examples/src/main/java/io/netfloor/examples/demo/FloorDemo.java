@@ -657,12 +657,13 @@ public final class FloorDemo {
     out.printf("Phase 3 - both directions: every VM uploads and downloads at once, %.0f s measured"
         + " (layer-2 rates)%n", up.measured().toMillis() / 1000.0);
     out.printf("  outbound floors: %s%n", r.outboundTree());
-    out.printf("  %-5s %-6s %-9s %12s %12s %8s %-6s| %-8s %12s %8s %s%n", "VM", "CLASS",
+    out.printf("  %-5s %-6s %-9s %12s %12s %9s  %-6s | %-8s %12s %9s  %s%n", "VM", "CLASS",
         "OUT FLOOR", "UPLOADED", "HTB CLASS", "OF FLOOR", "RESULT", "FLOOR", "DOWNLOADED",
         "OF FLOOR", "RESULT");
     for (VmResult u : up.vms()) {
       VmResult d = down.vm(u.vm());
-      out.printf("  %-5s %-6s %-9s %12s %12s %8s %-6s| %-8s %12s %8s %s%n", u.vm(), u.classId(),
+      out.printf("  %-5s %-6s %-9s %12s %12s %9s  %-6s | %-8s %12s %9s  %s%n", u.vm(),
+          u.classId(),
           u.hasFloor() ? u.floor().toString() : "-", Units.bitsPerSecond(u.atVmBitsPerSecond()),
           Units.bitsPerSecond(u.htbClassBitsPerSecond()),
           u.hasFloor() ? Units.percent(u.atVmBitsPerSecond(), u.floor().bitsPerSecond()) : "-",
