@@ -15,12 +15,13 @@ import io.netfloor.model.OutboundFloorPlacement;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.InMemoryStatusStore;
+import io.netfloor.testkit.kernel.TcOracle;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -45,7 +46,7 @@ class OutboundFloorsKernelTest {
       "UPLINK_EGRESS, LIBVIRT_LINEAR"})
   void theOutboundTreeHoldsTheOutboundFloorsAndIsReconciledAndRemoved(
       OutboundFloorPlacement.Kind kind, FilterLayout layout) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       ns.ip("link", "add", "up0", "type", "veth", "peer", "name", "out0");
       ns.ip("link", "set", "up0", "master", "br0");
       ns.ip("link", "set", "up0", "up");
@@ -59,7 +60,7 @@ class OutboundFloorsKernelTest {
       String dev = kind == OutboundFloorPlacement.Kind.BRIDGE_INGRESS
           ? DeviceShaping.ifbFor(InterfaceName.of("br0")).value() : "up0";
       InMemoryStatusStore store = new InMemoryStatusStore();
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         shaper.start();
         if (kind == OutboundFloorPlacement.Kind.BRIDGE_INGRESS) {
@@ -126,7 +127,7 @@ class OutboundFloorsKernelTest {
    * interface with an outbound floor, using the interface's filter handle; the inbound classes
    * only for inbound floors.
    */
-  static void assertBothTreesAgree(Netns ns, String dev, HtbTree tree) {
+  static void assertBothTreesAgree(TestNamespace ns, String dev, HtbTree tree) {
     Map<String, Rate> expected = new TreeMap<>();
     expected.put("1:1", tree.config().bandwidth().outbound().orElseThrow().average().orElseThrow());
     expected.put("1:2", tree.outboundDefaultClassRate());
@@ -154,20 +155,19 @@ class OutboundFloorsKernelTest {
     assertThat(inbound).as("classes on br0").isEqualTo(expectedInbound);
 
     Map<String, String> filters = new TreeMap<>();
-    for (TcJson.Obj f : TcJson.array(ns.tc("-j", "filter", "show", "dev", dev))) {
-      TcJson.Obj o = f.obj("options");
-      if (o == null || o.text("flowid") == null) {
+    for (TcOracle.Filter f : TcOracle.filters(ns, dev)) {
+      if (f.flowId().isEmpty()) {
         continue;
       }
-      filters.put(o.text("fh"), o.text("flowid"));
-      MacAddress m = macs.get(o.text("flowid"));
-      List<String> keys = o.all("match").stream().map(k -> (TcJson.Obj) k)
-          .map(k -> k.text("value") + "/" + k.text("mask") + "@" + k.text("off")).toList();
+      String c = f.flowId().get().toString();
+      filters.put(f.handle(), c);
+      MacAddress m = macs.get(c);
       // source MAC bytes 0-3 at -8, bytes 4-5 in the high half of the word at -4
-      assertThat(new TreeSet<>(keys)).as("keys of %s", o.text("fh")).containsExactlyInAnyOrder(
-          Integer.toHexString(m.octet(0) << 24 | m.octet(1) << 16 | m.octet(2) << 8 | m.octet(3))
-              + "/ffffffff@-8",
-          Integer.toHexString(m.octet(4) << 24 | m.octet(5) << 16) + "/ffff0000@-4");
+      assertThat(new TreeSet<>(f.keys().stream().map(TcOracle.Key::toString).toList()))
+          .as("keys of %s", f.handle()).containsExactlyInAnyOrder(
+              new TcOracle.Key(m.octet(0) << 24 | m.octet(1) << 16 | m.octet(2) << 8 | m.octet(3),
+                  0xffffffff, -8).toString(),
+              new TcOracle.Key(m.octet(4) << 24 | m.octet(5) << 16, 0xffff0000, -4).toString());
     }
     assertThat(filters).as("source-MAC filters on %s", dev).isEqualTo(expectedFilters);
   }

@@ -50,7 +50,7 @@ class CliJsonIT extends CliOnBridge {
   @Test
   void outboundFloorsArePluggedUpdatedAndShown() {
     ok(net("start", "--bridge", "br0", "--average", "100mbit", "--outbound-average", "80mbit",
-        "--outbound-floors", "bridge", "--netns", ns.name));
+        "--outbound-floors", "bridge", "--netns", ns.name()));
     JsonNode plugged = ok(net("plug", "vm1", "--mac", MAC1, "--floor", "20mbit",
         "--outbound-floor", "30mbit"));
     assertThat(plugged.get("outboundFloorTc").asText()).isEqualTo("30mbit");
@@ -80,7 +80,7 @@ class CliJsonIT extends CliOnBridge {
   @Test
   void everyCommandWritesDocumentsOfTheSchema() {
     JsonNode started = ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns",
-        ns.name));
+        ns.name()));
     assertThat(started.get("schema").asText()).isEqualTo(CliJson.SCHEMA);
     assertThat(started.get("version").asText()).isEqualTo(CliVersion.version());
     assertThat(started.get("command").asText()).isEqualTo("start");
@@ -101,7 +101,7 @@ class CliJsonIT extends CliOnBridge {
     // the probe's answer is kept for the next commands of this boot
     Path probe = tmp.resolve("state/networks/.j.kernel.json");
     assertThat(probe).exists();
-    assertThat(new ProbeCache(new StateDir(tmp.resolve("state")), "j", ns.name).read())
+    assertThat(new ProbeCache(new StateDir(tmp.resolve("state")), "j", ns.name()).read())
         .isPresent();
 
     JsonNode plugged = ok(net("plug", "vm1", "--mac", MAC1, "--floor", "20mbit"));
