@@ -19,7 +19,9 @@ import java.util.Optional;
  * @param bandwidth its limits: the inbound floor is guaranteed on the bridge, the rest is applied on
  *     {@code device} if there is one
  * @param classMinor the minor of its floor class {@code 1:<minor>}, or 0 when it has no floor and
- *     uses the default class
+ *     uses the default class; one minor for both directions: the class {@code 1:<minor>} exists in
+ *     the inbound tree when it has an inbound floor, and in the outbound floor tree when it has an
+ *     outbound floor
  * @param filterHandle the u32 node that steers its frames, when it has a floor class
  * @param device its host-side device (a tap or veth on the bridge), when NetFloor should also apply
  *     the interface's own average/peak/burst limits there (as libvirt does on the tap); empty:
@@ -68,9 +70,9 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
       throw new InvalidValueException("interface '" + alias
           + "': a floor class and its filter go together");
     }
-    if ((classMinor != 0) != bandwidth.hasFloor()) {
+    if ((classMinor != 0) != bandwidth.hasAnyFloor()) {
       throw new InvalidValueException("interface '" + alias
-          + "': it has a floor class exactly when its bandwidth has a floor");
+          + "': it has a floor class exactly when its bandwidth has a floor (in either direction)");
     }
   }
 
@@ -115,11 +117,22 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
   }
 
   /**
-   * The class its inbound frames land in: its floor class, or the network's default class.
+   * The class its inbound frames land in on the bridge: its floor class when it has an inbound
+   * floor, else the network's default class.
    *
    * @return the floor class, or {@link HtbTree#DEFAULT_CLASS}
    */
   public ClassHandle effectiveClass() {
-    return floorClass().orElse(HtbTree.DEFAULT_CLASS);
+    return bandwidth.hasFloor() ? floorClass().orElseThrow() : HtbTree.DEFAULT_CLASS;
+  }
+
+  /**
+   * The class its outbound frames land in on the outbound floor tree: its floor class when it has
+   * an outbound floor, else that tree's default class.
+   *
+   * @return the class {@code 1:classMinor}, or {@link HtbTree#DEFAULT_CLASS}
+   */
+  public ClassHandle outboundClass() {
+    return bandwidth.hasOutboundFloor() ? floorClass().orElseThrow() : HtbTree.DEFAULT_CLASS;
   }
 }

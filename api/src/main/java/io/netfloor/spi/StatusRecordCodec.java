@@ -57,6 +57,11 @@ import java.util.zip.CRC32C;
  * both versions; a version 1 record with an {@code inbound} line or a {@code resize} change, or a
  * version 2 record without one, is not in canonical form and is refused.
  *
+ * <p>An interface's outbound floor is the {@code floor} of its {@code out=} limits, a key the
+ * limits always had: no line changes syntax, so records holding one keep their version. A reader
+ * from before outbound floors refuses such a record (its bandwidth rules had no outbound floor),
+ * naming the floor, rather than misreading it.
+ *
  * <h2>Lines</h2>
  *
  * The lines inside the records are available alone, for a store with its own framing and

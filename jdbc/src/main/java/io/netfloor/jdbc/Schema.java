@@ -194,6 +194,12 @@ final class Schema {
                             ELSE inbound_average_bps END AS capacity_bps,
                        allotted_bps, interface_count AS interfaces
                   FROM netfloor_networks) n
+      """),
+      // 3: an interface's outbound floor (guaranteed on the network's outbound floor tree)
+      List.of(
+      """
+      ALTER TABLE netfloor_interfaces
+        ADD COLUMN out_floor_bps bigint CHECK (out_floor_bps > 0)
       """));
 
   private Schema() {}

@@ -276,7 +276,8 @@ class JdbcStatusStoreTest {
           + " VALUES ('old', 'host-a', 'virbr9', 5000000); COMMIT");
     }
     try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
-      assertThat(queryLong("SELECT max(version) FROM netfloor_schema_version")).isEqualTo(2L);
+      assertThat(queryLong("SELECT max(version) FROM netfloor_schema_version"))
+          .isEqualTo((long) Schema.currentVersion());
       assertThat(store.load("old").orElseThrow())
           .isEqualTo(NetworkStatus.empty("old", io.netfloor.units.InterfaceName.of("virbr9")));
       assertThat(inventory("old").get(3)).isEqualTo(5_000_000L);
@@ -285,6 +286,30 @@ class JdbcStatusStoreTest {
           .isEqualTo(5_000_000L);
       assertThat(store.load("old").orElseThrow().inbound())
           .contains(Limits.averageOnly(Rate.ofMegabits(7)));
+    }
+  }
+
+  @Test
+  void outboundFloorsAreStoredInTheirColumnAndReadBack() throws SQLException {
+    NetworkConfig net = NetworkConfig.builder("out", "br9")
+        .inbound(Limits.averageOnly(Rate.ofMegabits(100)))
+        .outbound(Limits.averageOnly(Rate.ofMegabits(50)))
+        .outboundFloors(io.netfloor.model.OutboundFloorPlacement.bridgeIngress()).build();
+    HtbTree tree = HtbTree.start(net).tree();
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      store.describe(net);
+      store.save(NetworkStatus.of(tree));
+      Bandwidth both = Bandwidth.floor(Rate.ofMegabits(10)).withOutboundFloor(Rate.ofMegabits(20));
+      tree = tree.plug("vm1", MacAddress.parse("52:54:00:00:00:01"), both).tree();
+      store.record("out", new StatusChange.InterfaceSet(tree.find("vm1").orElseThrow()));
+      Bandwidth outOnly = Bandwidth.NONE.withOutboundFloor(Rate.ofMegabits(5));
+      tree = tree.plug("vm2", MacAddress.parse("52:54:00:00:00:02"), outOnly).tree();
+      store.record("out", new StatusChange.InterfaceSet(tree.find("vm2").orElseThrow()));
+      assertThat(store.load("out").orElseThrow()).isEqualTo(NetworkStatus.of(tree));
+      assertThat(queryLong("SELECT sum(out_floor_bps) FROM netfloor_interfaces"))
+          .isEqualTo(25_000_000L);
+      assertThat(store.load("out").orElseThrow().toTree(net).outboundFloorSum())
+          .isEqualTo(Rate.ofMegabits(25));
     }
   }
 

@@ -11,6 +11,7 @@ import io.netfloor.model.HtbTree;
 import io.netfloor.model.KernelPlacement;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.OutboundFloorPlacement;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.TrafficMatch;
@@ -217,8 +218,19 @@ public final class NetworkShaper {
    * @param caps what the kernel supports
    * @return the configuration to use; {@code config} itself when the kernel has everything it asks
    *     for
+   * @throws UnsupportedPlacementException if outbound floors on the bridge's ingress are asked for
+   *     and the kernel lacks ifb or mirred (no other placement replaces a placement chosen by
+   *     configuration)
    */
   public static NetworkConfig adaptToKernel(NetworkConfig config, KernelCapabilities caps) {
+    if (config.outboundFloors().kind() == OutboundFloorPlacement.Kind.BRIDGE_INGRESS
+        && !(caps.mirred() && caps.ifb())) {
+      throw new UnsupportedPlacementException("network '" + config.name() + "': outbound floors"
+          + " on the bridge's ingress need ifb devices and the mirred action, and this kernel lacks "
+          + (caps.ifb() ? "mirred" : caps.mirred() ? "ifb" : "both")
+          + " (load the act_mirred and ifb modules), or place them on the uplink's egress"
+          + " (a port of bridge " + config.bridge() + ")");
+    }
     NetworkConfig.Builder b = config.toBuilder();
     if (!caps.leafQdiscs().contains(config.leafQdisc())) {
       b.leafQdisc(caps.bestLeaf(List.of(LeafQdiscKind.FQ_CODEL, LeafQdiscKind.SFQ,
@@ -326,6 +338,12 @@ public final class NetworkShaper {
     requireBridge();
     requireBridgeKind();
     NetworkConfig adapted = adaptToKernel(requested, kernel.capabilities());
+    Optional<InterfaceName> uplink = requested.outboundFloors().uplink();
+    if (uplink.isPresent() && !kernel.deviceExists(uplink.get())) {
+      throw new UnsupportedPlacementException("network '" + requested.name() + "': uplink "
+          + uplink.get() + " of its outbound floors does not exist; give the port of bridge "
+          + requested.bridge() + " through which the guests' traffic leaves the host");
+    }
     if (!adapted.equals(requested)) {
       log.info("network {}: kernel lacks some requested features; using leaf qdisc {} and {} for"
           + " outbound limits", requested.name(), adapted.leafQdisc().kernelName(),
@@ -1991,6 +2009,17 @@ public final class NetworkShaper {
   }
 
   /**
+   * The network's outbound floor inventory now: outbound capacity, outbound floors allotted,
+   * remaining, interfaces ({@link Capacity#floorsSupported()} false without an outbound floor
+   * placement).
+   *
+   * @return the outbound inventory of the tree as last committed
+   */
+  public Capacity outboundCapacity() {
+    return locked(() -> Capacity.outboundOf(tree));
+  }
+
+  /**
    * Whether a new interface with {@code bandwidth} would be admitted now (an interface without a
    * floor always is). Changes nothing; a plug can still be refused for another reason (a MAC
    * already in use), which {@link #dryRunPlug} also checks.
@@ -2003,6 +2032,17 @@ public final class NetworkShaper {
     return locked(() -> {
       Capacity now = Capacity.of(tree);
       Rate floor = bandwidth.floorOrZero();
+      if (bandwidth.hasOutboundFloor() && (!bandwidth.hasFloor() || now.fits(floor))) {
+        Capacity out = Capacity.outboundOf(tree);
+        Rate outFloor = bandwidth.outboundFloorOrZero();
+        if (!out.fits(outFloor)) {
+          return AdmissionDecision.refuse(floor, now, out.floorsSupported()
+              ? io.netfloor.AdmissionException.outbound(config.name(), "(new interface)",
+                  outFloor, out.allotted(), out.capacity())
+              : io.netfloor.AdmissionException.noOutboundFloors(config.name(), "(new interface)",
+                  outFloor));
+        }
+      }
       if (!bandwidth.hasFloor() || now.fits(floor)) {
         return AdmissionDecision.admit(floor, now);
       }

@@ -83,6 +83,7 @@ class HtbTreeProperties {
   private static InMemoryTrafficControl kernelWith(HtbTree tree) {
     InMemoryTrafficControl kernel = new InMemoryTrafficControl();
     kernel.addDevice(tree.config().bridge());
+    kernel.addDevice(NetFloorArbitraries.UPLINK, "veth");
     for (int i = 0; i < 12; i++) {
       kernel.addDevice(TreeOperation.deviceOf(i));
     }
@@ -242,6 +243,9 @@ class HtbTreeProperties {
       Set<Integer> handles = new HashSet<>();
       List<U32MacFilter> filters = new ArrayList<>();
       for (TcObject o : tree.kernelObjects()) {
+        if (!o.device().equals(config.bridge())) {
+          continue; // the outbound tree: see outboundFloorsHaveTheirOwnTreeAndAdmission
+        }
         if (o instanceof HtbClass c) {
           classes.add(c.classId());
         } else if (o instanceof U32MacFilter f) {
@@ -258,7 +262,8 @@ class HtbTreeProperties {
           assertThat(f.handle().toString()).isEqualTo("800::" + (800 + f.flowId().minor()));
         }
       }
-      long floored = tree.interfaces().values().stream().filter(p -> p.classMinor() != 0).count();
+      long floored = tree.interfaces().values().stream().filter(p -> p.bandwidth().hasFloor())
+          .count();
       assertThat(filters).hasSize((int) floored);
     }));
   }
@@ -285,6 +290,7 @@ class HtbTreeProperties {
     run(config, commands, everyTree(tree -> {
       for (PluggedInterface p : tree.interfaces().values()) {
         Optional<HtbClass> cls = tree.kernelObjects().stream()
+            .filter(o -> o.device().equals(config.bridge()))
             .filter(o -> o instanceof HtbClass c && p.floorClass().isPresent()
                 && c.classId().equals(p.floorClass().get()))
             .map(o -> (HtbClass) o).findFirst();
@@ -308,7 +314,8 @@ class HtbTreeProperties {
             && f.flowId().minor() == id);
       }
       if (command instanceof TreeOperation.Plug && !before.parkedClassIds().isEmpty()
-          && change.affected().flatMap(PluggedInterface::floorClass).isPresent()) {
+          && change.affected().filter(p -> p.bandwidth().hasFloor()).isPresent()) {
+        // parked classes sit in the inbound tree: an interface with an inbound floor takes one
         assertThat(change.affected().get().classMinor()).isEqualTo(before.parkedClassIds().first());
         assertThat(change.plan().ops()).noneMatch(op -> op instanceof io.netfloor.plan.TcOp.Add a
             && a.object() instanceof HtbClass c && c.device().equals(config.bridge()));
@@ -329,6 +336,58 @@ class HtbTreeProperties {
         && (d.object() instanceof io.netfloor.plan.HtbQdisc
             || d.object() instanceof io.netfloor.plan.IngressQdisc
             || d.object() instanceof io.netfloor.plan.IfbDevice));
+  }
+
+  /**
+   * Outbound floors: each interface with one has its class (rate = the floor, ceil within the
+   * network's outbound ceiling) and a source-MAC filter with its one handle in the outbound tree,
+   * nothing else is there, the outbound floors never exceed the outbound capacity, and the outbound
+   * default class keeps what they leave. Without a placement, no interface has one.
+   */
+  @Property
+  void outboundFloorsHaveTheirOwnTreeAndAdmission(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeOperation> commands) {
+    run(config, commands, everyTree(tree -> {
+      Rate sum = Rate.ZERO;
+      for (PluggedInterface p : tree.interfaces().values()) {
+        sum = sum.plus(p.bandwidth().outboundFloorOrZero());
+      }
+      assertThat(tree.outboundFloorSum()).isEqualTo(sum);
+      if (!config.supportsOutboundFloors()) {
+        assertThat(sum).isEqualTo(Rate.ZERO);
+        return;
+      }
+      assertThat(sum).isLessThanOrEqualTo(config.outboundFloorCapacity().orElseThrow());
+      io.netfloor.units.InterfaceName dev = config.outboundFloorDevice().orElseThrow();
+      java.util.Map<ClassHandle, HtbClass> classes = new java.util.HashMap<>();
+      java.util.Map<ClassHandle, U32MacFilter> filters = new java.util.HashMap<>();
+      for (TcObject o : tree.kernelObjects()) {
+        if (o.device().equals(dev) && o instanceof HtbClass c) {
+          classes.put(c.classId(), c);
+        } else if (o.device().equals(dev) && o instanceof U32MacFilter f) {
+          assertThat(f.field()).isEqualTo(io.netfloor.plan.MacField.SOURCE);
+          assertThat(filters.put(f.flowId(), f)).isNull();
+        }
+      }
+      int floored = 0;
+      for (PluggedInterface p : tree.interfaces().values()) {
+        if (!p.bandwidth().hasOutboundFloor()) {
+          continue;
+        }
+        floored++;
+        HtbClass c = classes.get(p.floorClass().orElseThrow());
+        assertThat(c.rate()).isEqualTo(p.bandwidth().outboundFloorOrZero());
+        assertThat(c.ceil()).isLessThanOrEqualTo(config.outboundCeiling().orElseThrow())
+            .isGreaterThanOrEqualTo(c.rate());
+        U32MacFilter f = filters.get(p.floorClass().get());
+        assertThat(f.mac()).isEqualTo(p.mac());
+        assertThat(f.handle()).isEqualTo(p.filterHandle().orElseThrow());
+      }
+      assertThat(filters).hasSize(floored);
+      assertThat(classes).hasSize(floored + 2); // 1:1 and the default class 1:2
+      assertThat(classes.get(HtbTree.DEFAULT_CLASS).rate()).isEqualTo(Rate.max(
+          config.outboundFloorCapacity().get().minusOrZero(sum), HtbTree.MIN_DEFAULT_RATE));
+    }));
   }
 
   /**

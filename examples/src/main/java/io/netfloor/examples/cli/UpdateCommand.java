@@ -30,6 +30,9 @@ final class UpdateCommand extends BaseCommand {
       + " default class).")
   boolean noFloor;
 
+  @Option(names = "--no-outbound-floor", description = "Remove the outbound floor.")
+  boolean noOutboundFloor;
+
   @Option(names = "--dry-run", description = "Show whether the update would be admitted and the"
       + " tc operations it would apply on the bridge, from the recorded status; change nothing"
       + " (exit 3 if it would be refused).")
@@ -37,12 +40,16 @@ final class UpdateCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    if (!limits.any() && !noFloor) {
+    if (!limits.any() && !noFloor && !noOutboundFloor) {
       throw new CliException(ExitCodes.USAGE, "nothing to update: give --floor, --average, --peak,"
-          + " --burst or --no-floor");
+          + " --burst, --outbound-floor, --no-floor or --no-outbound-floor");
     }
     if (noFloor && limits.floor != null) {
       throw new CliException(ExitCodes.USAGE, "--floor and --no-floor contradict each other");
+    }
+    if (noOutboundFloor && limits.outFloor != null) {
+      throw new CliException(ExitCodes.USAGE,
+          "--outbound-floor and --no-outbound-floor contradict each other");
     }
     if (dryRun) {
       HtbTree tree = Orchestration.storedTree(this);
@@ -50,13 +57,14 @@ final class UpdateCommand extends BaseCommand {
           ExitCodes.REFUSED, "no interface '" + alias + "' is plugged into network '"
               + tree.config().name() + "'"));
       return Orchestration.print(this, "update", alias,
-          DryRun.ofUpdate(tree, alias, limits.merge(current.bandwidth(), noFloor)));
+          DryRun.ofUpdate(tree, alias, limits.merge(current.bandwidth(), noFloor,
+              noOutboundFloor)));
     }
     try (Session s = openSession()) {
       PluggedInterface before = s.started().tree().find(alias).orElseThrow(() -> new CliException(
           ExitCodes.REFUSED, "no interface '" + alias + "' is plugged into network '"
               + s.config.name() + "'"));
-      Bandwidth bandwidth = limits.merge(before.bandwidth(), noFloor);
+      Bandwidth bandwidth = limits.merge(before.bandwidth(), noFloor, noOutboundFloor);
       ClassHandle c = s.shaper.update(alias, bandwidth);
       s.succeeded();
       if (common.json) {
@@ -66,12 +74,22 @@ final class UpdateCommand extends BaseCommand {
         json.put("class", c.toString());
         CliJson.putRate(json, "floor", bandwidth.floorOrZero());
         CliJson.putRate(json, "previousFloor", before.bandwidth().floorOrZero());
+        if (bandwidth.hasOutboundFloor() || before.bandwidth().hasOutboundFloor()) {
+          CliJson.putRate(json, "outboundFloor", bandwidth.outboundFloorOrZero());
+          CliJson.putRate(json, "previousOutboundFloor", before.bandwidth().outboundFloorOrZero());
+        }
         printJson(json);
       } else {
         out().printf("Updated %s on network '%s': class %s, %s (was %s)%n", alias, s.config.name(),
             c, bandwidth.hasFloor() ? "floor " + bandwidth.floorOrZero() : "no floor",
             before.bandwidth().hasFloor() ? "floor " + before.bandwidth().floorOrZero()
                 : "no floor");
+        if (bandwidth.hasOutboundFloor() || before.bandwidth().hasOutboundFloor()) {
+          out().printf("  outbound floor %s (was %s)%n",
+              bandwidth.hasOutboundFloor() ? bandwidth.outboundFloorOrZero() : "none",
+              before.bandwidth().hasOutboundFloor() ? before.bandwidth().outboundFloorOrZero()
+                  : "none");
+        }
       }
     }
     return ExitCodes.OK;
