@@ -71,8 +71,7 @@ import net.jqwik.api.statistics.Statistics;
  *       ({@code noqueue}, {@code pfifo_fast}…) that no plan made.
  *   <li>A class's {@code buffer}/{@code cbuffer} ticks are zeroed: the kernel keeps a burst as the
  *       time it lasts at the class's rate, in ticks of its packet scheduler clock, which the
- *       simulation does not model (burst policy is checked against the model in
- *       {@code NetlinkKernelTest}).
+ *       simulation does not model (it keeps bursts in bytes, in the objects of the plan).
  *   <li>Lists are compared in a fixed order: the kernel dumps in its hash order, the simulation in
  *       key order; neither order means anything.
  * </ul>
