@@ -20,6 +20,7 @@ import io.netfloor.netlink.testing.TcOracle;
 import io.netfloor.netlink.testing.Views;
 import io.netfloor.plan.IngressQdisc;
 import io.netfloor.plan.LeafQdiscKind;
+import io.netfloor.plan.ObjectKey;
 import io.netfloor.plan.Plan;
 import io.netfloor.plan.TcObject;
 import io.netfloor.plan.TcOp;
@@ -41,6 +42,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -49,6 +51,8 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
 
@@ -137,16 +141,16 @@ class InMemoryTrafficControlMatchesKernelTest {
   @Provide
   Arbitrary<List<Step>> scenarios() {
     Arbitrary<Probe> probes = Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(6, Arbitraries.just(Probe.NONE)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(Probe.REPLAY_PLAN)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(Probe.UNDO_TWICE_THEN_REDO)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(Probe.DELETE_ONE_OBJECT)));
+        Tuple.of(6, Arbitraries.just(Probe.NONE)),
+        Tuple.of(1, Arbitraries.just(Probe.REPLAY_PLAN)),
+        Tuple.of(1, Arbitraries.just(Probe.UNDO_TWICE_THEN_REDO)),
+        Tuple.of(1, Arbitraries.just(Probe.DELETE_ONE_OBJECT)));
     return Combinators.combine(NetFloorArbitraries.treeOperation(), probes,
             Arbitraries.integers().between(0, 999)).as(Step::new)
         .list().ofMinSize(5).ofMaxSize(25);
   }
 
-  @Property(tries = 40, shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
+  @Property(tries = 40, shrinking = ShrinkingMode.BOUNDED)
   void theSimulationAndTheKernelHoldTheSameAfterEveryPlan(@ForAll("configs") NetworkConfig config,
       @ForAll("scenarios") List<Step> steps) {
     try (Netns ns = Netns.create().bridge(config.bridge().value());
@@ -273,11 +277,11 @@ class InMemoryTrafficControlMatchesKernelTest {
       TreeChange change = HtbTree.start(config);
       applyToBoth(change.plan(), simulated, real, "start");
       change = change.tree().plug("vm0", TreeOperation.macOf(0),
-          java.util.Optional.of(InterfaceName.of("tap0")), TreeOperation.bandwidth(0, 50));
+          Optional.of(InterfaceName.of("tap0")), TreeOperation.bandwidth(0, 50));
       applyToBoth(change.plan(), simulated, real, "plug vm0 with its device shaped");
       TcObject ingressFilter = change.tree().kernelObjects().stream()
           .filter(o -> o.device().value().equals("tap0")
-              && o.key().kind() == io.netfloor.plan.ObjectKey.Kind.FILTER
+              && o.key().kind() == ObjectKey.Kind.FILTER
               && o.key().parent() == IngressQdisc.HANDLE.toBits())
           .findFirst().orElseThrow();
       applyToBoth(Plan.of(new TcOp.Delete(new IngressQdisc(InterfaceName.of("tap0")))),

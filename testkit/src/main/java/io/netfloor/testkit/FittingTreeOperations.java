@@ -11,6 +11,7 @@ import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
 
 /**
  * Generators of {@link TreeOperation}s chosen for a given {@link HtbTree}, for jqwik's stateful
@@ -210,9 +211,9 @@ public final class FittingTreeOperations {
   private static Arbitrary<Integer> floorWithin(long max) {
     int top = (int) Math.min(max, 60);
     return top < 1 ? Arbitraries.just(0) : Arbitraries.frequencyOf(
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(0)),
-        net.jqwik.api.Tuple.of(1, Arbitraries.just(top)),
-        net.jqwik.api.Tuple.of(4, Arbitraries.integers().between(1, top)));
+        Tuple.of(1, Arbitraries.just(0)),
+        Tuple.of(1, Arbitraries.just(top)),
+        Tuple.of(4, Arbitraries.integers().between(1, top)));
   }
 
   private static Arbitrary<Integer> ownPeakMbit() {
