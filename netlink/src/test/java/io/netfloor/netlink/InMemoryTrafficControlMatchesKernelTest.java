@@ -15,8 +15,6 @@ import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.model.TreeChange;
-import io.netfloor.netlink.testing.Netns;
-import io.netfloor.netlink.testing.TcOracle;
 import io.netfloor.netlink.testing.Views;
 import io.netfloor.plan.IngressQdisc;
 import io.netfloor.plan.LeafQdiscKind;
@@ -35,6 +33,8 @@ import io.netfloor.spi.TrafficControl;
 import io.netfloor.spi.TrafficControlException;
 import io.netfloor.testkit.NetFloorArbitraries;
 import io.netfloor.testkit.TreeOperation;
+import io.netfloor.testkit.kernel.TcOracle;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
@@ -119,8 +119,8 @@ class InMemoryTrafficControlMatchesKernelTest {
 
   @BeforeContainer
   static void probeTheKernel() {
-    assertThat(Netns.isRoot()).as("kernel tests run as root; this JVM is not root").isTrue();
-    try (Netns ns = Netns.create(); NetlinkTrafficControl tc =
+    assertThat(TestNamespace.isRoot()).as("kernel tests run as root; this JVM is not root").isTrue();
+    try (TestNamespace ns = TestNamespace.create(); NetlinkTrafficControl tc =
         NetlinkTrafficControl.openInNamespace(ns.name())) {
       kernel = tc.capabilities();
     }
@@ -153,7 +153,7 @@ class InMemoryTrafficControlMatchesKernelTest {
   @Property(tries = 40, shrinking = ShrinkingMode.BOUNDED)
   void theSimulationAndTheKernelHoldTheSameAfterEveryPlan(@ForAll("configs") NetworkConfig config,
       @ForAll("scenarios") List<Step> steps) {
-    try (Netns ns = Netns.create().bridge(config.bridge().value());
+    try (TestNamespace ns = TestNamespace.create().bridge(config.bridge().value());
         NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name())) {
       List<String> taps = new ArrayList<>();
       for (int i = 0; i < TAPS; i++) {
@@ -236,7 +236,7 @@ class InMemoryTrafficControlMatchesKernelTest {
     NetworkConfig config = NetworkConfig.builder("net", "br0")
         .inbound(Limits.averageOnly(Rate.ofMegabits(37))).filterLayout(FilterLayout.LIBVIRT_LINEAR)
         .leafQdisc(LeafQdiscKind.PFIFO).build();
-    try (Netns ns = Netns.create().bridge("br0");
+    try (TestNamespace ns = TestNamespace.create().bridge("br0");
         NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name())) {
       InMemoryTrafficControl simulated = new InMemoryTrafficControl(kernel)
           .addDevice(config.bridge());
@@ -252,9 +252,8 @@ class InMemoryTrafficControlMatchesKernelTest {
       assertThat(applyToBoth(unplug.plan(), simulated, real, "unplug vm3 again")).isFalse();
 
       assertSameDumps(simulated, real, Set.of(config.bridge()), "the replayed unplug");
-      assertThat(TcOracle.classes(ns, "br0")).as("per tc")
-          .filteredOn(c -> c.classId().equals("1:2"))
-          .extracting(TcOracle.HtbClass::rateBitsPerSecond).containsExactly(6_000_000L);
+      assertThat(TcOracle.classes(ns, "br0").get(HtbTree.DEFAULT_CLASS).rate()).as("per tc")
+          .isEqualTo(Rate.ofMegabits(6));
     }
   }
 
@@ -269,7 +268,7 @@ class InMemoryTrafficControlMatchesKernelTest {
         .inbound(Limits.averageOnly(Rate.ofMegabits(100))).leafQdisc(LeafQdiscKind.PFIFO)
         .outboundShaping(kernel.police() ? OutboundShaping.POLICE : OutboundShaping.IFB_REDIRECT)
         .build();
-    try (Netns ns = Netns.create().bridge("br0");
+    try (TestNamespace ns = TestNamespace.create().bridge("br0");
         NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name())) {
       ns.ip("link", "add", "tap0", "type", "veth", "peer", "name", "ptap0");
       InMemoryTrafficControl simulated = new InMemoryTrafficControl(kernel)
@@ -372,18 +371,16 @@ class InMemoryTrafficControlMatchesKernelTest {
   }
 
   /** tc's own reading of the device equals the simulation's dump, in tc's spelling. */
-  private static void assertTcAgrees(Netns ns, InMemoryTrafficControl simulated,
+  private static void assertTcAgrees(TestNamespace ns, InMemoryTrafficControl simulated,
       InterfaceName device) {
     KernelSnapshot sim = simulated.dump(device);
     String dev = device.value();
     List<TcOracle.Qdisc> tcQdiscs = TcOracle.qdiscs(ns, dev).stream()
-        .filter(q -> !"0:".equals(q.handle()))
-        // tc prints an ingress qdisc's parent as the number ffff:fff1, ClassHandle as "ingress"
-        .map(q -> "ffff:fff1".equals(q.parent())
-            ? new TcOracle.Qdisc(q.kind(), q.handle(), ClassHandle.INGRESS.toString()) : q)
+        .filter(q -> !q.handle().equals(ClassHandle.qdisc(0)))
         .sorted(Comparator.comparing(Object::toString)).toList();
     assertThat(tcQdiscs).as("qdiscs of %s per tc", dev).isEqualTo(Views.qdiscs(sim));
-    assertThat(sorted(TcOracle.classes(ns, dev))).as("classes of %s per tc", dev)
+    assertThat(sorted(List.copyOf(TcOracle.classes(ns, dev).values())))
+        .as("classes of %s per tc", dev)
         .isEqualTo(Views.classes(sim));
     List<TcOracle.Filter> tcFilters = new ArrayList<>();
     for (QdiscInfo q : sim.qdiscs()) {

@@ -286,6 +286,42 @@ public final class NetworkShaper {
     return withNetwork(() -> locked(() -> startLocked(true)));
   }
 
+  /**
+   * Starts shaping from the stored status without reading or changing the kernel: the status is
+   * taken as what the bridge holds, with the tree where {@code placement} says (the
+   * {@link HtbTree#placement()} of the shaper that last left kernel and store consistent). For a
+   * short-lived process that has its own proof that nothing touched the bridge's tree or the
+   * network's status since (the {@code netfloor} CLI keeps a checkpoint of the kernel's tree and the
+   * store's revision between commands), so that it does not pay a {@link #reconcile()} per
+   * command. Anything else should call {@link #start()}: a kernel that differs from the status is
+   * then only found by a later {@link #reconcile()}.
+   *
+   * @param placement where the network's tree sits on the bridge
+   * @throws ShapingException if the store holds no status of the network, or the shaper is started
+   * @throws StatusStoreException if the stored status cannot be read
+   */
+  public void resume(KernelPlacement placement) {
+    Objects.requireNonNull(placement, "placement");
+    withNetwork(() -> locked(() -> {
+      if (started) {
+        throw new ShapingException("network '" + config.name() + "' is already started");
+      }
+      config = withPool(adaptToKernel(requested, kernel.capabilities()));
+      NetworkStatus stored = store.load(config.name()).orElseThrow(() -> new ShapingException(
+          "network '" + config.name() + "' has no stored status to resume from; call start()"));
+      tree = stored.toTree(config).withPlacement(placement);
+      recordedInbound = stored.inbound();
+      config = tree.config();
+      kernelSuspect = false;
+      started = true;
+      lastPlugNanos = options.nanoTicker().getAsLong();
+      fillPoolAtStart();
+      log.info("network {} resumed on {} without a reconcile: {} interface(s)", config.name(),
+          config.bridge(), tree.interfaces().size());
+      return null;
+    }));
+  }
+
   private ReconcileReport startLocked(boolean replace) {
     requireBridge();
     requireBridgeKind();

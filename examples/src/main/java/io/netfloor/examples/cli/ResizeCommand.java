@@ -60,6 +60,7 @@ final class ResizeCommand extends BaseCommand {
           next.burst().map(ByteSize::toString).orElse(null), def.layout(), def.ethertypes(),
           def.admission(), def.leaf(), def.outboundAverage(), def.outboundPeak(),
           def.outboundBurst(), def.adoptedFrom()));
+      s.succeeded();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("network", def.name());

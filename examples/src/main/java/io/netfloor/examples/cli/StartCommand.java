@@ -106,6 +106,7 @@ final class StartCommand extends BaseCommand {
       leaf = s.shaper.config().leafQdisc().kernelName();
       try {
         state.write(wanted);
+        s.succeeded();
       } catch (RuntimeException e) {
         if (existing.isEmpty() && !hadStatus) {
           undoFirstStart(s, e); // a network nobody has a record of must not stay on the bridge

@@ -58,6 +58,7 @@ final class UpdateCommand extends BaseCommand {
               + s.config.name() + "'"));
       Bandwidth bandwidth = limits.merge(before.bandwidth(), noFloor);
       ClassHandle c = s.shaper.update(alias, bandwidth);
+      s.succeeded();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("network", s.config.name());
