@@ -158,6 +158,13 @@ public final class InMemoryTrafficControl implements TrafficControl {
         && !(op instanceof TcOp.Delete)) {
       return "EOPNOTSUPP only ever deleted";
     }
+    ClassHandle filterQdisc = o instanceof U32Instance i ? i.parent() : filterParent(o);
+    if (filterQdisc != null && !(op instanceof TcOp.Add) && !objects.containsKey(
+        new ObjectKey(ObjectKey.Kind.QDISC, o.device(), 0, 0, filterQdisc.toBits()))) {
+      // the kernel looks a filter's qdisc up before the filter: a change or delete on a qdisc
+      // that is gone is refused as invalid, not as a missing filter
+      return "EINVAL Parent Qdisc doesn't exists";
+    }
     if (o instanceof U32Instance i) {
       return objects.values().stream().anyMatch(x -> x.device().equals(i.device())
           && i.parent().equals(filterParent(x)) && filterPrio(x) == i.prio()) ? null

@@ -66,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * {@value #MAX_BATCH_BYTES} bytes per {@code sendto}), each request with its own acknowledgement.
  * The kernel applies the requests of a batch one by one and does <em>not</em> stop at a failure, so
  * after the first refused operation {@code k} of a batch, the operations after it that the kernel did
- * accept are undone here (their inverses, last first) before the exception is thrown. The contract of
+ * accept are undone here (their inverses, last first) before the exception is thrown. A change
+ * never follows an add or a delete in a batch: its inverse is exact only if the kernel held what
+ * the plan says it held, which a refused add or delete before it disproves. The contract of
  * {@link TrafficControlException#appliedCount()} therefore holds: exactly the first
  * {@code appliedCount} operations are in effect. If one of those undos fails too, the exception's
  * message says which, and the failure is attached as suppressed.
@@ -338,7 +340,8 @@ public final class NetlinkTrafficControl implements TrafficControl {
         continue;
       }
       if (!batch.isEmpty() && (batch.size() >= MAX_BATCH_OPS
-          || batchBytes + request.get().length > MAX_BATCH_BYTES)) {
+          || batchBytes + request.get().length > MAX_BATCH_BYTES
+          || (op instanceof TcOp.Change && holdsAddOrDelete(batch)))) {
         committed = flush(batch, committed);
         batchBytes = 0;
       }
@@ -351,6 +354,22 @@ public final class NetlinkTrafficControl implements TrafficControl {
       }
     }
     flush(batch, committed);
+  }
+
+  /**
+   * Whether the batch holds an add or a delete, which a change must not follow: if the kernel
+   * refused that add or delete it would still apply the change, and undoing an accepted change sets
+   * the object to the plan's "before", which is what the kernel held only when the plan's premise
+   * was right (a replayed plan's is not: its deletes are refused, its changes find the "after"
+   * already there). An accepted add or delete proves what was there, so its undo is exact.
+   */
+  private static boolean holdsAddOrDelete(List<Pending> batch) {
+    for (Pending p : batch) {
+      if (!(p.op() instanceof TcOp.Change)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**

@@ -6,7 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.spi.NetworkStatus;
@@ -16,10 +18,13 @@ import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -28,6 +33,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.constraints.Size;
+import net.jqwik.api.state.Action;
+import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.Transformer;
+import net.jqwik.api.statistics.Statistics;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,6 +51,11 @@ import org.junit.jupiter.api.Test;
  *   <li><b>Restart equivalence</b>: a saved status plus the changes recorded since equals what a
  *       load gives, in the same instance and in a fresh one; random sequences of
  *       save/record/delete/restart agree with a model ({@link StatusChange#applyTo}).
+ *   <li><b>A network's life</b> (jqwik stateful): a store that follows a network through random
+ *       plugs, unplugs, updates, MAC changes, parks and releases drawn from its current tree
+ *       ({@link FittingTreeOperations}), recording {@link NetworkStatus#changesBetween} change by
+ *       change, with snapshots and restarts in between, loads after every record a status that
+ *       restores a valid tree, and after every step exactly the tree's status.
  *   <li><b>Bookkeeping</b>: {@link StatusStore#networks()} names exactly the networks with a
  *       status; {@link StatusStore#delete} forgets one, durably, and deleting a missing one is not
  *       an error; {@link StatusStore#saveIfChanged} holds exactly the status given.
@@ -306,5 +320,182 @@ public abstract class StatusStoreContract {
         }
       }
     }
+  }
+
+  // ---------------------------------------------------------------- stateful: a network's life
+
+  /** The store under test, following one network, and the tree it must hold the status of. */
+  static final class FollowedNetwork {
+    final Storage storage;
+    final NetworkConfig config;
+    StatusStore store;
+    HtbTree tree;
+
+    FollowedNetwork(Storage storage, NetworkConfig config) {
+      this.storage = storage;
+      this.config = config;
+      this.store = storage.open();
+      this.tree = HtbTree.start(config).tree();
+      store.save(NetworkStatus.of(tree));
+    }
+
+    /**
+     * Records the operation's status changes one by one; after each, the stored status (a prefix
+     * of the change's records, as a crash could leave it) restores a valid tree.
+     */
+    void change(String kind, TreeOperation op) {
+      HtbTree before = tree;
+      tree = op.applyTo(tree).tree();
+      for (StatusChange c : NetworkStatus.changesBetween(before, tree, aliasOf(op))) {
+        store.record(config.name(), c);
+        NetworkStatus prefix = store.load(config.name()).orElseThrow();
+        assertThatCode(() -> prefix.toTree(config)).as("status after recording %s of %s", c, op)
+            .doesNotThrowAnyException();
+      }
+      count(kind, "accepted");
+    }
+
+    void snapshot() {
+      store.saveIfChanged(NetworkStatus.of(tree));
+      count("snapshot", "accepted");
+    }
+
+    void restart() {
+      storage.abandon(store);
+      store = storage.open();
+      count("restart", "accepted");
+    }
+
+    /** Stop and start again: the status is deleted and the tree's status saved anew. */
+    void deleteAndSaveAgain() {
+      store.delete(config.name());
+      assertThat(store.load(config.name())).isEmpty();
+      store.save(NetworkStatus.of(tree));
+      count("delete+save", "accepted");
+    }
+
+    /** A record for a network the store has no status of is refused and changes nothing. */
+    void recordForAnUnknownNetwork(StatusChange change) {
+      assertThatThrownBy(() -> store.record(UNKNOWN_NETWORK, change))
+          .isInstanceOf(StatusStoreException.class);
+      count("refused record", "refused");
+    }
+
+    void holdsTheTreesStatus() {
+      NetworkStatus expected = NetworkStatus.of(tree);
+      assertThat(store.load(config.name())).contains(expected);
+      assertThat(store.networks()).containsExactly(config.name());
+      assertThat(store.load(config.name()).orElseThrow().toTree(config)).isEqualTo(tree);
+    }
+
+    private static void count(String kind, String outcome) {
+      Statistics.label("store step").collect(kind);
+      Statistics.label("store outcome").collect(outcome);
+    }
+
+    @Override
+    public String toString() {
+      return "network with " + tree.interfaces().size() + " interfaces";
+    }
+  }
+
+  private static final String UNKNOWN_NETWORK = "never-saved";
+
+  /** The interface an operation is about, or null for park and release. */
+  private static String aliasOf(TreeOperation op) {
+    if (op instanceof TreeOperation.Plug o) {
+      return TreeOperation.aliasOf(o.alias());
+    } else if (op instanceof TreeOperation.Unplug o) {
+      return TreeOperation.aliasOf(o.alias());
+    } else if (op instanceof TreeOperation.Update o) {
+      return TreeOperation.aliasOf(o.alias());
+    } else if (op instanceof TreeOperation.ChangeMac o) {
+      return TreeOperation.aliasOf(o.alias());
+    }
+    return null;
+  }
+
+  private static Action.Dependent<FollowedNetwork> treeStep(String kind,
+      Predicate<HtbTree> applies, Function<HtbTree, Arbitrary<TreeOperation>> operations) {
+    return new Action.Dependent<>() {
+      @Override
+      public boolean precondition(FollowedNetwork n) {
+        return applies.test(n.tree);
+      }
+
+      @Override
+      public Arbitrary<Transformer<FollowedNetwork>> transformer(FollowedNetwork n) {
+        return operations.apply(n.tree)
+            .map(op -> Transformer.mutate(op.toString(), f -> f.change(kind, op)));
+      }
+    };
+  }
+
+  private final List<FollowedNetwork> followed = new ArrayList<>();
+
+  @Provide
+  Arbitrary<ActionChain<FollowedNetwork>> networkLives() {
+    return NetFloorArbitraries.networkConfigs().flatMap(config ->
+        ActionChain.<FollowedNetwork>startWith(() -> {
+          try {
+            FollowedNetwork n = new FollowedNetwork(newStorage(), config);
+            followed.add(n);
+            return n;
+          } catch (Exception e) {
+            throw new IllegalStateException("cannot create storage", e);
+          }
+        })
+            .withAction(6, treeStep("plug", FittingTreeOperations::canPlug,
+                FittingTreeOperations::plug))
+            .withAction(3, treeStep("unplug", FittingTreeOperations::canUnplug,
+                FittingTreeOperations::unplug))
+            .withAction(3, treeStep("update", FittingTreeOperations::canUnplug,
+                FittingTreeOperations::update))
+            .withAction(1, treeStep("changeMac", FittingTreeOperations::canUnplug,
+                FittingTreeOperations::changeMac))
+            .withAction(1, treeStep("park", t -> true, FittingTreeOperations::park))
+            .withAction(1, treeStep("releaseParked", FittingTreeOperations::canRelease,
+                FittingTreeOperations::releaseParked))
+            .withAction(1, Action.just("snapshot", Transformer.mutate("snapshot",
+                FollowedNetwork::snapshot)))
+            .withAction(1, Action.just("restart", Transformer.mutate("restart",
+                FollowedNetwork::restart)))
+            .withAction(1, Action.just("delete+save", Transformer.mutate("delete and save again",
+                FollowedNetwork::deleteAndSaveAgain)))
+            .withAction(1, (Action.Independent<FollowedNetwork>) () ->
+                NetFloorArbitraries.singleStatusChanges().map(c -> Transformer.mutate(
+                    "record for an unknown network", f -> f.recordForAnUnknownNetwork(c))))
+            .withMaxTransformations(25));
+  }
+
+  /**
+   * jqwik stateful: the store follows a network through steps drawn from its current state, so
+   * nearly every step is a real change (statistics show it, coverage asserts at least 80 %
+   * accepted and every kind of step), and holds exactly the tree's status after each step.
+   *
+   * @param chain the steps
+   * @throws Exception if the storage cannot be discarded
+   */
+  @Property(tries = 25)
+  void aStoreFollowingANetworkHoldsItsStatusAfterEveryStep(
+      @ForAll("networkLives") ActionChain<FollowedNetwork> chain) throws Exception {
+    try {
+      chain.withInvariant("the store holds the tree's status", FollowedNetwork::holdsTheTreesStatus)
+          .run();
+    } finally {
+      for (FollowedNetwork n : followed) {
+        n.storage.abandon(n.store);
+        n.storage.close();
+      }
+      followed.clear();
+    }
+    Statistics.label("store outcome").coverage(c -> c.check("accepted")
+        .percentage(p -> p >= 80.0));
+    Statistics.label("store step").coverage(c -> {
+      for (String kind : List.of("plug", "unplug", "update", "changeMac", "park", "releaseParked",
+          "snapshot", "restart", "delete+save", "refused record")) {
+        c.check(kind).count(n -> n > 0);
+      }
+    });
   }
 }
