@@ -10,6 +10,7 @@ import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.TreeChange;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusChange;
@@ -344,9 +345,9 @@ public abstract class StatusStoreContract {
      * of the change's records, as a crash could leave it) restores a valid tree.
      */
     void change(String kind, TreeOperation op) {
-      HtbTree before = tree;
-      tree = op.applyTo(tree).tree();
-      for (StatusChange c : NetworkStatus.changesBetween(before, tree, aliasOf(op))) {
+      TreeChange change = op.applyTo(tree);
+      tree = change.tree();
+      for (StatusChange c : change.records()) {
         store.record(config.name(), c);
         NetworkStatus prefix = store.load(config.name()).orElseThrow();
         assertThatCode(() -> prefix.toTree(config)).as("status after recording %s of %s", c, op)
@@ -400,20 +401,6 @@ public abstract class StatusStoreContract {
   }
 
   private static final String UNKNOWN_NETWORK = "never-saved";
-
-  /** The interface an operation is about, or null for park and release. */
-  private static String aliasOf(TreeOperation op) {
-    if (op instanceof TreeOperation.Plug o) {
-      return TreeOperation.aliasOf(o.alias());
-    } else if (op instanceof TreeOperation.Unplug o) {
-      return TreeOperation.aliasOf(o.alias());
-    } else if (op instanceof TreeOperation.Update o) {
-      return TreeOperation.aliasOf(o.alias());
-    } else if (op instanceof TreeOperation.ChangeMac o) {
-      return TreeOperation.aliasOf(o.alias());
-    }
-    return null;
-  }
 
   private static Action.Dependent<FollowedNetwork> treeStep(String kind,
       Predicate<HtbTree> applies, Function<HtbTree, Arbitrary<TreeOperation>> operations) {

@@ -63,6 +63,7 @@ class HtbTreeStatefulProperties {
 
     Network(NetworkConfig config) {
       kernel.addDevice(config.bridge());
+      kernel.addDevice(NetFloorArbitraries.UPLINK, "veth");
       for (int i = 0; i < FittingTreeOperations.ALIASES; i++) {
         kernel.addDevice(TreeOperation.deviceOf(i));
       }
