@@ -261,6 +261,7 @@ class InMemoryTrafficControlTest {
   @Test
   void anIfbDeviceIsCreatedByAPlanAndDeletingItTakesItsObjects() {
     InMemoryTrafficControl kernel = new InMemoryTrafficControl().addDevice(BR);
+    kernel.apply(Plan.of(add(root(BR))));
     InterfaceName ifb = InterfaceName.of("ifb-x");
     assertThat(kernel.deviceExists(ifb)).isFalse();
     kernel.apply(Plan.of(add(new IfbDevice(ifb)), add(root(ifb)),
@@ -273,7 +274,7 @@ class InMemoryTrafficControlTest {
 
     kernel.apply(Plan.of(delete(new IfbDevice(ifb))));
     assertThat(kernel.deviceExists(ifb)).isFalse();
-    assertThat(kernel.objects()).isEmpty();
+    assertThat(kernel.objects()).as("br0's objects stay").containsExactly(root(BR));
     assertErrno(refused(kernel, delete(new IfbDevice(ifb))), "ENOENT", 2);
   }
 
@@ -407,6 +408,50 @@ class InMemoryTrafficControlTest {
     kernel.apply(Plan.of(delete(linearFilter(QDISC, 5, 0x802, 1, 2))));
     assertThat(kernel.dump(BR).filters()).isEmpty();
     kernel.apply(Plan.of(add(linearFilter(QDISC, 6, 0x800, 1, 2))));
+    // and the cycle starts again too: the next instance takes 801:, whatever came before
+    assertErrno(refused(kernel, add(linearFilter(QDISC, 7, 0x803, 1, 2))), "EINVAL", 22);
+    kernel.apply(Plan.of(add(linearFilter(QDISC, 7, 0x801, 1, 2))));
+  }
+
+  @Test
+  void aHashTableIsBusyOnlyWhileALinkOrANodeOfItsOwnDeviceAndIdUsesIt() {
+    InMemoryTrafficControl kernel = kernelWithTree().addDevice(TAP);
+    U32HashTable table = new U32HashTable(BR, QDISC, 2, EtherType.ALL, 0x10, 256);
+    U32HashTable other = new U32HashTable(BR, QDISC, 2, EtherType.ALL, 0x11, 256);
+    U32HashLink link = new U32HashLink(BR, QDISC, 2, EtherType.ALL, U32Handle.of(0x800, 0, 1),
+        0x10, -12, 0xff);
+    // a node of the instance keeps it alive while tables and links come and go
+    kernel.apply(Plan.of(add(linearFilter(QDISC, 2, 0x800, 2, 2))));
+    // alone, a table goes
+    kernel.apply(Plan.of(add(table), add(other)));
+    kernel.apply(Plan.of(delete(other)));
+    // linked, it is busy; the link of another table is not its business
+    kernel.apply(Plan.of(add(other), add(link)));
+    assertErrno(refused(kernel, delete(table)), "EBUSY", 16);
+    kernel.apply(Plan.of(delete(other)));
+    // a link to 10: on another device does not hold br0's table
+    kernel.apply(Plan.of(add(root(TAP)), add(new U32HashTable(TAP, QDISC, 2, EtherType.ALL, 0x10,
+        256)), add(new U32HashLink(TAP, QDISC, 2, EtherType.ALL, U32Handle.of(0x800, 0, 1), 0x10,
+        -12, 0xff)), add(new U32MacFilter(TAP, QDISC, 2, EtherType.ALL,
+        U32Handle.of(0x10, 0x2a, 1), true, MacAddress.parse("52:54:00:00:00:2a"),
+        OptionalInt.empty(), ClassHandle.of(1, 1)))));
+    kernel.apply(Plan.of(delete(link), delete(table)));
+    assertThat(kernel.objects(BR)).noneMatch(o -> o instanceof U32HashTable);
+  }
+
+  @Test
+  void theLastNodeOfADevicesOnlyInstanceTakesItsTablesWhateverOtherDevicesHold() {
+    InMemoryTrafficControl kernel = kernelWithTree().addDevice(TAP);
+    // tap0 has a filter at another prio on a qdisc of the same handle
+    kernel.apply(Plan.of(add(root(TAP)), add(new U32MacFilter(TAP, QDISC, 3, EtherType.ALL,
+        U32Handle.of(0x800, 0, 1), false, MacAddress.parse("52:54:00:00:00:01"),
+        OptionalInt.empty(), ClassHandle.of(1, 1)))));
+    U32HashTable table = new U32HashTable(BR, QDISC, 2, EtherType.ALL, 0x10, 256);
+    U32MacFilter node = linearFilter(QDISC, 2, 0x800, 1, 2);
+    kernel.apply(Plan.of(add(table), add(node)));
+    kernel.apply(Plan.of(delete(node)));
+    assertThat(kernel.objects(BR)).doesNotContain(table);
+    assertThat(kernel.objects(TAP)).hasSize(2);
   }
 
   @Test
