@@ -187,5 +187,11 @@ class HtbTreeKernelObjectsTest {
     assertThatThrownBy(() -> tree.parkedClassIds().add(9))
         .isInstanceOf(UnsupportedOperationException.class);
     assertThat(tree.toString()).contains("net", "br0", "interfaces=1");
+    // trees are equal exactly when they hold the same interfaces and parked classes
+    HtbTree other = HtbTree.empty(config()).plug("a", MAC_B, Bandwidth.floor(r("1mbit"))).tree();
+    assertThat(other).isNotEqualTo(tree);
+    assertThat(HtbTree.empty(config()).park(1).tree()).isNotEqualTo(HtbTree.empty(config()));
+    HtbTree same = HtbTree.empty(config()).plug("a", MAC_A, Bandwidth.floor(r("1mbit"))).tree();
+    assertThat(same).isEqualTo(tree).hasSameHashCodeAs(tree);
   }
 }

@@ -148,6 +148,23 @@ class PlanDiffOrderTest {
   }
 
   @Test
+  void severalRatesGoingDownOrUpAreChangedInClassOrder() {
+    HtbClass c3 = htbClass(3, ClassHandle.of(1, 1), "10mbit");
+    HtbClass c4 = htbClass(4, ClassHandle.of(1, 1), "10mbit");
+    HtbClass c5 = htbClass(5, ClassHandle.of(1, 1), "10mbit");
+    HtbClass c3down = htbClass(3, ClassHandle.of(1, 1), "5mbit");
+    HtbClass c4down = htbClass(4, ClassHandle.of(1, 1), "5mbit");
+    HtbClass c5down = htbClass(5, ClassHandle.of(1, 1), "5mbit");
+    // given in reverse: the plan still changes 1:3, 1:4, 1:5 in order, both ways
+    Plan down = PlanDiff.between(List.of(c5, c4, c3), List.of(c5down, c4down, c3down));
+    assertThat(down.ops()).containsExactly(new TcOp.Change(c3, c3down),
+        new TcOp.Change(c4, c4down), new TcOp.Change(c5, c5down));
+    Plan up = PlanDiff.between(List.of(c5down, c4down, c3down), List.of(c5, c4, c3));
+    assertThat(up.ops()).containsExactly(new TcOp.Change(c3down, c3),
+        new TcOp.Change(c4down, c4), new TcOp.Change(c5down, c5));
+  }
+
+  @Test
   void equalSidesNeedNothingAndAnEqualRateIsNotALowering() {
     assertThat(PlanDiff.between(ALL, shuffled(ALL, 7)).ops()).isEmpty();
     assertThat(PlanDiff.between(large(ALL), large(ALL)).ops()).isEmpty();
