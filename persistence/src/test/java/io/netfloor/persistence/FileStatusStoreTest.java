@@ -32,6 +32,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -122,6 +123,7 @@ class FileStatusStoreTest {
   // ---- corruption
 
   @Test
+  @Tag("exhaustive") // left out of mutation testing: tens of seconds per mutant
   void everySingleByteChangeOfTheSnapshotIsReported() throws IOException {
     writeSmall();
     byte[] good = Files.readAllBytes(snapshot);
@@ -145,6 +147,7 @@ class FileStatusStoreTest {
    * last record, which no checksum covers, may be changed without an error: the record is whole.
    */
   @Test
+  @Tag("exhaustive") // left out of mutation testing: tens of seconds per mutant
   void everySingleByteChangeOfTheJournalIsReportedOrLosesNothing() throws IOException {
     writeSmall();
     NetworkStatus all = LAST.applyTo(FIRST.applyTo(small()));
