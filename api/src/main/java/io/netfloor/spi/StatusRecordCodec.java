@@ -220,7 +220,7 @@ public final class StatusRecordCodec {
     int version = checkVersion(sp < 0 ? line : line.substring(0, sp), CHANGE_MAGIC,
         "change record");
     int crcAt = line.lastIndexOf(CHANGE_CRC);
-    if (crcAt < sp) {
+    if (crcAt <= sp) {
       throw new StatusStoreException("change record '" + line + "' has no checksum");
     }
     String body = line.substring(0, crcAt);

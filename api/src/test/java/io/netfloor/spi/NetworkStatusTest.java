@@ -11,10 +11,10 @@ import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.TreeChange;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -195,105 +195,94 @@ class NetworkStatusTest {
   @Test
   void aPlugIsOneRecordEvenWhenItTakesAParkedClass() {
     HtbTree before = HtbTree.empty(config()).park(2).tree();
-    HtbTree after = before.plug("a", mac(1), Bandwidth.floor(MBIT)).tree();
-    PluggedInterface a = after.interfaces().get("a");
+    TreeChange plug = before.plug("a", mac(1), Bandwidth.floor(MBIT));
+    PluggedInterface a = plug.tree().interfaces().get("a");
     assertThat(before.parkedClassIds()).contains(a.classMinor());
-    assertThat(NetworkStatus.changesBetween(before, after, "a"))
-        .containsExactly(new StatusChange.InterfaceSet(a));
-    assertReplays(before, after, "a");
+    assertThat(plug.records()).containsExactly(new StatusChange.InterfaceSet(a));
+    assertReplays(before, plug);
 
-    HtbTree noParked = HtbTree.empty(config());
-    HtbTree plugged = noParked.plug("a", mac(1), Bandwidth.floor(MBIT)).tree();
-    assertThat(NetworkStatus.changesBetween(noParked, plugged, "a"))
-        .containsExactly(new StatusChange.InterfaceSet(plugged.interfaces().get("a")));
+    TreeChange noParked = HtbTree.empty(config()).plug("a", mac(1), Bandwidth.floor(MBIT));
+    assertThat(noParked.records())
+        .containsExactly(new StatusChange.InterfaceSet(noParked.tree().interfaces().get("a")));
   }
 
   @Test
   void anUnplugAndAChangeOfNothingAreWhatTheyAre() {
     HtbTree plugged = HtbTree.empty(config()).plug("a", mac(1), Bandwidth.floor(MBIT)).tree();
-    HtbTree unplugged = plugged.unplug("a").tree();
-    List<StatusChange> changes = NetworkStatus.changesBetween(plugged, unplugged, "a");
-    assertThat(changes.get(0)).isEqualTo(new StatusChange.InterfaceRemoved("a"));
-    assertReplays(plugged, unplugged, "a");
+    TreeChange unplug = plugged.unplug("a");
+    assertThat(unplug.records().get(0)).isEqualTo(new StatusChange.InterfaceRemoved("a"));
+    assertReplays(plugged, unplug);
 
-    assertThat(NetworkStatus.changesBetween(plugged, plugged, "a")).isEmpty();
-    assertThat(NetworkStatus.changesBetween(plugged, plugged, null)).isEmpty();
-    assertThat(NetworkStatus.changesBetween(unplugged, unplugged, "a")).isEmpty();
-    HtbTree same = plugged.update("a", Bandwidth.floor(MBIT)).tree();
-    assertThat(NetworkStatus.changesBetween(plugged, same, "a")).isEmpty();
+    assertThat(plugged.update("a", Bandwidth.floor(MBIT)).records()).isEmpty();
   }
 
   @Test
   void parkingAndReleasingAreOneRecordOfTheClassesMoved() {
     HtbTree empty = HtbTree.empty(config());
-    HtbTree parked = empty.park(3).tree();
-    assertThat(NetworkStatus.changesBetween(empty, parked, null))
-        .containsExactly(new StatusChange.ClassesParked(parked.parkedClassIds()));
-    HtbTree released = parked.releaseParked(2).tree();
+    TreeChange park = empty.park(3);
+    assertThat(park.records())
+        .containsExactly(new StatusChange.ClassesParked(park.tree().parkedClassIds()));
+    HtbTree parked = park.tree();
+    TreeChange release = parked.releaseParked(2);
     SortedSet<Integer> gone = new TreeSet<>(parked.parkedClassIds());
-    gone.removeAll(released.parkedClassIds());
+    gone.removeAll(release.tree().parkedClassIds());
     assertThat(gone).hasSize(2);
-    assertThat(NetworkStatus.changesBetween(parked, released, null))
-        .containsExactly(new StatusChange.ClassesUnparked(gone));
+    assertThat(release.records()).containsExactly(new StatusChange.ClassesUnparked(gone));
   }
 
   @Test
-  void changesSpanningABulkParkBesideAnInterfaceChangeAreStillComplete() {
-    // the interface's own ids do not explain the parked set's new size: the whole sets are diffed
+  void changesInARowBesideBulkParksReplayToTheLastTree() {
     HtbTree before = HtbTree.empty(config()).park(1).tree();
-    HtbTree plugged = before.plug("a", mac(1), Bandwidth.floor(MBIT)).tree();
-    HtbTree after = plugged.park(3).tree();
-    List<StatusChange> changes = NetworkStatus.changesBetween(before, after, "a");
-    assertThat(changes).hasSize(2);
-    assertThat(changes.get(0)).isEqualTo(new StatusChange.InterfaceSet(after.interfaces().get("a")));
-    assertThat(changes.get(1)).isInstanceOf(StatusChange.ClassesParked.class);
-    assertReplays(before, after, "a");
+    TreeChange plug = before.plug("a", mac(1), Bandwidth.floor(MBIT));
+    TreeChange park = plug.tree().park(3);
+    assertReplays(before, plug, park);
+    assertThat(park.records()).hasSize(1).first().isInstanceOf(StatusChange.ClassesParked.class);
 
     // and the other way: an unplug beside a release of other parked classes
-    HtbTree back = after.unplug("a").tree().releaseParked(2).tree();
-    assertReplays(after, back, "a");
+    TreeChange unplug = park.tree().unplug("a");
+    assertReplays(park.tree(), unplug, unplug.tree().releaseParked(2));
     HtbTree moreParked = HtbTree.empty(config()).plug("a", mac(1), Bandwidth.floor(MBIT)).tree();
-    assertReplays(moreParked, moreParked.park(2).tree().unplug("a").tree(), "a");
+    TreeChange parkMore = moreParked.park(2);
+    assertReplays(moreParked, parkMore, parkMore.tree().unplug("a"));
   }
 
   @Test
   void everyPrefixOfAChangeFromALongSessionIsAConsistentStatus() {
     HtbTree tree = HtbTree.empty(config()).park(4).tree();
-    List<String> aliases = new ArrayList<>();
     for (int i = 1; i <= 8; i++) {
       String alias = "if" + i;
-      HtbTree next = i % 3 == 0 ? tree.plug(alias, mac(i), Bandwidth.NONE).tree()
-          : tree.plug(alias, mac(i), Bandwidth.floor(MBIT)).tree();
-      assertReplays(tree, next, alias);
-      tree = next;
-      aliases.add(alias);
+      TreeChange plug = i % 3 == 0 ? tree.plug(alias, mac(i), Bandwidth.NONE)
+          : tree.plug(alias, mac(i), Bandwidth.floor(MBIT));
+      assertReplays(tree, plug);
+      tree = plug.tree();
     }
     for (String alias : List.of("if2", "if3", "if7")) {
-      HtbTree next = tree.unplug(alias).tree();
-      assertReplays(tree, next, alias);
-      tree = next;
+      TreeChange unplug = tree.unplug(alias);
+      assertReplays(tree, unplug);
+      tree = unplug.tree();
     }
-    HtbTree next = tree.update("if1", Bandwidth.floor(Rate.parse("5mbit"))).tree();
-    assertReplays(tree, next, "if1");
-    HtbTree noFloor = next.update("if4", Bandwidth.NONE).tree();
-    assertReplays(next, noFloor, "if4");
-    HtbTree floorAgain = noFloor.update("if4", Bandwidth.floor(MBIT)).tree();
-    assertReplays(noFloor, floorAgain, "if4");
+    TreeChange update = tree.update("if1", Bandwidth.floor(Rate.parse("5mbit")));
+    assertReplays(tree, update);
+    TreeChange noFloor = update.tree().update("if4", Bandwidth.NONE);
+    assertReplays(update.tree(), noFloor);
+    assertReplays(noFloor.tree(), noFloor.tree().update("if4", Bandwidth.floor(MBIT)));
   }
 
   /**
-   * Replaying the changes on the status before gives the status after, and no prefix holds an id
-   * both parked and assigned.
+   * Replaying the changes' records, in order, on the status of {@code before} gives the status of
+   * the last change's tree, and no prefix holds an id both parked and assigned.
    */
-  private static void assertReplays(HtbTree before, HtbTree after, String alias) {
+  private static void assertReplays(HtbTree before, TreeChange... changes) {
     NetworkStatus s = NetworkStatus.of(before);
-    for (StatusChange c : NetworkStatus.changesBetween(before, after, alias)) {
-      s = c.applyTo(s);
-      Set<Integer> assigned = new HashSet<>();
-      s.interfaces().values().forEach(p -> assigned.add(p.classMinor()));
-      assigned.retainAll(s.parkedClassIds());
-      assertThat(assigned).as("ids both parked and assigned after %s", c).isEmpty();
+    for (TreeChange change : changes) {
+      for (StatusChange c : change.records()) {
+        s = c.applyTo(s);
+        Set<Integer> assigned = new HashSet<>();
+        s.interfaces().values().forEach(p -> assigned.add(p.classMinor()));
+        assigned.retainAll(s.parkedClassIds());
+        assertThat(assigned).as("ids both parked and assigned after %s", c).isEmpty();
+      }
     }
-    assertThat(s).isEqualTo(NetworkStatus.of(after));
+    assertThat(s).isEqualTo(NetworkStatus.of(changes[changes.length - 1].tree()));
   }
 }

@@ -71,6 +71,18 @@ class StatusRecordCodecTest {
         .isInstanceOf(StatusStoreException.class).hasMessageContaining("no count and changes");
   }
 
+  /** A record whose checksum is right but that holds no change is damaged, not a crash. */
+  @Test
+  void aChangeRecordWithAValidChecksumButNoChangeIsRefusedByName() {
+    String body = "netfloor-change 1";
+    CRC32C crc = new CRC32C();
+    crc.update(body.getBytes(StandardCharsets.US_ASCII));
+    byte[] record = (body + " crc32c=" + String.format("%08x", crc.getValue()) + "\n")
+        .getBytes(StandardCharsets.US_ASCII);
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChange(record))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("has no checksum");
+  }
+
   @Test
   void aChangeRecordIsOneVersionedLineWithAChecksum() {
     String body = "netfloor-change 1 park 7,9";
