@@ -1,6 +1,17 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.plan;
 
+import static io.netfloor.plan.PlanFixtures.BR;
+import static io.netfloor.plan.PlanFixtures.DEFAULT;
+import static io.netfloor.plan.PlanFixtures.FLOOR;
+import static io.netfloor.plan.PlanFixtures.LEAF;
+import static io.netfloor.plan.PlanFixtures.LINK;
+import static io.netfloor.plan.PlanFixtures.MARK;
+import static io.netfloor.plan.PlanFixtures.QDISC;
+import static io.netfloor.plan.PlanFixtures.ROOT;
+import static io.netfloor.plan.PlanFixtures.TABLE;
+import static io.netfloor.plan.PlanFixtures.TOP;
+import static io.netfloor.plan.PlanFixtures.htbClass;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -24,25 +35,10 @@ import org.junit.jupiter.api.Test;
  * and the general matching path.
  */
 class PlanDiffOrderTest {
-  private static final InterfaceName BR = InterfaceName.of("br0");
   private static final InterfaceName IFB = InterfaceName.of("ifb0");
-  private static final ClassHandle ROOT = ClassHandle.qdisc(1);
 
   private static final IfbDevice IFB_DEVICE = new IfbDevice(IFB);
-  private static final HtbQdisc QDISC = new HtbQdisc(BR, ROOT, ClassHandle.ROOT, 2, 10,
-      OptionalInt.empty());
   private static final IngressQdisc INGRESS = new IngressQdisc(BR);
-  private static final U32OwnerMark MARK = new U32OwnerMark(BR, ROOT, 2, EtherType.ALL, true,
-      "net");
-  private static final HtbClass TOP = htbClass(1, ROOT, "100mbit");
-  private static final HtbClass DEFAULT = htbClass(2, ClassHandle.of(1, 1), "90mbit");
-  private static final HtbClass FLOOR = htbClass(3, ClassHandle.of(1, 1), "10mbit");
-  private static final LeafQdisc LEAF = LeafQdisc.of(BR, ClassHandle.qdisc(3),
-      ClassHandle.of(1, 3), LeafQdiscKind.PFIFO);
-  private static final U32HashTable TABLE = new U32HashTable(BR, ROOT, 2, EtherType.ALL, 0x10,
-      256);
-  private static final U32HashLink LINK = new U32HashLink(BR, ROOT, 2, EtherType.ALL,
-      U32Handle.of(0x800, 0, 0x800), 0x10, -12, 0xff);
   private static final U32MacFilter NODE = new U32MacFilter(BR, ROOT, 2, EtherType.ALL,
       U32Handle.of(0x10, 1, 1), true, MacAddress.parse("52:54:00:00:00:01"),
       OptionalInt.empty(), ClassHandle.of(1, 3));
@@ -55,11 +51,6 @@ class PlanDiffOrderTest {
       OptionalInt.empty());
   private static final HtbClass IFB_CLASS = new HtbClass(IFB, ClassHandle.of(1, 1), ROOT,
       Rate.parse("1mbit"), Rate.parse("1mbit"), Optional.empty(), Optional.empty(), 1600, 0);
-
-  private static HtbClass htbClass(int minor, ClassHandle parent, String rate) {
-    return new HtbClass(BR, ClassHandle.of(1, minor), parent, Rate.parse(rate), Rate.parse(rate),
-        Optional.empty(), Optional.empty(), 1600, 0);
-  }
 
   private static final List<TcObject> ALL = List.of(IFB_DEVICE, IFB_QDISC, IFB_CLASS, QDISC,
       INGRESS, MARK, TOP, DEFAULT, FLOOR, LEAF, TABLE, LINK, NODE, POLICE, REDIRECT);

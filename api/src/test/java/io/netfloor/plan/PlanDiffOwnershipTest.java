@@ -1,6 +1,16 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.plan;
 
+import static io.netfloor.plan.PlanFixtures.BR;
+import static io.netfloor.plan.PlanFixtures.DEFAULT;
+import static io.netfloor.plan.PlanFixtures.FLOOR;
+import static io.netfloor.plan.PlanFixtures.LEAF;
+import static io.netfloor.plan.PlanFixtures.LINK;
+import static io.netfloor.plan.PlanFixtures.MARK;
+import static io.netfloor.plan.PlanFixtures.QDISC;
+import static io.netfloor.plan.PlanFixtures.ROOT;
+import static io.netfloor.plan.PlanFixtures.TABLE;
+import static io.netfloor.plan.PlanFixtures.TOP;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -22,23 +32,8 @@ import org.junit.jupiter.api.Test;
  * cascade in a teardown.
  */
 class PlanDiffOwnershipTest {
-  private static final InterfaceName BR = InterfaceName.of("br0");
-  private static final ClassHandle ROOT = ClassHandle.qdisc(1);
   private static final ClassHandle INGRESS = IngressQdisc.HANDLE;
 
-  private static final HtbQdisc QDISC = new HtbQdisc(BR, ROOT, ClassHandle.ROOT, 2, 10,
-      OptionalInt.empty());
-  private static final U32OwnerMark MARK = new U32OwnerMark(BR, ROOT, 2, EtherType.ALL, true,
-      "net");
-  private static final HtbClass TOP = htbClass(1, ROOT, "100mbit");
-  private static final HtbClass DEFAULT = htbClass(2, ClassHandle.of(1, 1), "90mbit");
-  private static final HtbClass FLOOR = htbClass(3, ClassHandle.of(1, 1), "10mbit");
-  private static final LeafQdisc LEAF = LeafQdisc.of(BR, ClassHandle.qdisc(3),
-      ClassHandle.of(1, 3), LeafQdiscKind.PFIFO);
-  private static final U32HashTable TABLE = new U32HashTable(BR, ROOT, 2, EtherType.ALL, 0x10,
-      256);
-  private static final U32HashLink LINK = new U32HashLink(BR, ROOT, 2, EtherType.ALL,
-      U32Handle.of(0x800, 0, 0x800), 0x10, -12, 0xff);
   private static final U32MacFilter NODE = new U32MacFilter(BR, ROOT, 2, EtherType.ALL,
       U32Handle.of(0x10, 1, 0xfff), true, MacAddress.parse("52:54:00:00:00:01"),
       OptionalInt.empty(), ClassHandle.of(1, 3));
@@ -49,11 +44,6 @@ class PlanDiffOwnershipTest {
       new ObjectKey(ObjectKey.Kind.QDISC, BR, 0, 0, ClassHandle.qdisc(2).toBits()),
       ClassHandle.of(1, 2), "qdisc tbf 2: parent 1:2 on br0");
   private static final U32Instance INSTANCE = new U32Instance(BR, ROOT, 2, EtherType.ALL);
-
-  private static HtbClass htbClass(int minor, ClassHandle parent, String rate) {
-    return new HtbClass(BR, ClassHandle.of(1, minor), parent, Rate.parse(rate), Rate.parse(rate),
-        Optional.empty(), Optional.empty(), 1600, 0);
-  }
 
   private static List<TcObject> objects(List<TcOp> ops) {
     return ops.stream().map(TcOp::object).toList();

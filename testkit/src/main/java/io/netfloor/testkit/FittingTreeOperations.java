@@ -8,10 +8,15 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.state.Action;
+import net.jqwik.api.state.Transformer;
 
 /**
  * Generators of {@link TreeOperation}s chosen for a given {@link HtbTree}, for jqwik's stateful
@@ -132,6 +137,35 @@ public final class FittingTreeOperations {
   public static Arbitrary<TreeOperation> releaseParked(HtbTree tree) {
     return Arbitraries.integers().between(1, tree.parkedClassIds().size())
         .map(TreeOperation.ReleaseParked::new);
+  }
+
+  /**
+   * A jqwik stateful action over any state that holds a tree: runs when {@code applies} holds for
+   * the state's tree, draws its operation from that tree, and hands it to {@code apply}.
+   *
+   * @param <S> the state of the action chain
+   * @param treeOf the state's current tree
+   * @param applies whether the action can run on the tree (e.g. {@link #canUnplug})
+   * @param operations the operations to draw from the tree (e.g. {@link #unplug})
+   * @param description what the transformer is called, before the operation, e.g. "refused "
+   * @param apply applies the drawn operation to the state (and checks what must hold)
+   * @return the action
+   */
+  public static <S> Action.Dependent<S> action(Function<S, HtbTree> treeOf,
+      Predicate<HtbTree> applies, Function<HtbTree, Arbitrary<TreeOperation>> operations,
+      String description, BiConsumer<S, TreeOperation> apply) {
+    return new Action.Dependent<>() {
+      @Override
+      public boolean precondition(S state) {
+        return applies.test(treeOf.apply(state));
+      }
+
+      @Override
+      public Arbitrary<Transformer<S>> transformer(S state) {
+        return operations.apply(treeOf.apply(state)).map(op -> Transformer.mutate(
+            description + op, s -> apply.accept(s, op)));
+      }
+    };
   }
 
   /**

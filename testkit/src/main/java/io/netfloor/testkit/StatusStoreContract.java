@@ -404,18 +404,8 @@ public abstract class StatusStoreContract {
 
   private static Action.Dependent<FollowedNetwork> treeStep(String kind,
       Predicate<HtbTree> applies, Function<HtbTree, Arbitrary<TreeOperation>> operations) {
-    return new Action.Dependent<>() {
-      @Override
-      public boolean precondition(FollowedNetwork n) {
-        return applies.test(n.tree);
-      }
-
-      @Override
-      public Arbitrary<Transformer<FollowedNetwork>> transformer(FollowedNetwork n) {
-        return operations.apply(n.tree)
-            .map(op -> Transformer.mutate(op.toString(), f -> f.change(kind, op)));
-      }
-    };
+    return FittingTreeOperations.action(n -> n.tree, applies, operations, "",
+        (n, op) -> n.change(kind, op));
   }
 
   private final List<FollowedNetwork> followed = new ArrayList<>();

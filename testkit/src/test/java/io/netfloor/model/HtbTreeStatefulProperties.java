@@ -105,18 +105,8 @@ class HtbTreeStatefulProperties {
   /** An action whose operation is drawn from the current tree and must be accepted. */
   private static Action.Dependent<Network> accepted(String kind, Predicate<HtbTree> applies,
       Function<HtbTree, Arbitrary<TreeOperation>> operations) {
-    return new Action.Dependent<>() {
-      @Override
-      public boolean precondition(Network n) {
-        return applies.test(n.tree);
-      }
-
-      @Override
-      public Arbitrary<Transformer<Network>> transformer(Network n) {
-        return operations.apply(n.tree)
-            .map(op -> Transformer.mutate(op.toString(), net -> net.accept(kind, op)));
-      }
-    };
+    return FittingTreeOperations.action(n -> n.tree, applies, operations, "",
+        (net, op) -> net.accept(kind, op));
   }
 
   private static Action.Dependent<Network> refused() {
