@@ -16,8 +16,12 @@ import java.util.Optional;
  * @param inbound limits on traffic towards the interface (for a network: towards all its
  *     interfaces); the only direction that may carry a floor
  * @param outbound limits on traffic from the interface into the bridge; needs an average, no floor
+ * @param priority the interface's HTB priority on the bridge ({@link Priority}); empty: HTB's
+ *     default, 0, as without priorities. An interface with a priority gets a class of its own even
+ *     without a floor, so that the priority can act
  */
-public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
+public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound,
+    Optional<Priority> priority) {
   /** No limits at all. */
   public static final Bandwidth NONE = new Bandwidth(Optional.empty(), Optional.empty());
 
@@ -28,10 +32,12 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
    *     interfaces); the only direction that may carry a floor
    * @param outbound limits on traffic from the interface into the bridge; needs an average, no
    *     floor
+   * @param priority the interface's HTB priority on the bridge; empty: HTB's default, 0
    * @throws InvalidBandwidthException if {@code outbound} has a floor or lacks an average
    * @throws NullPointerException if a component is null (use {@link Optional#empty()} for none)
    */
   public Bandwidth {
+    java.util.Objects.requireNonNull(priority, "priority");
     if (outbound.isPresent() && outbound.get().floor().isPresent()) {
       throw new InvalidBandwidthException("floor " + outbound.get().floor().get()
           + " is only allowed on inbound limits, not on outbound " + outbound.get());
@@ -39,6 +45,20 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
     if (outbound.isPresent() && outbound.get().average().isEmpty()) {
       throw new InvalidBandwidthException("outbound limits " + outbound.get() + " need an average");
     }
+  }
+
+  /**
+   * Bandwidth without a priority.
+   *
+   * @param inbound limits on traffic towards the interface; the only direction that may carry a
+   *     floor
+   * @param outbound limits on traffic from the interface into the bridge; needs an average, no
+   *     floor
+   * @throws InvalidBandwidthException if {@code outbound} has a floor or lacks an average
+   * @throws NullPointerException if a component is null (use {@link Optional#empty()} for none)
+   */
+  public Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
+    this(inbound, outbound, Optional.empty());
   }
 
   /**
@@ -93,6 +113,26 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
   }
 
   /**
+   * Whether the interface needs a class of its own on the bridge: for its floor, or for its
+   * priority (an interface with neither shares the default class).
+   *
+   * @return true when there is an inbound floor or a priority
+   */
+  public boolean needsClass() {
+    return hasFloor() || priority.isPresent();
+  }
+
+  /**
+   * A copy with priority {@code priority} ({@code null} removes it).
+   *
+   * @param priority the new priority, or {@code null} for none (HTB's default, 0)
+   * @return new bandwidth with the limits kept; this one is unchanged
+   */
+  public Bandwidth withPriority(Priority priority) {
+    return new Bandwidth(inbound, outbound, Optional.ofNullable(priority));
+  }
+
+  /**
    * A copy whose inbound floor is {@code floor} ({@code null} or zero removes it).
    *
    * @param floor the new floor, or {@code null} or {@link Rate#ZERO} for none
@@ -103,13 +143,13 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
   public Bandwidth withFloor(Rate floor) {
     Rate f = floor == null || floor.isZero() ? null : floor;
     if (inbound.isEmpty()) {
-      return f == null ? this : new Bandwidth(Optional.of(Limits.floorOnly(f)), outbound);
+      return f == null ? this : new Bandwidth(Optional.of(Limits.floorOnly(f)), outbound, priority);
     }
     Limits in = inbound.get();
     if (f == null && in.average().isEmpty()) {
-      return new Bandwidth(Optional.empty(), outbound); // a floor-only inbound without floor is nothing
+      return new Bandwidth(Optional.empty(), outbound, priority); // a floor-only inbound without floor is nothing
     }
-    return new Bandwidth(Optional.of(in.withFloor(f)), outbound);
+    return new Bandwidth(Optional.of(in.withFloor(f)), outbound, priority);
   }
 
   /**
@@ -130,6 +170,7 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
   @Override
   public String toString() {
     return "Bandwidth{inbound=" + inbound.map(Limits::toString).orElse("-")
-        + ", outbound=" + outbound.map(Limits::toString).orElse("-") + "}";
+        + ", outbound=" + outbound.map(Limits::toString).orElse("-")
+        + priority.map(p -> ", priority=" + p).orElse("") + "}";
   }
 }

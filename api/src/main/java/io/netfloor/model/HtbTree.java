@@ -58,7 +58,10 @@ import org.pcollections.TreePSet;
  *   HASHED: table 10: (256 buckets) ← link 800::800 hashing MAC byte 5; node 10:&lt;byte5&gt;:&lt;k&gt;
  * </pre>
  *
- * Interfaces without a floor get no class and no filter: their frames fall into 1:2, as in libvirt.
+ * Interfaces without a floor get no class and no filter: their frames fall into 1:2, as in libvirt;
+ * one with a {@link Priority} but no floor gets a class of rate {@link #PRIORITY_ONLY_RATE}, so
+ * that its priority orders its borrowing. A class's HTB prio is its interface's priority, 0 without
+ * one (as every class had before priorities, 1:1 and 1:2 included).
  * Quantum is set on every class to {@code clamp(rate bytes/s ÷ r2q, 1600, 200000)}: what the kernel
  * would pick, without its "quantum is big/small" warnings, and never libvirt's quantum of 1 byte.
  *
@@ -98,6 +101,12 @@ public final class HtbTree {
   public static final Rate MIN_DEFAULT_RATE = Rate.ofBitsPerSecond(8_000);
   /** Rate and ceiling of a parked class: the least the kernel accepts. */
   public static final Rate PARKED_RATE = Rate.ofBitsPerSecond(8);
+  /**
+   * Rate of the class of an interface with a priority but no floor: the least the kernel accepts,
+   * so that the class guarantees nothing (admission counts it as floor 0 and the floors keep their
+   * guarantee) and lives from what it borrows, at its priority, up to its ceiling.
+   */
+  public static final Rate PRIORITY_ONLY_RATE = PARKED_RATE;
   /**
    * Least quantum NetFloor gives a class, in bytes: one full-size Ethernet frame with headroom, so a
    * class sends a whole frame per round (the kernel itself only raises quanta below 1000 bytes).
@@ -214,8 +223,9 @@ public final class HtbTree {
       }
       if (p.classMinor() != 0) {
         if (!config.supportsFloors()) {
-          throw new InvalidValueException("recorded interface '" + p.alias() + "' has a floor but"
-              + " network '" + config.name() + "' has no inbound bandwidth");
+          throw new InvalidValueException("recorded interface '" + p.alias() + "' has a "
+              + (p.bandwidth().hasFloor() ? "floor" : "priority") + " but network '"
+              + config.name() + "' has no inbound bandwidth");
         }
         if (ids.isUsed(p.classMinor())) {
           throw new InvalidValueException("recorded interface '" + p.alias() + "' has class id "
@@ -413,8 +423,9 @@ public final class HtbTree {
   // ---------------------------------------------------------------- operations
 
   /**
-   * Plugs an interface. With a floor it gets its own class (a parked one if there is any, else a new
-   * one with the lowest free id), a leaf qdisc and a filter; without, it uses the default class.
+   * Plugs an interface. With a floor or a priority it gets its own class (a parked one if there is
+   * any, else a new one with the lowest free id), a leaf qdisc and a filter; with neither, it uses
+   * the default class.
    *
    * @param alias the interface's name within the network (libvirt's interface alias); unique per
    *     network
@@ -424,6 +435,8 @@ public final class HtbTree {
    * @throws InterfaceConflictException if the alias is plugged or the MAC belongs to another interface
    * @throws AdmissionException if the floor does not fit the network's capacity
    * @throws io.netfloor.ClassIdExhaustedException if no class id is left
+   * @throws io.netfloor.InvalidBandwidthException if it has a priority and the network has no
+   *     inbound bandwidth (no HTB tree for the priority to act in)
    */
   public TreeChange plug(String alias, MacAddress mac, Bandwidth bandwidth) {
     return plug(alias, mac, Optional.empty(), bandwidth);
@@ -456,12 +469,13 @@ public final class HtbTree {
           + config.name() + "'; unplug it first or use update");
     }
     requireMacFree(mac, alias);
-    if (!bandwidth.hasFloor()) {
+    if (!bandwidth.needsClass()) {
       PluggedInterface p = new PluggedInterface(alias, mac, bandwidth, 0, Optional.empty(), device);
       HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac.plus(mac, alias), parked,
           bucketNodes, floorSum).withDeviceOwner(device, alias);
       return change(next, List.of(), interfaceObjects(p), p);
     }
+    requirePriorityFits(alias, bandwidth);
     Rate newSum = admit(alias, bandwidth.floorOrZero(), Rate.ZERO);
     return giveClass(alias, mac, device, bandwidth, null, newSum);
   }
@@ -487,9 +501,10 @@ public final class HtbTree {
   }
 
   /**
-   * Changes an interface's bandwidth live. Only the floor (and the ceiling its own peak or average
-   * imposes) concern the bridge: a changed floor re-rates its class; a new floor gives it a class; a
-   * removed floor takes the class away. Admission is checked against the other interfaces' floors.
+   * Changes an interface's bandwidth live. Only the floor, the priority (and the ceiling its own
+   * peak or average imposes) concern the bridge: a changed floor or priority changes its class; a
+   * new floor or priority gives it a class; when it has neither any more, the class is taken away.
+   * Admission is checked against the other interfaces' floors (a priority never changes it).
    *
    * @param alias the plugged interface's alias
    * @param bandwidth the interface's new limits, replacing the old ones entirely
@@ -497,12 +512,14 @@ public final class HtbTree {
    *     nothing the kernel holds changes
    * @throws InterfaceConflictException if the alias is not plugged
    * @throws AdmissionException if the new floor does not fit
+   * @throws io.netfloor.InvalidBandwidthException if it has a priority and the network has no
+   *     inbound bandwidth (no HTB tree for the priority to act in)
    */
   public TreeChange update(String alias, Bandwidth bandwidth) {
     PluggedInterface old = require(alias);
     Objects.requireNonNull(bandwidth, "bandwidth");
     Rate oldFloor = old.bandwidth().floorOrZero();
-    if (!bandwidth.hasFloor()) {
+    if (!bandwidth.needsClass()) {
       PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, 0, Optional.empty(),
           old.device());
       if (old.classMinor() == 0) {
@@ -512,6 +529,7 @@ public final class HtbTree {
       return takeClass(old, floorSum.minus(oldFloor), interfaceObjects(p),
           interfaces.plus(alias, p), aliasByMac, p);
     }
+    requirePriorityFits(alias, bandwidth);
     Rate newSum = admit(alias, bandwidth.floorOrZero(), oldFloor);
     if (old.classMinor() == 0) {
       return giveClass(alias, old.mac(), old.device(), bandwidth, old, newSum);
@@ -779,6 +797,16 @@ public final class HtbTree {
       PluggedInterface affected) {
     return new TreeChange(next, PlanDiff.between(before, after), PlanDiff.between(after, before),
         Optional.ofNullable(affected));
+  }
+
+  /** A priority without a floor needs the HTB tree (a floor's absence is checked by admission). */
+  private void requirePriorityFits(String alias, Bandwidth bandwidth) {
+    if (!bandwidth.hasFloor() && !config.supportsFloors()) {
+      throw new io.netfloor.InvalidBandwidthException("interface '" + alias + "' has priority "
+          + bandwidth.priority().orElseThrow() + " but network '" + config.name() + "' has no"
+          + " inbound bandwidth, so no HTB tree for it to act in; give the network an inbound"
+          + " average, or plug the interface without a priority");
+    }
   }
 
   /** Returns the new floor sum, or throws when {@code floor} replacing {@code oldFloor} does not fit. */
@@ -1101,18 +1129,23 @@ public final class HtbTree {
 
   private List<TcObject> floorObjects(PluggedInterface p) {
     ClassHandle classId = ClassHandle.of(1, p.classMinor());
-    Rate floor = p.bandwidth().floorOrZero();
-    Rate ceil = ceilingOf(p);
+    Rate rate = p.bandwidth().hasFloor() ? p.bandwidth().floorOrZero() : PRIORITY_ONLY_RATE;
+    Rate ceil = Rate.max(ceilingOf(p), rate);
     U32Handle handle = p.filterHandle().orElseThrow();
     return List.of(
-        new HtbClass(config.bridge(), classId, TOP_CLASS, floor, ceil, Optional.of(defaultBurst(floor)),
-            Optional.of(defaultBurst(ceil)), quantum(floor), 0),
+        new HtbClass(config.bridge(), classId, TOP_CLASS, rate, ceil, Optional.of(defaultBurst(rate)),
+            Optional.of(defaultBurst(ceil)), quantum(rate), classPrio(p)),
         LeafQdisc.of(config.bridge(), ClassHandle.qdisc(p.classMinor()), classId, config.leafQdisc()),
         new U32MacFilter(config.bridge(), ROOT_QDISC, placement.filterPrio(), protocol(), handle,
             config.filterLayout() == FilterLayout.HASHED, p.mac(),
             config.trafficMatch() == TrafficMatch.IPV4_ONLY
                 ? OptionalInt.of(EtherType.IPV4) : OptionalInt.empty(),
             classId));
+  }
+
+  /** The HTB prio of {@code p}'s class: its priority, else HTB's default 0 (as before priorities). */
+  private static int classPrio(PluggedInterface p) {
+    return p.bandwidth().priority().map(Priority::value).orElse(0);
   }
 
   private List<TcObject> parkedObjects(int id) {

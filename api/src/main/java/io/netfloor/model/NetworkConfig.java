@@ -67,8 +67,8 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
    * @throws NullPointerException if a component other than {@code name} is null
    * @throws InvalidValueException if the name breaks {@link #checkName(String)}'s rule or
    *     {@code rateToQuantum} is below 1
-   * @throws InvalidBandwidthException if {@code bandwidth} has a floor, or inbound limits without
-   *     an average
+   * @throws InvalidBandwidthException if {@code bandwidth} has a floor or a priority, or inbound
+   *     limits without an average
    */
   public NetworkConfig {
     Objects.requireNonNull(bridge, "bridge");
@@ -81,6 +81,11 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     Objects.requireNonNull(outboundShaping, "outboundShaping");
     checkName(name);
     bandwidth.requireNoFloor("network '" + name + "'");
+    if (bandwidth.priority().isPresent()) {
+      throw new InvalidBandwidthException("network '" + name + "': priority "
+          + bandwidth.priority().get() + " is not supported for a network; a priority belongs to"
+          + " an interface plugged into it");
+    }
     if (bandwidth.inbound().isPresent() && bandwidth.inbound().get().average().isEmpty()) {
       throw new InvalidBandwidthException("network '" + name + "': inbound limits "
           + bandwidth.inbound().get() + " need an average");

@@ -312,9 +312,10 @@ public final class JdbcStatusStore implements StatusStore {
         ps.setString(13, network);
         ps.setString(14, hostId);
         InterfaceRows.bindArrays(c, ps, 15, status.interfaces().values());
-        ps.setString(27, network);
-        ps.setString(28, hostId);
-        ps.setArray(29, c.createArrayOf("int4", status.parkedClassIds().toArray()));
+        int park = 15 + InterfaceRows.COLUMN_COUNT;
+        ps.setString(park, network);
+        ps.setString(park + 1, hostId);
+        ps.setArray(park + 2, c.createArrayOf("int4", status.parkedClassIds().toArray()));
         ps.execute();
       }
     });
@@ -351,8 +352,8 @@ public final class JdbcStatusStore implements StatusStore {
         ps.setString(1, network);
         ps.setString(2, hostId);
         InterfaceRows.bind(ps, 3, p);
-        ps.setString(15, network);
-        ps.setInt(16, p.classMinor());
+        ps.setString(3 + InterfaceRows.COLUMN_COUNT, network);
+        ps.setInt(4 + InterfaceRows.COLUMN_COUNT, p.classMinor());
         ps.execute();
       }
     } else if (change instanceof StatusChange.InterfaceRemoved removed) {

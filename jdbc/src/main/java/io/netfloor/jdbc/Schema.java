@@ -194,6 +194,12 @@ final class Schema {
                             ELSE inbound_average_bps END AS capacity_bps,
                        allotted_bps, interface_count AS interfaces
                   FROM netfloor_networks) n
+      """),
+      // 3: an interface's HTB priority (Bandwidth.priority), null without one
+      List.of(
+      """
+      ALTER TABLE netfloor_interfaces
+        ADD COLUMN priority smallint CHECK (priority BETWEEN 0 AND 7)
       """));
 
   private Schema() {}

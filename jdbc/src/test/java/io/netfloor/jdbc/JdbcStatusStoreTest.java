@@ -11,6 +11,7 @@ import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.PluggedInterface;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStoreException;
@@ -262,6 +263,36 @@ class JdbcStatusStoreTest {
   }
 
   @Test
+  void aPriorityIsATypedColumnKeptBySaveRecordAndBatch() throws SQLException {
+    PluggedInterface prio = new PluggedInterface("bulk", floored("x", 9, 1).mac(),
+        io.netfloor.model.Bandwidth.NONE.withPriority(io.netfloor.model.Priority.LOWEST), 9,
+        Optional.of(io.netfloor.model.HtbTree.linearHandle(9)));
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      store.save(small("default").withInterface(prio));
+      assertThat(queryLong("SELECT priority FROM netfloor_interfaces WHERE alias = 'bulk'"))
+          .isEqualTo(7L);
+      assertThat(queryString("SELECT priority::text FROM netfloor_interfaces WHERE alias = 'vm1'"))
+          .isNull();
+      PluggedInterface raised = new PluggedInterface("vm1", floored("vm1", 3, 10).mac(),
+          floored("vm1", 3, 10).bandwidth().withPriority(io.netfloor.model.Priority.of(1)), 3,
+          floored("vm1", 3, 10).filterHandle());
+      store.record("default", new StatusChange.Batch(List.of(new StatusChange.InterfaceSet(raised),
+          new StatusChange.InterfaceRemoved("bulk"))));
+      assertThat(queryLong("SELECT priority FROM netfloor_interfaces WHERE alias = 'vm1'"))
+          .isEqualTo(1L);
+    }
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      NetworkStatus loaded = store.load("default").orElseThrow();
+      assertThat(loaded.interfaces().get("vm1").bandwidth().priority())
+          .contains(io.netfloor.model.Priority.of(1));
+      assertThat(loaded.interfaces()).doesNotContainKey("bulk");
+    }
+    assertThatThrownBy(() -> TestPostgres.execute(ds, "BEGIN; SELECT set_config('netfloor.host_id',"
+        + " 'host-a', true); UPDATE netfloor_interfaces SET priority = 8; COMMIT"))
+        .hasMessageContaining("priority");
+  }
+
+  @Test
   void aVersion1DatabaseIsMigratedKeepingItsRows() throws SQLException {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE netfloor_schema_version (version integer PRIMARY KEY,"
@@ -276,7 +307,8 @@ class JdbcStatusStoreTest {
           + " VALUES ('old', 'host-a', 'virbr9', 5000000); COMMIT");
     }
     try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
-      assertThat(queryLong("SELECT max(version) FROM netfloor_schema_version")).isEqualTo(2L);
+      assertThat(queryLong("SELECT max(version) FROM netfloor_schema_version"))
+          .isEqualTo((long) Schema.currentVersion());
       assertThat(store.load("old").orElseThrow())
           .isEqualTo(NetworkStatus.empty("old", io.netfloor.units.InterfaceName.of("virbr9")));
       assertThat(inventory("old").get(3)).isEqualTo(5_000_000L);

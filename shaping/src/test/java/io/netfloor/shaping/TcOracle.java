@@ -39,6 +39,25 @@ final class TcOracle {
     return out;
   }
 
+  private static final Pattern CLASS_PRIO = Pattern.compile("class htb (\\S+) .*? prio (\\d+) ");
+
+  /**
+   * The HTB prio of each class on {@code dev} as {@code tc -j class show} reports it (tc 6.1 prints
+   * HTB classes as text even with {@code -j}); a class it prints without a prio has HTB's 0.
+   */
+  static Map<ClassHandle, Integer> prios(Netns ns, String dev) {
+    Map<ClassHandle, Integer> out = new TreeMap<>((a, b) -> Integer.compare(a.toBits(), b.toBits()));
+    for (String line : ns.tc("-j", "class", "show", "dev", dev).split("\n")) {
+      if (!line.startsWith("class htb ")) {
+        continue;
+      }
+      Matcher m = CLASS_PRIO.matcher(line);
+      String id = line.split(" ")[2];
+      out.put(ClassHandle.parse(id), m.find() ? Integer.parseInt(m.group(2)) : 0);
+    }
+    return out;
+  }
+
   private static final Pattern JSON_FILTER = Pattern.compile(
       "\"fh\":\"([^\"]+)\"(?:[^{}]*?\"flowid\":\"([^\"]+)\")?");
 

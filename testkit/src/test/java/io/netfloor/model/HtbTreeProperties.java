@@ -287,9 +287,11 @@ class HtbTreeProperties {
             .filter(o -> o instanceof HtbClass c && p.floorClass().isPresent()
                 && c.classId().equals(p.floorClass().get()))
             .map(o -> (HtbClass) o).findFirst();
-        assertThat(cls.isPresent()).isEqualTo(p.bandwidth().hasFloor());
+        assertThat(cls.isPresent()).isEqualTo(p.bandwidth().needsClass());
         cls.ifPresent(c -> {
-          assertThat(c.rate()).isEqualTo(p.bandwidth().floorOrZero());
+          assertThat(c.rate()).isEqualTo(p.bandwidth().hasFloor() ? p.bandwidth().floorOrZero()
+              : HtbTree.PRIORITY_ONLY_RATE);
+          assertThat(c.prio()).isEqualTo(p.bandwidth().priority().map(Priority::value).orElse(0));
           assertThat(c.ceil()).isLessThanOrEqualTo(netCeil).isGreaterThanOrEqualTo(c.rate());
           assertThat(c.parent()).isEqualTo(HtbTree.TOP_CLASS);
         });
@@ -343,6 +345,7 @@ class HtbTreeProperties {
           : command instanceof TreeOperation.Unplug c ? TreeOperation.aliasOf(c.alias())
           : command instanceof TreeOperation.Update c ? TreeOperation.aliasOf(c.alias())
           : command instanceof TreeOperation.ChangeMac c ? TreeOperation.aliasOf(c.alias())
+          : command instanceof TreeOperation.Prioritise c ? TreeOperation.aliasOf(c.alias())
           : null;
       NetworkStatus status = NetworkStatus.of(before);
       for (io.netfloor.spi.StatusChange c : NetworkStatus.changesBetween(before, change.tree(),
