@@ -502,8 +502,10 @@ public final class HtbTree {
 
   /**
    * Changes an interface's bandwidth live. Only the floor, the priority (and the ceiling its own
-   * peak or average imposes) concern the bridge: a changed floor or priority changes its class; a
-   * new floor or priority gives it a class; when it has neither any more, the class is taken away.
+   * peak or average imposes) concern the bridge: a changed floor or priority changes its class (a
+   * changed priority also deletes and re-adds the class's leaf qdisc, dropping what is queued there,
+   * so that HTB serves a busy class at its new priority at once); a new floor or priority gives it a
+   * class; when it has neither any more, the class is taken away.
    * Admission is checked against the other interfaces' floors (a priority never changes it).
    *
    * @param alias the plugged interface's alias
@@ -541,7 +543,22 @@ public final class HtbTree {
     List<TcObject> after = new ArrayList<>(interfaceObjects(p));
     after.add(defaultClass(newSum));
     HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes, newSum);
-    return change(next, before, after, p);
+    TreeChange c = change(next, before, after, p);
+    return classPrio(old) == classPrio(p) ? c : withLeafReadded(c, p.classMinor());
+  }
+
+  /**
+   * {@code c} followed, in its plan and its undo, by deleting and re-adding the leaf qdisc of class
+   * {@code 1:minor}. HTB files a busy class under the prio it had when it last became busy and
+   * keeps it there, whatever a class change sets, until its queue empties: a saturated class would
+   * keep its old priority indefinitely. Deleting its leaf empties the queue (the packets queued there
+   * are dropped) and takes the class out of HTB's rounds; its next packet files it under the new prio.
+   */
+  private TreeChange withLeafReadded(TreeChange c, int minor) {
+    LeafQdisc leaf = LeafQdisc.of(config.bridge(), ClassHandle.qdisc(minor), ClassHandle.of(1, minor),
+        config.leafQdisc());
+    Plan readd = new Plan(List.of(new TcOp.Delete(leaf), new TcOp.Add(leaf)));
+    return new TreeChange(c.tree(), c.plan().then(readd), c.undo().then(readd), c.affected());
   }
 
   /**

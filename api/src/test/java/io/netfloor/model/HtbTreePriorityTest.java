@@ -71,16 +71,26 @@ class HtbTreePriorityTest {
   }
 
   @Test
-  void changingOnlyThePriorityIsOneClassChange() {
+  void changingOnlyThePriorityIsAClassChangeAndItsLeafReadded() {
     Bandwidth floor = Bandwidth.floor(Rate.parse("10mbit"));
     HtbTree t = HtbTree.start(NET).tree().plug("vm1", MAC1, floor).tree();
     TreeChange raised = t.update("vm1", floor.withPriority(Priority.of(2)));
-    assertThat(raised.plan().ops()).singleElement().isInstanceOf(TcOp.Change.class);
-    TcOp.Change change = (TcOp.Change) raised.plan().ops().get(0);
+    List<TcOp> ops = raised.plan().ops();
+    assertThat(ops).hasSize(3);
+    TcOp.Change change = (TcOp.Change) ops.get(0);
     assertThat(((HtbClass) change.before()).prio()).isZero();
     assertThat(((HtbClass) change.after()).prio()).isEqualTo(2);
     assertThat(((HtbClass) change.after()).rate()).isEqualTo(Rate.parse("10mbit"));
-    assertThat(raised.undo().ops()).singleElement().isInstanceOf(TcOp.Change.class);
+    // the leaf goes and comes back, the same: HTB then files the busy class under its new prio
+    assertThat(ops.get(1)).isInstanceOf(TcOp.Delete.class);
+    assertThat(ops.get(2)).isInstanceOf(TcOp.Add.class);
+    assertThat(ops.get(1).object()).isInstanceOf(LeafQdisc.class).isEqualTo(ops.get(2).object());
+    assertThat(((LeafQdisc) ops.get(1).object()).parent())
+        .isEqualTo(((HtbClass) change.after()).classId());
+    assertThat(raised.undo().ops()).hasSize(3).first().isInstanceOf(TcOp.Change.class);
+    // a change that keeps the prio (a new floor) is the class change alone, as before
+    assertThat(raised.tree().update("vm1", Bandwidth.floor(Rate.parse("20mbit"))
+        .withPriority(Priority.of(2))).plan().ops()).noneMatch(op -> op.object() instanceof LeafQdisc);
     assertThat(raised.tree().floorSum()).isEqualTo(t.floorSum());
     // removing it again: the same class back at prio 0
     TreeChange back = raised.tree().update("vm1", floor);

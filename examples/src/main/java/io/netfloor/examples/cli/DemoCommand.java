@@ -3,6 +3,7 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.examples.demo.FloorDemo;
 import io.netfloor.examples.demo.Ip;
+import io.netfloor.examples.demo.PriorityPhase;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.units.Rate;
 import java.io.PrintWriter;
@@ -81,6 +82,7 @@ final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
       m.put("stopped", r.stopped());
       m.put("contention", phase(r.contention()));
       m.put("borrowing", phase(r.borrowing()));
+      r.priority().ifPresent(o -> m.put("priority", priority(o)));
       try {
         out.println(CliJson.mapper().writeValueAsString(m));
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -109,6 +111,22 @@ final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
       return vm;
     }).toList();
     m.put("vms", vms);
+    return m;
+  }
+
+  private static Map<String, Object> priority(PriorityPhase.Outcome o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("measuredSeconds", o.measured().toMillis() / 1000.0);
+    m.put("passed", o.passed());
+    m.put("vms", java.util.stream.Stream.of(o.high(), o.low()).map(s -> {
+      Map<String, Object> vm = new LinkedHashMap<>();
+      vm.put("vm", s.vm());
+      vm.put("alias", s.alias());
+      vm.put("class", s.classId().toString());
+      vm.put("priority", s.priority().value());
+      vm.put("atVmBitsPerSecond", Math.round(s.atVmBitsPerSecond()));
+      return vm;
+    }).toList());
     return m;
   }
 

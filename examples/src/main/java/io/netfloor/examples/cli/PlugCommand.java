@@ -62,11 +62,13 @@ final class PlugCommand extends BaseCommand {
         json.put("class", c.toString());
         CliJson.putRate(json, "floor", p.bandwidth().floorOrZero());
         json.put("device", device == null ? null : device.toString());
+        p.bandwidth().priority().ifPresent(r -> json.put("priority", r.value()));
         printJson(json);
       } else {
         out().printf("Plugged %s (%s) into network '%s': class %s, %s%n", alias, mac,
-            s.config.name(), c, p.bandwidth().hasFloor() ? "floor " + p.bandwidth().floorOrZero()
-                : "no floor (default class)");
+            s.config.name(), c, (p.bandwidth().hasFloor() ? "floor " + p.bandwidth().floorOrZero()
+                : p.bandwidth().needsClass() ? "no floor" : "no floor (default class)")
+                + p.bandwidth().priority().map(r -> ", priority " + r).orElse(""));
       }
     }
     return ExitCodes.OK;

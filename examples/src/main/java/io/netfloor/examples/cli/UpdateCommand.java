@@ -30,6 +30,10 @@ final class UpdateCommand extends BaseCommand {
       + " default class).")
   boolean noFloor;
 
+  @Option(names = "--no-priority", description = "Remove the priority (HTB's default, 0; without"
+      + " a floor the interface moves to the default class).")
+  boolean noPriority;
+
   @Option(names = "--dry-run", description = "Show whether the update would be admitted and the"
       + " tc operations it would apply on the bridge, from the recorded status; change nothing"
       + " (exit 3 if it would be refused).")
@@ -37,12 +41,15 @@ final class UpdateCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    if (!limits.any() && !noFloor) {
+    if (!limits.any() && !noFloor && !noPriority) {
       throw new CliException(ExitCodes.USAGE, "nothing to update: give --floor, --average, --peak,"
-          + " --burst or --no-floor");
+          + " --burst, --priority, --no-floor or --no-priority");
     }
     if (noFloor && limits.floor != null) {
       throw new CliException(ExitCodes.USAGE, "--floor and --no-floor contradict each other");
+    }
+    if (noPriority && limits.priority != null) {
+      throw new CliException(ExitCodes.USAGE, "--priority and --no-priority contradict each other");
     }
     if (dryRun) {
       HtbTree tree = Orchestration.storedTree(this);
@@ -50,13 +57,13 @@ final class UpdateCommand extends BaseCommand {
           ExitCodes.REFUSED, "no interface '" + alias + "' is plugged into network '"
               + tree.config().name() + "'"));
       return Orchestration.print(this, "update", alias,
-          DryRun.ofUpdate(tree, alias, limits.merge(current.bandwidth(), noFloor)));
+          DryRun.ofUpdate(tree, alias, limits.merge(current.bandwidth(), noFloor, noPriority)));
     }
     try (Session s = openSession()) {
       PluggedInterface before = s.started().tree().find(alias).orElseThrow(() -> new CliException(
           ExitCodes.REFUSED, "no interface '" + alias + "' is plugged into network '"
               + s.config.name() + "'"));
-      Bandwidth bandwidth = limits.merge(before.bandwidth(), noFloor);
+      Bandwidth bandwidth = limits.merge(before.bandwidth(), noFloor, noPriority);
       ClassHandle c = s.shaper.update(alias, bandwidth);
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
@@ -65,12 +72,18 @@ final class UpdateCommand extends BaseCommand {
         json.put("class", c.toString());
         CliJson.putRate(json, "floor", bandwidth.floorOrZero());
         CliJson.putRate(json, "previousFloor", before.bandwidth().floorOrZero());
+        bandwidth.priority().ifPresent(p -> json.put("priority", p.value()));
         printJson(json);
       } else {
         out().printf("Updated %s on network '%s': class %s, %s (was %s)%n", alias, s.config.name(),
             c, bandwidth.hasFloor() ? "floor " + bandwidth.floorOrZero() : "no floor",
             before.bandwidth().hasFloor() ? "floor " + before.bandwidth().floorOrZero()
                 : "no floor");
+        if (!bandwidth.priority().equals(before.bandwidth().priority())) {
+          out().printf("  priority %s (was %s)%n",
+              bandwidth.priority().map(Object::toString).orElse("none"),
+              before.bandwidth().priority().map(Object::toString).orElse("none"));
+        }
       }
     }
     return ExitCodes.OK;

@@ -8,6 +8,7 @@ import io.netfloor.model.Bandwidth;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.Priority;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.shaping.InterfaceStats;
@@ -45,6 +46,9 @@ import java.util.stream.Stream;
  *       bytes its receiver got.
  *   <li><b>Borrowing</b>: the VM with the biggest floor stops; the others must take the freed
  *       bandwidth (HTB is work-conserving), each up to its ceiling.
+ *   <li><b>Priority</b> ({@link PriorityPhase}): the two VMs still sending lose their floors and get
+ *       priorities 7 and 0 live; the one with priority 0 must get at least
+ *       {@link PriorityPhase#MIN_RATIO} times the other's rate of the spare bandwidth.
  * </ol>
  *
  * Then every VM is unplugged, the network stopped and every namespace deleted — also when the run
@@ -169,7 +173,7 @@ public final class FloorDemo {
    * @param stopped the VM whose traffic stopped in phase 2
    */
   public record Result(String namespacePrefix, FilterLayout layout, Phase contention, Phase borrowing,
-      String stopped, double passRatio) {
+      String stopped, double passRatio, Optional<PriorityPhase.Outcome> priority) {
     /** Every floored VM reached {@code passRatio} of its floor in phase 1. */
     public boolean floorsHeld() {
       return contention.vms().stream().filter(VmResult::hasFloor)
@@ -183,7 +187,8 @@ public final class FloorDemo {
     }
 
     public boolean passed() {
-      return floorsHeld() && othersBorrowed();
+      return floorsHeld() && othersBorrowed() && priority.map(PriorityPhase.Outcome::passed)
+          .orElse(true);
     }
   }
 
@@ -279,6 +284,7 @@ public final class FloorDemo {
     out.printf("%nPhase 2: %s stops; the others may borrow its share up to their ceilings%n",
         biggest.name());
     Phase borrowing = measure("borrowing", shaper, tc, flows, options.borrowing());
+    Optional<PriorityPhase.Outcome> priority = priorityPhase(shaper, flows, biggest.name());
 
     for (UdpFlow f : flows.values()) {
       if (f.failure() != null) {
@@ -287,10 +293,30 @@ public final class FloorDemo {
       }
     }
     Result result = new Result(lab.prefix(), options.layout(), contention, borrowing,
-        biggest.name(), options.passRatio());
+        biggest.name(), options.passRatio(), priority);
     out.println();
     printTables(result, out);
     return result;
+  }
+
+  /**
+   * Phase 3, when two VMs are still sending: the first loses its floor and gets the lowest
+   * priority, the last gets the highest, both without floors, and both stay saturated.
+   */
+  private Optional<PriorityPhase.Outcome> priorityPhase(NetworkShaper shaper,
+      Map<String, UdpFlow> flows, String stopped) {
+    List<VmSpec> sending = options.vms().stream().filter(v -> !v.name().equals(stopped)).toList();
+    if (sending.size() < 2) {
+      return Optional.empty();
+    }
+    VmSpec low = sending.get(0);
+    VmSpec high = sending.get(sending.size() - 1);
+    out.printf("%nPhase 3: %s and %s without floors, %s priority 0 (highest), %s priority 7"
+        + " (lowest), both saturated%n", low.name(), high.name(), high.name(), low.name());
+    out.flush();
+    return Optional.of(PriorityPhase.run(shaper, options.capacity(), high.alias(),
+        flows.get(high.name()), Priority.HIGHEST, low.alias(), flows.get(low.name()),
+        Priority.LOWEST, options.warmup(), options.borrowing()));
   }
 
   private static String describe(VmSpec spec) {
@@ -445,9 +471,17 @@ public final class FloorDemo {
     out.printf("  total link use: %s of %s (%s)%n", Units.bitsPerSecond(p2.totalBitsPerSecond()),
         p2.capacity(), Units.percent(p2.totalBitsPerSecond(), p2.capacity().bitsPerSecond()));
     out.println();
+    r.priority().ifPresent(o -> {
+      PriorityPhase.printTable("Phase 3 - priority: two VMs without floors share the spare"
+          + " bandwidth", o, out);
+      out.println();
+    });
     out.printf("%s: %s%n", r.passed() ? "PASS" : "FAIL",
         r.passed() ? "every floor held under contention, and the freed bandwidth was borrowed"
-            : (r.floorsHeld() ? "floors held, but borrowing did not behave" : "a floor was missed"));
+            + (r.priority().isPresent() ? ", the higher priority first" : "")
+            : (!r.floorsHeld() ? "a floor was missed" : !r.othersBorrowed()
+                ? "floors held, but borrowing did not behave"
+                : "floors held and bandwidth was borrowed, but not by priority"));
     out.flush();
   }
 
