@@ -11,6 +11,8 @@ module io.netfloor.api {
   exports io.netfloor.spi;
   exports io.netfloor.tc;
   exports io.netfloor.units;
+  // not API: the hardened XML parser libvirt's status files are read with
+  exports io.netfloor.internal to io.netfloor.persistence;
 
   // internal: no Guava or pcollections type appears in an exported signature
   requires com.google.common;

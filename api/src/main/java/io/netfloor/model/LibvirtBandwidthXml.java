@@ -3,6 +3,7 @@ package io.netfloor.model;
 
 import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
+import io.netfloor.internal.SecureXml;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.Rate;
 import java.io.IOException;
@@ -10,17 +11,11 @@ import java.io.StringReader;
 import java.math.BigInteger;
 import java.util.Optional;
 import java.util.OptionalInt;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
-import javax.xml.parsers.ParserConfigurationException;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
-import org.xml.sax.ErrorHandler;
 import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
-import org.xml.sax.SAXParseException;
 
 /**
  * Reads and writes libvirt's {@code <bandwidth>} element (libvirt {@code
@@ -454,57 +449,15 @@ public final class LibvirtBandwidthXml {
           + " characters long, more than the " + MAX_XML_CHARS + " a <bandwidth> element may take");
     }
     try {
-      DocumentBuilder builder = FACTORY.newDocumentBuilder();
-      builder.setErrorHandler(THROWING);
-      builder.setEntityResolver((publicId, systemId) -> {
-        throw new SAXException("external entity '" + systemId + "' refused");
-      });
-      return builder.parse(new InputSource(new StringReader(xml)));
+      return SecureXml.parse(new InputSource(new StringReader(xml)));
     } catch (SAXException e) {
       throw new InvalidValueException("malformed bandwidth XML '" + abbreviate(xml) + "': "
           + e.getMessage(), e);
-    } catch (IOException | ParserConfigurationException e) {
+    } catch (IOException e) {
       throw new InvalidValueException("cannot read bandwidth XML '" + abbreviate(xml) + "': "
           + e.getMessage(), e);
     }
   }
-
-  private static final DocumentBuilderFactory FACTORY = secureFactory();
-
-  private static DocumentBuilderFactory secureFactory() {
-    DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-    try {
-      f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-      f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-      f.setFeature("http://xml.org/sax/features/external-general-entities", false);
-      f.setFeature("http://xml.org/sax/features/external-parameter-entities", false);
-      f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
-    } catch (ParserConfigurationException e) {
-      throw new IllegalStateException("the JDK XML parser lacks a required security feature", e);
-    }
-    f.setAttribute(XMLConstants.ACCESS_EXTERNAL_DTD, "");
-    f.setAttribute(XMLConstants.ACCESS_EXTERNAL_SCHEMA, "");
-    f.setXIncludeAware(false);
-    f.setExpandEntityReferences(false);
-    f.setNamespaceAware(false);
-    f.setValidating(false);
-    return f;
-  }
-
-  private static final ErrorHandler THROWING = new ErrorHandler() {
-    @Override
-    public void warning(SAXParseException e) {}
-
-    @Override
-    public void error(SAXParseException e) throws SAXException {
-      throw e;
-    }
-
-    @Override
-    public void fatalError(SAXParseException e) throws SAXException {
-      throw e;
-    }
-  };
 
   private static String name(Element e) {
     return e.getLocalName() != null ? e.getLocalName() : e.getTagName();

@@ -10,10 +10,11 @@ import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.TreeChange;
 import io.netfloor.netlink.netns.NamespaceThread;
-import io.netfloor.netlink.testing.Netns;
-import io.netfloor.netlink.testing.TcOracle;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.plan.Plan;
+import io.netfloor.testkit.kernel.Command;
+import io.netfloor.testkit.kernel.TcOracle;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -33,7 +34,7 @@ class BackendLifecycleKernelTest {
 
   @BeforeEach
   void root() {
-    Netns.assumeRoot();
+    TestNamespace.assumeRoot();
   }
 
   private static String myNamespace() throws Exception {
@@ -43,7 +44,7 @@ class BackendLifecycleKernelTest {
   @Test
   void openingInANamespaceLeavesTheCallersNamespaceAlone() throws Exception {
     String before = myNamespace();
-    try (Netns ns = Netns.create().bridge("br0");
+    try (TestNamespace ns = TestNamespace.create().bridge("br0");
         NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
       assertThat(myNamespace()).isEqualTo(before);
       assertThat(tc.deviceExists(BR0)).isTrue(); // br0 exists only in the test namespace
@@ -66,16 +67,16 @@ class BackendLifecycleKernelTest {
   @Test
   void aNamespaceOpensByThePathOfItsFile(@org.junit.jupiter.api.io.TempDir Path dir)
       throws Exception {
-    try (Netns ns = Netns.create().bridge("br0")) {
+    try (TestNamespace ns = TestNamespace.create().bridge("br0")) {
       Path bind = dir.resolve("netns-bind");
       Files.createFile(bind);
-      Netns.run("mount", "--bind", "/run/netns/" + ns.name(), bind.toString());
+      Command.run("mount", "--bind", "/run/netns/" + ns.name(), bind.toString());
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespaceFile(bind,
           NetlinkTrafficControl.Options.DEFAULTS)) {
         assertThat(tc.deviceExists(BR0)).isTrue();
         assertThat(tc.toString()).contains(bind.toString());
       } finally {
-        Netns.run("umount", bind.toString());
+        Command.run("umount", bind.toString());
       }
       assertThatThrownBy(() -> NetlinkTrafficControl.openInNamespaceFile(dir.resolve("none"),
           NetlinkTrafficControl.Options.DEFAULTS)).isInstanceOf(NetlinkException.class)
@@ -94,7 +95,7 @@ class BackendLifecycleKernelTest {
 
   @Test
   void concurrentPlugsAndDumpsOnOneBackend() throws Exception {
-    try (Netns ns = Netns.create().bridge("br0");
+    try (TestNamespace ns = TestNamespace.create().bridge("br0");
         NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
       NetworkConfig config = NetworkConfig.builder("net", "br0")
           .inbound(Limits.builder().average(Rate.parse("1gbit")).build())
@@ -134,7 +135,7 @@ class BackendLifecycleKernelTest {
 
   @Test
   void aPlanLargerThanOneDatagramGoesInSeveralBatches() {
-    try (Netns ns = Netns.create().bridge("br0");
+    try (TestNamespace ns = TestNamespace.create().bridge("br0");
         NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
       NetworkConfig config = NetworkConfig.builder("net", "br0")
           .inbound(Limits.builder().average(Rate.parse("1gbit")).build())
@@ -155,7 +156,7 @@ class BackendLifecycleKernelTest {
 
   @Test
   void aClosedBackendRefusesWork() {
-    try (Netns ns = Netns.create().bridge("br0")) {
+    try (TestNamespace ns = TestNamespace.create().bridge("br0")) {
       NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
       tc.close();
       tc.close(); // idempotent

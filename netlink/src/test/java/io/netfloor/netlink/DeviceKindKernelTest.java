@@ -4,8 +4,8 @@ package io.netfloor.netlink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.netfloor.netlink.testing.Netns;
 import io.netfloor.spi.TrafficControl;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.InterfaceName;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,12 +17,12 @@ import org.junit.jupiter.api.Test;
 class DeviceKindKernelTest {
   @BeforeEach
   void root() {
-    Netns.assumeRoot();
+    TestNamespace.assumeRoot();
   }
 
   @Test
   void reportsTheKernelsKindOfEachDevice() {
-    try (Netns ns = Netns.create().bridge("br0")) {
+    try (TestNamespace ns = TestNamespace.create().bridge("br0")) {
       ns.ip("link", "add", "vnet1", "type", "veth", "peer", "name", "vnet1p");
       ns.ip("link", "add", "ifb9", "type", "ifb");
       try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {

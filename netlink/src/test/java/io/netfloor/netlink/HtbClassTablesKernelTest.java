@@ -9,9 +9,9 @@ import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.TreeChange;
-import io.netfloor.netlink.testing.Netns;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.spi.ClassInfo;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -36,14 +36,14 @@ class HtbClassTablesKernelTest {
 
   @BeforeEach
   void root() {
-    Netns.assumeRoot();
+    TestNamespace.assumeRoot();
   }
 
   @ParameterizedTest(name = "network {0}")
   @ValueSource(strings = {"1gbit", "50gbit"})
   void classesWithoutRateTablesAreTheSameAsWithThem(String capacity) {
-    try (Netns withNs = Netns.create().bridge("br0");
-        Netns withoutNs = Netns.create().bridge("br0");
+    try (TestNamespace withNs = TestNamespace.create().bridge("br0");
+        TestNamespace withoutNs = TestNamespace.create().bridge("br0");
         NetlinkTrafficControl with = NetlinkTrafficControl.openInNamespace(withNs.name(),
             NetlinkTrafficControl.Options.DEFAULTS.withRateTables(true));
         NetlinkTrafficControl without = NetlinkTrafficControl.openInNamespace(withoutNs.name())) {

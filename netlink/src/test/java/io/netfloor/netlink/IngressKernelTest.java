@@ -4,7 +4,6 @@ package io.netfloor.netlink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import io.netfloor.netlink.testing.Netns;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.HtbQdisc;
 import io.netfloor.plan.IfbDevice;
@@ -17,6 +16,7 @@ import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.spi.FilterInfo;
 import io.netfloor.spi.KernelCapabilities;
 import io.netfloor.spi.KernelSnapshot;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -38,12 +38,12 @@ class IngressKernelTest {
 
   @BeforeEach
   void root() {
-    Netns.assumeRoot();
+    TestNamespace.assumeRoot();
   }
 
   @Test
   void redirectToIfbOrPolice() {
-    try (Netns ns = Netns.create().bridge("br0");
+    try (TestNamespace ns = TestNamespace.create().bridge("br0");
         NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
       ns.vm("br0", 0, "tap0", "52:54:00:12:34:56", "10.78.0.10/24");
       KernelCapabilities caps = tc.capabilities();

@@ -9,12 +9,12 @@ import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.TreeChange;
-import io.netfloor.netlink.testing.Netns;
-import io.netfloor.netlink.testing.TcOracle;
 import io.netfloor.netlink.testing.Views;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.plan.Plan;
 import io.netfloor.spi.KernelSnapshot;
+import io.netfloor.testkit.kernel.TcOracle;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -36,7 +36,7 @@ class NetlinkKernelTest {
 
   @BeforeEach
   void root() {
-    Netns.assumeRoot();
+    TestNamespace.assumeRoot();
   }
 
   static List<Arguments> sizes() {
@@ -58,7 +58,7 @@ class NetlinkKernelTest {
   @ParameterizedTest(name = "{0}, {1} interfaces")
   @MethodSource("sizes")
   void plansBuildExactlyTheModelsTree(FilterLayout layout, int interfaces) {
-    try (Netns ns = Netns.create().bridge("br0");
+    try (TestNamespace ns = TestNamespace.create().bridge("br0");
         NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
       LeafQdiscKind leaf = tc.capabilities()
           .bestLeaf(List.of(LeafQdiscKind.FQ_CODEL, LeafQdiscKind.SFQ, LeafQdiscKind.PFIFO))
@@ -93,13 +93,13 @@ class NetlinkKernelTest {
   }
 
   /** Model, tc and NetFloor's own dump agree on every qdisc, class and filter of br0. */
-  static void assertSameEverywhere(Netns ns, NetlinkTrafficControl tc, HtbTree tree) {
+  static void assertSameEverywhere(TestNamespace ns, NetlinkTrafficControl tc, HtbTree tree) {
     KernelSnapshot ours = tc.dump(BR0);
     var objects = tree.kernelObjects();
     assertThat(sortedTc(TcOracle.qdiscs(ns, "br0"))).as("qdiscs per tc")
         .isEqualTo(Views.expectedQdiscs(objects));
     assertThat(Views.qdiscs(ours)).as("qdiscs per our dump").isEqualTo(Views.expectedQdiscs(objects));
-    assertThat(sortedTc(TcOracle.classes(ns, "br0"))).as("classes per tc")
+    assertThat(sortedTc(List.copyOf(TcOracle.classes(ns, "br0").values()))).as("classes per tc")
         .isEqualTo(Views.expectedClasses(objects));
     assertThat(Views.classes(ours)).as("classes per our dump")
         .isEqualTo(Views.expectedClasses(objects));

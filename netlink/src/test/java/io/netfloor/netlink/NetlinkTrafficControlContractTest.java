@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.netlink;
 
-import io.netfloor.netlink.testing.Netns;
 import io.netfloor.spi.TrafficControl;
 import io.netfloor.testkit.TrafficControlContract;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.InterfaceName;
 
 /**
@@ -13,8 +13,8 @@ import io.netfloor.units.InterfaceName;
 class NetlinkTrafficControlContractTest extends TrafficControlContract {
   @Override
   protected Kernel newKernel() {
-    Netns.assumeRoot();
-    Netns ns = Netns.create();
+    TestNamespace.assumeRoot();
+    TestNamespace ns = TestNamespace.create();
     NetlinkTrafficControl tc;
     try {
       ns.ip("link", "add", "br0", "type", "bridge");

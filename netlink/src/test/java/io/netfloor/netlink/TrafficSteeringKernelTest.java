@@ -10,10 +10,10 @@ import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.TreeChange;
 import io.netfloor.netlink.netns.NamespaceThread;
-import io.netfloor.netlink.testing.Netns;
-import io.netfloor.netlink.testing.TcOracle;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.spi.ClassStats;
+import io.netfloor.testkit.kernel.TcOracle;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -40,13 +40,13 @@ class TrafficSteeringKernelTest {
 
   @BeforeEach
   void root() {
-    Netns.assumeRoot();
+    TestNamespace.assumeRoot();
   }
 
   @ParameterizedTest
   @EnumSource(FilterLayout.class)
   void framesToAVmLandInItsClassOnly(FilterLayout layout) throws Exception {
-    try (Netns ns = Netns.create().bridge("br0");
+    try (TestNamespace ns = TestNamespace.create().bridge("br0");
         NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
       ns.ip("addr", "add", "10.77.0.1/24", "dev", "br0");
       // the last MAC bytes collide (0x01) so that in the hashed layout both nodes share a bucket
@@ -89,7 +89,7 @@ class TrafficSteeringKernelTest {
   }
 
   /** Sends the datagrams from a thread inside the bridge's namespace, then lets them drain. */
-  private static void send(Netns ns, String address) throws InterruptedException {
+  private static void send(TestNamespace ns, String address) throws InterruptedException {
     NamespaceThread.callIn(NamespaceThread.pathOf(ns.name()), () -> {
       try (DatagramSocket s = new DatagramSocket()) {
         byte[] payload = new byte[100];

@@ -5,6 +5,7 @@ import com.google.common.collect.ImmutableList;
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
+import io.netfloor.internal.SecureXml;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.ClassIdAllocator;
 import io.netfloor.model.FilterLayout;
@@ -12,7 +13,6 @@ import io.netfloor.model.HtbTree;
 import io.netfloor.model.LibvirtBandwidthXml;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.persistence.internal.SecureXml;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.InterfaceName;
@@ -44,6 +44,7 @@ import java.util.TreeSet;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
+import org.xml.sax.InputSource;
 import org.xml.sax.SAXException;
 
 /**
@@ -825,7 +826,7 @@ public final class LibvirtStatusImport {
       throw tooBig(source, bytes.length + " bytes");
     }
     try (InputStream in = new ByteArrayInputStream(bytes)) {
-      Document d = SecureXml.parse(in);
+      Document d = SecureXml.parse(new InputSource(in));
       return d.getDocumentElement();
     } catch (SAXException | IOException e) {
       throw new StatusStoreException(source + ": not well-formed XML, or it has a DOCTYPE (refused): "

@@ -9,27 +9,28 @@ import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.netlink.NetlinkTrafficControl;
+import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.InMemoryStatusStore;
 import io.netfloor.plan.TcObject;
 import io.netfloor.spi.InMemoryTrafficControl;
 import io.netfloor.spi.NetworkStatus;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
-import io.netfloor.netlink.NetlinkTrafficControl;
-import io.netfloor.persistence.FileStatusStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Set;
-import org.junit.jupiter.api.io.TempDir;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** 8 threads × 500 random operations on one network, and on two networks sharing kernel and store. */
 class ConcurrencyTest {
@@ -60,8 +61,8 @@ class ConcurrencyTest {
   /** The same against the real kernel (one netlink socket shared by all threads) and a file store. */
   @Test
   void concurrentCallsAgainstTheKernelAndAFileStore(@TempDir Path dir) throws Exception {
-    try (Netns ns = Netns.withBridge();
-        NetlinkTrafficControl kernel = NetlinkTrafficControl.openInNamespace(ns.name);
+    try (TestNamespace ns = TestNamespace.withBridge();
+        NetlinkTrafficControl kernel = NetlinkTrafficControl.openInNamespace(ns.name());
         FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
       ns.ip("link", "add", "br1", "type", "bridge");
       ns.ip("link", "set", "br1", "up");

@@ -10,6 +10,7 @@ import io.netfloor.model.NetworkConfig;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.spi.NetworkStatus;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.Rate;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
@@ -42,7 +43,7 @@ class CrashTest {
     Random random = new Random(42);
     int repairedRuns = 0;
     List<Long> opsSeen = new ArrayList<>();
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       Path state = dir.resolve("state");
       for (int kill = 0; kill < KILLS; kill++) {
         // two kills per configuration; the network is stopped after the second, because layout and
@@ -51,7 +52,7 @@ class CrashTest {
         ClassStrategy strategy = (kill / 4) % 2 == 0 ? ClassStrategy.ADD_ON_PLUG
             : ClassStrategy.PARKED_POOL;
         Process child = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
-            CrashChild.class.getName(), ns.name, state.toString(), Long.toString(random.nextLong()),
+            CrashChild.class.getName(), ns.name(), state.toString(), Long.toString(random.nextLong()),
             layout.name(), strategy.name())
             .redirectErrorStream(true).start();
         try {
@@ -68,7 +69,7 @@ class CrashTest {
           assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
         }
 
-        try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+        try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
             FileStatusStore store = FileStatusStore.open(state)) {
           NetworkShaper shaper = NetworkShaper.create(config(layout, strategy), tc, store);
           ReconcileReport report = shaper.start();

@@ -11,6 +11,8 @@ import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.InMemoryStatusStore;
+import io.netfloor.testkit.kernel.TcOracle;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -29,7 +31,7 @@ class DeviceLimitsKernelTest {
 
   @Test
   void ownLimitsAreAppliedOnTheDeviceAndRemovedOnUnplugAndStop() {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       ns.ip("link", "add", "tap0", "type", "veth", "peer", "name", "guest0");
       ns.ip("link", "set", "tap0", "master", "br0");
       ns.ip("link", "set", "tap0", "up");
@@ -41,7 +43,7 @@ class DeviceLimitsKernelTest {
           Limits.builder().average(Rate.parse("50mbit")).peak(Rate.parse("80mbit"))
               .floor(Rate.parse("20mbit")).build(),
           Limits.averageOnly(Rate.parse("10mbit")));
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         shaper.start();
         OutboundShaping mode = shaper.config().outboundShaping();
@@ -51,7 +53,7 @@ class DeviceLimitsKernelTest {
 
         shaper.plug("vm0", MacAddress.parse("52:54:00:00:00:01"),
             Optional.of(InterfaceName.of("tap0")), bw);
-        Map<ClassHandle, TcOracle.TcClass> own = TcOracle.classes(ns, "tap0");
+        Map<ClassHandle, TcOracle.HtbClass> own = TcOracle.classes(ns, "tap0");
         assertThat(own.get(ClassHandle.parse("1:1")).rate()).isEqualTo(Rate.parse("80mbit"));
         assertThat(own.get(ClassHandle.parse("1:2")).rate()).isEqualTo(Rate.parse("50mbit"));
         assertThat(own.get(ClassHandle.parse("1:2")).ceil()).isEqualTo(Rate.parse("80mbit"));
@@ -76,7 +78,7 @@ class DeviceLimitsKernelTest {
     }
   }
 
-  private static void assertIngressShaped(Netns ns, String dev, OutboundShaping mode, Rate rate) {
+  private static void assertIngressShaped(TestNamespace ns, String dev, OutboundShaping mode, Rate rate) {
     assertThat(ns.tc("qdisc", "show", "dev", dev)).contains("ingress");
     String filters = ns.tc("filter", "show", "dev", dev, "ingress");
     if (mode == OutboundShaping.POLICE) {

@@ -16,6 +16,8 @@ import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.plan.TcOp;
 import io.netfloor.plan.U32OwnerMark;
+import io.netfloor.testkit.kernel.TcOracle;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -65,8 +67,17 @@ class LibvirtAdoptionTest {
         </domain>
       </domstatus>""";
 
+  /**
+   * Every u32 table and node on br0 as {@code HANDLE -> FLOWID} ({@code -} for none), in tc's order,
+   * e.g. {@code 800: -> -} and {@code 800::803 -> 1:3}.
+   */
+  static List<String> handlesAndFlows(TestNamespace ns) {
+    return TcOracle.filters(ns, "br0").stream()
+        .map(f -> f.handle() + " -> " + f.flowId().map(Object::toString).orElse("-")).toList();
+  }
+
   /** libvirt's commands for the network start and two plugs (ids 3 and 4). */
-  static LeafQdiscKind shapeLikeLibvirt(Netns ns) {
+  static LeafQdiscKind shapeLikeLibvirt(TestNamespace ns) {
     LeafQdiscKind leaf = startLikeLibvirt(ns);
     plug(ns, leaf, 3, "0x00123456", "2500kbps");
     plug(ns, leaf, 4, "0x00123457", "1250kbps");
@@ -81,7 +92,7 @@ class LibvirtAdoptionTest {
    *
    * @return the leaf qdisc kind used, for this and every plug
    */
-  static LeafQdiscKind startLikeLibvirt(Netns ns) {
+  static LeafQdiscKind startLikeLibvirt(TestNamespace ns) {
     ns.tc("qdisc", "add", "dev", "br0", "root", "handle", "1:", "htb", "default", "2");
     ns.tc("class", "add", "dev", "br0", "parent", "1:", "classid", "1:1", "htb", "rate", "12500kbps",
         "ceil", "25000kbps", "quantum", "1066");
@@ -100,7 +111,7 @@ class LibvirtAdoptionTest {
    * libvirt's plug of class id {@code id}: class {@code 1:%x}, leaf {@code %x:}, and the u32
    * filter {@code 800::} followed by the decimal digits of 800 + id.
    */
-  static void plug(Netns ns, LeafQdiscKind leaf, int id, String macLow, String floor) {
+  static void plug(TestNamespace ns, LeafQdiscKind leaf, int id, String macLow, String floor) {
     String hex = Integer.toHexString(id);
     ns.tc("class", "add", "dev", "br0", "parent", "1:1", "classid", "1:" + hex, "htb", "rate", floor,
         "ceil", "25000kbps", "quantum", "1");
@@ -126,15 +137,15 @@ class LibvirtAdoptionTest {
 
   @Test
   void takesOverALibvirtTreeWithClassChangesOnly(@TempDir Path dir) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       LeafQdiscKind leaf = shapeLikeLibvirt(ns);
-      Map<ClassHandle, TcOracle.TcClass> libvirtClasses = TcOracle.classes(ns, "br0");
+      Map<ClassHandle, TcOracle.HtbClass> libvirtClasses = TcOracle.classes(ns, "br0");
       LibvirtStatusImport.Result imported = LibvirtStatusImport.fromXml("default.xml",
           NETWORK_STATUS, Map.of("vm1.xml", DOMAIN_STATUS));
       assertThat(imported.warnings()).isEmpty();
 
       NetworkConfig config = libvirtConfig(leaf);
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         ReconcileReport report = shaper.adopt(imported.status());
@@ -143,7 +154,7 @@ class LibvirtAdoptionTest {
         assertThat(report.repairs().ops()).as("%s", report).isNotEmpty()
             .allMatch(op -> op instanceof TcOp.Change
                 || (op instanceof TcOp.Add && op.object() instanceof U32OwnerMark));
-        Map<ClassHandle, TcOracle.TcClass> after = TcOracle.classes(ns, "br0");
+        Map<ClassHandle, TcOracle.HtbClass> after = TcOracle.classes(ns, "br0");
         assertThat(after.keySet()).isEqualTo(libvirtClasses.keySet());
         after.forEach((id, c) -> assertThat(c.rate()).as("rate of %s", id)
             .isEqualTo(libvirtClasses.get(id).rate()));
@@ -201,7 +212,7 @@ class LibvirtAdoptionTest {
    */
   @Test
   void keepsLibvirtsFilterHandlesOfTwoAndThreeDigitClassIds(@TempDir Path dir) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       LeafQdiscKind leaf = startLikeLibvirt(ns);
       // libvirt's nftables backend adds its DHCP checksum filter at network start (its action,
       // csum, is missing on some kernels: the same match stands in): node 800::800
@@ -214,16 +225,16 @@ class LibvirtAdoptionTest {
       }
       ns.tc("class", "change", "dev", "br0", "classid", "1:2", "htb", "rate", "19750kbps", "ceil",
           "25000kbps", "quantum", "1066"); // 25000 − 5250
-      List<String> libvirtFilters = TcOracle.filterHandlesJson(ns, "br0");
+      List<String> libvirtFilters = handlesAndFlows(ns);
       assertThat(libvirtFilters).contains("800::800 -> -", "800::803 -> 1:3", "800::810 -> 1:a",
           "800::816 -> 1:10", "800::950 -> 1:96");
-      Map<ClassHandle, TcOracle.TcClass> libvirtClasses = TcOracle.classes(ns, "br0");
+      Map<ClassHandle, TcOracle.HtbClass> libvirtClasses = TcOracle.classes(ns, "br0");
 
       LibvirtStatusImport.Result imported = LibvirtStatusImport.fromXml("default.xml",
           networkStatusOfFourGuests(), Map.of("vm1.xml", domainStatusOfFourGuests()));
       assertThat(imported.warnings()).isEmpty();
 
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
         NetworkShaper shaper = NetworkShaperTest.create(libvirtConfig(leaf), tc, store);
         ReconcileReport report = shaper.adopt(imported.status());
@@ -236,9 +247,9 @@ class LibvirtAdoptionTest {
                 c -> assertThat(c.after()).isInstanceOf(HtbClass.class)));
         assertThat(report.repairs().ops()).filteredOn(op -> op.object() instanceof U32OwnerMark)
             .singleElement().isInstanceOf(TcOp.Add.class);
-        assertThat(TcOracle.filterHandlesJson(ns, "br0"))
+        assertThat(handlesAndFlows(ns))
             .filteredOn(f -> !f.startsWith("7fe:")).isEqualTo(libvirtFilters);
-        Map<ClassHandle, TcOracle.TcClass> after = TcOracle.classes(ns, "br0");
+        Map<ClassHandle, TcOracle.HtbClass> after = TcOracle.classes(ns, "br0");
         assertThat(after.keySet()).isEqualTo(libvirtClasses.keySet());
         after.forEach((id, c) -> assertThat(c.rate()).as("rate of %s", id)
             .isEqualTo(libvirtClasses.get(id).rate()));
@@ -255,14 +266,14 @@ class LibvirtAdoptionTest {
         List<String> expected = new java.util.ArrayList<>(libvirtFilters);
         expected.remove("800::816 -> 1:10");
         expected.add(expected.indexOf("800::810 -> 1:a"), "800::804 -> 1:4"); // tc lists by node
-        assertThat(TcOracle.filterHandlesJson(ns, "br0")).filteredOn(f -> !f.startsWith("7fe:"))
+        assertThat(handlesAndFlows(ns)).filteredOn(f -> !f.startsWith("7fe:"))
             .isEqualTo(expected);
         NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
         assertThat(shaper.reconcile().foreign()).anyMatch(f -> f.contains("800::800"));
 
         // stop: libvirt's root and its DHCP filter stay, everything NetFloor took over goes
         shaper.stop();
-        assertThat(TcOracle.filterHandlesJson(ns, "br0")).containsExactly("800: -> -",
+        assertThat(handlesAndFlows(ns)).containsExactly("800: -> -",
             "800::800 -> -");
         assertThat(TcOracle.classes(ns, "br0")).isEmpty();
         assertThat(ns.tc("qdisc", "show", "dev", "br0")).contains("qdisc htb 1: root");

@@ -12,12 +12,15 @@ import io.netfloor.model.PluggedInterface;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.spi.NetworkStatus;
+import io.netfloor.testkit.kernel.TcOracle;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -46,10 +49,10 @@ class NetworkShaperKernelTest {
   @ParameterizedTest
   @EnumSource(FilterLayout.class)
   void twoHundredInterfacesSurviveARestartAndTcAgrees(FilterLayout layout, @TempDir Path dir) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       NetworkConfig config = config(layout);
       Path state = dir.resolve("state");
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(state)) {
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         shaper.start();
@@ -67,7 +70,7 @@ class NetworkShaperKernelTest {
         assertKernelAgrees(ns, shaper.tree());
       }
 
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(state)) {
         NetworkShaper restarted = NetworkShaperTest.create(config, tc, store);
         ReconcileReport report = restarted.start();
@@ -84,15 +87,15 @@ class NetworkShaperKernelTest {
 
         restarted.stop();
         assertThat(TcOracle.classes(ns, "br0")).isEmpty();
-        assertThat(TcOracle.filters(ns, "br0")).isEmpty();
+        assertThat(classifyingFilters(ns)).isEmpty();
         assertThat(store.load(config.name())).isEmpty();
       }
     }
   }
 
   /** tc's view of br0 equals the model: classes with their rates, and one filter per floor. */
-  static void assertKernelAgrees(Netns ns, HtbTree tree) {
-    Map<ClassHandle, TcOracle.TcClass> classes = TcOracle.classes(ns, "br0");
+  static void assertKernelAgrees(TestNamespace ns, HtbTree tree) {
+    Map<ClassHandle, TcOracle.HtbClass> classes = TcOracle.classes(ns, "br0");
     Map<ClassHandle, Rate> expectedRates = new HashMap<>();
     expectedRates.put(HtbTree.TOP_CLASS, tree.config().inboundAverage().orElseThrow());
     expectedRates.put(HtbTree.DEFAULT_CLASS, tree.defaultClassRate());
@@ -113,16 +116,21 @@ class NetworkShaperKernelTest {
     for (PluggedInterface p : tree.interfaces().values()) {
       p.floorClass().ifPresent(c -> expectedFilters.add(p.filterHandle().orElseThrow() + " -> " + c));
     }
-    Set<String> filters = TcOracle.filters(ns, "br0").stream()
-        .map(f -> f.handle() + " -> " + f.flowId()).collect(Collectors.toSet());
+    Set<String> filters = classifyingFilters(ns).stream()
+        .map(f -> f.handle() + " -> " + f.flowId().orElseThrow()).collect(Collectors.toSet());
     assertThat(filters).isEqualTo(expectedFilters);
     // every filter matches its interface's MAC: dst MAC bytes 2-5 at -12
     Map<ClassHandle, PluggedInterface> byClass = new HashMap<>();
     tree.interfaces().values().forEach(p -> p.floorClass().ifPresent(c -> byClass.put(c, p)));
-    for (TcOracle.TcFilter f : TcOracle.filters(ns, "br0")) {
-      MacAddress m = byClass.get(f.flowId()).mac();
-      assertThat(f.matches()).contains(String.format("%02x%02x%02x%02x/ffffffff@-12", m.octet(2),
-          m.octet(3), m.octet(4), m.octet(5)));
+    for (TcOracle.Filter f : classifyingFilters(ns)) {
+      MacAddress m = byClass.get(f.flowId().orElseThrow()).mac();
+      assertThat(f.keys()).contains(new TcOracle.Key(m.octet(2) << 24 | m.octet(3) << 16
+          | m.octet(4) << 8 | m.octet(5), 0xffffffff, -12));
     }
+  }
+
+  /** The u32 nodes on br0 that send packets to a class. */
+  static List<TcOracle.Filter> classifyingFilters(TestNamespace ns) {
+    return TcOracle.filters(ns, "br0").stream().filter(f -> f.flowId().isPresent()).toList();
   }
 }

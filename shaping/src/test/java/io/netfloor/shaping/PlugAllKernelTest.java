@@ -11,6 +11,7 @@ import io.netfloor.model.NetworkConfig;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.spi.NetworkStatus;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.Rate;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,9 +32,9 @@ class PlugAllKernelTest {
   void aBatchOfThreeHundredLandsAsOneAndARefusedBatchLeavesNothing(FilterLayout layout,
       @TempDir Path dir) {
     NetworkConfig config = NetworkShaperKernelTest.config(layout);
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       Path state = dir.resolve("state");
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(state)) {
         NetworkShaper shaper = NetworkShaper.create(config, tc, store);
         try {
@@ -46,21 +47,21 @@ class PlugAllKernelTest {
           }
           shaper.plugAll(batch);
           NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
-          String classesBefore = Netns.run("ip", "netns", "exec", ns.name, "tc", "-j", "class", "show", "dev", "br0");
-          String filtersBefore = Netns.run("ip", "netns", "exec", ns.name, "tc", "-j", "filter", "show", "dev", "br0");
+          String classesBefore = ns.exec("tc", "-j", "class", "show", "dev", "br0");
+          String filtersBefore = ns.exec("tc", "-j", "filter", "show", "dev", "br0");
           List<PlugRequest> tooMuch = new ArrayList<>();
           for (int i = 300; i < 320; i++) {
             tooMuch.add(new PlugRequest("vm" + i, NetworkShaperKernelTest.mac(i),
                 Bandwidth.floor(Rate.ofMegabits(100))));
           }
           assertThatThrownBy(() -> shaper.plugAll(tooMuch)).isInstanceOf(AdmissionException.class);
-          assertThat(Netns.run("ip", "netns", "exec", ns.name, "tc", "-j", "class", "show", "dev", "br0")).isEqualTo(classesBefore);
-          assertThat(Netns.run("ip", "netns", "exec", ns.name, "tc", "-j", "filter", "show", "dev", "br0")).isEqualTo(filtersBefore);
+          assertThat(ns.exec("tc", "-j", "class", "show", "dev", "br0")).isEqualTo(classesBefore);
+          assertThat(ns.exec("tc", "-j", "filter", "show", "dev", "br0")).isEqualTo(filtersBefore);
         } finally {
           shaper.close();
         }
       }
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(state)) {
         NetworkShaper restarted = NetworkShaper.create(config, tc, store,
             ShaperOptions.builder().parkedPool(ParkedPoolPolicy.OFF).build());

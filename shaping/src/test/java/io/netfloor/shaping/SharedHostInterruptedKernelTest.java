@@ -23,6 +23,7 @@ import io.netfloor.plan.TcOp;
 import io.netfloor.shaping.SharedHostKernelTest.Filter;
 import io.netfloor.spi.ForwardingTrafficControl;
 import io.netfloor.spi.TrafficControl;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import java.nio.file.Path;
@@ -112,7 +113,7 @@ class SharedHostInterruptedKernelTest {
   @ValueSource(booleans = {false, true})
   void startKilledBetweenMarkTableAndNodeCanStartAgainAndStopCleanly(boolean libvirtRoot,
       @TempDir Path dir) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       Filter dhcp = null;
       if (libvirtRoot) {
         dhcp = bareLibvirtRoot(ns);
@@ -125,7 +126,7 @@ class SharedHostInterruptedKernelTest {
       ns.tc("filter", "add", "dev", "br0", "parent", "1:", "protocol", "all", "prio",
           libvirtRoot ? "3" : "2", "handle", "7fe:", "u32", "divisor", "1");
 
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
         NetworkShaper again = NetworkShaperTest.create(config(), tc, store);
         again.start(); // observed: TrafficControlException EEXIST "Filter already exists"
@@ -152,10 +153,10 @@ class SharedHostInterruptedKernelTest {
    */
   @Test
   void replaceAfterAKilledFirstStartKeepsLibvirtsBareRootAndDhcpFilter(@TempDir Path dir) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       Filter dhcp = bareLibvirtRoot(ns);
       Path state = dir.resolve("state");
-      try (NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(state)) {
         // the mark is in place; the process dies as it sends the tree's classes
         KilledMidPlan tc = new KilledMidPlan(real,
@@ -166,7 +167,7 @@ class SharedHostInterruptedKernelTest {
       }
       assertThat(ns.tc("filter", "show", "dev", "br0")).as("the crash state").contains("7fe::1");
 
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(state)) {
         assertThatThrownBy(() -> NetworkShaperTest.create(config(), tc, store).start())
             .isInstanceOf(ForeignTreeException.class);
@@ -192,14 +193,14 @@ class SharedHostInterruptedKernelTest {
    */
   @Test
   void plugKilledAfterTheIfbAddCanBeRetriedAndStopRemovesTheIfb(@TempDir Path dir) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       addTap(ns);
       String tapBefore = qdiscJson(ns, "tap0");
       Path state = dir.resolve("state");
       Bandwidth bw = Bandwidth.of(
           Limits.builder().average(Rate.parse("50mbit")).floor(Rate.parse("5mbit")).build(),
           Limits.averageOnly(Rate.parse("10mbit")));
-      try (NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(state)) {
         org.junit.jupiter.api.Assumptions.assumeFalse(real.capabilities().police(),
             "this kernel polices outbound limits: no ifb is made");
@@ -213,7 +214,7 @@ class SharedHostInterruptedKernelTest {
       }
       assertThat(ifbs(ns)).as("the crash state").hasSize(1);
 
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(state)) {
         NetworkShaper again = NetworkShaperTest.create(config(), tc, store);
         again.start();
@@ -230,8 +231,8 @@ class SharedHostInterruptedKernelTest {
   /** Sanity of the harness: a kill matched by nothing leaves a normal start and stop. */
   @Test
   void harnessWithoutAKillStartsAndStops(@TempDir Path dir) {
-    try (Netns ns = Netns.withBridge();
-        NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name);
+    try (TestNamespace ns = TestNamespace.withBridge();
+        NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name());
         FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
       KilledMidPlan tc = new KilledMidPlan(real, p -> false, o -> false);
       NetworkShaper shaper = NetworkShaperTest.create(config(), tc, store);

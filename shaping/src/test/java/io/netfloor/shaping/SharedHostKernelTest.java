@@ -17,6 +17,8 @@ import io.netfloor.persistence.LibvirtStatusImport;
 import io.netfloor.plan.HtbQdisc;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.plan.TcOp;
+import io.netfloor.testkit.kernel.TcOracle;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -58,67 +60,81 @@ class SharedHostKernelTest {
   }
 
   /** {@code tc -j filter show dev DEV [where…]}, every entry (instances, tables and nodes). */
-  static List<Filter> filters(Netns ns, String dev, String... where) {
-    List<String> args = new ArrayList<>(List.of("-j", "filter", "show", "dev", dev));
+  static List<Filter> filters(TestNamespace ns, String dev, String... where) {
+    List<String> args = new ArrayList<>(List.of("filter", "show", "dev", dev));
     args.addAll(List.of(where));
     List<Filter> out = new ArrayList<>();
-    for (TcJson.Obj f : TcJson.array(ns.tc(args.toArray(String[]::new)))) {
-      TcJson.Obj o = f.obj("options");
+    for (Map<String, Object> f : TcOracle.tcJson(ns, args.toArray(String[]::new))) {
+      Map<String, Object> o = object(f.get("options"));
       List<String> matches = new ArrayList<>();
       List<String> actions = new ArrayList<>();
       if (o != null) {
-        for (Object m : o.all("match")) {
-          TcJson.Obj k = (TcJson.Obj) m;
-          matches.add(k.text("value") + "/" + k.text("mask") + "@" + k.text("off"));
+        for (Object m : TcOracle.every(o, "match")) {
+          Map<String, Object> k = object(m);
+          matches.add(text(k, "value") + "/" + text(k, "mask") + "@" + text(k, "off"));
         }
-        Object acts = o.get("actions");
-        if (acts instanceof List<?> list) {
-          list.forEach(a -> actions.add(((TcJson.Obj) a).text("kind")));
+        if (o.get("actions") instanceof List<?> list) {
+          list.forEach(a -> actions.add(text(object(a), "kind")));
         }
       }
-      out.add(new Filter(f.text("parent"), f.text("protocol"), Integer.parseInt(f.text("pref")),
-          Integer.parseInt(f.text("chain")), f.text("kind"), o == null ? null : o.text("fh"),
-          o == null ? null : o.text("flowid"), matches, actions));
+      out.add(new Filter(text(f, "parent"), text(f, "protocol"), number(f, "pref"),
+          number(f, "chain"), text(f, "kind"), o == null ? null : text(o, "fh"),
+          o == null ? null : text(o, "flowid"), matches, actions));
     }
     return out;
   }
 
-  static List<Filter> nodes(Netns ns, String dev, String... where) {
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> object(Object jsonObject) {
+    return (Map<String, Object>) jsonObject;
+  }
+
+  /** A member of a tc JSON object as text (numbers and booleans as tc wrote them), or null. */
+  static String text(Map<String, Object> jsonObject, String key) {
+    Object v = jsonObject.get(key);
+    return v == null ? null : v.toString();
+  }
+
+  static int number(Map<String, Object> jsonObject, String key) {
+    return ((Number) jsonObject.get(key)).intValue();
+  }
+
+  static List<Filter> nodes(TestNamespace ns, String dev, String... where) {
     return filters(ns, dev, where).stream().filter(Filter::isNode).toList();
   }
 
   /** {@code tc -j qdisc show dev DEV}, without the HTB counter of directly sent packets. */
-  static String qdiscJson(Netns ns, String dev) {
+  static String qdiscJson(TestNamespace ns, String dev) {
     return ns.tc("-j", "qdisc", "show", "dev", dev).replaceAll("\"direct_packets_stat\":\\d+,?",
         "");
   }
 
-  static List<TcJson.Obj> qdiscs(Netns ns, String dev) {
-    return TcJson.array(ns.tc("-j", "qdisc", "show", "dev", dev));
+  static List<Map<String, Object>> qdiscs(TestNamespace ns, String dev) {
+    return TcOracle.tcJson(ns, "qdisc", "show", "dev", dev);
   }
 
   /** The device's root qdisc as {@code kind handle}, e.g. {@code htb 1:}; {@code noqueue 0:} etc. */
-  static String root(Netns ns, String dev) {
-    return qdiscs(ns, dev).stream().filter(q -> "true".equals(q.text("root")))
-        .map(q -> q.text("kind") + " " + q.text("handle")).findFirst().orElse("none");
+  static String root(TestNamespace ns, String dev) {
+    return qdiscs(ns, dev).stream().filter(q -> "true".equals(text(q, "root")))
+        .map(q -> text(q, "kind") + " " + text(q, "handle")).findFirst().orElse("none");
   }
 
   /**
    * Everything tc shows on {@code dev}: qdiscs, classes (tc prints HTB classes only as text) and the
    * filters under the root qdisc and, where there is one, under the ingress/clsact qdisc.
    */
-  static String state(Netns ns, String dev) {
+  static String state(TestNamespace ns, String dev) {
     StringBuilder sb = new StringBuilder(qdiscJson(ns, dev)).append('\n')
         .append(ns.tc("class", "show", "dev", dev)).append('\n');
     if (!root(ns, dev).endsWith(" 0:") && !root(ns, dev).equals("none")) {
       sb.append("root filters ").append(ns.tc("-j", "filter", "show", "dev", dev)).append('\n');
     }
-    for (TcJson.Obj q : qdiscs(ns, dev)) {
-      if ("ingress".equals(q.text("kind")) || "clsact".equals(q.text("kind"))) {
+    for (Map<String, Object> q : qdiscs(ns, dev)) {
+      if ("ingress".equals(text(q, "kind")) || "clsact".equals(text(q, "kind"))) {
         sb.append("ingress filters ")
             .append(ns.tc("-j", "filter", "show", "dev", dev, "ingress")).append('\n');
       }
-      if ("clsact".equals(q.text("kind"))) {
+      if ("clsact".equals(text(q, "kind"))) {
         sb.append("egress filters ")
             .append(ns.tc("-j", "filter", "show", "dev", dev, "egress")).append('\n');
       }
@@ -127,18 +143,18 @@ class SharedHostKernelTest {
   }
 
   /** Names of every link in the namespace, per {@code ip -j link show}. */
-  static List<String> links(Netns ns) {
-    return TcJson.array(ns.ip("-j", "link", "show")).stream().map(l -> l.text("ifname")).toList();
+  static List<String> links(TestNamespace ns) {
+    return TcOracle.links(ns);
   }
 
-  static List<String> ifbs(Netns ns) {
+  static List<String> ifbs(TestNamespace ns) {
     return links(ns).stream().filter(n -> n.startsWith("nfb-")).toList();
   }
 
   /** What a NetFloor mark node says, read from its tc match keys (hex words at 0, 4, 8…). */
   record Mark(int prio, boolean ownsQdisc, String network) {}
 
-  static Optional<Mark> mark(Netns ns, String dev, String... where) {
+  static Optional<Mark> mark(TestNamespace ns, String dev, String... where) {
     for (Filter f : nodes(ns, dev, where)) {
       if (!f.fh().equals("7fe::1")) {
         continue;
@@ -189,7 +205,7 @@ class SharedHostKernelTest {
    * root and a u32 filter on DHCP replies (libvirt adds a csum action, which this kernel lacks; the
    * match is the same).
    */
-  static Filter bareLibvirtRoot(Netns ns) {
+  static Filter bareLibvirtRoot(TestNamespace ns) {
     ns.tc("qdisc", "add", "dev", "br0", "root", "handle", "1:", "htb", "default", "2");
     ns.tc("filter", "add", "dev", "br0", "parent", "1:", "protocol", "ip", "prio", "2", "u32",
         "match", "ip", "dport", "68", "0xffff");
@@ -203,12 +219,12 @@ class SharedHostKernelTest {
     return dhcp;
   }
 
-  static void assertLibvirtsRootAndDhcpFilter(Netns ns, Filter dhcp, String step) {
-    List<TcJson.Obj> roots = qdiscs(ns, "br0").stream()
-        .filter(q -> "true".equals(q.text("root"))).toList();
+  static void assertLibvirtsRootAndDhcpFilter(TestNamespace ns, Filter dhcp, String step) {
+    List<Map<String, Object>> roots = qdiscs(ns, "br0").stream()
+        .filter(q -> "true".equals(text(q, "root"))).toList();
     assertThat(roots).as("root qdisc %s", step).hasSize(1);
-    assertThat(roots.get(0).text("kind") + " " + roots.get(0).text("handle") + " default "
-        + roots.get(0).obj("options").text("default")).as("root qdisc %s", step)
+    assertThat(text(roots.get(0), "kind") + " " + text(roots.get(0), "handle") + " default "
+        + text(object(roots.get(0).get("options")), "default")).as("root qdisc %s", step)
         .isEqualTo("htb 1: default 0x2");
     assertThat(nodes(ns, "br0")).as("libvirt's DHCP filter %s", step).contains(dhcp);
   }
@@ -222,14 +238,14 @@ class SharedHostKernelTest {
   @ParameterizedTest
   @EnumSource(Sharing.class)
   void libvirtsBareRootAndDhcpFilterStayThroughEveryStep(Sharing sharing, @TempDir Path dir) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       Filter dhcp = bareLibvirtRoot(ns);
       String qdiscsBefore = qdiscJson(ns, "br0");
       String filtersBefore = ns.tc("-j", "filter", "show", "dev", "br0");
       NetworkConfig config = NetworkConfig.builder("shared", "br0")
           .inbound(Limits.averageOnly(Rate.parse("100mbit")))
           .filterLayout(sharing.layout).trafficMatch(sharing.match).build();
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         shaper.start();
@@ -269,7 +285,7 @@ class SharedHostKernelTest {
       }
 
       // a new process: same store, new socket; the root is still libvirt's to it
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
         NetworkShaper restarted = NetworkShaperTest.create(config, tc, store);
         ReconcileReport report = restarted.start();
@@ -301,7 +317,7 @@ class SharedHostKernelTest {
    */
   @Test
   void libvirtsFullTreeIsRefusedUntouchedAndReplacedOnRequest(@TempDir Path dir) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       LeafQdiscKind leaf = LibvirtAdoptionTest.startLikeLibvirt(ns);
       LibvirtAdoptionTest.plug(ns, leaf, 3, "0x00100003", "2500kbps");
       LibvirtAdoptionTest.plug(ns, leaf, 12, "0x0010000c", "1250kbps");
@@ -310,7 +326,7 @@ class SharedHostKernelTest {
       String before = state(ns, "br0");
       NetworkConfig config = NetworkConfig.builder("default", "br0")
           .inbound(Limits.averageOnly(Rate.ofKilobytesPerSecond(12500))).build();
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         assertThatThrownBy(shaper::start).isInstanceOfSatisfying(ForeignTreeException.class, e -> {
@@ -338,7 +354,7 @@ class SharedHostKernelTest {
             .containsExactlyInAnyOrder("1:1", "1:2");
         assertThat(nodes(ns, "br0")).extracting(Filter::fh)
             .doesNotContain("800::803", "800::812");
-        assertThat(qdiscs(ns, "br0")).extracting(q -> q.text("parent"))
+        assertThat(qdiscs(ns, "br0")).extracting(q -> text(q, "parent"))
             .doesNotContain("1:3", "1:c");
         NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
 
@@ -347,7 +363,7 @@ class SharedHostKernelTest {
         NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
         assertThat(shaper.reconcile().repairs().ops()).isEmpty();
         shaper.stop();
-        assertThat(qdiscs(ns, "br0")).extracting(q -> q.text("kind")).doesNotContain("htb");
+        assertThat(qdiscs(ns, "br0")).extracting(q -> text(q, "kind")).doesNotContain("htb");
         assertThat(ns.tc("class", "show", "dev", "br0")).isBlank();
       }
     }
@@ -361,7 +377,7 @@ class SharedHostKernelTest {
   }
 
   /** Adds the foreign qdisc with a DNS-matching u32 filter (and, for clsact, an egress one too). */
-  static void addForeignIngress(Netns ns, IngressKind kind) {
+  static void addForeignIngress(TestNamespace ns, IngressKind kind) {
     if (kind == IngressKind.INGRESS) {
       ns.tc("qdisc", "add", "dev", "br0", "ingress");
       ns.tc("filter", "add", "dev", "br0", "parent", "ffff:", "protocol", "ip", "prio", "7", "u32",
@@ -376,9 +392,9 @@ class SharedHostKernelTest {
   }
 
   /** The ingress-side qdisc entry and every filter under it, as tc -j shows them. */
-  static String ingressSide(Netns ns, IngressKind kind) {
+  static String ingressSide(TestNamespace ns, IngressKind kind) {
     String qdisc = qdiscs(ns, "br0").stream()
-        .filter(q -> "ffff:".equals(q.text("handle"))).map(TcJson.Obj::toString)
+        .filter(q -> "ffff:".equals(text(q, "handle"))).map(Object::toString)
         .reduce("", String::concat);
     String out = qdisc + "\n" + ns.tc("-j", "filter", "show", "dev", "br0", "ingress");
     if (kind == IngressKind.CLSACT) {
@@ -397,7 +413,7 @@ class SharedHostKernelTest {
   @EnumSource(IngressKind.class)
   void foreignIngressSideQdiscSurvivesEveryStep(IngressKind kind) {
     for (boolean outbound : new boolean[] {false, true}) {
-      try (Netns ns = Netns.withBridge()) {
+      try (TestNamespace ns = TestNamespace.withBridge()) {
         addForeignIngress(ns, kind);
         String before = ingressSide(ns, kind);
         NetworkConfig.Builder b = NetworkConfig.builder("n", "br0")
@@ -405,7 +421,7 @@ class SharedHostKernelTest {
         if (outbound) {
           b.outbound(Limits.averageOnly(Rate.parse("50mbit")));
         }
-        try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+        try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
           NetworkShaper shaper = NetworkShaperTest.create(b.build(), tc, new InMemoryStatusStore());
           ReconcileReport started = shaper.start();
           assertThat(ingressSide(ns, kind)).as("after start, outbound=%s", outbound)
@@ -449,7 +465,7 @@ class SharedHostKernelTest {
       this.chain = chain;
     }
 
-    void add(Netns ns) {
+    void add(TestNamespace ns) {
       List<String> cmd = new ArrayList<>(List.of("filter", "add", "dev", "br0", "parent", "1:"));
       if (chain != 0) {
         cmd.addAll(List.of("chain", String.valueOf(chain)));
@@ -460,7 +476,7 @@ class SharedHostKernelTest {
     }
 
     /** The node the command made, as tc -j lists it. */
-    Filter find(Netns ns) {
+    Filter find(TestNamespace ns) {
       List<Filter> found = nodes(ns, "br0").stream().filter(f -> f.pref() == prio
           && f.chain() == chain && f.matches().equals(List.of("35/ffff@20"))).toList();
       assertThat(found).as("the %s filter", this).hasSize(1);
@@ -485,10 +501,10 @@ class SharedHostKernelTest {
   @MethodSource("layoutsAndFilters")
   void foreignFilterUnderNetFloorsOwnRootSurvivesAndKeepsTheRoot(FilterLayout layout,
       ForeignFilter where) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       NetworkConfig config = NetworkConfig.builder("own", "br0")
           .inbound(Limits.averageOnly(Rate.parse("100mbit"))).filterLayout(layout).build();
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         shaper.start();
         assertThat(mark(ns, "br0")).contains(new Mark(2, true, "own"));
@@ -534,10 +550,10 @@ class SharedHostKernelTest {
    * class, leaf, mark, other u32 instance, or node other than the foreign one. (tc lists a u32 node
    * under every instance of its prio, whatever the chain: u32 tables are per qdisc.)
    */
-  static void assertEmptiedRootWith(Netns ns, Filter foreign, String step) {
+  static void assertEmptiedRootWith(TestNamespace ns, Filter foreign, String step) {
     List<Filter> all = filters(ns, "br0");
     SoftAssertions.assertSoftly(soft -> {
-      soft.assertThat(qdiscs(ns, "br0")).extracting(q -> q.text("kind") + " " + q.text("handle"))
+      soft.assertThat(qdiscs(ns, "br0")).extracting(q -> text(q, "kind") + " " + text(q, "handle"))
           .as("only the emptied root %s", step).containsExactly("htb 1:");
       soft.assertThat(ns.tc("class", "show", "dev", "br0")).as("classes %s", step).isBlank();
       soft.assertThat(mark(ns, "br0")).as("mark %s", step).isEmpty();
@@ -560,8 +576,8 @@ class SharedHostKernelTest {
    */
   @Test
   void aSecondNetworkOnTheBridgeIsRefusedAndTheFirstIsUntouched() {
-    try (Netns ns = Netns.withBridge()) {
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
         NetworkShaper n1 = NetworkShaperTest.create(NetworkConfig.builder("n1", "br0")
             .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build(), tc,
             new InMemoryStatusStore());
@@ -596,10 +612,10 @@ class SharedHostKernelTest {
    */
   @Test
   void theSameNetworkFromASecondStoreIsRefusedAndTheFirstStillWorks(@TempDir Path dir) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       NetworkConfig config = NetworkConfig.builder("same", "br0")
           .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build();
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore first = FileStatusStore.open(dir.resolve("a"));
           FileStatusStore second = FileStatusStore.open(dir.resolve("b"))) {
         NetworkShaper a = NetworkShaperTest.create(config, tc, first);
@@ -635,7 +651,7 @@ class SharedHostKernelTest {
   }
 
   /** Adds veth tap0 (peer guest0) to br0 and brings it up. */
-  static void addTap(Netns ns) {
+  static void addTap(TestNamespace ns) {
     ns.ip("link", "add", "tap0", "type", "veth", "peer", "name", "guest0");
     ns.ip("link", "set", "tap0", "master", "br0");
     ns.ip("link", "set", "tap0", "up");
@@ -651,7 +667,7 @@ class SharedHostKernelTest {
   @EnumSource(Stopper.class)
   void stopUndoesDeviceShaping(Stopper stopper, @TempDir Path dir) {
     for (boolean deviceGone : new boolean[] {false, true}) {
-      try (Netns ns = Netns.withBridge()) {
+      try (TestNamespace ns = TestNamespace.withBridge()) {
         addTap(ns);
         String tapBefore = qdiscJson(ns, "tap0");
         List<String> linksBefore = links(ns);
@@ -659,7 +675,7 @@ class SharedHostKernelTest {
             .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build();
         Path state = dir.resolve("state-" + deviceGone);
         boolean police;
-        try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+        try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
             FileStatusStore store = FileStatusStore.open(state)) {
           NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
           shaper.start();
@@ -668,7 +684,7 @@ class SharedHostKernelTest {
               Limits.builder().average(Rate.parse("50mbit")).floor(Rate.parse("5mbit")).build(),
               Limits.averageOnly(Rate.parse("10mbit"))));
           assertThat(root(ns, "tap0")).isEqualTo("htb 1:");
-          assertThat(qdiscs(ns, "tap0")).extracting(q -> q.text("kind")).contains("ingress");
+          assertThat(qdiscs(ns, "tap0")).extracting(q -> text(q, "kind")).contains("ingress");
           assertThat(mark(ns, "tap0")).contains(new Mark(1, true, "dev"));
           assertThat(ifbs(ns)).as("ifb devices (police=%s)", police)
               .isEqualTo(police ? List.of() : List.of(DeviceShaping.ifbFor(TAP).value()));
@@ -680,7 +696,7 @@ class SharedHostKernelTest {
           }
         }
         if (stopper == Stopper.FRESH_SHAPER) {
-          try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+          try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
               FileStatusStore store = FileStatusStore.open(state)) {
             NetworkShaperTest.create(config, tc, store).stop();
           }
@@ -720,12 +736,12 @@ class SharedHostKernelTest {
   @MethodSource("treesToConverge")
   void reconcileConvergesAfterStartAndAfterRepairs(FilterLayout layout, TrafficMatch match,
       boolean underLibvirtsRoot) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       Filter dhcp = underLibvirtsRoot ? bareLibvirtRoot(ns) : null;
       NetworkConfig config = NetworkConfig.builder("conv", "br0")
           .inbound(Limits.averageOnly(Rate.parse("100mbit"))).filterLayout(layout)
           .trafficMatch(match).build();
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         assertThat(shaper.start().built().ops()).isNotEmpty();
         assertThat(shaper.reconcile().repairs().ops()).as("after a fresh start").isEmpty();
@@ -736,10 +752,10 @@ class SharedHostKernelTest {
 
         ns.tc("class", "change", "dev", "br0", "parent", "1:1", "classid", a.toString(), "htb",
             "rate", "7mbit", "ceil", "100mbit");
-        TcJson.Obj leafOfB = qdiscs(ns, "br0").stream()
-            .filter(q -> b.toString().equals(q.text("parent"))).findFirst().orElseThrow();
+        Map<String, Object> leafOfB = qdiscs(ns, "br0").stream()
+            .filter(q -> b.toString().equals(text(q, "parent"))).findFirst().orElseThrow();
         ns.tc("qdisc", "del", "dev", "br0", "parent", b.toString(), "handle",
-            leafOfB.text("handle"));
+            text(leafOfB, "handle"));
         Filter filterOfC = nodes(ns, "br0").stream().filter(f -> c.toString().equals(f.flowid()))
             .findFirst().orElseThrow();
         ns.tc("filter", "del", "dev", "br0", "parent", "1:", "protocol", filterOfC.protocol(),
@@ -749,8 +765,8 @@ class SharedHostKernelTest {
         ReconcileReport repaired = shaper.reconcile();
         assertThat(repaired.repairs().ops()).as("%s", repaired).isNotEmpty();
         assertThat(TcOracle.classes(ns, "br0").get(a).rate()).isEqualTo(Rate.parse("10mbit"));
-        assertThat(qdiscs(ns, "br0")).filteredOn(q -> b.toString().equals(q.text("parent")))
-            .extracting(q -> q.text("handle")).doesNotContain("0:").isNotEmpty();
+        assertThat(qdiscs(ns, "br0")).filteredOn(q -> b.toString().equals(text(q, "parent")))
+            .extracting(q -> text(q, "handle")).doesNotContain("0:").isNotEmpty();
         assertThat(nodes(ns, "br0")).filteredOn(f -> c.toString().equals(f.flowid())).hasSize(1);
         NetworkShaperKernelTest.assertKernelAgrees(ns, shaper.tree());
         ReconcileReport again = shaper.reconcile();
@@ -765,11 +781,11 @@ class SharedHostKernelTest {
   /** After adopting libvirt's tree, a reconcile finds nothing to repair. */
   @Test
   void reconcileConvergesAfterAdopt(@TempDir Path dir) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       LeafQdiscKind leaf = LibvirtAdoptionTest.shapeLikeLibvirt(ns);
       LibvirtStatusImport.Result imported = LibvirtStatusImport.fromXml("default.xml",
           LibvirtAdoptionTest.NETWORK_STATUS, Map.of("vm1.xml", LibvirtAdoptionTest.DOMAIN_STATUS));
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
           FileStatusStore store = FileStatusStore.open(dir.resolve("state"))) {
         NetworkShaper shaper = NetworkShaperTest.create(LibvirtAdoptionTest.libvirtConfig(leaf), tc,
             store);
@@ -789,11 +805,11 @@ class SharedHostKernelTest {
    */
   @Test
   void extremeRatesReconcileClean() {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       Rate max = Rate.ofBitsPerSecond(Long.MAX_VALUE);
       NetworkConfig config = NetworkConfig.builder("max", "br0")
           .inbound(Limits.averageOnly(max)).build();
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         shaper.start();
         ReconcileReport report = shaper.reconcile();
@@ -837,7 +853,7 @@ class SharedHostKernelTest {
   @ParameterizedTest
   @EnumSource(ForeignDevice.class)
   void plugOnADeviceAnotherToolShapesIsRefused(ForeignDevice foreign) {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       addTap(ns);
       ns.tc(foreign.command);
       if (foreign == ForeignDevice.INGRESS) {
@@ -846,7 +862,7 @@ class SharedHostKernelTest {
       }
       NetworkConfig config = NetworkConfig.builder("dev", "br0")
           .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build();
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
         InMemoryStatusStore store = new InMemoryStatusStore();
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, store);
         shaper.start();
@@ -885,13 +901,13 @@ class SharedHostKernelTest {
    */
   @Test
   void plugOnADeviceAnotherNetworkShapesIsRefused() {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       addTap(ns);
       ns.ip("link", "add", "br1", "type", "bridge");
       ns.ip("link", "set", "br1", "up");
       Bandwidth bw = Bandwidth.of(Limits.averageOnly(Rate.parse("50mbit")),
           Limits.averageOnly(Rate.parse("10mbit")));
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
         NetworkShaper n1 = NetworkShaperTest.create(NetworkConfig.builder("n1", "br0")
             .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build(), tc,
             new InMemoryStatusStore());
@@ -929,10 +945,10 @@ class SharedHostKernelTest {
    */
   @org.junit.jupiter.api.Test
   void stopRefusesWhileAnotherToolsFilterUsesAClassAndChangesNothing() {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       NetworkConfig config = NetworkConfig.builder("own", "br0")
           .inbound(Limits.averageOnly(Rate.parse("100mbit"))).build();
-      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name)) {
+      try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name())) {
         NetworkShaper shaper = NetworkShaperTest.create(config, tc, new InMemoryStatusStore());
         shaper.start();
         shaper.plug("vm1", mac(1), Bandwidth.floor(Rate.parse("10mbit")));

@@ -3,6 +3,8 @@ package io.netfloor.shaping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netfloor.testkit.kernel.Command;
+import io.netfloor.testkit.kernel.TestNamespace;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -35,18 +37,18 @@ class UnprivilegedKernelTest {
 
   @Test
   void theLibraryWorksWithCapNetAdminAlone() throws Exception {
-    try (Netns ns = Netns.withBridge()) {
+    try (TestNamespace ns = TestNamespace.withBridge()) {
       Path cp = worldReadableClasspath();
       Path state = tmp.resolve("state");
       Path jna = tmp.resolve("jna");
       Files.createDirectories(state);
       Files.createDirectories(jna);
-      Netns.run("chown", NOBODY + ":" + NOBODY, state.toString(), jna.toString());
+      Command.run("chown", NOBODY + ":" + NOBODY, state.toString(), jna.toString());
       Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rwx------"));
       makeTraversable(tmp);
 
       String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-      List<String> cmd = List.of("ip", "netns", "exec", ns.name, "setpriv",
+      List<String> cmd = List.of("ip", "netns", "exec", ns.name(), "setpriv",
           "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
           "--inh-caps=-all,+net_admin", "--ambient-caps=-all,+net_admin",
           "--bounding-set=-all,+net_admin",
@@ -112,7 +114,7 @@ class UnprivilegedKernelTest {
         }
       }
     }
-    Netns.run("chmod", "-R", "a+rX", cp.toString());
+    Command.run("chmod", "-R", "a+rX", cp.toString());
     return cp;
   }
 
@@ -122,6 +124,6 @@ class UnprivilegedKernelTest {
     for (Path p = dir.toAbsolutePath(); p != null && !p.toString().equals("/"); p = p.getParent()) {
       cmd.add(p.toString());
     }
-    Netns.run(cmd.toArray(String[]::new));
+    Command.run(cmd.toArray(String[]::new));
   }
 }

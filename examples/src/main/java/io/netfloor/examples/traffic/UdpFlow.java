@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.examples.traffic;
 
+import io.netfloor.netlink.netns.NamespaceThread;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
@@ -10,8 +11,12 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.DatagramChannel;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -35,6 +40,9 @@ public final class UdpFlow implements AutoCloseable {
   public static final int L2_OVERHEAD_BYTES = 42;
 
   private final String name;
+  private final String senderNamespace;
+  private final String receiverNamespace;
+  private final InetSocketAddress source;
   private final InetSocketAddress target;
   private final Duration maxDuration;
   private final AtomicLong rxBytes = new AtomicLong();
@@ -45,8 +53,9 @@ public final class UdpFlow implements AutoCloseable {
   private volatile boolean sending = true;
   private volatile DatagramChannel rxChannel;
   private volatile DatagramChannel txChannel;
-  private final NamespaceThread receiver;
-  private final NamespaceThread sender;
+  // each runs on its own thread inside its namespace; null until started
+  private volatile Future<Void> receiver;
+  private volatile Future<Void> sender;
 
   /**
    * What a flow has received (at the receiver's socket) and sent so far.
@@ -66,10 +75,11 @@ public final class UdpFlow implements AutoCloseable {
   private UdpFlow(String name, String senderNamespace, String receiverNamespace,
       InetSocketAddress source, InetSocketAddress target, Duration maxDuration) {
     this.name = Objects.requireNonNull(name, "name");
+    this.senderNamespace = Objects.requireNonNull(senderNamespace, "senderNamespace");
+    this.receiverNamespace = Objects.requireNonNull(receiverNamespace, "receiverNamespace");
+    this.source = Objects.requireNonNull(source, "source");
     this.target = Objects.requireNonNull(target, "target");
     this.maxDuration = Objects.requireNonNull(maxDuration, "maxDuration");
-    this.receiver = new NamespaceThread(receiverNamespace, "udp-rx-" + name, this::receive);
-    this.sender = new NamespaceThread(senderNamespace, "udp-tx-" + name, () -> send(source));
   }
 
   /**
@@ -77,16 +87,22 @@ public final class UdpFlow implements AutoCloseable {
    * the sender (bound to {@code source} inside {@code senderNamespace}).
    *
    * @throws IllegalStateException if the receiver cannot bind within 5 seconds
+   * @throws io.netfloor.InvalidValueException if a namespace name is not one {@code ip netns}
+   *     takes
    */
   public static UdpFlow start(String name, String senderNamespace, String receiverNamespace,
       InetSocketAddress source, InetSocketAddress target, Duration maxDuration) {
     UdpFlow flow = new UdpFlow(name, senderNamespace, receiverNamespace, source, target,
         maxDuration);
-    flow.receiver.start();
+    flow.receiver = NamespaceThread.startIn(NamespaceThread.pathOf(flow.receiverNamespace),
+        "udp-rx-" + name, () -> {
+          flow.receive();
+          return null;
+        });
     try {
-      if (!flow.receiverReady.await(5, TimeUnit.SECONDS) || flow.receiver.failure() != null) {
+      if (!flow.receiverReady.await(5, TimeUnit.SECONDS) || failure(flow.receiver) != null) {
         flow.close();
-        Throwable why = flow.receiver.failure();
+        Throwable why = failure(flow.receiver);
         throw new IllegalStateException("receiver of flow " + name + " did not start"
             + (why == null ? "" : ": " + why.getMessage()), why);
       }
@@ -95,7 +111,11 @@ public final class UdpFlow implements AutoCloseable {
       flow.close();
       throw new IllegalStateException("interrupted while starting flow " + name, e);
     }
-    flow.sender.start();
+    flow.sender = NamespaceThread.startIn(NamespaceThread.pathOf(flow.senderNamespace),
+        "udp-tx-" + name, () -> {
+          flow.send(flow.source);
+          return null;
+        });
     return flow;
   }
 
@@ -110,7 +130,7 @@ public final class UdpFlow implements AutoCloseable {
 
   /** Whether the sender is still sending. */
   public boolean isSending() {
-    return sender.isAlive();
+    return sender != null && !sender.isDone();
   }
 
   /** Stops the sender and waits (at most 5 s) for its thread to end; the receiver keeps counting. */
@@ -131,7 +151,8 @@ public final class UdpFlow implements AutoCloseable {
 
   /** The sender's or receiver's failure, if one of them died of an unexpected error. */
   public Throwable failure() {
-    return sender.failure() != null ? sender.failure() : receiver.failure();
+    Throwable sent = failure(sender);
+    return sent != null ? sent : failure(receiver);
   }
 
   private void receive() throws IOException {
@@ -199,14 +220,35 @@ public final class UdpFlow implements AutoCloseable {
     }
   }
 
-  private static void join(Thread t) {
-    if (!t.isAlive() && t.getState() == Thread.State.NEW) {
+  /** Waits at most 5 s for a thread's end; what it threw is read by {@link #failure()}. */
+  private static void join(Future<Void> thread) {
+    if (thread == null) {
       return;
     }
     try {
-      t.join(5000);
+      thread.get(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException | CancellationException e) {
+      // a failure is reported by failure(); a thread still running after 5 s is a daemon
+    }
+  }
+
+  /** What a finished thread threw (or entering its namespace did), else null. */
+  private static Throwable failure(Future<Void> thread) {
+    if (thread == null || !thread.isDone()) {
+      return null;
+    }
+    try {
+      thread.get();
+      return null;
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return null;
+    } catch (CancellationException e) {
+      return e;
     }
   }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netfloor.examples.TestNamespace;
 import io.netfloor.model.AdmissionLimit;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.Limits;
@@ -16,6 +15,7 @@ import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.LibvirtStatusImport;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.shaping.NetworkShaper;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.Rate;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -65,6 +65,7 @@ class AdoptCliIT {
   @BeforeEach
   void setUp() {
     ns = TestNamespace.withBridge();
+    ns.veth("br0", "vnet1", "vnet1p");
     state = tmp.resolve("state");
     run = tmp.resolve("run/libvirt/network");
     qemu = tmp.resolve("run/libvirt/qemu");
@@ -198,7 +199,7 @@ class AdoptCliIT {
   private Map<String, String> filters() {
     Map<String, String> out = new TreeMap<>();
     try {
-      for (JsonNode f : JSON.readTree(ns.tcJson("filter", "show", "dev", "br0"))) {
+      for (JsonNode f : JSON.readTree(ns.tc("-j", "filter", "show", "dev", "br0"))) {
         JsonNode o = f.get("options");
         if (o != null && o.has("flowid")) {
           out.put(o.get("fh").asText(), f.get("protocol").asText() + " "
@@ -225,7 +226,7 @@ class AdoptCliIT {
         .containsEntry("800::812", "ip 1:c");
 
     JsonNode adopted = ok(cli("adopt", status.toString(), "--domains", qemu.toString(),
-        "--netns", ns.name, "--state-dir", state.toString(), "--leaf", leaf, "--json")).json();
+        "--netns", ns.name(), "--state-dir", state.toString(), "--leaf", leaf, "--json")).json();
     String name = LibvirtStatusImport.deriveNetworkName("lab net");
     assertThat(adopted.get("network").asText()).isEqualTo(name);
     assertThat(adopted.get("libvirtNetwork").asText()).isEqualTo("lab net");
@@ -304,7 +305,7 @@ class AdoptCliIT {
     ns.tc("qdisc", "add", "dev", "br0", "root", "handle", "5:", "tbf", "rate", "1mbit", "burst",
         "32kb", "latency", "50ms");
     Run failed = net("default", "adopt", status.toString(), "--domains", qemu.toString(), "--netns",
-        ns.name);
+        ns.name());
     assertThat(failed.exit()).isEqualTo(ExitCodes.REFUSED);
     assertThat(failed.err()).contains("br0", "tbf 5:");
     assertThat(Files.exists(state.resolve("networks/default.json"))).isFalse();
@@ -312,14 +313,14 @@ class AdoptCliIT {
     ns.tc("qdisc", "del", "dev", "br0", "root");
 
     shapeLikeLibvirt();
-    ok(net("default", "adopt", status.toString(), "--domains", qemu.toString(), "--netns", ns.name,
+    ok(net("default", "adopt", status.toString(), "--domains", qemu.toString(), "--netns", ns.name(),
         "--leaf", leaf));
     Run again = net("default", "adopt", status.toString(), "--domains", qemu.toString(),
-        "--netns", ns.name, "--leaf", leaf);
+        "--netns", ns.name(), "--leaf", leaf);
     assertThat(again.exit()).isEqualTo(ExitCodes.REFUSED);
     assertThat(again.err()).contains("already adopted", "netfloor reconcile --network default");
     Run other = net("default", "start", "--bridge", "br0", "--average", "100mbit", "--netns",
-        ns.name);
+        ns.name());
     assertThat(other.exit()).isEqualTo(ExitCodes.REFUSED);
     assertThat(other.err()).contains("already started", "adopted from");
     ok(net("default", "stop"));
@@ -343,7 +344,7 @@ class AdoptCliIT {
     Files.createDirectories(state);
     Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions
         .fromString("rwx------"));
-    try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name);
+    try (NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(ns.name());
         FileStatusStore store = FileStatusStore.open(state.resolve("status"))) {
       // as the CLI does: no parked pool, whose top-ups would outlive this block
       NetworkShaper.create(config, tc, store, Session.SHAPER_OPTIONS)
@@ -351,29 +352,29 @@ class AdoptCliIT {
     }
     Map<String, String> adoptedClasses = classes();
 
-    String text = ok(net("default", "status", "--netns", ns.name)).out();
+    String text = ok(net("default", "status", "--netns", ns.name())).out();
     assertThat(text).contains("Network 'default': adopted through the library, config unknown")
-        .contains("bridge br0 in netns " + ns.name).contains("layout libvirt (from its filters)")
+        .contains("bridge br0 in netns " + ns.name()).contains("layout libvirt (from its filters)")
         .contains("Floors: 30mbit allotted; capacity unknown (class 1:1 in the kernel: rate"
             + " 100mbit, ceil 200mbit); 3 interface(s)")
         .contains(PORT3).contains(PORT12).contains(PORT_NO_FLOOR)
         .contains("netfloor start --network default --bridge br0 --average RATE --layout libvirt"
-            + " --netns " + ns.name);
-    JsonNode json = ok(net("default", "status", "--netns", ns.name, "--json")).json();
+            + " --netns " + ns.name());
+    JsonNode json = ok(net("default", "status", "--netns", ns.name(), "--json")).json();
     assertThat(json.get("managedBy").asText()).isEqualTo("library");
     assertThat(json.get("configKnown").asBoolean()).isFalse();
     assertThat(json.get("capacityBitsPerSecond").isNull()).isTrue();
     assertThat(json.get("kernelTopClass").get("ceilBitsPerSecond").asLong())
         .isEqualTo(200_000_000L);
     assertThat(json.get("interfaces")).hasSize(3).allMatch(i -> i.get("inKernel").asBoolean());
-    List<String> tree = ok(net("default", "tree", "--interval", "0", "--netns", ns.name)).out()
+    List<String> tree = ok(net("default", "tree", "--interval", "0", "--netns", ns.name())).out()
         .lines().toList();
     assertThat(tree.get(0)).contains("network 'default', layout libvirt, adopted through the"
         + " library, config unknown");
     assertThat(String.join("\n", tree)).contains(PORT3 + " " + MAC3).contains(PORT12 + " " + MAC12)
         .doesNotContain("MISSING");
 
-    Run plug = net("default", "plug", "vm9", "--mac", "52:54:00:00:00:99", "--netns", ns.name);
+    Run plug = net("default", "plug", "vm9", "--mac", "52:54:00:00:00:99", "--netns", ns.name());
     assertThat(plug.exit()).isEqualTo(ExitCodes.FAILED);
     assertThat(plug.err()).contains("adopted through the library, config unknown",
         "'plug' cannot change it");
@@ -381,7 +382,7 @@ class AdoptCliIT {
     // 'start' with the program's config brings it under the CLI and keeps its interfaces
     ok(net("default", "start", "--bridge", "br0", "--average", "100mbit", "--peak", "200mbit",
         "--layout", "libvirt", "--ethertypes", "ipv4", "--admission", "peak", "--leaf", leaf,
-        "--netns", ns.name));
+        "--netns", ns.name()));
     JsonNode managed = ok(net("default", "status", "--json")).json();
     assertThat(managed.get("managedBy").asText()).isEqualTo("netfloor");
     assertThat(managed.get("interfaces")).hasSize(3);

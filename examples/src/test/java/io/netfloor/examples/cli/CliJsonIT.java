@@ -44,7 +44,7 @@ class CliJsonIT extends CliOnBridge {
   @Test
   void everyCommandWritesDocumentsOfTheSchema() {
     JsonNode started = ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns",
-        ns.name));
+        ns.name()));
     assertThat(started.get("schema").asText()).isEqualTo(CliJson.SCHEMA);
     assertThat(started.get("version").asText()).isEqualTo(CliVersion.version());
     assertThat(started.get("command").asText()).isEqualTo("start");
@@ -65,7 +65,7 @@ class CliJsonIT extends CliOnBridge {
     // the probe's answer is kept for the next commands of this boot
     Path probe = tmp.resolve("state/networks/.j.kernel.json");
     assertThat(probe).exists();
-    assertThat(new ProbeCache(new StateDir(tmp.resolve("state")), "j", ns.name).read())
+    assertThat(new ProbeCache(new StateDir(tmp.resolve("state")), "j", ns.name()).read())
         .isPresent();
 
     JsonNode plugged = ok(net("plug", "vm1", "--mac", MAC1, "--floor", "20mbit"));

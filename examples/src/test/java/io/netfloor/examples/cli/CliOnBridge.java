@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.examples.cli;
 
-import io.netfloor.examples.TestNamespace;
+import io.netfloor.testkit.kernel.TestNamespace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The base of CLI tests against a real bridge: each test gets a throwaway namespace with a bridge
- * ({@link TestNamespace#withBridge()}), removed after it even when it fails, and a temporary
- * directory for its state directories.
+ * {@code br0} and a veth port {@code vnet1} on it, removed after it even when it fails, and a
+ * temporary directory for its state directories.
  */
 abstract class CliOnBridge {
   @TempDir
@@ -24,6 +24,7 @@ abstract class CliOnBridge {
   @BeforeEach
   final void createNamespace() {
     ns = TestNamespace.withBridge();
+    ns.veth("br0", "vnet1", "vnet1p");
   }
 
   @AfterEach

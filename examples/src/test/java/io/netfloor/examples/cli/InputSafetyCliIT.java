@@ -3,10 +3,7 @@ package io.netfloor.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,13 +25,13 @@ class InputSafetyCliIT extends CliOnBridge {
 
   @Test
   void aVethGivenAsTheBridgeIsRefusedNamingItsKind() {
-    assertRefused(net("start", "--bridge", "vnet1", "--average", "100mbit", "--netns", ns.name),
+    assertRefused(net("start", "--bridge", "vnet1", "--average", "100mbit", "--netns", ns.name()),
         ExitCodes.USAGE, "device vnet1 of network 't' is a veth device, not a bridge",
         "ip -d link show type bridge");
     assertThat(ns.tc("qdisc", "show", "dev", "vnet1")).doesNotContain("htb");
     assertThat(tmp.resolve("state/networks/t.json")).doesNotExist();
     // the bridge itself still starts
-    assertThat(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name).exit())
+    assertThat(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name()).exit())
         .isZero();
   }
 
@@ -44,7 +41,7 @@ class InputSafetyCliIT extends CliOnBridge {
    */
   @Test
   void aFloorThatWouldOverflowTheSumIsRefusedByAdmission() {
-    assertThat(net("start", "--bridge", "br0", "--average", "1gbit", "--netns", ns.name).exit())
+    assertThat(net("start", "--bridge", "br0", "--average", "1gbit", "--netns", ns.name()).exit())
         .isZero();
     assertThat(net("plug", "vm1", "--mac", "52:54:00:00:00:01", "--floor", "10mbit").exit())
         .isZero();
@@ -66,18 +63,10 @@ class InputSafetyCliIT extends CliOnBridge {
   @Test
   void aNonAsciiBridgeTheKernelHoldsIsRefusedAndLeftAlone() throws Exception {
     // through ip's stdin as UTF-8: a command-line argument could be re-encoded by the JVM's locale
-    Process p = new ProcessBuilder("ip", "-n", ns.name, "-batch", "-").redirectErrorStream(true)
-        .start();
-    try (OutputStream in = p.getOutputStream()) {
-      in.write("link add name brü0 type bridge\nlink set brü0 up\n"
-          .getBytes(StandardCharsets.UTF_8));
-    }
-    String ipOut = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(ipOut).isZero();
+    ns.ipBatch(List.of("link add name brü0 type bridge", "link set brü0 up"));
     assertThat(linkNames()).contains("brü0");
 
-    assertRefused(net("start", "--bridge", "brü0", "--average", "100mbit", "--netns", ns.name),
+    assertRefused(net("start", "--bridge", "brü0", "--average", "100mbit", "--netns", ns.name()),
         ExitCodes.USAGE, "interface name 'brü0' contains U+00FC 'ü', which is not printable ASCII",
         "ip link set dev OLD name NEW");
     assertThat(tmp.resolve("state/networks/t.json")).doesNotExist();
@@ -85,19 +74,11 @@ class InputSafetyCliIT extends CliOnBridge {
   }
 
   /** {@code ip -j link} of the namespace, read as UTF-8 bytes. */
-  private String linkNames() throws IOException, InterruptedException {
-    return run("ip", "-n", ns.name, "-j", "link", "show");
+  private String linkNames() {
+    return ns.ip("-j", "link", "show");
   }
 
-  private String qdiscsJson() throws IOException, InterruptedException {
-    return run("tc", "-n", ns.name, "-j", "qdisc", "show");
-  }
-
-  private static String run(String... command) throws IOException, InterruptedException {
-    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(out).isZero();
-    return out;
+  private String qdiscsJson() {
+    return ns.tc("-j", "qdisc", "show");
   }
 }

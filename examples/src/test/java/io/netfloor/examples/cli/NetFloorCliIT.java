@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.netfloor.examples.TestNamespace;
+import io.netfloor.testkit.kernel.TestNamespace;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +37,7 @@ class NetFloorCliIT {
   @BeforeEach
   void setUp() {
     ns = TestNamespace.withBridge();
+    ns.veth("br0", "vnet1", "vnet1p");
     state = tmp.resolve("state");
   }
 
@@ -64,7 +65,7 @@ class NetFloorCliIT {
   }
 
   private void start() {
-    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name));
+    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name()));
   }
 
   /** The rate of class {@code classId} as tc prints it ("20Mbit"), or null when absent. */
@@ -77,13 +78,13 @@ class NetFloorCliIT {
   @Test
   void lifeCycleWithJsonOutput() throws IOException {
     JsonNode started = ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns",
-        ns.name, "--layout", "libvirt", "--json")).json();
+        ns.name(), "--layout", "libvirt", "--json")).json();
     assertThat(started.get("network").asText()).isEqualTo("t");
     assertThat(started.get("layout").asText()).isEqualTo("libvirt");
     assertThat(started.get("averageBitsPerSecond").asLong()).isEqualTo(100_000_000L);
     assertThat(started.get("built").size()).isGreaterThanOrEqualTo(3); // a first start builds
     assertThat(started.get("repairs").size()).isZero(); // and repairs nothing
-    assertThat(ns.tcJson("qdisc", "show", "dev", "br0")).contains("\"kind\":\"htb\"")
+    assertThat(ns.tc("-j", "qdisc", "show", "dev", "br0")).contains("\"kind\":\"htb\"")
         .contains("\"handle\":\"1:\"");
     assertThat(tcClassRate("1:1")).isEqualTo("100Mbit");
     assertThat(Files.exists(state.resolve("networks/t.json"))).isTrue();
@@ -111,7 +112,7 @@ class NetFloorCliIT {
     assertThat(tcClassRate("1:2")).isEqualTo("60Mbit");
 
     JsonNode status = ok(net("status", "--json")).json();
-    assertThat(status.get("netns").asText()).isEqualTo(ns.name);
+    assertThat(status.get("netns").asText()).isEqualTo(ns.name());
     assertThat(status.get("capacityBitsPerSecond").asLong()).isEqualTo(100_000_000L);
     assertThat(status.get("floorSumBitsPerSecond").asLong()).isEqualTo(40_000_000L);
     assertThat(status.get("interfaces")).hasSize(2);
@@ -150,7 +151,7 @@ class NetFloorCliIT {
 
     JsonNode stopped = ok(net("stop", "--json")).json();
     assertThat(stopped.get("stopped").asBoolean()).isTrue();
-    assertThat(ns.tcJson("qdisc", "show", "dev", "br0")).doesNotContain("\"htb\"");
+    assertThat(ns.tc("-j", "qdisc", "show", "dev", "br0")).doesNotContain("\"htb\"");
     assertThat(Files.exists(state.resolve("networks/t.json"))).isFalse();
     Run after = net("status");
     assertThat(after.exit()).isEqualTo(ExitCodes.FAILED);
@@ -159,10 +160,10 @@ class NetFloorCliIT {
 
   @Test
   void humanReadableOutput() {
-    Run started = ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name));
+    Run started = ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name()));
     assertThat(started.out()).contains("Started network 't'").contains("bridge br0 in netns "
-        + ns.name).contains("inbound 100mbit").contains("layout hashed");
-    assertThat(ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name))
+        + ns.name()).contains("inbound 100mbit").contains("layout hashed");
+    assertThat(ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name()))
         .out()).contains("Re-started network 't'");
     assertThat(ok(net("plug", "vm1-eth0", "--mac", MAC1, "--floor", "60mbit", "--peak", "80mbit",
         "--average", "70mbit")).out())
@@ -201,7 +202,7 @@ class NetFloorCliIT {
   @Test
   void libvirtsFilterMatchAndAdmissionRuleAreRememberedByStart() throws IOException {
     JsonNode started = ok(net("start", "--bridge", "br0", "--average", "100mbit", "--peak",
-        "200mbit", "--netns", ns.name, "--ethertypes", "ipv4", "--admission", "peak", "--json"))
+        "200mbit", "--netns", ns.name(), "--ethertypes", "ipv4", "--admission", "peak", "--json"))
         .json();
     assertThat(started.get("ethertypes").asText()).isEqualTo("ipv4");
     assertThat(started.get("admission").asText()).isEqualTo("peak");
@@ -210,7 +211,7 @@ class NetFloorCliIT {
     ok(net("plug", "vm1-eth0", "--mac", MAC1, "--floor", "150mbit"));
     assertThat(tcClassRate("1:3")).isEqualTo("150Mbit");
     JsonNode filter = null;
-    for (JsonNode f : JSON.readTree(ns.tcJson("filter", "show", "dev", "br0"))) {
+    for (JsonNode f : JSON.readTree(ns.tc("-j", "filter", "show", "dev", "br0"))) {
       if (f.has("options") && f.get("options").has("flowid")) {
         filter = f;
       }
@@ -227,10 +228,10 @@ class NetFloorCliIT {
     assertThat(ok(net("status")).out()).contains("ethertypes ipv4, admission peak");
     // the same start again is a re-start; other rules are another network
     assertThat(ok(net("start", "--bridge", "br0", "--average", "100mbit", "--peak", "200mbit",
-        "--netns", ns.name, "--ethertypes", "ipv4", "--admission", "peak")).out())
+        "--netns", ns.name(), "--ethertypes", "ipv4", "--admission", "peak")).out())
         .contains("Re-started");
     assertRefused(net("start", "--bridge", "br0", "--average", "100mbit", "--peak", "200mbit",
-        "--netns", ns.name), ExitCodes.REFUSED, "already started", "ethertypes ipv4");
+        "--netns", ns.name()), ExitCodes.REFUSED, "already started", "ethertypes ipv4");
     ok(net("stop"));
   }
 
@@ -260,14 +261,14 @@ class NetFloorCliIT {
     assertRefused(net("unplug", "ghost"), ExitCodes.REFUSED,
         "no interface 'ghost' is plugged into network 't'");
     assertRefused(net("tree", "--interval", "-1"), ExitCodes.USAGE, "--interval");
-    assertRefused(net("start", "--bridge", "br0", "--average", "200mbit", "--netns", ns.name),
+    assertRefused(net("start", "--bridge", "br0", "--average", "200mbit", "--netns", ns.name()),
         ExitCodes.REFUSED, "already started", "netfloor stop");
     assertThat(tcClassRate("1:3")).as("nothing changed by the refusals").isEqualTo("60Mbit");
     assertThat(tcClassRate("1:1")).isEqualTo("100Mbit");
 
     Path other = tmp.resolve("other");
     assertRefused(cli("start", "--network", "u", "--state-dir", other.toString(), "--bridge",
-        "nosuchbr", "--average", "10mbit", "--netns", ns.name), ExitCodes.FAILED, "nosuchbr",
+        "nosuchbr", "--average", "10mbit", "--netns", ns.name()), ExitCodes.FAILED, "nosuchbr",
         "does not exist");
     assertRefused(cli("start", "--network", "u", "--state-dir", other.toString(), "--bridge",
         "br0", "--average", "10mbit", "--netns", "nf-no-such-ns-x"), ExitCodes.FAILED,

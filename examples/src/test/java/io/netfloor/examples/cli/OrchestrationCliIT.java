@@ -46,7 +46,7 @@ class OrchestrationCliIT extends CliOnBridge {
 
   @Test
   void statusShowsTheCapacityAndDryRunsChangeNothing() throws Exception {
-    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name));
+    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name()));
     ok(net("plug", "vm1", "--mac", MAC1, "--floor", "60mbit"));
     JsonNode capacity = ok(net("status", "--json")).json().get("capacity");
     assertThat(capacity.get("capacityBitsPerSecond").asLong()).isEqualTo(100_000_000L);
@@ -84,7 +84,7 @@ class OrchestrationCliIT extends CliOnBridge {
 
   @Test
   void resizeChangesClassesOnlyAndUpdatesTheRecord() throws Exception {
-    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name));
+    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name()));
     ok(net("plug", "vm1", "--mac", MAC1, "--floor", "60mbit"));
     String filters = ns.tc("filter", "show", "dev", "br0");
     String qdiscs = ns.tc("qdisc", "show", "dev", "br0");
@@ -102,7 +102,7 @@ class OrchestrationCliIT extends CliOnBridge {
     JsonNode record = new ObjectMapper().readTree(state.resolve("networks/t.json").toFile());
     assertThat(record.get("average").asText()).isEqualTo("200mbit");
     assertThat(record.get("peak").asText()).isEqualTo("300mbit");
-    assertThat(record.get("netns").asText()).isEqualTo(ns.name);
+    assertThat(record.get("netns").asText()).isEqualTo(ns.name());
 
     Run tooSmall = net("resize", "--average", "59mbit", "--no-peak");
     assertThat(tooSmall.exit()).isEqualTo(ExitCodes.REFUSED);

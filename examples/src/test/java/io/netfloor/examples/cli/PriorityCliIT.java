@@ -33,7 +33,7 @@ class PriorityCliIT extends CliOnBridge {
 
   @Test
   void plugUpdateAndStatusCarryThePriority() {
-    assertThat(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name).exit())
+    assertThat(net("start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name()).exit())
         .isZero();
     JsonNode plugged = json("plug", "vm1", "--mac", "52:54:00:00:00:01", "--priority", "7");
     assertThat(plugged.get("class").asText()).isEqualTo("1:3");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SharedHostAttackCliIT extends CliOnBridge {
   private Run start(String network, String stateDir, String... extra) {
     List<String> args = new ArrayList<>(List.of("start", "--bridge", "br0", "--average",
-        "100mbit", "--netns", ns.name));
+        "100mbit", "--netns", ns.name()));
     args.addAll(List.of(extra));
     return cli(network, stateDir, args.toArray(String[]::new));
   }
@@ -71,14 +71,14 @@ class SharedHostAttackCliIT extends CliOnBridge {
     ok(cli("t", "a", "plug", "vm1", "--mac", "52:54:00:00:00:01", "--floor", "10mbit"));
     ns.tc("filter", "add", "dev", "br0", "parent", "1:", "protocol", "ipv6", "prio", "5", "u32",
         "match", "u32", "0", "0", "flowid", "1:3");
-    String before = ns.tcJson("filter", "show", "dev", "br0") + ns.tc("class", "show", "dev",
+    String before = ns.tc("-j", "filter", "show", "dev", "br0") + ns.tc("class", "show", "dev",
         "br0");
 
     Run unplug = cli("t", "a", "unplug", "vm1");
     assertThat(unplug.exit()).as("stderr: %s", unplug.err()).isEqualTo(ExitCodes.REFUSED);
     assertThat(unplug.err().lines().toList()).hasSize(1);
     assertThat(unplug.err()).contains("prio 5", "flowid 1:3");
-    assertThat(ns.tcJson("filter", "show", "dev", "br0") + ns.tc("class", "show", "dev", "br0"))
+    assertThat(ns.tc("-j", "filter", "show", "dev", "br0") + ns.tc("class", "show", "dev", "br0"))
         .isEqualTo(before);
   }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class SharedHostCliIT extends CliOnBridge {
   private Run start(String network, String stateDir, String... extra) {
     List<String> args = new ArrayList<>(List.of("start", "--bridge", "br0", "--average",
-        "100mbit", "--netns", ns.name));
+        "100mbit", "--netns", ns.name()));
     args.addAll(List.of(extra));
     return cli(network, stateDir, args.toArray(String[]::new));
   }
@@ -32,8 +32,8 @@ class SharedHostCliIT extends CliOnBridge {
   }
 
   private String bridgeState() {
-    return ns.tcJson("qdisc", "show", "dev", "br0") + ns.tcJson("class", "show", "dev", "br0")
-        + ns.tcJson("filter", "show", "dev", "br0");
+    return ns.tc("-j", "qdisc", "show", "dev", "br0") + ns.tc("-j", "class", "show", "dev", "br0")
+        + ns.tc("-j", "filter", "show", "dev", "br0");
   }
 
   @Test
@@ -80,7 +80,7 @@ class SharedHostCliIT extends CliOnBridge {
 
   @Test
   void stopRemovesTheDevicesShapingAndIfb() {
-    String deviceBefore = ns.tcJson("qdisc", "show", "dev", "vnet1");
+    String deviceBefore = ns.tc("-j", "qdisc", "show", "dev", "vnet1");
     List<String> linksBefore = linkNames();
     ok(start("t", "a"));
     ok(cli("t", "a", "plug", "vm1", "--mac", "52:54:00:00:00:01", "--device", "vnet1",
@@ -89,7 +89,7 @@ class SharedHostCliIT extends CliOnBridge {
     assertThat(ns.ip("-br", "link", "show")).contains("nfb-");
 
     ok(cli("t", "a", "stop"));
-    assertThat(ns.tcJson("qdisc", "show", "dev", "vnet1")).isEqualTo(deviceBefore);
+    assertThat(ns.tc("-j", "qdisc", "show", "dev", "vnet1")).isEqualTo(deviceBefore);
     assertThat(linkNames()).isEqualTo(linksBefore).noneMatch(l -> l.startsWith("nfb-"));
     assertThat(ns.tc("qdisc", "show", "dev", "br0")).doesNotContain("htb");
   }

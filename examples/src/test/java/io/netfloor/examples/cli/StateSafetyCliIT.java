@@ -3,7 +3,7 @@ package io.netfloor.examples.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.examples.TestNamespace;
+import io.netfloor.testkit.kernel.TestNamespace;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +45,7 @@ class StateSafetyCliIT {
   @BeforeEach
   void setUp() {
     ns = TestNamespace.withBridge();
+    ns.veth("br0", "vnet1", "vnet1p");
     state = tmp.resolve("state");
     status = state.resolve("status");
     snapshot = status.resolve("t.status");
@@ -71,7 +72,7 @@ class StateSafetyCliIT {
 
   private Run start(String... extra) {
     List<String> args = new ArrayList<>(List.of("start", "--bridge", "br0", "--average", "100mbit",
-        "--netns", ns.name));
+        "--netns", ns.name()));
     args.addAll(List.of(extra));
     return net(args.toArray(String[]::new));
   }
@@ -89,8 +90,8 @@ class StateSafetyCliIT {
   }
 
   private String bridgeState() {
-    return ns.tcJson("qdisc", "show", "dev", "br0") + ns.tcJson("class", "show", "dev", "br0")
-        + ns.tcJson("filter", "show", "dev", "br0");
+    return ns.tc("-j", "qdisc", "show", "dev", "br0") + ns.tc("-j", "class", "show", "dev", "br0")
+        + ns.tc("-j", "filter", "show", "dev", "br0");
   }
 
   /** Every path under {@code root} with its kind, length, modification time and bytes. */
@@ -143,7 +144,7 @@ class StateSafetyCliIT {
         new String[] {"status"},
         new String[] {"tree", "--interval", "0"},
         new String[] {"stop"},
-        new String[] {"start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name})) {
+        new String[] {"start", "--bridge", "br0", "--average", "100mbit", "--netns", ns.name()})) {
       if (!includingStart && cmd[0].equals("start")) {
         continue; // refused for another reason: the record holds other values (exit 3)
       }
@@ -255,7 +256,7 @@ class StateSafetyCliIT {
   void aRefusedStartLeavesNoTraceAndTheNameCanBeStartedElsewhere() {
     ns.ip("link", "add", "br1", "type", "bridge");
     String kernel = bridgeState();
-    Run tooSlow = net("start", "--bridge", "br0", "--average", "1bit", "--netns", ns.name);
+    Run tooSlow = net("start", "--bridge", "br0", "--average", "1bit", "--netns", ns.name());
     assertThat(tooSlow.exit()).as(tooSlow.err()).isEqualTo(ExitCodes.USAGE);
     assertThat(state).doesNotExist();
     assertThat(bridgeState()).isEqualTo(kernel);
@@ -269,7 +270,7 @@ class StateSafetyCliIT {
     assertThat(bridgeState()).isEqualTo(foreign);
 
     // the name is free: it starts on another bridge, and stops
-    ok(net("start", "--bridge", "br1", "--average", "10mbit", "--netns", ns.name));
+    ok(net("start", "--bridge", "br1", "--average", "10mbit", "--netns", ns.name()));
     ok(net("stop"));
     assertThat(bridgeState()).isEqualTo(foreign);
   }
@@ -278,12 +279,12 @@ class StateSafetyCliIT {
   void aRefusedStartInAnExistingStateDirectoryChangesNoFile() {
     ns.ip("link", "add", "br1", "type", "bridge");
     ok(cli("start", "--network", "other", "--state-dir", state.toString(), "--bridge", "br1",
-        "--average", "10mbit", "--netns", ns.name));
+        "--average", "10mbit", "--netns", ns.name()));
     ns.tc("qdisc", "add", "dev", "br0", "root", "handle", "5:", "tbf", "rate", "10mbit", "burst",
         "32kb", "latency", "50ms");
     Map<String, String> before = files(tmp);
     assertThat(start().exit()).isEqualTo(ExitCodes.REFUSED);
-    assertThat(net("start", "--bridge", "br0", "--average", "1bit", "--netns", ns.name).exit())
+    assertThat(net("start", "--bridge", "br0", "--average", "1bit", "--netns", ns.name()).exit())
         .isEqualTo(ExitCodes.USAGE);
     assertThat(files(tmp)).isEqualTo(before);
     ok(cli("stop", "--network", "other", "--state-dir", state.toString()));
@@ -345,9 +346,9 @@ class StateSafetyCliIT {
     Path real = tmp.resolve("real-networks");
     Files.move(networks, real);
     Files.createSymbolicLink(networks, forged);
-    String vnet1 = ns.tcJson("qdisc", "show", "dev", "vnet1");
+    String vnet1 = ns.tc("-j", "qdisc", "show", "dev", "vnet1");
     everyCommandFails("state directory " + networks + " is a symbolic link");
-    assertThat(ns.tcJson("qdisc", "show", "dev", "vnet1")).isEqualTo(vnet1);
+    assertThat(ns.tc("-j", "qdisc", "show", "dev", "vnet1")).isEqualTo(vnet1);
     Files.delete(networks);
     Files.move(real, networks);
 

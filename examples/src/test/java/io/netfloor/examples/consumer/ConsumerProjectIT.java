@@ -3,7 +3,7 @@ package io.netfloor.examples.consumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.examples.TestNamespace;
+import io.netfloor.testkit.kernel.TestNamespace;
 import java.io.BufferedReader;
 import java.io.File;
 import java.io.IOException;
@@ -194,10 +194,11 @@ class ConsumerProjectIT {
    */
   private String runAgainstBridge(List<String> javaArgs) throws Exception {
     try (TestNamespace ns = TestNamespace.withBridge()) {
+      ns.veth("br0", "vnet1", "vnet1p");
       List<String> command = new ArrayList<>();
       command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
       command.addAll(javaArgs);
-      command.add(ns.name);
+      command.add(ns.name());
       command.add(tmp.resolve("state-" + System.nanoTime()).toString());
       Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
       StringBuilder printed = new StringBuilder();

@@ -3,8 +3,8 @@ package io.netfloor.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.examples.TestNamespace;
 import io.netfloor.examples.cli.NetFloorCli;
+import io.netfloor.testkit.kernel.TestNamespace;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class DemoInterruptIT {
   @Test
   void interruptedDemoLeavesNothingBehind() throws Exception {
-    TestNamespace.requireRoot();
+    TestNamespace.assumeRoot();
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     Process p = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
         NetFloorCli.class.getName(), "demo", "--seconds", "20", "--no-live")

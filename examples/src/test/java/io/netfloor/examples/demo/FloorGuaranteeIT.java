@@ -3,8 +3,8 @@ package io.netfloor.examples.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.examples.TestNamespace;
 import io.netfloor.model.FilterLayout;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.Rate;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -32,7 +32,7 @@ class FloorGuaranteeIT {
   @ParameterizedTest(name = "{0} filters")
   @EnumSource(FilterLayout.class)
   void eachFloorHoldsUnderContentionAndFreedBandwidthIsBorrowed(FilterLayout layout) {
-    TestNamespace.requireRoot();
+    TestNamespace.assumeRoot();
     StringWriter log = new StringWriter();
     FloorDemo.Result r = run(FloorDemo.Options.defaults().withLayout(layout)
         .withDurations(Duration.ofSeconds(1), Duration.ofSeconds(4), Duration.ofSeconds(3))
@@ -91,7 +91,7 @@ class FloorGuaranteeIT {
    */
   @Test
   void withoutFloorsTheBigVmDoesNotGetItsShare() {
-    TestNamespace.requireRoot();
+    TestNamespace.assumeRoot();
     StringWriter log = new StringWriter();
     FloorDemo.Options plain = new FloorDemo.Options(Rate.parse("100mbit"), FilterLayout.HASHED,
         List.of(new FloorDemo.VmSpec("vm1", Optional.empty(), Optional.empty()),
@@ -113,7 +113,7 @@ class FloorGuaranteeIT {
    */
   @Test
   void aVmCappedBelowTheNetworkBorrowsUpToItsOwnCeiling() {
-    TestNamespace.requireRoot();
+    TestNamespace.assumeRoot();
     StringWriter log = new StringWriter();
     FloorDemo.Options capped = new FloorDemo.Options(Rate.parse("100mbit"), FilterLayout.HASHED,
         List.of(new FloorDemo.VmSpec("vm1", Optional.of(Rate.parse("60mbit")), Optional.empty()),

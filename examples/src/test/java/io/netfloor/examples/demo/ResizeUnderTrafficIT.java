@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.AdmissionException;
-import io.netfloor.examples.TestNamespace;
 import io.netfloor.examples.traffic.UdpFlow;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
@@ -15,6 +14,7 @@ import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.shaping.InterfaceRates;
 import io.netfloor.shaping.NetworkShaper;
 import io.netfloor.shaping.RateMeter;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.net.InetSocketAddress;
@@ -41,7 +41,7 @@ class ResizeUnderTrafficIT {
 
   @Test
   void resizeDownAndUpWhileTrafficFlowsKeepsFloorsAndFilters() throws Exception {
-    TestNamespace.requireRoot();
+    TestNamespace.assumeRoot();
     List<String> names = List.of("vm1", "vm2", "vm3");
     try (DemoLab lab = DemoLab.create(names);
         FileStatusStore store = FileStatusStore.open(tmp.resolve("state"));

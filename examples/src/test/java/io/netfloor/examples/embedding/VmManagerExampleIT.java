@@ -3,11 +3,11 @@ package io.netfloor.examples.embedding;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.examples.TestNamespace;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.shaping.InterfaceStats;
 import io.netfloor.shaping.ReconcileReport;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -24,10 +24,11 @@ class VmManagerExampleIT {
   @Test
   void lifeCycleAndRestart() {
     try (TestNamespace ns = TestNamespace.withBridge()) {
+      ns.veth("br0", "vnet1", "vnet1p");
       NetworkConfig net = VmManagerExample.network("vmnet", "br0", Rate.parse("100mbit"));
       Path state = tmp.resolve("netfloor");
       MacAddress mac1 = MacAddress.parse("52:54:00:00:00:01");
-      try (VmManagerExample vmm = VmManagerExample.open(net, state, Optional.of(ns.name))) {
+      try (VmManagerExample vmm = VmManagerExample.open(net, state, Optional.of(ns.name()))) {
         ReconcileReport first = vmm.managerStarted();
         assertThat(first.built().isEmpty()).isFalse(); // built the tree
         assertThat(first.wasClean()).isTrue(); // a first start is not a repair: no WARN
@@ -57,7 +58,7 @@ class VmManagerExampleIT {
         assertThat(s.floor()).isEqualTo(Rate.parse("70mbit"));
       }
       // the manager restarts: the class survives in the kernel and in the store
-      try (VmManagerExample vmm = VmManagerExample.open(net, state, Optional.of(ns.name))) {
+      try (VmManagerExample vmm = VmManagerExample.open(net, state, Optional.of(ns.name()))) {
         assertThat(vmm.managerStarted().wasClean()).isTrue();
         assertThat(vmm.shaper().tree().interfaces()).containsOnlyKeys("vm1-eth0");
         vmm.vmStopped("vm1-eth0");

@@ -3,8 +3,8 @@ package io.netfloor.examples.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.examples.TestNamespace;
 import io.netfloor.examples.demo.Ip;
+import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.Rate;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -22,7 +22,7 @@ class FleetOrchestratorExampleIT {
 
   @Test
   void twoHundredVmsOnTenHostsPlacedFromTheInventory() throws Exception {
-    TestNamespace.requireRoot();
+    TestNamespace.assumeRoot();
     String prefix;
     try (LocalPostgres pg = LocalPostgres.start()) {
       try (FleetOrchestratorExample fleet = FleetOrchestratorExample.start(pg.dataSource(), 10,

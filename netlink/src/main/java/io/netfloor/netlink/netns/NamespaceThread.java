@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
 
 /**
@@ -84,7 +85,28 @@ public final class NamespaceThread {
    *     namespace; EPERM: needs CAP_SYS_ADMIN), or rethrowing what the task threw
    */
   public static <T> T callIn(Path nsFile, Callable<T> task) {
-    return run("netns " + nsFile, () -> {
+    return run("netns " + nsFile, entering(nsFile, task));
+  }
+
+  /**
+   * Starts {@code task} on a dedicated thread that first joins the namespace bound at
+   * {@code nsFile}, and returns at once: for work that lasts, such as a traffic flow between
+   * namespaces, while the caller goes on.
+   *
+   * @param <T> what the task returns
+   * @param nsFile the namespace file, as for {@link #callIn}
+   * @param threadName the thread's name, for thread dumps
+   * @param task the work to do inside the namespace
+   * @return the task's outcome: done when the thread ends, holding what the task returned, or
+   *     failed with what it threw, or with a {@link NetlinkException} if the namespace cannot be
+   *     opened or entered
+   */
+  public static <T> Future<T> startIn(Path nsFile, String threadName, Callable<T> task) {
+    return start(threadName, entering(nsFile, task));
+  }
+
+  private static <T> Callable<T> entering(Path nsFile, Callable<T> task) {
+    return () -> {
       int fd;
       try {
         fd = LibC.open(nsFile.toString(), LibC.O_RDONLY | LibC.O_CLOEXEC);
@@ -105,7 +127,7 @@ public final class NamespaceThread {
         LibC.close(fd);
       }
       return task.call();
-    });
+    };
   }
 
   /**
@@ -132,11 +154,17 @@ public final class NamespaceThread {
     });
   }
 
-  private static <T> T run(String name, Callable<T> body) {
+  /** A new daemon platform thread running {@code body}, started; never pooled (see above). */
+  private static <T> FutureTask<T> start(String threadName, Callable<T> body) {
     FutureTask<T> future = new FutureTask<>(body);
-    Thread t = new Thread(future, "netfloor-" + name);
+    Thread t = new Thread(future, threadName);
     t.setDaemon(true);
     t.start();
+    return future;
+  }
+
+  private static <T> T run(String name, Callable<T> body) {
+    FutureTask<T> future = start("netfloor-" + name, body);
     try {
       return future.get();
     } catch (InterruptedException e) {

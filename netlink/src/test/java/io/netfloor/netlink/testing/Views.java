@@ -15,17 +15,19 @@ import io.netfloor.spi.ClassInfo;
 import io.netfloor.spi.FilterInfo;
 import io.netfloor.spi.KernelSnapshot;
 import io.netfloor.spi.QdiscInfo;
+import io.netfloor.testkit.kernel.TcOracle;
 import io.netfloor.units.ClassHandle;
+import io.netfloor.units.Rate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 /**
- * Puts the three views of a bridge in one comparable form ({@link TcOracle}'s records, in tc's
- * spelling): what the plan model says the kernel should hold, what tc says it holds, and what
+ * Puts the three views of a bridge in one comparable form ({@link TcOracle}'s records): what the plan model says the kernel should hold, what tc says it holds, and what
  * NetFloor's own dump says it holds.
  */
 public final class Views {
@@ -33,10 +35,6 @@ public final class Views {
 
   private static String table(int htid) {
     return Integer.toHexString(htid) + ":";
-  }
-
-  private static String parentName(ClassHandle parent) {
-    return parent.equals(ClassHandle.ROOT) ? "root" : parent.toString();
   }
 
   private static <T> List<T> sorted(List<T> in) {
@@ -47,26 +45,26 @@ public final class Views {
     List<TcOracle.Qdisc> out = new ArrayList<>();
     for (TcObject o : objects) {
       if (o instanceof HtbQdisc q) {
-        out.add(new TcOracle.Qdisc("htb", q.handle().toString(), parentName(q.parent())));
+        out.add(new TcOracle.Qdisc("htb", q.handle(), q.parent()));
       } else if (o instanceof LeafQdisc q) {
-        out.add(new TcOracle.Qdisc(q.kind().kernelName(), q.handle().toString(),
-            q.parent().toString()));
+        out.add(new TcOracle.Qdisc(q.kind().kernelName(), q.handle(), q.parent()));
       }
     }
     return sorted(out);
   }
 
   public static List<TcOracle.HtbClass> expectedClasses(List<TcObject> objects) {
-    Set<String> leaves = objects.stream().filter(o -> o instanceof LeafQdisc)
-        .map(o -> ((LeafQdisc) o).parent().toString()).collect(Collectors.toSet());
+    Set<ClassHandle> leaves = objects.stream().filter(o -> o instanceof LeafQdisc)
+        .map(o -> ((LeafQdisc) o).parent()).collect(Collectors.toSet());
     List<TcOracle.HtbClass> out = new ArrayList<>();
     for (TcObject o : objects) {
       if (o instanceof HtbClass c) {
-        out.add(new TcOracle.HtbClass(c.classId().toString(),
-            c.parent().isQdisc() ? "root" : c.parent().toString(), c.rate().bytesPerSecond() * 8,
-            c.ceil().bytesPerSecond() * 8,
-            leaves.contains(c.classId().toString()) ? c.classId().minor() == 0 ? null
-                : Integer.toHexString(c.classId().minor()) + ":" : null));
+        // the kernel keeps rates in bytes per second
+        out.add(new TcOracle.HtbClass(c.classId(), c.parent(),
+            Rate.ofBitsPerSecond(c.rate().bytesPerSecond() * 8),
+            Rate.ofBitsPerSecond(c.ceil().bytesPerSecond() * 8),
+            leaves.contains(c.classId()) && c.classId().minor() != 0
+                ? Optional.of(ClassHandle.qdisc(c.classId().minor())) : Optional.empty()));
       }
     }
     return sorted(out);
@@ -78,38 +76,37 @@ public final class Views {
     Set<String> rootTables = new TreeSet<>();
     for (TcObject o : objects) {
       if (o instanceof U32HashTable t) {
-        out.add(new TcOracle.Filter(t.parent().toString(), EtherType.name(t.protocol()), t.prio(),
-            table(t.htid()), null, null, t.divisor(), null, 0, List.of()));
+        out.add(new TcOracle.Filter(t.parent(), EtherType.name(t.protocol()), t.prio(),
+            table(t.htid()), Optional.empty(), Optional.empty(), t.divisor(), 0, 0, List.of()));
         rootTables.add(t.parent() + "|" + EtherType.name(t.protocol()) + "|" + t.prio());
       } else if (o instanceof U32HashLink l) {
-        out.add(new TcOracle.Filter(l.parent().toString(), EtherType.name(l.protocol()), l.prio(),
-            l.handle().toString(), null, table(l.linkHtid()), 0, Integer.toHexString(l.hashMask()),
-            l.hashOffset(), List.of(new TcOracle.Key("0", "0", 0))));
+        out.add(new TcOracle.Filter(l.parent(), EtherType.name(l.protocol()), l.prio(),
+            l.handle().toString(), Optional.empty(), Optional.of(table(l.linkHtid())), 0,
+            l.hashMask(), l.hashOffset(), List.of(new TcOracle.Key(0, 0, 0))));
         rootTables.add(l.parent() + "|" + EtherType.name(l.protocol()) + "|" + l.prio());
       } else if (o instanceof U32MacFilter f) {
-        out.add(new TcOracle.Filter(f.parent().toString(), EtherType.name(f.protocol()), f.prio(),
-            f.handle().toString(), f.flowId().toString(), null, 0, null, 0,
+        out.add(new TcOracle.Filter(f.parent(), EtherType.name(f.protocol()), f.prio(),
+            f.handle().toString(), Optional.of(f.flowId()), Optional.empty(), 0, 0, 0,
             keys(U32Key.forMacFilter(f))));
         rootTables.add(f.parent() + "|" + EtherType.name(f.protocol()) + "|" + f.prio());
       } else if (o instanceof U32OwnerMark m) {
-        out.add(new TcOracle.Filter(m.parent().toString(), EtherType.name(m.protocol()), m.prio(),
-            table(U32OwnerMark.TABLE_ID), null, null, 1, null, 0, List.of()));
-        out.add(new TcOracle.Filter(m.parent().toString(), EtherType.name(m.protocol()), m.prio(),
-            m.handle().toString(), null, null, 0, null, 0, keys(m.keys())));
+        out.add(new TcOracle.Filter(m.parent(), EtherType.name(m.protocol()), m.prio(),
+            table(U32OwnerMark.TABLE_ID), Optional.empty(), Optional.empty(), 1, 0, 0, List.of()));
+        out.add(new TcOracle.Filter(m.parent(), EtherType.name(m.protocol()), m.prio(),
+            m.handle().toString(), Optional.empty(), Optional.empty(), 0, 0, 0, keys(m.keys())));
         rootTables.add(m.parent() + "|" + EtherType.name(m.protocol()) + "|" + m.prio());
       }
     }
     for (String r : rootTables) {
       String[] p = r.split("\\|");
-      out.add(new TcOracle.Filter(p[0], p[1], Integer.parseInt(p[2]), "800:", null, null, 1, null,
-          0, List.of()));
+      out.add(new TcOracle.Filter(ClassHandle.parse(p[0]), p[1], Integer.parseInt(p[2]), "800:",
+          Optional.empty(), Optional.empty(), 1, 0, 0, List.of()));
     }
     return sorted(out);
   }
 
   private static List<TcOracle.Key> keys(List<U32Key> keys) {
-    return keys.stream().map(k -> new TcOracle.Key(Integer.toHexString(k.value()),
-        Integer.toHexString(k.mask()), k.offset())).toList();
+    return keys.stream().map(k -> new TcOracle.Key(k.value(), k.mask(), k.offset())).toList();
   }
 
   public static List<TcOracle.Qdisc> qdiscs(KernelSnapshot s) {
@@ -117,7 +114,7 @@ public final class Views {
   }
 
   private static TcOracle.Qdisc qdisc(QdiscInfo q) {
-    return new TcOracle.Qdisc(q.kind(), q.handle().toString(), parentName(q.parent()));
+    return new TcOracle.Qdisc(q.kind(), q.handle(), q.parent());
   }
 
   public static List<TcOracle.HtbClass> classes(KernelSnapshot s) {
@@ -125,9 +122,7 @@ public final class Views {
   }
 
   private static TcOracle.HtbClass htbClass(ClassInfo c) {
-    return new TcOracle.HtbClass(c.classId().toString(),
-        c.parent().isQdisc() ? "root" : c.parent().toString(), c.rate().bitsPerSecond(),
-        c.ceil().bitsPerSecond(), c.leafQdisc().map(ClassHandle::toString).orElse(null));
+    return new TcOracle.HtbClass(c.classId(), c.parent(), c.rate(), c.ceil(), c.leafQdisc());
   }
 
   public static List<TcOracle.Filter> filters(KernelSnapshot s) {
@@ -137,10 +132,9 @@ public final class Views {
   private static TcOracle.Filter filter(FilterInfo f) {
     String handle = f.isHashTable() ? table(f.handle().htid()) : f.handle().toString();
     boolean hashing = f.linkHtid().isPresent();
-    return new TcOracle.Filter(f.parent().toString(), EtherType.name(f.protocol()), f.prio(), handle,
-        f.classId().map(ClassHandle::toString).orElse(null),
-        hashing ? table(f.linkHtid().getAsInt()) : null, f.divisor().orElse(0),
-        hashing ? Integer.toHexString(f.hashMask()) : null, hashing ? f.hashOffset() : 0,
+    return new TcOracle.Filter(f.parent(), EtherType.name(f.protocol()), f.prio(), handle,
+        f.classId(), hashing ? Optional.of(table(f.linkHtid().getAsInt())) : Optional.empty(),
+        f.divisor().orElse(0), hashing ? f.hashMask() : 0, hashing ? f.hashOffset() : 0,
         keys(f.keys()));
   }
 }

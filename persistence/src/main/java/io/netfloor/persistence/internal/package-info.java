@@ -6,8 +6,8 @@
  * ({@link io.netfloor.persistence.internal.Checksums}), the snapshot, journal and index file
  * formats ({@link io.netfloor.persistence.internal.SnapshotFile}, {@link
  * io.netfloor.persistence.internal.JournalFile}, {@link
- * io.netfloor.persistence.internal.IndexFile}), atomic file replacement
- * ({@link io.netfloor.persistence.internal.AtomicFiles}) and hardened XML parsing.
+ * io.netfloor.persistence.internal.IndexFile}) and atomic file replacement
+ * ({@link io.netfloor.persistence.internal.AtomicFiles}).
  *
  * <p>Not part of the public API: nothing here is stable, and only the {@code persistence} module
  * itself may depend on it.
