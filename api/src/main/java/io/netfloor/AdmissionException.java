@@ -65,6 +65,46 @@ public final class AdmissionException extends NetFloorException {
   }
 
   /**
+   * An outbound floor that does not fit the network's outbound capacity: the message names the
+   * direction, how much was asked, how much is taken and how much is left.
+   *
+   * @param network the network's name
+   * @param interfaceAlias the interface whose outbound floor was refused
+   * @param requestedFloor the outbound floor asked for
+   * @param allottedFloors the sum of the outbound floors of all other plugged interfaces
+   * @param capacity what the network guarantees outbound in total (its outbound average, or peak
+   *     by its {@link io.netfloor.model.AdmissionLimit})
+   * @return the refusal
+   */
+  public static AdmissionException outbound(String network, String interfaceAlias,
+      Rate requestedFloor, Rate allottedFloors, Rate capacity) {
+    return new AdmissionException(String.format(
+        "cannot give interface '%s' an outbound floor of %s on network '%s': outbound floors"
+            + " already allotted to other interfaces sum to %s and the network guarantees at most"
+            + " %s outbound (%s left); lower the outbound floor, unplug interfaces or raise the"
+            + " network's outbound average",
+        interfaceAlias, requestedFloor, network, allottedFloors, capacity,
+        capacity.minusOrZero(allottedFloors)), interfaceAlias, requestedFloor, allottedFloors,
+        capacity, true);
+  }
+
+  /**
+   * The network guarantees no outbound floors (no outbound floor placement is configured).
+   *
+   * @param network the network's name
+   * @param interfaceAlias the interface whose outbound floor was refused
+   * @param requestedFloor the outbound floor asked for
+   * @return the exception, with {@link #allottedFloors()} and {@link #capacity()} zero
+   */
+  public static AdmissionException noOutboundFloors(String network, String interfaceAlias,
+      Rate requestedFloor) {
+    return new AdmissionException("cannot give interface '" + interfaceAlias + "' an outbound"
+        + " floor of " + requestedFloor + ": network '" + network + "' guarantees no outbound"
+        + " floors; start it with outbound limits and an outbound floor placement (bridge ingress"
+        + " or uplink egress)", interfaceAlias, requestedFloor, Rate.ZERO, Rate.ZERO, true);
+  }
+
+  /**
    * A resize would give the network less capacity than the floors already allotted. Its
    * {@link #interfaceAlias()} is empty and its {@link #requestedFloor()} zero: no interface asked
    * for anything; {@link #capacity()} is the capacity the resize asked for.

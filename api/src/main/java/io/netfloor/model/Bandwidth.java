@@ -9,16 +9,19 @@ import java.util.Optional;
  * The bandwidth of a network or an interface: optional {@link Limits} per {@link Direction}, as
  * libvirt's {@code <bandwidth>} element.
  *
- * <p>Rule: {@code floor} is allowed only on {@code inbound} (libvirt never accepts it on
- * {@code <outbound>}), and only where the context allows it: an interface may have one, a network
- * may not ({@link #requireNoFloor}).
+ * <p>Rule: a {@code floor} is allowed in either direction, but only where the context allows
+ * it: an interface may have one, a network may not ({@link #requireNoFloor}). An inbound floor is
+ * guaranteed on the bridge's egress (as libvirt's {@code <inbound floor>}); an outbound floor, for
+ * what the interface sends, on the network's outbound floor tree (see
+ * {@link OutboundFloorPlacement}; libvirt has no outbound floor). Outbound limits need an average,
+ * a floor, or both; only an outbound average is enforced on the interface's own device.
  *
  * @param inbound limits on traffic towards the interface (for a network: towards all its
- *     interfaces); the only direction that may carry a floor
- * @param outbound limits on traffic from the interface into the bridge; needs an average, no floor
+ *     interfaces)
+ * @param outbound limits on traffic from the interface into the bridge
  * @param priority the interface's HTB priority on the bridge ({@link Priority}); empty: HTB's
  *     default, 0, as without priorities. An interface with a priority gets a class of its own even
- *     without a floor, so that the priority can act
+ *     without a floor, so that the priority can act (on the inbound tree only)
  */
 public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound,
     Optional<Priority> priority) {
@@ -29,32 +32,22 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound,
    * Checks the rules above.
    *
    * @param inbound limits on traffic towards the interface (for a network: towards all its
-   *     interfaces); the only direction that may carry a floor
-   * @param outbound limits on traffic from the interface into the bridge; needs an average, no
-   *     floor
+   *     interfaces)
+   * @param outbound limits on traffic from the interface into the bridge
    * @param priority the interface's HTB priority on the bridge; empty: HTB's default, 0
-   * @throws InvalidBandwidthException if {@code outbound} has a floor or lacks an average
    * @throws NullPointerException if a component is null (use {@link Optional#empty()} for none)
    */
   public Bandwidth {
+    java.util.Objects.requireNonNull(inbound, "inbound");
+    java.util.Objects.requireNonNull(outbound, "outbound");
     java.util.Objects.requireNonNull(priority, "priority");
-    if (outbound.isPresent() && outbound.get().floor().isPresent()) {
-      throw new InvalidBandwidthException("floor " + outbound.get().floor().get()
-          + " is only allowed on inbound limits, not on outbound " + outbound.get());
-    }
-    if (outbound.isPresent() && outbound.get().average().isEmpty()) {
-      throw new InvalidBandwidthException("outbound limits " + outbound.get() + " need an average");
-    }
   }
 
   /**
    * Bandwidth without a priority.
    *
-   * @param inbound limits on traffic towards the interface; the only direction that may carry a
-   *     floor
-   * @param outbound limits on traffic from the interface into the bridge; needs an average, no
-   *     floor
-   * @throws InvalidBandwidthException if {@code outbound} has a floor or lacks an average
+   * @param inbound limits on traffic towards the interface
+   * @param outbound limits on traffic from the interface into the bridge
    * @throws NullPointerException if a component is null (use {@link Optional#empty()} for none)
    */
   public Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
@@ -67,7 +60,6 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound,
    * @param inbound the inbound limits, or {@code null} for none
    * @param outbound the outbound limits, or {@code null} for none
    * @return the bandwidth
-   * @throws InvalidBandwidthException if {@code outbound} has a floor or lacks an average
    */
   public static Bandwidth of(Limits inbound, Limits outbound) {
     return new Bandwidth(Optional.ofNullable(inbound), Optional.ofNullable(outbound));
@@ -113,13 +105,70 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound,
   }
 
   /**
-   * Whether the interface needs a class of its own on the bridge: for its floor, or for its
-   * priority (an interface with neither shares the default class).
+   * The outbound floor, or zero.
    *
-   * @return true when there is an inbound floor or a priority
+   * @return the floor of the outbound limits, or {@link Rate#ZERO} when there is none
+   */
+  public Rate outboundFloorOrZero() {
+    return outbound.map(Limits::floorOrZero).orElse(Rate.ZERO);
+  }
+
+  /**
+   * Whether the outbound limits carry a floor.
+   *
+   * @return true when there is an outbound floor
+   */
+  public boolean hasOutboundFloor() {
+    return outbound.flatMap(Limits::floor).isPresent();
+  }
+
+  /**
+   * Whether the interface needs a floor class of its own: it has a floor in either direction.
+   *
+   * @return true when there is an inbound or an outbound floor
+   */
+  public boolean hasAnyFloor() {
+    return hasFloor() || hasOutboundFloor();
+  }
+
+  /**
+   * The floor in {@code direction}, or zero.
+   *
+   * @param direction the direction
+   * @return {@link #floorOrZero()} or {@link #outboundFloorOrZero()}
+   */
+  public Rate floorOrZero(Direction direction) {
+    return direction == Direction.INBOUND ? floorOrZero() : outboundFloorOrZero();
+  }
+
+  /**
+   * A copy whose outbound floor is {@code floor} ({@code null} or zero removes it).
+   *
+   * @param floor the new outbound floor, or {@code null} or {@link Rate#ZERO} for none
+   * @return new bandwidth with the other limits kept (floor-only outbound limits without a floor
+   *     are dropped); this one is unchanged
+   * @throws InvalidBandwidthException if the new floor exceeds the outbound ceiling
+   */
+  public Bandwidth withOutboundFloor(Rate floor) {
+    Rate f = floor == null || floor.isZero() ? null : floor;
+    if (outbound.isEmpty()) {
+      return f == null ? this : new Bandwidth(inbound, Optional.of(Limits.floorOnly(f)), priority);
+    }
+    Limits out = outbound.get();
+    if (f == null && out.average().isEmpty()) {
+      return new Bandwidth(inbound, Optional.empty(), priority);
+    }
+    return new Bandwidth(inbound, Optional.of(out.withFloor(f)), priority);
+  }
+
+  /**
+   * Whether the interface needs a class of its own on the bridge: for a floor (in either
+   * direction), or for its priority (an interface with neither shares the default class).
+   *
+   * @return true when there is a floor (in either direction) or a priority
    */
   public boolean needsClass() {
-    return hasFloor() || priority.isPresent();
+    return hasAnyFloor() || priority.isPresent();
   }
 
   /**
@@ -163,6 +212,11 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound,
     if (hasFloor()) {
       throw new InvalidBandwidthException("floor " + floorOrZero() + " is not supported for "
           + context + "; a floor belongs to an interface plugged into a network");
+    }
+    if (hasOutboundFloor()) {
+      throw new InvalidBandwidthException("outbound floor " + outboundFloorOrZero()
+          + " is not supported for " + context + "; a floor belongs to an interface plugged into"
+          + " a network (the network's outbound average is the capacity outbound floors share)");
     }
     return this;
   }

@@ -8,7 +8,10 @@ import io.netfloor.InvalidValueException;
 import io.netfloor.plan.EtherType;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.HtbQdisc;
+import io.netfloor.plan.IfbDevice;
+import io.netfloor.plan.IngressQdisc;
 import io.netfloor.plan.LeafQdisc;
+import io.netfloor.plan.MacField;
 import io.netfloor.plan.Plan;
 import io.netfloor.plan.PlanDiff;
 import io.netfloor.plan.TcOp;
@@ -17,7 +20,9 @@ import io.netfloor.plan.U32HashLink;
 import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32MacFilter;
+import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.plan.U32OwnerMark;
+import io.netfloor.spi.StatusChange;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -33,6 +38,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.SortedSet;
+import java.util.TreeSet;
 import org.pcollections.PMap;
 import org.pcollections.TreePSet;
 
@@ -83,6 +89,15 @@ public final class HtbTree {
   public static final ClassHandle DEFAULT_LEAF = ClassHandle.qdisc(2);
   /** The u32 prio of every steering filter (libvirt's). */
   public static final int FILTER_PRIO = 2;
+  /**
+   * The u32 prio of the outbound floor tree's filters and mark: the prio of NetFloor's mark on a
+   * device's root qdisc ({@link DeviceShaping#MARK_PRIO}); the tree's qdisc is always NetFloor's.
+   */
+  public static final int OUTBOUND_FILTER_PRIO = DeviceShaping.MARK_PRIO;
+  /** Offset of the word the outbound link hashes: source MAC bytes 4–5 and the EtherType. */
+  public static final int SOURCE_HASH_OFFSET = -4;
+  /** Mask of that word: source MAC byte 5. */
+  public static final int SOURCE_HASH_MASK = 0x00ff0000;
   /** The kernel's id for the first u32 root table on a qdisc. */
   public static final int ROOT_TABLE_ID = 0x800;
   /** The last class id whose libvirt filter handle is valid: {@code 800+199 = 999}, node 0x999. */
@@ -136,14 +151,17 @@ public final class HtbTree {
   /** HASHED layout: bucket → node ids in use there. */
   private final PMap<Integer, TreePSet<Integer>> bucketNodes;
   private final Rate floorSum;
+  /** Sum of the outbound floors (0 without an outbound floor placement). */
+  private final Rate outFloorSum;
   /** Own devices of interfaces → alias, so a plug checks ownership in O(log n). */
   private final PMap<InterfaceName, String> deviceOwners;
   private final KernelPlacement placement;
 
   private HtbTree(NetworkConfig config, ClassIdAllocator ids, PMap<String, PluggedInterface> interfaces,
       PMap<MacAddress, String> aliasByMac, IdSet parked,
-      PMap<Integer, TreePSet<Integer>> bucketNodes, Rate floorSum,
+      PMap<Integer, TreePSet<Integer>> bucketNodes, Rate floorSum, Rate outFloorSum,
       PMap<InterfaceName, String> deviceOwners, KernelPlacement placement) {
+    this.outFloorSum = outFloorSum;
     this.placement = placement;
     this.config = config;
     this.ids = ids;
@@ -165,7 +183,8 @@ public final class HtbTree {
    */
   public static TreeChange start(NetworkConfig config) {
     HtbTree tree = empty(config);
-    return new TreeChange(tree, tree.buildPlan(), tree.teardownPlan(), Optional.empty());
+    return new TreeChange(tree, tree.buildPlan(), tree.teardownPlan(), Optional.empty(),
+        List.of());
   }
 
   /**
@@ -180,7 +199,8 @@ public final class HtbTree {
         // copies two or three small arrays, where HashTreePMap copies a path of a balanced tree and
         // a list cell, and it takes less heap)
         ClassIdAllocator.forLayout(config.filterLayout()), HamtMap.empty(), HamtMap.empty(),
-        IdSet.empty(), HamtMap.empty(), Rate.ZERO, HamtMap.empty(), KernelPlacement.DEFAULT);
+        IdSet.empty(), HamtMap.empty(), Rate.ZERO, Rate.ZERO, HamtMap.empty(),
+        KernelPlacement.DEFAULT);
   }
 
   /**
@@ -204,6 +224,7 @@ public final class HtbTree {
     PMap<Integer, TreePSet<Integer>> buckets = t.bucketNodes;
     PMap<InterfaceName, String> devs = t.deviceOwners;
     Rate sum = Rate.ZERO;
+    Rate outSum = Rate.ZERO;
     for (PluggedInterface p : plugged) {
       if (p.device().isPresent()) {
         InterfaceName d = p.device().get();
@@ -222,10 +243,15 @@ public final class HtbTree {
             + macs.get(p.mac()) + "' and '" + p.alias() + "'");
       }
       if (p.classMinor() != 0) {
-        if (!config.supportsFloors()) {
+        if (p.hasInboundClass() && !config.supportsFloors()) {
           throw new InvalidValueException("recorded interface '" + p.alias() + "' has a "
               + (p.bandwidth().hasFloor() ? "floor" : "priority") + " but network '"
               + config.name() + "' has no inbound bandwidth");
+        }
+        if (p.bandwidth().hasOutboundFloor() && !config.supportsOutboundFloors()) {
+          throw new InvalidValueException("recorded interface '" + p.alias() + "' has an outbound"
+              + " floor but network '" + config.name() + "' has no outbound floor placement;"
+              + " start it with the outbound floor placement the status was recorded with");
         }
         if (ids.isUsed(p.classMinor())) {
           throw new InvalidValueException("recorded interface '" + p.alias() + "' has class id "
@@ -263,6 +289,13 @@ public final class HtbTree {
               + " guarantee that: the recorded state is damaged");
         }
         sum = sum.plus(floor);
+        Rate outFloor = p.bandwidth().outboundFloorOrZero();
+        if (!outSum.canAdd(outFloor)) {
+          throw new InvalidValueException("recorded outbound floors sum to more than "
+              + Long.MAX_VALUE + " bit/s at interface '" + p.alias() + "' (outbound floor "
+              + outFloor + "); the recorded state is damaged");
+        }
+        outSum = outSum.plus(outFloor);
       }
       ifs = ifs.plus(p.alias(), p);
       macs = macs.plus(p.mac(), p.alias());
@@ -281,7 +314,14 @@ public final class HtbTree {
           + config.name() + "' now guarantees at most " + config.floorCapacity().get()
           + "; raise the network's inbound bandwidth or unplug interfaces");
     }
-    return new HtbTree(config, ids, ifs, macs, park, buckets, sum, devs, KernelPlacement.DEFAULT);
+    if (config.outboundFloorCapacity().isPresent()
+        && outSum.compareTo(config.outboundFloorCapacity().get()) > 0) {
+      throw new InvalidValueException("recorded outbound floors sum to " + outSum + " but network '"
+          + config.name() + "' now guarantees at most " + config.outboundFloorCapacity().get()
+          + " outbound; raise the network's outbound bandwidth or unplug interfaces");
+    }
+    return new HtbTree(config, ids, ifs, macs, park, buckets, sum, outSum, devs,
+        KernelPlacement.DEFAULT);
   }
 
   // ---------------------------------------------------------------- queries
@@ -316,7 +356,7 @@ public final class HtbTree {
   public HtbTree withPlacement(KernelPlacement where) {
     Objects.requireNonNull(where, "placement");
     return where.equals(placement) ? this : new HtbTree(config, ids, interfaces, aliasByMac, parked,
-        bucketNodes, floorSum, deviceOwners, where);
+        bucketNodes, floorSum, outFloorSum, deviceOwners, where);
   }
 
   /**
@@ -366,6 +406,35 @@ public final class HtbTree {
   }
 
   /**
+   * Sum of the outbound floors of all plugged interfaces.
+   *
+   * @return the sum of all outbound floors; {@link Rate#ZERO} when no interface has one
+   */
+  public Rate outboundFloorSum() {
+    return outFloorSum;
+  }
+
+  /**
+   * What outbound floors may still be granted before admission refuses; empty without an outbound
+   * floor placement.
+   *
+   * @return the network's outbound floor capacity minus {@link #outboundFloorSum()}, never negative
+   */
+  public Optional<Rate> remainingOutboundCapacity() {
+    return config.outboundFloorCapacity().map(c -> c.minusOrZero(outFloorSum));
+  }
+
+  /**
+   * The rate of the outbound tree's default class 1:2 for the current outbound floors.
+   *
+   * @return the outbound floor capacity minus the outbound floor sum, at least
+   *     {@link #MIN_DEFAULT_RATE}
+   */
+  public Rate outboundDefaultClassRate() {
+    return outboundDefaultRateFor(outFloorSum);
+  }
+
+  /**
    * What floors may still be granted before admission refuses; empty without inbound QoS.
    *
    * @return the network's floor capacity minus {@link #floorSum()}, never negative; empty when the
@@ -392,7 +461,7 @@ public final class HtbTree {
    *     parked classes
    */
   public List<TcObject> kernelObjects() {
-    List<TcObject> out = new ArrayList<>(networkObjects(floorSum));
+    List<TcObject> out = new ArrayList<>(networkObjects(floorSum, outFloorSum));
     interfaces.values().stream()
         .sorted((a, b) -> Integer.compare(a.classMinor(), b.classMinor()))
         .forEach(p -> out.addAll(interfaceObjects(p)));
@@ -423,14 +492,16 @@ public final class HtbTree {
   // ---------------------------------------------------------------- operations
 
   /**
-   * Plugs an interface. With a floor or a priority it gets its own class (a parked one if there is
-   * any, else a new one with the lowest free id), a leaf qdisc and a filter; with neither, it uses
-   * the default class.
+   * Plugs an interface. With a floor (in either direction) or a priority it gets its own class id (an
+   * inbound floor or a priority takes a parked class if there is any, else a new id with the lowest
+   * free one), with a class, a leaf qdisc and a filter in each tree that needs them; with none of
+   * them, it uses the default class.
    *
    * @param alias the interface's name within the network (libvirt's interface alias); unique per
    *     network
    * @param mac the interface's MAC address: frames to it are steered into its class
-   * @param bandwidth the interface's limits; only its inbound floor decides whether it gets a class
+   * @param bandwidth the interface's limits; only its floors and priority decide whether it gets a
+   *     class
    * @return the new tree, the plan that adds the interface's kernel objects, and its undo
    * @throws InterfaceConflictException if the alias is plugged or the MAC belongs to another interface
    * @throws AdmissionException if the floor does not fit the network's capacity
@@ -473,11 +544,14 @@ public final class HtbTree {
       PluggedInterface p = new PluggedInterface(alias, mac, bandwidth, 0, Optional.empty(), device);
       HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac.plus(mac, alias), parked,
           bucketNodes, floorSum).withDeviceOwner(device, alias);
-      return change(next, List.of(), interfaceObjects(p), p);
+      return change(next, List.of(), interfaceObjects(p), p, set(p));
     }
     requirePriorityFits(alias, bandwidth);
-    Rate newSum = admit(alias, bandwidth.floorOrZero(), Rate.ZERO);
-    return giveClass(alias, mac, device, bandwidth, null, newSum);
+    Rate newSum = bandwidth.hasFloor() ? admit(alias, bandwidth.floorOrZero(), Rate.ZERO)
+        : floorSum;
+    Rate newOut = bandwidth.hasOutboundFloor()
+        ? admitOutbound(alias, bandwidth.outboundFloorOrZero(), Rate.ZERO) : outFloorSum;
+    return giveClass(alias, mac, device, bandwidth, null, newSum, newOut);
   }
 
   /**
@@ -493,11 +567,13 @@ public final class HtbTree {
     if (old.classMinor() == 0) {
       HtbTree next = with(ids, interfaces.minus(alias), aliasByMac.minus(old.mac()), parked,
           bucketNodes, floorSum).withDeviceOwner(old.device(), null);
-      return change(next, interfaceObjects(old), List.of(), null);
+      return change(next, interfaceObjects(old), List.of(), null,
+          List.of(new StatusChange.InterfaceRemoved(alias)));
     }
     Rate newSum = floorSum.minus(old.bandwidth().floorOrZero());
-    return takeClass(old, newSum, List.of(), interfaces.minus(alias), aliasByMac.minus(old.mac()),
-        null);
+    Rate newOut = outFloorSum.minus(old.bandwidth().outboundFloorOrZero());
+    return takeClass(old, newSum, newOut, List.of(), interfaces.minus(alias),
+        aliasByMac.minus(old.mac()), null);
   }
 
   /**
@@ -521,30 +597,38 @@ public final class HtbTree {
     PluggedInterface old = require(alias);
     Objects.requireNonNull(bandwidth, "bandwidth");
     Rate oldFloor = old.bandwidth().floorOrZero();
+    Rate oldOut = old.bandwidth().outboundFloorOrZero();
     if (!bandwidth.needsClass()) {
       PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, 0, Optional.empty(),
           old.device());
       if (old.classMinor() == 0) {
         return change(with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes,
-            floorSum), interfaceObjects(old), interfaceObjects(p), p);
+            floorSum), interfaceObjects(old), interfaceObjects(p), p, setIfChanged(old, p));
       }
-      return takeClass(old, floorSum.minus(oldFloor), interfaceObjects(p),
-          interfaces.plus(alias, p), aliasByMac, p);
+      return takeClass(old, floorSum.minus(oldFloor), outFloorSum.minus(oldOut),
+          interfaceObjects(p), interfaces.plus(alias, p), aliasByMac, p);
     }
     requirePriorityFits(alias, bandwidth);
-    Rate newSum = admit(alias, bandwidth.floorOrZero(), oldFloor);
+    Rate newSum = bandwidth.hasFloor() ? admit(alias, bandwidth.floorOrZero(), oldFloor)
+        : floorSum.minus(oldFloor);
+    Rate newOut = bandwidth.hasOutboundFloor()
+        ? admitOutbound(alias, bandwidth.outboundFloorOrZero(), oldOut) : outFloorSum.minus(oldOut);
     if (old.classMinor() == 0) {
-      return giveClass(alias, old.mac(), old.device(), bandwidth, old, newSum);
+      return giveClass(alias, old.mac(), old.device(), bandwidth, old, newSum, newOut);
     }
     PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, old.classMinor(),
         old.filterHandle(), old.device());
     List<TcObject> before = new ArrayList<>(interfaceObjects(old));
-    before.add(defaultClass(floorSum));
+    before.addAll(defaultClasses(floorSum, outFloorSum));
     List<TcObject> after = new ArrayList<>(interfaceObjects(p));
-    after.add(defaultClass(newSum));
-    HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes, newSum);
-    TreeChange c = change(next, before, after, p);
-    return classPrio(old) == classPrio(p) ? c : withLeafReadded(c, p.classMinor());
+    after.addAll(defaultClasses(newSum, newOut));
+    HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes, newSum)
+        .withOutboundSum(newOut);
+    TreeChange c = change(next, before, after, p, setIfChanged(old, p));
+    // the leaf is re-added only where the inbound class stays: one added or deleted needs nothing
+    boolean reprioritised = old.hasInboundClass() && p.hasInboundClass()
+        && classPrio(old) != classPrio(p);
+    return reprioritised ? withLeafReadded(c, p.classMinor()) : c;
   }
 
   /**
@@ -553,12 +637,14 @@ public final class HtbTree {
    * keeps it there, whatever a class change sets, until its queue empties: a saturated class would
    * keep its old priority indefinitely. Deleting its leaf empties the queue (the packets queued there
    * are dropped) and takes the class out of HTB's rounds; its next packet files it under the new prio.
+   * The records stay {@code c}'s: the leaf is no state of the status.
    */
   private TreeChange withLeafReadded(TreeChange c, int minor) {
     LeafQdisc leaf = LeafQdisc.of(config.bridge(), ClassHandle.qdisc(minor), ClassHandle.of(1, minor),
         config.leafQdisc());
     Plan readd = new Plan(List.of(new TcOp.Delete(leaf), new TcOp.Add(leaf)));
-    return new TreeChange(c.tree(), c.plan().then(readd), c.undo().then(readd), c.affected());
+    return new TreeChange(c.tree(), c.plan().then(readd), c.undo().then(readd), c.affected(),
+        c.records());
   }
 
   /**
@@ -574,7 +660,7 @@ public final class HtbTree {
   public TreeChange changeMac(String alias, MacAddress mac) {
     PluggedInterface old = require(alias);
     if (old.mac().equals(mac)) {
-      return new TreeChange(this, Plan.EMPTY, Plan.EMPTY, Optional.of(old));
+      return new TreeChange(this, Plan.EMPTY, Plan.EMPTY, Optional.of(old), List.of());
     }
     requireMacFree(mac, alias);
     PMap<MacAddress, String> macs = aliasByMac.minus(old.mac()).plus(mac, alias);
@@ -582,7 +668,7 @@ public final class HtbTree {
       PluggedInterface p = new PluggedInterface(alias, mac, old.bandwidth(), 0, Optional.empty(),
           old.device());
       return new TreeChange(with(ids, interfaces.plus(alias, p), macs, parked, bucketNodes, floorSum),
-          Plan.EMPTY, Plan.EMPTY, Optional.of(p));
+          Plan.EMPTY, Plan.EMPTY, Optional.of(p), set(p));
     }
     PMap<Integer, TreePSet<Integer>> buckets = releaseNode(bucketNodes, old.filterHandle().get());
     U32Handle handle = config.filterLayout() == FilterLayout.LIBVIRT_LINEAR
@@ -591,7 +677,7 @@ public final class HtbTree {
     PluggedInterface p = new PluggedInterface(alias, mac, old.bandwidth(), old.classMinor(),
         Optional.of(handle), old.device());
     HtbTree next = with(ids, interfaces.plus(alias, p), macs, parked, buckets, floorSum);
-    return change(next, interfaceObjects(old), interfaceObjects(p), p);
+    return change(next, interfaceObjects(old), interfaceObjects(p), p, set(p));
   }
 
   /**
@@ -615,13 +701,16 @@ public final class HtbTree {
     ClassIdAllocator a = ids;
     IdSet p = parked;
     List<TcObject> after = new ArrayList<>();
+    SortedSet<Integer> moved = new TreeSet<>();
     for (int i = 0; i < count; i++) {
       int id = a.lowestFree();
       a = a.withUsed(id);
       p = p.plus(id);
+      moved.add(id);
       after.addAll(parkedObjects(id));
     }
-    return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), List.of(), after, null);
+    return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), List.of(), after, null,
+        moved.isEmpty() ? List.of() : List.of(new StatusChange.ClassesParked(moved)));
   }
 
   /**
@@ -639,28 +728,62 @@ public final class HtbTree {
     ClassIdAllocator a = ids;
     IdSet p = parked;
     List<TcObject> before = new ArrayList<>();
+    SortedSet<Integer> moved = new TreeSet<>();
     for (int i = 0; i < count && !p.isEmpty(); i++) {
       int id = p.last();
       p = p.minus(id);
       a = a.withReleased(id);
+      moved.add(id);
       before.addAll(parkedObjects(id));
     }
-    return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), before, List.of(), null);
+    return change(with(a, interfaces, aliasByMac, p, bucketNodes, floorSum), before, List.of(), null,
+        moved.isEmpty() ? List.of() : List.of(new StatusChange.ClassesUnparked(moved)));
+  }
+
+  /**
+   * Gives the running network new inbound limits: the same interfaces, class ids, filters and
+   * placement, the network's classes re-rated. Its record is {@link StatusChange.InboundResized}:
+   * a status read back later keeps the new limits in place of the config's.
+   *
+   * @param inbound the network's new inbound limits: an average, optionally a peak and a burst, no
+   *     floor
+   * @return the resized tree, the plan of class changes that re-rates the kernel, and its undo
+   * @throws InvalidValueException if the network has no inbound bandwidth (no tree whose classes
+   *     could change) or {@code inbound} is not a network's limits
+   * @throws AdmissionException if the new capacity is below the sum of the floors
+   */
+  public TreeChange resize(Limits inbound) {
+    Objects.requireNonNull(inbound, "inbound");
+    if (!config.supportsFloors()) {
+      throw new InvalidValueException("network '" + config.name() + "' has no inbound bandwidth,"
+          + " so it has no tree to resize; stop it and start it with inbound limits");
+    }
+    NetworkConfig next = config.toBuilder().inbound(inbound).build(); // checks the limits
+    Rate newCapacity = next.floorCapacity().orElseThrow();
+    if (floorSum.compareTo(newCapacity) > 0) {
+      throw AdmissionException.capacityBelowFloors(config.name(), floorSum, newCapacity);
+    }
+    HtbTree resized = restore(next, interfaces.values(), parked).withPlacement(placement);
+    List<TcObject> old = kernelObjects();
+    List<TcObject> now = resized.kernelObjects();
+    return new TreeChange(resized, PlanDiff.between(old, now), PlanDiff.between(now, old),
+        Optional.empty(), List.of(new StatusChange.InboundResized(inbound)));
   }
 
   // ---------------------------------------------------------------- internals
 
   private TreeChange giveClass(String alias, MacAddress mac, Optional<InterfaceName> device,
-      Bandwidth bandwidth, PluggedInterface old, Rate newSum) {
-    List<TcObject> before = new ArrayList<>();
-    before.add(defaultClass(floorSum));
+      Bandwidth bandwidth, PluggedInterface old, Rate newSum, Rate newOut) {
+    List<TcObject> before = new ArrayList<>(defaultClasses(floorSum, outFloorSum));
     if (old != null) {
       before.addAll(interfaceObjects(old));
     }
     ClassIdAllocator a = ids;
     IdSet p = parked;
     int id;
-    if (!parked.isEmpty()) {
+    // parked classes sit in the inbound tree: only an inbound class (an inbound floor or a
+    // priority) takes one
+    if (!parked.isEmpty() && (bandwidth.hasFloor() || bandwidth.priority().isPresent())) {
       id = parked.first();
       p = p.minus(id);
       before.addAll(parkedObjects(id));
@@ -673,63 +796,72 @@ public final class HtbTree {
     PluggedInterface plugged = new PluggedInterface(alias, mac, bandwidth, id, Optional.of(handle),
         device);
     List<TcObject> after = new ArrayList<>(interfaceObjects(plugged));
-    after.add(defaultClass(newSum));
+    after.addAll(defaultClasses(newSum, newOut));
     PMap<MacAddress, String> macs = old == null ? aliasByMac.plus(mac, alias) : aliasByMac;
     HtbTree next = with(a, interfaces.plus(alias, plugged), macs, p, useNode(bucketNodes, handle),
-        newSum);
+        newSum).withOutboundSum(newOut);
+    // one record even when a parked class is taken: the interface's record unparks its id
+    List<StatusChange> records = set(plugged);
     if (old == null) {
       next = next.withDeviceOwner(device, alias);
-      if (device.isEmpty()) {
+      if (device.isEmpty() && !config.supportsOutboundFloors()) {
         // the hot path (a plain plug): the plan is built directly, see swapPlan
         List<TcObject> floor = after.subList(0, after.size() - 1);
         HtbClass parkedClass = p == parked ? null : (HtbClass) before.get(1);
         LeafQdisc parkedLeaf = p == parked ? null : (LeafQdisc) before.get(2);
         TreeChange direct = directChange(next, (HtbClass) before.get(0), parkedClass, parkedLeaf,
-            false, after.get(after.size() - 1), floor, plugged);
+            false, after.get(after.size() - 1), floor, plugged, records);
         if (direct != null) {
           return direct;
         }
       }
     }
-    return change(next, before, after, plugged);
+    return change(next, before, after, plugged, records);
   }
 
   /**
    * Takes {@code old}'s class away (deleted or parked); {@code affected} is what remains of it, with
    * {@code remaining} its kernel objects (its device's, if any).
    */
-  private TreeChange takeClass(PluggedInterface old, Rate newSum, List<TcObject> remaining,
-      PMap<String, PluggedInterface> ifs, PMap<MacAddress, String> macs,
+  private TreeChange takeClass(PluggedInterface old, Rate newSum, Rate newOut,
+      List<TcObject> remaining, PMap<String, PluggedInterface> ifs, PMap<MacAddress, String> macs,
       PluggedInterface affected) {
     List<TcObject> before = new ArrayList<>(interfaceObjects(old));
-    before.add(defaultClass(floorSum));
+    before.addAll(defaultClasses(floorSum, outFloorSum));
     List<TcObject> after = new ArrayList<>(remaining);
-    after.add(defaultClass(newSum));
+    after.addAll(defaultClasses(newSum, newOut));
     ClassIdAllocator a = ids;
     IdSet p = parked;
-    if (config.classStrategy() == ClassStrategy.PARKED_POOL) {
+    if (config.classStrategy() == ClassStrategy.PARKED_POOL && config.supportsFloors()) {
       p = p.plus(old.classMinor());
       after.addAll(parkedObjects(old.classMinor()));
     } else {
       a = a.withReleased(old.classMinor());
     }
     PMap<Integer, TreePSet<Integer>> buckets = releaseNode(bucketNodes, old.filterHandle().get());
-    HtbTree next = with(a, ifs, macs, p, buckets, newSum);
+    HtbTree next = with(a, ifs, macs, p, buckets, newSum).withOutboundSum(newOut);
+    // the interface's record first: parking its id while the interface still held it would leave
+    // a status (after a crash between the two) with the id both parked and assigned
+    StatusChange interfaceRecord = affected == null
+        ? new StatusChange.InterfaceRemoved(old.alias()) : new StatusChange.InterfaceSet(affected);
+    List<StatusChange> records = p == parked ? List.of(interfaceRecord)
+        : List.of(interfaceRecord, new StatusChange.ClassesParked(new TreeSet<>(
+            List.of(old.classMinor()))));
     if (affected == null) {
       next = next.withDeviceOwner(old.device(), null); // unplugged: its device is free again
-      if (old.device().isEmpty()) {
+      if (old.device().isEmpty() && !config.supportsOutboundFloors()) {
         // the hot path (a plain unplug): the plan is built directly, see swapPlan
         boolean parks = p != parked;
         List<TcObject> floor = before.subList(0, 3);
         TreeChange direct = directChange(next, (HtbClass) before.get(3),
             parks ? (HtbClass) after.get(1) : null, parks ? (LeafQdisc) after.get(2) : null,
-            true, after.get(0), floor, null);
+            true, after.get(0), floor, null, records);
         if (direct != null) {
           return direct;
         }
       }
     }
-    return change(next, before, after, affected);
+    return change(next, before, after, affected, records);
   }
 
   /**
@@ -744,7 +876,7 @@ public final class HtbTree {
    */
   private TreeChange directChange(HtbTree next, HtbClass defaultOld, HtbClass parkedClass,
       LeafQdisc parkedLeaf, boolean unplugging, TcObject defaultNew, List<TcObject> floor,
-      PluggedInterface affected) {
+      PluggedInterface affected, List<StatusChange> records) {
     if (floor.size() != 3 || !(floor.get(0) instanceof HtbClass cls)
         || !(floor.get(1) instanceof LeafQdisc leaf) || !(floor.get(2) instanceof U32MacFilter filter)
         || !(defaultNew instanceof HtbClass defNew)
@@ -758,8 +890,8 @@ public final class HtbTree {
     HtbClass defB = unplugging ? defNew : defaultOld;
     Plan toB = swapPlan(defA, defB, cls, parkedClass, leaf, filter, true);
     Plan toA = swapPlan(defB, defA, parkedClass, cls, leaf, filter, false);
-    return unplugging ? new TreeChange(next, toB, toA, Optional.ofNullable(affected))
-        : new TreeChange(next, toA, toB, Optional.ofNullable(affected));
+    return unplugging ? new TreeChange(next, toB, toA, Optional.ofNullable(affected), records)
+        : new TreeChange(next, toA, toB, Optional.ofNullable(affected), records);
   }
 
   /**
@@ -811,14 +943,24 @@ public final class HtbTree {
   }
 
   private TreeChange change(HtbTree next, List<TcObject> before, List<TcObject> after,
-      PluggedInterface affected) {
+      PluggedInterface affected, List<StatusChange> records) {
     return new TreeChange(next, PlanDiff.between(before, after), PlanDiff.between(after, before),
-        Optional.ofNullable(affected));
+        Optional.ofNullable(affected), records);
+  }
+
+  /** The record of an interface plugged or changed: it is now {@code p}. */
+  private static List<StatusChange> set(PluggedInterface p) {
+    return List.of(new StatusChange.InterfaceSet(p));
+  }
+
+  /** {@link #set}, or no record when the interface is exactly as it was. */
+  private static List<StatusChange> setIfChanged(PluggedInterface old, PluggedInterface p) {
+    return p.equals(old) ? List.of() : set(p);
   }
 
   /** A priority without a floor needs the HTB tree (a floor's absence is checked by admission). */
   private void requirePriorityFits(String alias, Bandwidth bandwidth) {
-    if (!bandwidth.hasFloor() && !config.supportsFloors()) {
+    if (bandwidth.priority().isPresent() && !bandwidth.hasFloor() && !config.supportsFloors()) {
       throw new io.netfloor.InvalidBandwidthException("interface '" + alias + "' has priority "
           + bandwidth.priority().orElseThrow() + " but network '" + config.name() + "' has no"
           + " inbound bandwidth, so no HTB tree for it to act in; give the network an inbound"
@@ -841,6 +983,19 @@ public final class HtbTree {
     return others.plus(floor); // at most the capacity
   }
 
+  /** The new outbound floor sum, or throws when {@code floor} replacing {@code oldFloor} does not fit. */
+  private Rate admitOutbound(String alias, Rate floor, Rate oldFloor) {
+    if (!config.supportsOutboundFloors()) {
+      throw AdmissionException.noOutboundFloors(config.name(), alias, floor);
+    }
+    Rate others = outFloorSum.minus(oldFloor);
+    Rate capacity = config.outboundFloorCapacity().orElseThrow();
+    if (floor.compareTo(capacity.minusOrZero(others)) > 0) {
+      throw AdmissionException.outbound(config.name(), alias, floor, others, capacity);
+    }
+    return others.plus(floor);
+  }
+
   private PluggedInterface require(String alias) {
     PluggedInterface p = interfaces.get(alias);
     if (p == null) {
@@ -854,6 +1009,10 @@ public final class HtbTree {
     if (device.equals(config.bridge())) {
       throw new InterfaceConflictException("interface '" + alias + "' cannot have the bridge "
           + device + " as its own device");
+    }
+    if (config.outboundFloorDevice().map(device::equals).orElse(false)) {
+      throw new InterfaceConflictException("interface '" + alias + "' cannot have " + device
+          + " as its own device: it carries network '" + config.name() + "''s outbound floors");
     }
     String owner = deviceOwners.get(device);
     if (owner != null && !owner.equals(alias)) {
@@ -873,7 +1032,14 @@ public final class HtbTree {
   private HtbTree with(ClassIdAllocator a, PMap<String, PluggedInterface> ifs,
       PMap<MacAddress, String> macs, IdSet p, PMap<Integer, TreePSet<Integer>> buckets,
       Rate sum) {
-    return new HtbTree(config, a, ifs, macs, p, buckets, sum, deviceOwners, placement);
+    return new HtbTree(config, a, ifs, macs, p, buckets, sum, outFloorSum, deviceOwners,
+        placement);
+  }
+
+  /** This tree with {@code outSum} as its outbound floor sum. */
+  private HtbTree withOutboundSum(Rate outSum) {
+    return outSum.equals(outFloorSum) ? this : new HtbTree(config, ids, interfaces, aliasByMac,
+        parked, bucketNodes, floorSum, outSum, deviceOwners, placement);
   }
 
   /** This tree with {@code device} owned by {@code alias}, or released when {@code alias} is null. */
@@ -883,8 +1049,8 @@ public final class HtbTree {
     }
     PMap<InterfaceName, String> devs = alias == null ? deviceOwners.minus(device.get())
         : deviceOwners.plus(device.get(), alias);
-    return new HtbTree(config, ids, interfaces, aliasByMac, parked, bucketNodes, floorSum, devs,
-        placement);
+    return new HtbTree(config, ids, interfaces, aliasByMac, parked, bucketNodes, floorSum,
+        outFloorSum, devs, placement);
   }
 
   /**
@@ -1018,6 +1184,12 @@ public final class HtbTree {
 
   // ---------------------------------------------------------------- objects
 
+  private Rate outboundDefaultRateFor(Rate sum) {
+    return config.outboundFloorCapacity()
+        .map(c -> Rate.max(c.minusOrZero(sum), MIN_DEFAULT_RATE))
+        .orElse(MIN_DEFAULT_RATE);
+  }
+
   private Rate defaultRateFor(Rate sum) {
     return config.floorCapacity()
         .map(c -> Rate.max(c.minusOrZero(sum), MIN_DEFAULT_RATE))
@@ -1074,8 +1246,9 @@ public final class HtbTree {
     return config.trafficMatch() == TrafficMatch.IPV4_ONLY ? EtherType.IPV4 : EtherType.ALL;
   }
 
-  private List<TcObject> networkObjects(Rate sum) {
-    List<TcObject> outbound = config.bandwidth().outbound()
+  private List<TcObject> networkObjects(Rate sum, Rate outSum) {
+    List<TcObject> outbound = config.supportsOutboundFloors() ? outboundTreeObjects(outSum)
+        : config.bandwidth().outbound()
         .map(o -> DeviceShaping.objects(config.bridge(), null, o, config.outboundShaping(),
             config.leafQdisc(), config.rateToQuantum(), config.name()))
         .orElse(List.of());
@@ -1117,6 +1290,86 @@ public final class HtbTree {
     return U32Handle.of(placement.rootTableId(), 0, HASH_LINK_HANDLE.node());
   }
 
+  /**
+   * The outbound floor tree: with {@link OutboundFloorPlacement.Kind#BRIDGE_INGRESS}, the bridge's
+   * ingress redirected to its ifb first; then, on the tree's device, the root, its mark, 1:1 at the
+   * network's outbound average/ceiling, the default class and, hashed, the table and a link that
+   * hashes the word at −4 with mask 0x00ff0000: the source MAC's last byte, the byte the inbound
+   * link hashes in the destination, so an interface's filter handle is valid in both trees.
+   */
+  private List<TcObject> outboundTreeObjects(Rate outSum) {
+    InterfaceName dev = config.outboundFloorDevice().orElseThrow();
+    List<TcObject> out = new ArrayList<>();
+    if (config.outboundFloors().kind() == OutboundFloorPlacement.Kind.BRIDGE_INGRESS) {
+      out.add(new IngressQdisc(config.bridge()));
+      out.add(new U32OwnerMark(config.bridge(), IngressQdisc.HANDLE, DeviceShaping.MARK_PRIO,
+          EtherType.ALL, true, config.name()));
+      out.add(new IfbDevice(dev));
+      out.add(new U32MatchAllRedirect(config.bridge(), DeviceShaping.INGRESS_FILTER_PRIO,
+          DeviceShaping.INGRESS_FILTER_HANDLE, dev));
+    }
+    Limits o = config.bandwidth().outbound().orElseThrow();
+    Rate average = o.average().orElseThrow();
+    Rate ceiling = o.ceiling().orElseThrow();
+    out.add(new HtbQdisc(dev, ROOT_QDISC, ClassHandle.ROOT, DEFAULT_CLASS.minor(),
+        config.rateToQuantum(), OptionalInt.empty()));
+    out.add(new U32OwnerMark(dev, ROOT_QDISC, OUTBOUND_FILTER_PRIO, protocol(), true,
+        config.name()));
+    out.add(new HtbClass(dev, TOP_CLASS, ROOT_QDISC, average, ceiling,
+        Optional.of(o.burst().orElse(defaultBurst(average))),
+        Optional.of(o.burst().orElse(defaultBurst(ceiling))), INNER_CLASS_QUANTUM_BYTES, 0));
+    out.add(outboundDefaultClass(outSum));
+    out.add(LeafQdisc.of(dev, DEFAULT_LEAF, DEFAULT_CLASS, config.leafQdisc()));
+    if (config.filterLayout() == FilterLayout.HASHED) {
+      out.add(new U32HashTable(dev, ROOT_QDISC, OUTBOUND_FILTER_PRIO, protocol(), HASH_TABLE_ID,
+          HASH_BUCKETS));
+      out.add(new U32HashLink(dev, ROOT_QDISC, OUTBOUND_FILTER_PRIO, protocol(), HASH_LINK_HANDLE,
+          HASH_TABLE_ID, SOURCE_HASH_OFFSET, SOURCE_HASH_MASK));
+    }
+    return out;
+  }
+
+  private HtbClass outboundDefaultClass(Rate outSum) {
+    InterfaceName dev = config.outboundFloorDevice().orElseThrow();
+    Limits o = config.bandwidth().outbound().orElseThrow();
+    Rate rate = outboundDefaultRateFor(outSum);
+    Rate ceil = Rate.max(o.ceiling().orElseThrow(), rate);
+    Rate capacity = config.outboundFloorCapacity().orElse(rate);
+    return new HtbClass(dev, DEFAULT_CLASS, TOP_CLASS, rate, ceil,
+        Optional.of(o.burst().orElse(defaultBurst(capacity))),
+        Optional.of(o.burst().orElse(defaultBurst(ceil))), quantum(rate), 0);
+  }
+
+  /** The default classes of the trees the network has: inbound 1:2, then outbound 1:2. */
+  private List<TcObject> defaultClasses(Rate sum, Rate outSum) {
+    List<TcObject> out = new ArrayList<>(2);
+    if (config.supportsFloors()) {
+      out.add(defaultClass(sum));
+    }
+    if (config.supportsOutboundFloors()) {
+      out.add(outboundDefaultClass(outSum));
+    }
+    return out;
+  }
+
+  /**
+   * The rate {@code p}'s frames may reach on the outbound floor tree (its class's ceil): its own
+   * outbound peak, else average, capped by the network's outbound ceiling, never below its outbound
+   * floor. Zero when the network has no outbound limits.
+   *
+   * @param p an interface plugged into this tree
+   * @return the outbound class's ceiling
+   */
+  public Rate outboundCeilingOf(PluggedInterface p) {
+    Optional<Rate> net = config.outboundCeiling();
+    if (net.isEmpty()) {
+      return Rate.ZERO;
+    }
+    Rate ceil = p.bandwidth().outbound().flatMap(Limits::ceiling)
+        .map(own -> Rate.min(own, net.get())).orElse(net.get());
+    return Rate.max(ceil, p.bandwidth().outboundFloorOrZero());
+  }
+
   private HtbClass defaultClass(Rate sum) {
     Limits in = config.bandwidth().inbound().orElseThrow();
     Rate rate = defaultRateFor(sum);
@@ -1131,17 +1384,41 @@ public final class HtbTree {
 
   /** The interface's floor objects on the bridge, then its own device's. */
   private List<TcObject> interfaceObjects(PluggedInterface p) {
+    // a floor-only outbound limit shapes nothing on the device: only an average is enforced there
     List<TcObject> own = p.device()
         .map(d -> DeviceShaping.objects(d, p.bandwidth().inbound().orElse(null),
-            p.bandwidth().outbound().orElse(null), config.outboundShaping(), config.leafQdisc(),
-            config.rateToQuantum(), config.name()))
+            p.bandwidth().outbound().filter(l -> l.average().isPresent()).orElse(null),
+            config.outboundShaping(), config.leafQdisc(), config.rateToQuantum(), config.name()))
         .orElse(List.of());
     if (p.classMinor() == 0) {
       return own;
     }
-    List<TcObject> out = new ArrayList<>(floorObjects(p));
+    List<TcObject> out = new ArrayList<>(p.hasInboundClass() ? floorObjects(p) : List.of());
+    if (p.bandwidth().hasOutboundFloor() && config.supportsOutboundFloors()) {
+      out.addAll(outboundFloorObjects(p));
+    }
     out.addAll(own);
     return out;
+  }
+
+  /**
+   * The interface's class, leaf and source-MAC filter in the outbound floor tree. Its class there
+   * always has HTB's prio 0: a priority orders only the inbound tree.
+   */
+  private List<TcObject> outboundFloorObjects(PluggedInterface p) {
+    InterfaceName dev = config.outboundFloorDevice().orElseThrow();
+    ClassHandle classId = ClassHandle.of(1, p.classMinor());
+    Rate floor = p.bandwidth().outboundFloorOrZero();
+    Rate ceil = outboundCeilingOf(p);
+    return List.of(
+        new HtbClass(dev, classId, TOP_CLASS, floor, ceil, Optional.of(defaultBurst(floor)),
+            Optional.of(defaultBurst(ceil)), quantum(floor), 0),
+        LeafQdisc.of(dev, ClassHandle.qdisc(p.classMinor()), classId, config.leafQdisc()),
+        new U32MacFilter(dev, ROOT_QDISC, OUTBOUND_FILTER_PRIO, protocol(),
+            p.filterHandle().orElseThrow(), config.filterLayout() == FilterLayout.HASHED, p.mac(),
+            config.trafficMatch() == TrafficMatch.IPV4_ONLY
+                ? OptionalInt.of(EtherType.IPV4) : OptionalInt.empty(),
+            classId, MacField.SOURCE));
   }
 
   private List<TcObject> floorObjects(PluggedInterface p) {
@@ -1179,7 +1456,8 @@ public final class HtbTree {
   @Override
   public boolean equals(Object o) {
     return o instanceof HtbTree t && t.config.equals(config) && t.ids.equals(ids)
-        && t.interfaces.equals(interfaces) && t.parked.equals(parked) && t.floorSum.equals(floorSum);
+        && t.interfaces.equals(interfaces) && t.parked.equals(parked) && t.floorSum.equals(floorSum)
+        && t.outFloorSum.equals(outFloorSum);
   }
 
   @Override

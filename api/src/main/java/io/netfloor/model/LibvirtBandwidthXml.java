@@ -227,7 +227,8 @@ public final class LibvirtBandwidthXml {
    * @param bandwidth the limits to write
    * @return the element followed by a newline, or the empty string for {@link Bandwidth#NONE}
    * @throws InvalidBandwidthException naming the value when a rate is not a whole number of kB/s
-   *     (8000 bit/s) or a burst not a whole number of kB (1024 bytes): libvirt's XML cannot express it
+   *     (8000 bit/s) or a burst not a whole number of kB (1024 bytes), or when {@code bandwidth}
+   *     has an outbound floor: libvirt's XML cannot express it
    */
   public static String format(Bandwidth bandwidth) {
     return format(bandwidth, 0);
@@ -294,6 +295,11 @@ public final class LibvirtBandwidthXml {
     }
     if (bandwidth.inbound().isEmpty() && bandwidth.outbound().isEmpty()) {
       return "";
+    }
+    if (bandwidth.hasOutboundFloor()) {
+      throw new InvalidBandwidthException("outbound floor " + bandwidth.outboundFloorOrZero()
+          + " cannot be written as libvirt's <bandwidth>: libvirt has no floor on <outbound>;"
+          + " keep it in NetFloor's status (or its CLI) and give libvirt the bandwidth without it");
     }
     StringBuilder sb = new StringBuilder("<bandwidth");
     if (classId != 0) {

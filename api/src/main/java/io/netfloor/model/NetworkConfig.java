@@ -35,11 +35,14 @@ import java.util.Optional;
  * @param outboundShaping how outbound limits are enforced (police, or redirect to an ifb)
  * @param rateToQuantum HTB r2q for the root qdisc (quantum is always set explicitly, so this only
  *     matters to classes others add)
+ * @param outboundFloors where outbound floors are guaranteed ({@link OutboundFloorPlacement#NONE}:
+ *     nowhere); anything else needs the network's outbound limits, whose average (or peak, by
+ *     {@code admissionLimit}) the outbound floors share
  */
 public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwidth,
     FilterLayout filterLayout, TrafficMatch trafficMatch, LeafQdiscKind leafQdisc,
     AdmissionLimit admissionLimit, ClassStrategy classStrategy, OutboundShaping outboundShaping,
-    int rateToQuantum) {
+    int rateToQuantum, OutboundFloorPlacement outboundFloors) {
 
   /**
    * The characters a network name may hold, as a table over ASCII: status stores check the name on
@@ -64,9 +67,12 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
    * @param outboundShaping how outbound limits are enforced (police, or redirect to an ifb)
    * @param rateToQuantum HTB r2q for the root qdisc (quantum is always set explicitly, so this only
    *     matters to classes others add)
+   * @param outboundFloors where outbound floors are guaranteed ({@link OutboundFloorPlacement#NONE}:
+   *     nowhere); anything else needs the network's outbound limits
    * @throws NullPointerException if a component other than {@code name} is null
-   * @throws InvalidValueException if the name breaks {@link #checkName(String)}'s rule or
-   *     {@code rateToQuantum} is below 1
+   * @throws InvalidValueException if the name breaks {@link #checkName(String)}'s rule,
+   *     {@code rateToQuantum} is below 1, an outbound floor placement lacks the network's outbound
+   *     limits, or its uplink is the bridge itself
    * @throws InvalidBandwidthException if {@code bandwidth} has a floor or a priority, or inbound
    *     limits without an average
    */
@@ -79,6 +85,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     Objects.requireNonNull(admissionLimit, "admissionLimit");
     Objects.requireNonNull(classStrategy, "classStrategy");
     Objects.requireNonNull(outboundShaping, "outboundShaping");
+    Objects.requireNonNull(outboundFloors, "outboundFloors");
     checkName(name);
     bandwidth.requireNoFloor("network '" + name + "'");
     if (bandwidth.priority().isPresent()) {
@@ -92,6 +99,16 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     }
     if (rateToQuantum < 1) {
       throw new InvalidValueException("r2q must be at least 1, got " + rateToQuantum);
+    }
+    if (outboundFloors.kind() != OutboundFloorPlacement.Kind.NONE
+        && bandwidth.outbound().isEmpty()) {
+      throw new InvalidValueException("network '" + name + "': outbound floors (" + outboundFloors
+          + ") need the network's outbound limits, whose average is the capacity they share;"
+          + " give the network an outbound average");
+    }
+    if (outboundFloors.uplink().isPresent() && outboundFloors.uplink().get().equals(bridge)) {
+      throw new InvalidValueException("network '" + name + "': the uplink of outbound floors must"
+          + " be a port of bridge " + bridge + ", not the bridge itself");
     }
   }
 
@@ -140,7 +157,60 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     b.classStrategy = classStrategy;
     b.outboundShaping = outboundShaping;
     b.rateToQuantum = rateToQuantum;
+    b.outboundFloors = outboundFloors;
     return b;
+  }
+
+  /**
+   * True when interfaces may have outbound floors: an outbound floor placement is configured.
+   *
+   * @return true unless the placement is {@link OutboundFloorPlacement#NONE}
+   */
+  public boolean supportsOutboundFloors() {
+    return outboundFloors.kind() != OutboundFloorPlacement.Kind.NONE;
+  }
+
+  /**
+   * The device whose root qdisc carries the outbound floor tree.
+   *
+   * @return the bridge's ifb or the uplink; empty without outbound floors
+   */
+  public Optional<InterfaceName> outboundFloorDevice() {
+    return outboundFloors.treeDevice(bridge);
+  }
+
+  /**
+   * The ceiling of the outbound tree's class 1:1: outbound peak, else average.
+   *
+   * @return the outbound peak if set, else the outbound average; empty without outbound limits
+   */
+  public Optional<Rate> outboundCeiling() {
+    return bandwidth.outbound().flatMap(Limits::ceiling);
+  }
+
+  /**
+   * What the sum of outbound floors may reach, by the same {@link AdmissionLimit} as inbound;
+   * empty without outbound floors.
+   *
+   * @return the outbound average (or ceiling with {@link AdmissionLimit#PEAK_LIKE_LIBVIRT}), when
+   *     {@link #supportsOutboundFloors()}
+   */
+  public Optional<Rate> outboundFloorCapacity() {
+    if (!supportsOutboundFloors()) {
+      return Optional.empty();
+    }
+    return admissionLimit == AdmissionLimit.AVERAGE
+        ? bandwidth.outbound().flatMap(Limits::average) : outboundCeiling();
+  }
+
+  /**
+   * What the floor sum of {@code direction} may reach.
+   *
+   * @param direction the direction
+   * @return {@link #floorCapacity()} or {@link #outboundFloorCapacity()}
+   */
+  public Optional<Rate> floorCapacity(Direction direction) {
+    return direction == Direction.INBOUND ? floorCapacity() : outboundFloorCapacity();
   }
 
   /**
@@ -196,6 +266,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     private ClassStrategy classStrategy = ClassStrategy.ADD_ON_PLUG;
     private OutboundShaping outboundShaping = OutboundShaping.POLICE;
     private int rateToQuantum = 10;
+    private OutboundFloorPlacement outboundFloors = OutboundFloorPlacement.NONE;
 
     private Builder(String name, InterfaceName bridge) {
       this.name = name;
@@ -314,6 +385,17 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     }
 
     /**
+     * Sets where outbound floors are guaranteed (default {@link OutboundFloorPlacement#NONE}).
+     *
+     * @param value the placement; anything but NONE needs outbound limits
+     * @return this builder
+     */
+    public Builder outboundFloors(OutboundFloorPlacement value) {
+      this.outboundFloors = value;
+      return this;
+    }
+
+    /**
      * Builds the config, checking every rule.
      *
      * @return the new config
@@ -324,7 +406,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
      */
     public NetworkConfig build() {
       return new NetworkConfig(name, bridge, bandwidth, filterLayout, trafficMatch, leafQdisc,
-          admissionLimit, classStrategy, outboundShaping, rateToQuantum);
+          admissionLimit, classStrategy, outboundShaping, rateToQuantum, outboundFloors);
     }
   }
 }

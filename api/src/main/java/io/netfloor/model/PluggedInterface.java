@@ -18,8 +18,10 @@ import java.util.Optional;
  *     the network
  * @param bandwidth its limits: the inbound floor is guaranteed on the bridge, the rest is applied on
  *     {@code device} if there is one
- * @param classMinor the minor of its own class {@code 1:<minor>} (for a floor, a priority or both),
- *     or 0 when it has neither and uses the default class
+ * @param classMinor the minor of its own class {@code 1:<minor>} (for a floor in either direction,
+ *     a priority or both), or 0 when it has none of them and uses the default class; one minor for
+ *     both directions: the class {@code 1:<minor>} exists in the inbound tree when it has an
+ *     inbound floor or a priority, and in the outbound floor tree when it has an outbound floor
  * @param filterHandle the u32 node that steers its frames, when it has a floor class
  * @param device its host-side device (a tap or veth on the bridge), when NetFloor should also apply
  *     the interface's own average/peak/burst limits there (as libvirt does on the tap); empty:
@@ -43,8 +45,8 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
    *     within the network
    * @param bandwidth its limits: the inbound floor is guaranteed on the bridge, the rest is applied
    *     on {@code device} if there is one
-   * @param classMinor the minor of its own class {@code 1:<minor>} (for a floor, a priority or
-   *     both), or 0 when it has neither and uses the default class
+   * @param classMinor the minor of its own class {@code 1:<minor>} (for a floor in either
+   *     direction, a priority or both), or 0 when it has none and uses the default class
    * @param filterHandle the u32 node that steers its frames, when it has a floor class
    * @param device its host-side device (a tap or veth on the bridge), when NetFloor should also
    *     apply the interface's own average/peak/burst limits there (as libvirt does on the tap);
@@ -69,8 +71,8 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
           + "': a floor class and its filter go together");
     }
     if ((classMinor != 0) != bandwidth.needsClass()) {
-      throw new InvalidValueException("interface '" + alias
-          + "': it has a class of its own exactly when its bandwidth has a floor or a priority");
+      throw new InvalidValueException("interface '" + alias + "': it has a class of its own exactly"
+          + " when its bandwidth has a floor (in either direction) or a priority");
     }
   }
 
@@ -115,11 +117,32 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
   }
 
   /**
-   * The class its inbound frames land in: its floor class, or the network's default class.
+   * The class its inbound frames land in on the bridge: its own class when it has an inbound
+   * floor or a priority, else the network's default class.
    *
-   * @return the floor class, or {@link HtbTree#DEFAULT_CLASS}
+   * @return its own class, or {@link HtbTree#DEFAULT_CLASS}
    */
   public ClassHandle effectiveClass() {
-    return floorClass().orElse(HtbTree.DEFAULT_CLASS);
+    return hasInboundClass() ? floorClass().orElseThrow() : HtbTree.DEFAULT_CLASS;
+  }
+
+  /**
+   * Whether its class exists in the inbound tree: it has an inbound floor or a priority (a
+   * priority acts on the inbound tree only).
+   *
+   * @return true when the inbound tree holds the class {@code 1:classMinor}
+   */
+  public boolean hasInboundClass() {
+    return bandwidth.hasFloor() || bandwidth.priority().isPresent();
+  }
+
+  /**
+   * The class its outbound frames land in on the outbound floor tree: its floor class when it has
+   * an outbound floor, else that tree's default class.
+   *
+   * @return the class {@code 1:classMinor}, or {@link HtbTree#DEFAULT_CLASS}
+   */
+  public ClassHandle outboundClass() {
+    return bandwidth.hasOutboundFloor() ? floorClass().orElseThrow() : HtbTree.DEFAULT_CLASS;
   }
 }

@@ -95,6 +95,11 @@ public record HtbClass(InterfaceName device, ClassHandle classId, ClassHandle pa
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.HTB_CLASS;
+  }
+
+  @Override
   public String describe() {
     return "class htb " + classId + " on " + device + " parent " + parent + " rate " + rate
         + " ceil " + ceil + burst.map(b -> " burst " + b).orElse("")

@@ -54,6 +54,11 @@ public record HtbQdisc(InterfaceName device, ClassHandle handle, ClassHandle par
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.HTB_QDISC;
+  }
+
+  @Override
   public String describe() {
     return "qdisc htb " + handle + " on " + device + " parent " + parent + " default "
         + Integer.toHexString(defaultClassMinor) + " r2q " + rateToQuantum

@@ -17,6 +17,11 @@ public record IfbDevice(InterfaceName device) implements TcObject {
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.IFB_DEVICE;
+  }
+
+  @Override
   public String describe() {
     return "link " + device + " type ifb";
   }

@@ -20,6 +20,11 @@ public record IngressQdisc(InterfaceName device) implements TcObject {
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.INGRESS_QDISC;
+  }
+
+  @Override
   public String describe() {
     return "qdisc ingress on " + device;
   }

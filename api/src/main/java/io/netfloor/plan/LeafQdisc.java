@@ -67,6 +67,11 @@ public record LeafQdisc(InterfaceName device, ClassHandle handle, ClassHandle pa
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.LEAF_QDISC;
+  }
+
+  @Override
   public String describe() {
     return "qdisc " + kind.kernelName() + " " + handle + " on " + device + " parent " + parent;
   }

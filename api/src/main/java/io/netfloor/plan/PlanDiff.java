@@ -146,63 +146,54 @@ public final class PlanDiff {
   private static final int LAST_STRUCTURAL_ADD = 3;
 
   private static int deleteRank(TcObject o) {
-    if (o instanceof U32MacFilter || o instanceof U32MatchAllPolice
-        || o instanceof U32MatchAllRedirect
-        || (o instanceof UnrecognizedObject u && u.isFilter())) {
-      return 0;
-    } else if (o instanceof U32HashLink) {
-      return 1;
-    } else if (o instanceof U32HashTable) {
-      return 2;
-    } else if (o instanceof LeafQdisc || o instanceof UnrecognizedObject) {
-      return 3;
-    } else if (o instanceof HtbClass c) {
-      return c.parent().isQdisc() ? 5 : 4; // children before parents
-    } else if (o instanceof U32OwnerMark) {
-      return 6; // the mark goes last of all under its qdisc: a crash mid-way leaves it marked
-    } else if (o instanceof U32Instance) {
-      return 7; // once emptied: the instance and its root table
-    } else if (o instanceof HtbQdisc || o instanceof IngressQdisc) {
-      return 8;
-    }
-    return 9; // IfbDevice
+    return switch (o.objectKind()) {
+      case U32_MAC_FILTER, U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT -> 0;
+      case UNRECOGNIZED -> ((UnrecognizedObject) o).isFilter() ? 0 : 3;
+      case U32_HASH_LINK -> 1;
+      case U32_HASH_TABLE -> 2;
+      case LEAF_QDISC -> 3;
+      case HTB_CLASS -> ((HtbClass) o).parent().isQdisc() ? 5 : 4; // children before parents
+      case U32_OWNER_MARK -> 6; // the mark goes last of all under its qdisc: a crash mid-way
+                                // leaves it marked
+      case U32_INSTANCE -> 7; // once emptied: the instance and its root table
+      case HTB_QDISC, INGRESS_QDISC -> 8;
+      case IFB_DEVICE -> 9;
+    };
   }
 
   private static int addRank(TcObject o) {
-    if (o instanceof IfbDevice) {
-      return 0;
-    } else if (o instanceof HtbQdisc || o instanceof IngressQdisc) {
-      return 1;
-    } else if (o instanceof U32OwnerMark) {
-      return 2; // the mark right after its qdisc: a crash later leaves a marked qdisc
-    } else if (o instanceof HtbClass) {
-      return 3; // parents first: 1:1 sorts before 1:N by key
-    } else if (o instanceof LeafQdisc) {
-      return 4;
-    } else if (o instanceof U32HashTable) {
-      return 5;
-    } else if (o instanceof U32HashLink) {
-      return 6;
-    }
-    return 7; // MAC nodes, police, redirect
+    return switch (o.objectKind()) {
+      case IFB_DEVICE -> 0;
+      case HTB_QDISC, INGRESS_QDISC -> 1;
+      case U32_OWNER_MARK -> 2; // the mark right after its qdisc: a crash later leaves a marked
+                                // qdisc
+      case HTB_CLASS -> 3; // parents first: 1:1 sorts before 1:N by key
+      case LEAF_QDISC -> 4;
+      case U32_HASH_TABLE -> 5;
+      case U32_HASH_LINK -> 6;
+      // MAC nodes, police, redirect; an instance or an unrecognized object is never added
+      case U32_MAC_FILTER, U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT, U32_INSTANCE,
+          UNRECOGNIZED -> 7;
+    };
   }
 
   private static boolean changeableInPlace(TcObject was, TcObject now) {
-    if (was instanceof HtbClass a && now instanceof HtbClass b) {
-      return a.parent().equals(b.parent());
+    if (was.objectKind() != now.objectKind()) {
+      return false;
     }
-    if (was instanceof HtbQdisc a && now instanceof HtbQdisc b) {
-      return a.parent().equals(b.parent());
-    }
-    return false;
+    return switch (was.objectKind()) {
+      case HTB_CLASS -> ((HtbClass) was).parent().equals(((HtbClass) now).parent());
+      case HTB_QDISC -> ((HtbQdisc) was).parent().equals(((HtbQdisc) now).parent());
+      case LEAF_QDISC, INGRESS_QDISC, U32_HASH_TABLE, U32_HASH_LINK, U32_MAC_FILTER,
+          U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK, U32_INSTANCE,
+          UNRECOGNIZED, IFB_DEVICE -> false;
+    };
   }
 
   /** Leaves out deletes that a deleted root/ingress qdisc or device already implies. */
   private static List<TcObject> dropCascaded(List<TcObject> deletes) {
     List<TcObject> roots = deletes.stream()
-        .filter(o -> o instanceof IfbDevice
-            || o instanceof IngressQdisc
-            || (o instanceof HtbQdisc q && q.parent().equals(ClassHandle.ROOT)))
+        .filter(PlanDiff::deletesWhatIsUnderIt)
         .toList();
     if (roots.isEmpty()) {
       return new ArrayList<>(deletes);
@@ -223,44 +214,57 @@ public final class PlanDiff {
     return kept;
   }
 
+  /** Does the kernel delete everything under {@code o} with it (a device, a root qdisc)? */
+  private static boolean deletesWhatIsUnderIt(TcObject o) {
+    return switch (o.objectKind()) {
+      case IFB_DEVICE, INGRESS_QDISC -> true;
+      case HTB_QDISC -> ((HtbQdisc) o).parent().equals(ClassHandle.ROOT);
+      case LEAF_QDISC, HTB_CLASS, U32_HASH_TABLE, U32_HASH_LINK, U32_MAC_FILTER,
+          U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK, U32_INSTANCE,
+          UNRECOGNIZED -> false;
+    };
+  }
+
   /** Does deleting {@code root} remove {@code o} in the kernel too? */
   static boolean impliedBy(TcObject root, TcObject o) {
     if (!root.device().equals(o.device())) {
       return false;
     }
-    if (root instanceof IfbDevice) {
-      return true;
-    } else if (root instanceof IngressQdisc) {
-      return o instanceof U32MatchAllPolice || o instanceof U32MatchAllRedirect
-          || (o instanceof U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE))
-          || (o instanceof UnrecognizedObject u && u.parent().equals(IngressQdisc.HANDLE))
-          || (o instanceof U32Instance i && i.parent().equals(IngressQdisc.HANDLE));
-    } else if (root instanceof HtbQdisc q) {
-      return belongsToRootHtb(q, o);
-    }
-    return false;
+    return switch (root.objectKind()) {
+      case IFB_DEVICE -> true;
+      case INGRESS_QDISC -> underIngress(o);
+      case HTB_QDISC -> belongsToRootHtb((HtbQdisc) root, o);
+      case LEAF_QDISC, HTB_CLASS, U32_HASH_TABLE, U32_HASH_LINK, U32_MAC_FILTER,
+          U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK, U32_INSTANCE,
+          UNRECOGNIZED -> false;
+    };
+  }
+
+  private static boolean underIngress(TcObject o) {
+    return switch (o.objectKind()) {
+      case U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT -> true;
+      case U32_OWNER_MARK -> ((U32OwnerMark) o).parent().equals(IngressQdisc.HANDLE);
+      case UNRECOGNIZED -> ((UnrecognizedObject) o).parent().equals(IngressQdisc.HANDLE);
+      case U32_INSTANCE -> ((U32Instance) o).parent().equals(IngressQdisc.HANDLE);
+      case HTB_QDISC, LEAF_QDISC, INGRESS_QDISC, HTB_CLASS, U32_HASH_TABLE, U32_HASH_LINK,
+          U32_MAC_FILTER, IFB_DEVICE -> false;
+    };
   }
 
   private static boolean belongsToRootHtb(HtbQdisc root, TcObject o) {
     int major = root.handle().major();
-    if (o instanceof HtbClass c) {
-      return c.classId().major() == major;
-    } else if (o instanceof LeafQdisc l) {
-      return l.parent().major() == major;
-    } else if (o instanceof U32HashTable f) {
-      return Objects.equals(f.parent(), root.handle());
-    } else if (o instanceof U32HashLink f) {
-      return Objects.equals(f.parent(), root.handle());
-    } else if (o instanceof U32MacFilter f) {
-      return Objects.equals(f.parent(), root.handle());
-    } else if (o instanceof U32OwnerMark m) {
-      return Objects.equals(m.parent(), root.handle());
-    } else if (o instanceof UnrecognizedObject u) {
-      return u.parent().major() == major;
-    } else if (o instanceof U32Instance i) {
-      return Objects.equals(i.parent(), root.handle());
-    }
-    return false;
+    return switch (o.objectKind()) {
+      case HTB_CLASS -> ((HtbClass) o).classId().major() == major;
+      case LEAF_QDISC -> ((LeafQdisc) o).parent().major() == major;
+      case U32_HASH_TABLE -> Objects.equals(((U32HashTable) o).parent(), root.handle());
+      case U32_HASH_LINK -> Objects.equals(((U32HashLink) o).parent(), root.handle());
+      case U32_MAC_FILTER -> Objects.equals(((U32MacFilter) o).parent(), root.handle());
+      case U32_OWNER_MARK -> Objects.equals(((U32OwnerMark) o).parent(), root.handle());
+      case UNRECOGNIZED -> ((UnrecognizedObject) o).parent().major() == major;
+      case U32_INSTANCE -> Objects.equals(((U32Instance) o).parent(), root.handle());
+      case HTB_QDISC, INGRESS_QDISC, U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT,
+          IFB_DEVICE -> false;
+    };
   }
 
   /** An object present before ({@code was}) and maybe after ({@code now}, null if gone). */

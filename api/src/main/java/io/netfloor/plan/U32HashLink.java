@@ -51,6 +51,11 @@ public record U32HashLink(InterfaceName device, ClassHandle parent, int prio, in
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.U32_HASH_LINK;
+  }
+
+  @Override
   public String describe() {
     return "filter u32 " + handle + " on " + device + " prio " + prio + " protocol "
         + EtherType.name(protocol) + " link " + U32Handle.table(linkHtid) + " hashkey mask "

@@ -59,6 +59,11 @@ public record U32HashTable(InterfaceName device, ClassHandle parent, int prio, i
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.U32_HASH_TABLE;
+  }
+
+  @Override
   public String describe() {
     return "filter u32 table " + handle() + " on " + device + " prio " + prio + " protocol "
         + EtherType.name(protocol) + " divisor " + divisor;

@@ -42,6 +42,11 @@ public record U32Instance(InterfaceName device, ClassHandle parent, int prio, in
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.U32_INSTANCE;
+  }
+
+  @Override
   public String describe() {
     return "filter u32 instance on " + device + " parent " + parent + " prio " + prio
         + " protocol " + EtherType.name(protocol) + " (every filter and table in it)";

@@ -27,6 +27,9 @@ public record U32Key(int mask, int value, int offset, int offsetMask) {
    * @return two or three keys, as tc would send them
    */
   public static List<U32Key> forMacFilter(U32MacFilter f) {
+    if (f.field() == MacField.SOURCE) {
+      return forSourceMac(f);
+    }
     List<U32Key> keys = new ArrayList<>(3);
     if (f.etherType().isPresent()) {
       keys.add(new U32Key(0x0000ffff, f.etherType().getAsInt() & 0xffff, -4, 0));
@@ -36,6 +39,21 @@ public record U32Key(int mask, int value, int offset, int offsetMask) {
     keys.add(new U32Key(0xffffffff, m2345, -12, 0));
     keys.add(new U32Key(0x0000ffff, (f.mac().octet(0) << 8) | f.mac().octet(1), -16, 0));
     return keys;
+  }
+
+  /**
+   * The keys of a {@link MacField#SOURCE} filter: the word at −4 (source MAC bytes 4–5 in its high
+   * half, and the EtherType in its low half when the filter has one: one key, as tc merges keys of
+   * one word), then source MAC bytes 0–3 at −8. Offsets are whole words, so no key straddles two.
+   */
+  private static List<U32Key> forSourceMac(U32MacFilter f) {
+    int m45 = (f.mac().octet(4) << 24) | (f.mac().octet(5) << 16);
+    int m0123 = (f.mac().octet(0) << 24) | (f.mac().octet(1) << 16) | (f.mac().octet(2) << 8)
+        | f.mac().octet(3);
+    U32Key word = f.etherType().isPresent()
+        ? new U32Key(0xffffffff, m45 | (f.etherType().getAsInt() & 0xffff), -4, 0)
+        : new U32Key(0xffff0000, m45, -4, 0);
+    return List.of(word, new U32Key(0xffffffff, m0123, -8, 0));
   }
 
   @Override

@@ -54,6 +54,11 @@ public record U32MatchAllPolice(InterfaceName device, int prio, U32Handle handle
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.U32_MATCH_ALL_POLICE;
+  }
+
+  @Override
   public String describe() {
     return "filter u32 " + handle + " on " + device + " ingress prio " + prio
         + " match all police rate " + rate + " burst " + burst + " mtu " + mtu + " drop";

@@ -46,6 +46,11 @@ public record U32MatchAllRedirect(InterfaceName device, int prio, U32Handle hand
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.U32_MATCH_ALL_REDIRECT;
+  }
+
+  @Override
   public String describe() {
     return "filter u32 " + handle + " on " + device + " ingress prio " + prio
         + " match all action mirred egress redirect dev " + target;

@@ -163,6 +163,11 @@ public record U32OwnerMark(InterfaceName device, ClassHandle parent, int prio, i
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.U32_OWNER_MARK;
+  }
+
+  @Override
   public String describe() {
     return "filter u32 " + HANDLE + " on " + device + " parent " + parent + " prio " + prio
         + " protocol " + EtherType.name(protocol) + ": NetFloor mark of network '" + network + "'"

@@ -53,6 +53,11 @@ public record UnrecognizedObject(ObjectKey key, ClassHandle parent, String descr
   }
 
   @Override
+  public Kind objectKind() {
+    return Kind.UNRECOGNIZED;
+  }
+
+  @Override
   public String describe() {
     return description + " (not in a form NetFloor makes)";
   }

@@ -177,52 +177,75 @@ public final class InMemoryTrafficControl implements TrafficControl {
       return "ENOENT ";
     }
     if (op instanceof TcOp.Delete) {
-      if (o instanceof HtbClass c) {
-        boolean child = objects.values().stream().anyMatch(x -> x instanceof HtbClass h
-            && h.device().equals(c.device()) && h.parent().equals(c.classId()));
-        boolean filtered = objects.values().stream().anyMatch(x -> x instanceof U32MacFilter f
-            && f.device().equals(c.device()) && f.flowId().equals(c.classId()));
-        if (child || filtered) {
-          return "EBUSY HTB class in use";
-        }
-      }
-      if (o instanceof U32HashTable t) {
-        boolean linked = objects.values().stream().anyMatch(x -> x instanceof U32HashLink l
-            && l.device().equals(t.device()) && l.linkHtid() == t.htid());
-        boolean nodes = objects.values().stream().anyMatch(x -> x instanceof U32MacFilter f
-            && f.device().equals(t.device()) && f.inHashBucket() && f.handle().htid() == t.htid());
-        if (linked || nodes) {
-          return "EBUSY cls_u32: Can not delete in-use filter";
-        }
-      }
+      return inUse(o);
     }
     return null;
   }
 
-  private String parentMissing(TcObject o) {
-    if (o instanceof HtbClass c) {
-      ObjectKey parentKey = c.parent().isQdisc()
-          ? new ObjectKey(ObjectKey.Kind.QDISC, c.device(), 0, 0, c.parent().toBits())
-          : new ObjectKey(ObjectKey.Kind.CLASS, c.device(), 0, 0, c.parent().toBits());
-      return objects.containsKey(parentKey) ? null : "ENOENT parent " + c.parent() + " not found";
-    }
-    if (o instanceof LeafQdisc l) {
-      ObjectKey parentKey = new ObjectKey(ObjectKey.Kind.CLASS, l.device(), 0, 0, l.parent().toBits());
-      if (!objects.containsKey(parentKey)) {
-        return "ENOENT Specified class not found";
+  /** Why the kernel refuses to delete {@code o} while other objects use it, or null. */
+  private String inUse(TcObject o) {
+    return switch (o.objectKind()) {
+      case HTB_CLASS -> {
+        HtbClass c = (HtbClass) o;
+        boolean child = objects.values().stream().anyMatch(x -> x instanceof HtbClass h
+            && h.device().equals(c.device()) && h.parent().equals(c.classId()));
+        boolean filtered = objects.values().stream().anyMatch(x -> x instanceof U32MacFilter f
+            && f.device().equals(c.device()) && f.flowId().equals(c.classId()));
+        yield child || filtered ? "EBUSY HTB class in use" : null;
       }
-      boolean occupied = objects.values().stream().anyMatch(x -> x instanceof LeafQdisc y
-          && y.device().equals(l.device()) && y.parent().equals(l.parent()));
-      return occupied ? "EEXIST class already has a leaf qdisc" : null;
+      case U32_HASH_TABLE -> {
+        U32HashTable t = (U32HashTable) o;
+        boolean linked = objects.values().stream().anyMatch(x -> x instanceof U32HashLink l
+            && l.device().equals(t.device()) && l.linkHtid() == t.htid());
+        boolean nodes = objects.values().stream().anyMatch(x -> x instanceof U32MacFilter f
+            && f.device().equals(t.device()) && f.inHashBucket() && f.handle().htid() == t.htid());
+        yield linked || nodes ? "EBUSY cls_u32: Can not delete in-use filter" : null;
+      }
+      case HTB_QDISC, LEAF_QDISC, INGRESS_QDISC, U32_HASH_LINK, U32_MAC_FILTER,
+          U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK, U32_INSTANCE,
+          UNRECOGNIZED, IFB_DEVICE -> null;
+    };
+  }
+
+  private String parentMissing(TcObject o) {
+    return switch (o.objectKind()) {
+      case HTB_CLASS -> classParentMissing((HtbClass) o);
+      case LEAF_QDISC -> leafParentMissing((LeafQdisc) o);
+      case HTB_QDISC, INGRESS_QDISC -> rootTaken(o);
+      case U32_HASH_TABLE, U32_HASH_LINK, U32_MAC_FILTER, U32_MATCH_ALL_POLICE,
+          U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK -> filterParentMissing(o);
+      // never added (refused before), or no parent to look for
+      case U32_INSTANCE, UNRECOGNIZED, IFB_DEVICE -> null;
+    };
+  }
+
+  private String classParentMissing(HtbClass c) {
+    ObjectKey parentKey = c.parent().isQdisc()
+        ? new ObjectKey(ObjectKey.Kind.QDISC, c.device(), 0, 0, c.parent().toBits())
+        : new ObjectKey(ObjectKey.Kind.CLASS, c.device(), 0, 0, c.parent().toBits());
+    return objects.containsKey(parentKey) ? null : "ENOENT parent " + c.parent() + " not found";
+  }
+
+  private String leafParentMissing(LeafQdisc l) {
+    ObjectKey parentKey = new ObjectKey(ObjectKey.Kind.CLASS, l.device(), 0, 0, l.parent().toBits());
+    if (!objects.containsKey(parentKey)) {
+      return "ENOENT Specified class not found";
     }
+    boolean occupied = objects.values().stream().anyMatch(x -> x instanceof LeafQdisc y
+        && y.device().equals(l.device()) && y.parent().equals(l.parent()));
+    return occupied ? "EEXIST class already has a leaf qdisc" : null;
+  }
+
+  private String rootTaken(TcObject o) {
     if (o instanceof HtbQdisc q && !q.parent().equals(ClassHandle.ROOT)) {
       return "EINVAL only root HTB qdiscs are simulated";
     }
-    if (o instanceof HtbQdisc || o instanceof IngressQdisc) {
-      boolean rootTaken = objects.values().stream().anyMatch(x -> x.device().equals(o.device())
-          && x.getClass() == o.getClass());
-      return rootTaken ? "EEXIST Exclusivity flag on, cannot modify" : null;
-    }
+    boolean rootTaken = objects.values().stream().anyMatch(x -> x.device().equals(o.device())
+        && x.getClass() == o.getClass());
+    return rootTaken ? "EEXIST Exclusivity flag on, cannot modify" : null;
+  }
+
+  private String filterParentMissing(TcObject o) {
     ClassHandle qdisc = filterParent(o);
     if (qdisc != null) {
       ObjectKey parentKey = new ObjectKey(ObjectKey.Kind.QDISC, o.device(), 0, 0, qdisc.toBits());
@@ -249,16 +272,14 @@ public final class InMemoryTrafficControl implements TrafficControl {
 
   /** The handle of a node that lives in its prio's root table, else null. */
   private static U32Handle rootTableNode(TcObject o) {
-    if (o instanceof U32HashLink l) {
-      return l.handle();
-    } else if (o instanceof U32MacFilter f && !f.inHashBucket()) {
-      return f.handle();
-    } else if (o instanceof U32MatchAllPolice p) {
-      return p.handle();
-    } else if (o instanceof U32MatchAllRedirect r) {
-      return r.handle();
-    }
-    return null;
+    return switch (o.objectKind()) {
+      case U32_HASH_LINK -> ((U32HashLink) o).handle();
+      case U32_MAC_FILTER -> ((U32MacFilter) o).inHashBucket() ? null : ((U32MacFilter) o).handle();
+      case U32_MATCH_ALL_POLICE -> ((U32MatchAllPolice) o).handle();
+      case U32_MATCH_ALL_REDIRECT -> ((U32MatchAllRedirect) o).handle();
+      case HTB_QDISC, LEAF_QDISC, INGRESS_QDISC, HTB_CLASS, U32_HASH_TABLE, U32_OWNER_MARK,
+          U32_INSTANCE, UNRECOGNIZED, IFB_DEVICE -> null;
+    };
   }
 
   private static int filterPrio(TcObject o) {
@@ -286,45 +307,60 @@ public final class InMemoryTrafficControl implements TrafficControl {
   }
 
   private static ClassHandle filterParent(TcObject o) {
-    if (o instanceof U32HashTable f) {
-      return f.parent();
-    } else if (o instanceof U32HashLink f) {
-      return f.parent();
-    } else if (o instanceof U32MacFilter f) {
-      return f.parent();
-    } else if (o instanceof U32MatchAllPolice f) {
-      return f.parent();
-    } else if (o instanceof U32MatchAllRedirect f) {
-      return f.parent();
-    } else if (o instanceof U32OwnerMark m) {
-      return m.parent();
-    }
-    return null;
+    return switch (o.objectKind()) {
+      case U32_HASH_TABLE -> ((U32HashTable) o).parent();
+      case U32_HASH_LINK -> ((U32HashLink) o).parent();
+      case U32_MAC_FILTER -> ((U32MacFilter) o).parent();
+      case U32_MATCH_ALL_POLICE -> ((U32MatchAllPolice) o).parent();
+      case U32_MATCH_ALL_REDIRECT -> ((U32MatchAllRedirect) o).parent();
+      case U32_OWNER_MARK -> ((U32OwnerMark) o).parent();
+      case HTB_QDISC, LEAF_QDISC, INGRESS_QDISC, HTB_CLASS, U32_INSTANCE, UNRECOGNIZED,
+          IFB_DEVICE -> null;
+    };
   }
 
   private void perform(TcOp op) {
     TcObject o = op.object();
     if (op instanceof TcOp.Delete) {
-      if (o instanceof U32Instance i) {
-        removeIf(x -> x.device().equals(i.device()) && i.parent().equals(filterParent(x))
-            && filterPrio(x) == i.prio());
-        rootTables.remove(tpKey(i.device(), i.parent(), i.prio()));
-        forgetEmptyInstances();
-        return;
-      }
-      if (o instanceof IfbDevice d) {
-        devices.remove(d.device());
-        removeIf(x -> x.device().equals(d.device()));
-      } else if (o instanceof HtbQdisc q && q.parent().equals(ClassHandle.ROOT)) {
-        removeIf(x -> x.device().equals(q.device()) && !underIngress(x)
-            && !(x instanceof IfbDevice)); // the device itself stays
-      } else if (o instanceof IngressQdisc q) {
-        removeIf(x -> x.device().equals(q.device()) && underIngress(x));
-      } else if (o instanceof HtbClass c) {
-        objects.remove(o.key());
-        removeIf(x -> x instanceof LeafQdisc l && l.device().equals(c.device())
-            && l.parent().equals(c.classId()));
-      } else {
+      // true: the object goes alone (a node, a table, a leaf, a mark…); else what goes with it
+      // has been removed here
+      TcObject target = o;
+      boolean alone = switch (target.objectKind()) {
+        case U32_INSTANCE -> {
+          U32Instance i = (U32Instance) o;
+          removeIf(x -> x.device().equals(i.device()) && i.parent().equals(filterParent(x))
+              && filterPrio(x) == i.prio());
+          rootTables.remove(tpKey(i.device(), i.parent(), i.prio()));
+          yield false;
+        }
+        case IFB_DEVICE -> {
+          devices.remove(o.device());
+          removeIf(x -> x.device().equals(target.device()));
+          yield false;
+        }
+        case HTB_QDISC -> {
+          if (!((HtbQdisc) o).parent().equals(ClassHandle.ROOT)) {
+            yield true;
+          }
+          removeIf(x -> x.device().equals(target.device()) && !underIngress(x)
+              && !(x instanceof IfbDevice)); // the device itself stays
+          yield false;
+        }
+        case INGRESS_QDISC -> {
+          removeIf(x -> x.device().equals(target.device()) && underIngress(x));
+          yield false;
+        }
+        case HTB_CLASS -> {
+          HtbClass c = (HtbClass) o;
+          objects.remove(o.key());
+          removeIf(x -> x instanceof LeafQdisc l && l.device().equals(c.device())
+              && l.parent().equals(c.classId()));
+          yield false;
+        }
+        case LEAF_QDISC, U32_HASH_TABLE, U32_HASH_LINK, U32_MAC_FILTER, U32_MATCH_ALL_POLICE,
+            U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK, UNRECOGNIZED -> true;
+      };
+      if (alone) {
         objects.remove(o.key());
         dropInstanceIfLast(o);
       }
@@ -443,19 +479,11 @@ public final class InMemoryTrafficControl implements TrafficControl {
       }
     }
     for (TcObject o : objects(device)) {
-      if (o instanceof HtbQdisc q) {
-        qdiscs.add(new QdiscInfo(device, q.handle(), q.parent(), "htb",
-            OptionalInt.of(q.defaultClassMinor()), OptionalInt.of(q.rateToQuantum()),
-            OptionalInt.empty(), 0, 0, 0));
-      } else if (o instanceof LeafQdisc l) {
-        qdiscs.add(new QdiscInfo(device, l.handle(), l.parent(), l.kind().kernelName(),
-            OptionalInt.empty(), OptionalInt.empty(),
-            l.kind() == LeafQdiscKind.PFIFO ? OptionalInt.of(l.limitPackets()) : OptionalInt.empty(),
-            0, 0, 0));
-      } else if (o instanceof IngressQdisc q) {
-        qdiscs.add(new QdiscInfo(device, IngressQdisc.HANDLE, ClassHandle.INGRESS, "ingress",
-            OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0, 0, 0));
-      } else if (o instanceof HtbClass c) {
+      QdiscInfo qdisc = qdiscInfo(device, o);
+      if (qdisc != null) {
+        qdiscs.add(qdisc);
+      }
+      if (o instanceof HtbClass c) {
         boolean inner = objects(device).stream().anyMatch(x -> x instanceof HtbClass h
             && h.parent().equals(c.classId()));
         classes.add(new ClassInfo(device, c.classId(), c.parent(), wholeBytes(c.rate()),
@@ -465,6 +493,29 @@ public final class InMemoryTrafficControl implements TrafficControl {
       }
     }
     return new KernelSnapshot(device, qdiscs, classes, filters(device));
+  }
+
+  /** The dump line of {@code o} if it is a qdisc, else null. */
+  private static QdiscInfo qdiscInfo(InterfaceName device, TcObject o) {
+    return switch (o.objectKind()) {
+      case HTB_QDISC -> {
+        HtbQdisc q = (HtbQdisc) o;
+        yield new QdiscInfo(device, q.handle(), q.parent(), "htb",
+            OptionalInt.of(q.defaultClassMinor()), OptionalInt.of(q.rateToQuantum()),
+            OptionalInt.empty(), 0, 0, 0);
+      }
+      case LEAF_QDISC -> {
+        LeafQdisc l = (LeafQdisc) o;
+        yield new QdiscInfo(device, l.handle(), l.parent(), l.kind().kernelName(),
+            OptionalInt.empty(), OptionalInt.empty(),
+            l.kind() == LeafQdiscKind.PFIFO ? OptionalInt.of(l.limitPackets()) : OptionalInt.empty(),
+            0, 0, 0);
+      }
+      case INGRESS_QDISC -> new QdiscInfo(device, IngressQdisc.HANDLE, ClassHandle.INGRESS,
+          "ingress", OptionalInt.empty(), OptionalInt.empty(), OptionalInt.empty(), 0, 0, 0);
+      case HTB_CLASS, U32_HASH_TABLE, U32_HASH_LINK, U32_MAC_FILTER, U32_MATCH_ALL_POLICE,
+          U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK, U32_INSTANCE, UNRECOGNIZED, IFB_DEVICE -> null;
+    };
   }
 
   /** The kernel keeps rates in bytes per second. */
@@ -486,49 +537,68 @@ public final class InMemoryTrafficControl implements TrafficControl {
       }
     });
     for (TcObject o : objects(device)) {
-      if (o instanceof U32HashTable t) {
-        out.add(new FilterInfo(device, t.parent(), t.prio(), t.protocol(), "u32", t.handle(),
-            Optional.empty(), OptionalInt.empty(), OptionalInt.of(t.divisor()), 0, 0, 0, List.of(),
-            List.of()));
-      } else if (o instanceof U32HashLink l) {
-        out.add(new FilterInfo(device, l.parent(), l.prio(), l.protocol(), "u32", l.handle(),
-            Optional.empty(), OptionalInt.of(l.linkHtid()), OptionalInt.empty(), 0, l.hashOffset(),
-            l.hashMask(), List.of(new U32Key(0, 0, 0, 0)), List.of()));
-      } else if (o instanceof U32MacFilter f) {
-        out.add(new FilterInfo(device, f.parent(), f.prio(), f.protocol(), "u32", f.handle(),
-            Optional.of(f.flowId()), OptionalInt.empty(), OptionalInt.empty(), 1, 0, 0,
-            U32Key.forMacFilter(f), List.of()));
-      } else if (o instanceof U32MatchAllPolice f) {
-        out.add(new FilterInfo(device, f.parent(), f.prio(), EtherType.ALL, "u32", f.handle(),
-            Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 1, 0, 0,
-            List.of(new U32Key(0, 0, 0, 0)), List.of("police")));
-      } else if (o instanceof U32MatchAllRedirect f) {
-        out.add(new FilterInfo(device, f.parent(), f.prio(), EtherType.ALL, "u32", f.handle(),
-            Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 1, 0, 0,
-            List.of(new U32Key(0, 0, 0, 0)), List.of("mirred")));
-      } else if (o instanceof U32OwnerMark m) {
-        out.add(new FilterInfo(device, m.parent(), m.prio(), m.protocol(), "u32",
-            m.table().handle(), Optional.empty(), OptionalInt.empty(), OptionalInt.of(1), 0, 0, 0,
-            List.of(), List.of()));
-        out.add(new FilterInfo(device, m.parent(), m.prio(), m.protocol(), "u32", m.handle(),
-            Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 0, 0, 0, m.keys(),
-            List.of()));
-      }
+      out.addAll(filterInfos(device, o));
     }
     return out;
   }
 
+  /** The dump lines of {@code o} if it is a filter (a mark is a table and a node), else none. */
+  private static List<FilterInfo> filterInfos(InterfaceName device, TcObject o) {
+    return switch (o.objectKind()) {
+      case U32_HASH_TABLE -> {
+        U32HashTable t = (U32HashTable) o;
+        yield List.of(new FilterInfo(device, t.parent(), t.prio(), t.protocol(), "u32", t.handle(),
+            Optional.empty(), OptionalInt.empty(), OptionalInt.of(t.divisor()), 0, 0, 0, List.of(),
+            List.of()));
+      }
+      case U32_HASH_LINK -> {
+        U32HashLink l = (U32HashLink) o;
+        yield List.of(new FilterInfo(device, l.parent(), l.prio(), l.protocol(), "u32", l.handle(),
+            Optional.empty(), OptionalInt.of(l.linkHtid()), OptionalInt.empty(), 0, l.hashOffset(),
+            l.hashMask(), List.of(new U32Key(0, 0, 0, 0)), List.of()));
+      }
+      case U32_MAC_FILTER -> {
+        U32MacFilter f = (U32MacFilter) o;
+        yield List.of(new FilterInfo(device, f.parent(), f.prio(), f.protocol(), "u32", f.handle(),
+            Optional.of(f.flowId()), OptionalInt.empty(), OptionalInt.empty(), 1, 0, 0,
+            U32Key.forMacFilter(f), List.of()));
+      }
+      case U32_MATCH_ALL_POLICE -> {
+        U32MatchAllPolice f = (U32MatchAllPolice) o;
+        yield List.of(new FilterInfo(device, f.parent(), f.prio(), EtherType.ALL, "u32",
+            f.handle(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 1, 0, 0,
+            List.of(new U32Key(0, 0, 0, 0)), List.of("police")));
+      }
+      case U32_MATCH_ALL_REDIRECT -> {
+        U32MatchAllRedirect f = (U32MatchAllRedirect) o;
+        yield List.of(new FilterInfo(device, f.parent(), f.prio(), EtherType.ALL, "u32",
+            f.handle(), Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 1, 0, 0,
+            List.of(new U32Key(0, 0, 0, 0)), List.of("mirred")));
+      }
+      case U32_OWNER_MARK -> {
+        U32OwnerMark m = (U32OwnerMark) o;
+        yield List.of(
+            new FilterInfo(device, m.parent(), m.prio(), m.protocol(), "u32",
+                m.table().handle(), Optional.empty(), OptionalInt.empty(), OptionalInt.of(1), 0, 0,
+                0, List.of(), List.of()),
+            new FilterInfo(device, m.parent(), m.prio(), m.protocol(), "u32", m.handle(),
+                Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), 0, 0, 0, m.keys(),
+                List.of()));
+      }
+      case HTB_QDISC, LEAF_QDISC, INGRESS_QDISC, HTB_CLASS, U32_INSTANCE, UNRECOGNIZED,
+          IFB_DEVICE -> List.of();
+    };
+  }
+
   private static int protocolOf(TcObject o) {
-    if (o instanceof U32HashTable t) {
-      return t.protocol();
-    } else if (o instanceof U32HashLink l) {
-      return l.protocol();
-    } else if (o instanceof U32MacFilter f) {
-      return f.protocol();
-    } else if (o instanceof U32OwnerMark m) {
-      return m.protocol();
-    }
-    return EtherType.ALL;
+    return switch (o.objectKind()) {
+      case U32_HASH_TABLE -> ((U32HashTable) o).protocol();
+      case U32_HASH_LINK -> ((U32HashLink) o).protocol();
+      case U32_MAC_FILTER -> ((U32MacFilter) o).protocol();
+      case U32_OWNER_MARK -> ((U32OwnerMark) o).protocol();
+      case HTB_QDISC, LEAF_QDISC, INGRESS_QDISC, HTB_CLASS, U32_MATCH_ALL_POLICE,
+          U32_MATCH_ALL_REDIRECT, U32_INSTANCE, UNRECOGNIZED, IFB_DEVICE -> EtherType.ALL;
+    };
   }
 
   @Override

@@ -11,7 +11,6 @@ import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -232,79 +231,5 @@ public record NetworkStatus(String network, InterfaceName bridge,
       s.removeAll(ids);
     }
     return new NetworkStatus(network, bridge, interfaces, s, inbound);
-  }
-
-  /**
-   * The changes that turn {@code before} into {@code after} (for journaling a tree change), ordered
-   * so that every prefix is itself a consistent status: a crash between two records never leaves an
-   * id both parked and assigned.
-   *
-   * @param before the tree before the operation
-   * @param after the tree after it
-   * @param alias the interface the operation was about, or {@code null} for operations on no single
-   *     interface (park, release)
-   * @return the changes in the order they must be recorded; empty when the status did not change
-   */
-  public static List<StatusChange> changesBetween(HtbTree before, HtbTree after, String alias) {
-    List<StatusChange> out = new ArrayList<>();
-    int taken = 0;
-    PluggedInterface was = null;
-    PluggedInterface now = null;
-    if (alias != null) {
-      was = before.interfaces().get(alias);
-      now = after.interfaces().get(alias);
-      if (now == null && was != null) {
-        out.add(new StatusChange.InterfaceRemoved(alias));
-      } else if (now != null && !now.equals(was)) {
-        out.add(new StatusChange.InterfaceSet(now));
-        taken = now.classMinor();
-      }
-    }
-    SortedSet<Integer> beforeParked = before.parkedClassIds();
-    SortedSet<Integer> afterParked = after.parkedClassIds();
-    // made only when an id moves (a plug that takes a parked class moves one, which InterfaceSet
-    // already records): two TreeSets per plug were a measurable part of recording it
-    SortedSet<Integer> added = null;
-    SortedSet<Integer> removed = null;
-    // Fast path (performance: copying both parked sets cost O(P log P) per plug, most of a plug's
-    // time with a pool of a few thousand parked classes). A change of one interface can only move
-    // that interface's own class ids (old and new) into or out of the parked set; when the sizes
-    // agree with what those candidates explain, nothing else moved and the diff is exact in
-    // O(log P). Otherwise (a bulk park/release, or anything unexpected) diff the whole sets.
-    boolean fast = false;
-    if (alias != null) {
-      for (PluggedInterface p : new PluggedInterface[] {was, now}) {
-        if (p != null && p.classMinor() != 0) {
-          int id = p.classMinor();
-          boolean inBefore = beforeParked.contains(id);
-          boolean inAfter = afterParked.contains(id);
-          if (inAfter && !inBefore) {
-            added = added == null ? new TreeSet<>() : added;
-            added.add(id);
-          } else if (inBefore && !inAfter) {
-            removed = removed == null ? new TreeSet<>() : removed;
-            removed.add(id);
-          }
-        }
-      }
-      fast = beforeParked.size() + (added == null ? 0 : added.size())
-          - (removed == null ? 0 : removed.size()) == afterParked.size();
-    }
-    if (!fast) {
-      added = new TreeSet<>(afterParked);
-      added.removeAll(beforeParked);
-      removed = new TreeSet<>(beforeParked);
-      removed.removeAll(afterParked);
-    }
-    if (removed != null) {
-      removed.remove(taken); // InterfaceSet already unparks it
-    }
-    if (removed != null && !removed.isEmpty()) {
-      out.add(new StatusChange.ClassesUnparked(removed));
-    }
-    if (added != null && !added.isEmpty()) {
-      out.add(new StatusChange.ClassesParked(added));
-    }
-    return out;
   }
 }

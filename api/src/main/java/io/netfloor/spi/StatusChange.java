@@ -29,11 +29,57 @@ public sealed interface StatusChange
   NetworkStatus applyTo(NetworkStatus status);
 
   /**
+   * Which of the change kinds this is: code outside the change chooses what to do with it in a
+   * {@code switch} expression over {@link Kind} with a case for every kind and no {@code default},
+   * which the compiler refuses when a kind is added and not handled (see
+   * {@link io.netfloor.plan.TcObject.Kind}).
+   *
+   * @return the change's kind; {@code changeKind().type()} is the change's class
+   */
+  Kind changeKind();
+
+  /** The kinds of status change, one per record type that implements {@link StatusChange}. */
+  enum Kind {
+    /** {@link InterfaceSet}. */
+    INTERFACE_SET(InterfaceSet.class),
+    /** {@link InterfaceRemoved}. */
+    INTERFACE_REMOVED(InterfaceRemoved.class),
+    /** {@link ClassesParked}. */
+    CLASSES_PARKED(ClassesParked.class),
+    /** {@link ClassesUnparked}. */
+    CLASSES_UNPARKED(ClassesUnparked.class),
+    /** {@link InboundResized}. */
+    INBOUND_RESIZED(InboundResized.class),
+    /** {@link Batch}. */
+    BATCH(Batch.class);
+
+    private final Class<? extends StatusChange> type;
+
+    Kind(Class<? extends StatusChange> type) {
+      this.type = type;
+    }
+
+    /**
+     * The record type of the changes of this kind.
+     *
+     * @return the class every change of this kind is an instance of
+     */
+    public Class<? extends StatusChange> type() {
+      return type;
+    }
+  }
+
+  /**
    * An interface was plugged or changed: this is its new record.
    *
    * @param iface the interface as it is now
    */
   record InterfaceSet(PluggedInterface iface) implements StatusChange {
+    @Override
+    public Kind changeKind() {
+      return Kind.INTERFACE_SET;
+    }
+
     @Override
     public NetworkStatus applyTo(NetworkStatus status) {
       return status.withInterface(iface);
@@ -54,6 +100,11 @@ public sealed interface StatusChange
      */
     public InterfaceRemoved {
       PluggedInterface.checkAlias(alias);
+    }
+
+    @Override
+    public Kind changeKind() {
+      return Kind.INTERFACE_REMOVED;
     }
 
     @Override
@@ -78,6 +129,11 @@ public sealed interface StatusChange
     }
 
     @Override
+    public Kind changeKind() {
+      return Kind.CLASSES_PARKED;
+    }
+
+    @Override
     public NetworkStatus applyTo(NetworkStatus status) {
       return status.withParked(classIds, true);
     }
@@ -96,6 +152,11 @@ public sealed interface StatusChange
      */
     public ClassesUnparked {
       classIds = ImmutableSortedSet.copyOf(classIds);
+    }
+
+    @Override
+    public Kind changeKind() {
+      return Kind.CLASSES_UNPARKED;
     }
 
     @Override
@@ -127,6 +188,11 @@ public sealed interface StatusChange
     }
 
     @Override
+    public Kind changeKind() {
+      return Kind.INBOUND_RESIZED;
+    }
+
+    @Override
     public NetworkStatus applyTo(NetworkStatus status) {
       return status.withInbound(Optional.of(inbound));
     }
@@ -150,9 +216,14 @@ public sealed interface StatusChange
       if (changes.isEmpty()) {
         throw new IllegalArgumentException("a batch of status changes needs at least one");
       }
-      if (changes.stream().anyMatch(c -> c instanceof Batch)) {
+      if (changes.stream().anyMatch(c -> c.changeKind() == Kind.BATCH)) {
         throw new IllegalArgumentException("batches of status changes do not nest");
       }
+    }
+
+    @Override
+    public Kind changeKind() {
+      return Kind.BATCH;
     }
 
     @Override

@@ -65,6 +65,11 @@ import java.util.zip.CRC32C;
  * written as before (version 2 or 1). A record of a version other than the one its content needs
  * is refused, as above.
  *
+ * <p>An interface's outbound floor is the {@code floor} of its {@code out=} limits, a key the
+ * limits always had: no line changes syntax, so records holding one keep their version. A reader
+ * from before outbound floors refuses such a record (its bandwidth rules had no outbound floor),
+ * naming the floor, rather than misreading it.
+ *
  * <h2>Lines</h2>
  *
  * The lines inside the records are available alone, for a store with its own framing and
@@ -255,16 +260,14 @@ public final class StatusRecordCodec {
   }
 
   private static int versionOf(StatusChange change) {
-    if (change instanceof StatusChange.Batch batch) { // as new as its newest change
-      return batch.changes().stream().mapToInt(StatusRecordCodec::versionOf)
-          .max().orElse(FORMAT_VERSION_WITHOUT_INBOUND);
-    }
-    if (change instanceof StatusChange.InterfaceSet set
-        && set.iface().bandwidth().priority().isPresent()) {
-      return FORMAT_VERSION;
-    }
-    return change instanceof StatusChange.InboundResized ? FORMAT_VERSION_WITHOUT_PRIORITY
-        : FORMAT_VERSION_WITHOUT_INBOUND;
+    return switch (change.changeKind()) {
+      case BATCH -> ((StatusChange.Batch) change).changes().stream() // as new as its newest
+          .mapToInt(StatusRecordCodec::versionOf).max().orElse(FORMAT_VERSION_WITHOUT_INBOUND);
+      case INTERFACE_SET -> ((StatusChange.InterfaceSet) change).iface().bandwidth().priority()
+          .isPresent() ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_INBOUND;
+      case INBOUND_RESIZED -> FORMAT_VERSION_WITHOUT_PRIORITY;
+      case INTERFACE_REMOVED, CLASSES_PARKED, CLASSES_UNPARKED -> FORMAT_VERSION_WITHOUT_INBOUND;
+    };
   }
 
   /** The version a status needs: the oldest that can hold everything in it. */
@@ -372,28 +375,29 @@ public final class StatusRecordCodec {
    * @throws IllegalArgumentException for a change type this codec does not know
    */
   public static String encodeChangeLine(StatusChange change) {
-    if (change instanceof StatusChange.InterfaceSet s) {
-      return "set " + encodeInterface(s.iface());
-    } else if (change instanceof StatusChange.InterfaceRemoved r) {
-      return "remove " + r.alias();
-    } else if (change instanceof StatusChange.ClassesParked p) {
-      return "park " + encodeClassIds(p.classIds());
-    } else if (change instanceof StatusChange.ClassesUnparked u) {
-      return "unpark " + encodeClassIds(u.classIds());
-    } else if (change instanceof StatusChange.InboundResized r) {
-      return "resize " + encodeLimits(r.inbound());
-    } else if (change instanceof StatusChange.Batch batch) {
-      // an encoded change never holds " / " (aliases, MACs, rates and id lists have no spaces
-      // around a slash), so the separator needs no escaping
-      StringBuilder b = new StringBuilder("batch ").append(batch.changes().size());
-      String sep = " ";
-      for (StatusChange c : batch.changes()) {
-        b.append(sep).append(encodeChangeLine(c));
-        sep = BATCH_SEPARATOR;
-      }
-      return b.toString();
+    return switch (change.changeKind()) {
+      case INTERFACE_SET -> "set " + encodeInterface(((StatusChange.InterfaceSet) change).iface());
+      case INTERFACE_REMOVED -> "remove " + ((StatusChange.InterfaceRemoved) change).alias();
+      case CLASSES_PARKED ->
+          "park " + encodeClassIds(((StatusChange.ClassesParked) change).classIds());
+      case CLASSES_UNPARKED ->
+          "unpark " + encodeClassIds(((StatusChange.ClassesUnparked) change).classIds());
+      case INBOUND_RESIZED ->
+          "resize " + encodeLimits(((StatusChange.InboundResized) change).inbound());
+      case BATCH -> encodeBatch((StatusChange.Batch) change);
+    };
+  }
+
+  private static String encodeBatch(StatusChange.Batch batch) {
+    // an encoded change never holds " / " (aliases, MACs, rates and id lists have no spaces
+    // around a slash), so the separator needs no escaping
+    StringBuilder b = new StringBuilder("batch ").append(batch.changes().size());
+    String sep = " ";
+    for (StatusChange c : batch.changes()) {
+      b.append(sep).append(encodeChangeLine(c));
+      sep = BATCH_SEPARATOR;
     }
-    throw new IllegalArgumentException("unknown status change " + change);
+    return b.toString();
   }
 
   /**

@@ -57,7 +57,8 @@ public interface StatusStore extends AutoCloseable {
    * with the number of interfaces.
    *
    * @param network the network's name
-   * @param change the change, as {@link NetworkStatus#changesBetween} makes it
+   * @param change the change, one of the records of a
+   *     {@link io.netfloor.model.TreeChange#records() TreeChange}
    * @throws StatusStoreException also when no status of {@code network} exists
    * @throws StatusStoreException if it cannot be recorded durably; the stored status is then
    *     unchanged

@@ -106,14 +106,28 @@ class LimitsTest {
   // ------------------------------------------------------------ Bandwidth
 
   @Test
-  void bandwidthFloorOnlyInbound() {
-    assertThatThrownBy(() -> Bandwidth.of(null, limits("10mbit", null, null, "1mbit")))
+  void bandwidthOutboundFloorIsItsOwnDirection() {
+    Bandwidth b = Bandwidth.of(null, limits("10mbit", null, null, "1mbit"));
+    assertThat(b.hasOutboundFloor()).isTrue();
+    assertThat(b.hasFloor()).isFalse();
+    assertThat(b.hasAnyFloor()).isTrue();
+    assertThat(b.outboundFloorOrZero()).isEqualTo(Rate.parse("1mbit"));
+    assertThat(b.floorOrZero(Direction.OUTBOUND)).isEqualTo(Rate.parse("1mbit"));
+    assertThat(b.floorOrZero(Direction.INBOUND)).isEqualTo(Rate.ZERO);
+    Bandwidth floorOnly = Bandwidth.NONE.withOutboundFloor(Rate.parse("3mbit"));
+    assertThat(floorOnly.outbound()).contains(Limits.floorOnly(Rate.parse("3mbit")));
+    assertThat(floorOnly.withOutboundFloor(null)).isEqualTo(Bandwidth.NONE);
+    assertThat(b.withOutboundFloor(Rate.ZERO).outbound())
+        .contains(Limits.averageOnly(Rate.parse("10mbit")));
+    assertThatThrownBy(() -> b.withOutboundFloor(Rate.parse("20mbit")))
         .isExactlyInstanceOf(InvalidBandwidthException.class)
-        .hasMessageContaining("floor 1mbit is only allowed on inbound limits, not on outbound")
-        .hasMessageContaining("{average=10mbit floor=1mbit}");
-    assertThatThrownBy(() -> Bandwidth.of(null, Limits.floorOnly(Rate.parse("3mbit"))))
+        .hasMessageContaining("exceeds ceiling 10mbit");
+    assertThatThrownBy(() -> floorOnly.requireNoFloor("network 'default'"))
         .isExactlyInstanceOf(InvalidBandwidthException.class)
-        .hasMessageContaining("floor 3mbit is only allowed on inbound");
+        .hasMessageContaining("outbound floor 3mbit is not supported for network 'default'");
+    assertThatThrownBy(() -> LibvirtBandwidthXml.format(floorOnly))
+        .isExactlyInstanceOf(InvalidBandwidthException.class)
+        .hasMessageContaining("libvirt has no floor on <outbound>");
   }
 
   @Test

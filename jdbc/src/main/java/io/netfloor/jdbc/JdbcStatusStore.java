@@ -312,10 +312,10 @@ public final class JdbcStatusStore implements StatusStore {
         ps.setString(13, network);
         ps.setString(14, hostId);
         InterfaceRows.bindArrays(c, ps, 15, status.interfaces().values());
-        int park = 15 + InterfaceRows.COLUMN_COUNT;
-        ps.setString(park, network);
-        ps.setString(park + 1, hostId);
-        ps.setArray(park + 2, c.createArrayOf("int4", status.parkedClassIds().toArray()));
+        int next = 15 + InterfaceRows.COLUMN_COUNT;
+        ps.setString(next, network);
+        ps.setString(next + 1, hostId);
+        ps.setArray(next + 2, c.createArrayOf("int4", status.parkedClassIds().toArray()));
         ps.execute();
       }
     });
@@ -344,47 +344,71 @@ public final class JdbcStatusStore implements StatusStore {
 
   /** Applies one change within the caller's transaction: a batch's changes in order. */
   private void apply(Connection c, String network, StatusChange change) throws SQLException {
-    if (change instanceof StatusChange.InterfaceSet set) {
-      PluggedInterface p = set.iface();
-      // taking a parked class unparks it, as NetworkStatus does; one round trip for both
-      try (PreparedStatement ps = c.prepareStatement(InterfaceRows.UPSERT
-          + "; DELETE FROM netfloor_parked WHERE network = ? AND class_id = ?")) {
-        ps.setString(1, network);
-        ps.setString(2, hostId);
-        InterfaceRows.bind(ps, 3, p);
-        ps.setString(3 + InterfaceRows.COLUMN_COUNT, network);
-        ps.setInt(4 + InterfaceRows.COLUMN_COUNT, p.classMinor());
-        ps.execute();
-      }
-    } else if (change instanceof StatusChange.InterfaceRemoved removed) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "DELETE FROM netfloor_interfaces WHERE network = ? AND alias = ?")) {
-        ps.setString(1, network);
-        ps.setString(2, removed.alias());
-        ps.executeUpdate();
-      }
-    } else if (change instanceof StatusChange.ClassesParked parked) {
-      park(c, network, parked.classIds());
-    } else if (change instanceof StatusChange.ClassesUnparked unparked) {
-      try (PreparedStatement ps = c.prepareStatement(
-          "DELETE FROM netfloor_parked WHERE network = ? AND class_id = ANY (?)")) {
-        ps.setString(1, network);
-        ps.setArray(2, c.createArrayOf("int4", unparked.classIds().toArray()));
-        ps.executeUpdate();
-      }
-    } else if (change instanceof StatusChange.InboundResized resized) {
-      try (PreparedStatement ps = c.prepareStatement("UPDATE netfloor_networks SET ("
-          + INBOUND_COLUMNS + ", updated_at) = (?, ?, ?, now()) WHERE network = ?")) {
-        bindInbound(ps, 1, Optional.of(resized.inbound()));
-        ps.setString(4, network);
-        ps.executeUpdate();
-      }
-    } else if (change instanceof StatusChange.Batch batch) {
-      for (StatusChange inner : batch.changes()) {
-        apply(c, network, inner);
-      }
-    } else {
-      throw new IllegalStateException("unknown change " + change);
+    SqlStep step = switch (change.changeKind()) {
+      case INTERFACE_SET ->
+          () -> setInterface(c, network, ((StatusChange.InterfaceSet) change).iface());
+      case INTERFACE_REMOVED -> () -> removeInterface(c, network,
+          ((StatusChange.InterfaceRemoved) change).alias());
+      case CLASSES_PARKED ->
+          () -> park(c, network, ((StatusChange.ClassesParked) change).classIds());
+      case CLASSES_UNPARKED -> () -> unpark(c, network,
+          ((StatusChange.ClassesUnparked) change).classIds());
+      case INBOUND_RESIZED -> () -> resize(c, network,
+          ((StatusChange.InboundResized) change).inbound());
+      case BATCH -> () -> {
+        for (StatusChange inner : ((StatusChange.Batch) change).changes()) {
+          apply(c, network, inner);
+        }
+      };
+    };
+    step.run();
+  }
+
+  /** One statement (or a few) of a change, run by {@link #apply}. */
+  @FunctionalInterface
+  private interface SqlStep {
+    void run() throws SQLException;
+  }
+
+  private void setInterface(Connection c, String network, PluggedInterface p) throws SQLException {
+    // taking a parked class unparks it, as NetworkStatus does; one round trip for both
+    try (PreparedStatement ps = c.prepareStatement(InterfaceRows.UPSERT
+        + "; DELETE FROM netfloor_parked WHERE network = ? AND class_id = ?")) {
+      ps.setString(1, network);
+      ps.setString(2, hostId);
+      InterfaceRows.bind(ps, 3, p);
+      ps.setString(3 + InterfaceRows.COLUMN_COUNT, network);
+      ps.setInt(4 + InterfaceRows.COLUMN_COUNT, p.classMinor());
+      ps.execute();
+    }
+  }
+
+  private static void removeInterface(Connection c, String network, String alias)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM netfloor_interfaces WHERE network = ? AND alias = ?")) {
+      ps.setString(1, network);
+      ps.setString(2, alias);
+      ps.executeUpdate();
+    }
+  }
+
+  private static void unpark(Connection c, String network, Set<Integer> ids)
+      throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(
+        "DELETE FROM netfloor_parked WHERE network = ? AND class_id = ANY (?)")) {
+      ps.setString(1, network);
+      ps.setArray(2, c.createArrayOf("int4", ids.toArray()));
+      ps.executeUpdate();
+    }
+  }
+
+  private static void resize(Connection c, String network, Limits inbound) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement("UPDATE netfloor_networks SET ("
+        + INBOUND_COLUMNS + ", updated_at) = (?, ?, ?, now()) WHERE network = ?")) {
+      bindInbound(ps, 1, Optional.of(inbound));
+      ps.setString(4, network);
+      ps.executeUpdate();
     }
   }
 

@@ -195,7 +195,13 @@ final class Schema {
                        allotted_bps, interface_count AS interfaces
                   FROM netfloor_networks) n
       """),
-      // 3: an interface's HTB priority (Bandwidth.priority), null without one
+      // 3: an interface's outbound floor (guaranteed on the network's outbound floor tree)
+      List.of(
+      """
+      ALTER TABLE netfloor_interfaces
+        ADD COLUMN out_floor_bps bigint CHECK (out_floor_bps > 0)
+      """),
+      // 4: an interface's HTB priority (Bandwidth.priority), null without one
       List.of(
       """
       ALTER TABLE netfloor_interfaces

@@ -186,7 +186,7 @@ class JdbcStatusStoreTest {
         var change = i % 3 == 0
             ? tree.plug(alias, mac(i), Bandwidth.inboundOnly(Limits.averageOnly(Rate.ofMegabits(5))))
             : tree.plug(alias, mac(i), Bandwidth.floor(Rate.ofMegabits(10L * i)));
-        for (StatusChange c : NetworkStatus.changesBetween(tree, change.tree(), alias)) {
+        for (StatusChange c : change.records()) {
           store.record("default", c);
         }
         tree = change.tree();
@@ -194,7 +194,7 @@ class JdbcStatusStoreTest {
       }
       for (int i : new int[] {2, 3, 7}) {
         var change = tree.unplug("vm" + i);
-        for (StatusChange c : NetworkStatus.changesBetween(tree, change.tree(), "vm" + i)) {
+        for (StatusChange c : change.records()) {
           store.record("default", c);
         }
         tree = change.tree();
@@ -202,7 +202,7 @@ class JdbcStatusStoreTest {
       }
       // a floor changed in place
       var upd = tree.update("vm4", Bandwidth.floor(Rate.ofMegabits(100)));
-      for (StatusChange c : NetworkStatus.changesBetween(tree, upd.tree(), "vm4")) {
+      for (StatusChange c : upd.records()) {
         store.record("default", c);
       }
       tree = upd.tree();
@@ -317,6 +317,61 @@ class JdbcStatusStoreTest {
           .isEqualTo(5_000_000L);
       assertThat(store.load("old").orElseThrow().inbound())
           .contains(Limits.averageOnly(Rate.ofMegabits(7)));
+    }
+  }
+
+  @Test
+  void outboundFloorsAreStoredInTheirColumnAndReadBack() throws SQLException {
+    NetworkConfig net = NetworkConfig.builder("out", "br9")
+        .inbound(Limits.averageOnly(Rate.ofMegabits(100)))
+        .outbound(Limits.averageOnly(Rate.ofMegabits(50)))
+        .outboundFloors(io.netfloor.model.OutboundFloorPlacement.bridgeIngress()).build();
+    HtbTree tree = HtbTree.start(net).tree();
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      store.describe(net);
+      store.save(NetworkStatus.of(tree));
+      Bandwidth both = Bandwidth.floor(Rate.ofMegabits(10)).withOutboundFloor(Rate.ofMegabits(20));
+      tree = tree.plug("vm1", MacAddress.parse("52:54:00:00:00:01"), both).tree();
+      store.record("out", new StatusChange.InterfaceSet(tree.find("vm1").orElseThrow()));
+      Bandwidth outOnly = Bandwidth.NONE.withOutboundFloor(Rate.ofMegabits(5));
+      tree = tree.plug("vm2", MacAddress.parse("52:54:00:00:00:02"), outOnly).tree();
+      store.record("out", new StatusChange.InterfaceSet(tree.find("vm2").orElseThrow()));
+      assertThat(store.load("out").orElseThrow()).isEqualTo(NetworkStatus.of(tree));
+      assertThat(queryLong("SELECT sum(out_floor_bps) FROM netfloor_interfaces"))
+          .isEqualTo(25_000_000L);
+      assertThat(store.load("out").orElseThrow().toTree(net).outboundFloorSum())
+          .isEqualTo(Rate.ofMegabits(25));
+    }
+  }
+
+  @Test
+  void anOutboundFloorAndAPriorityShareARowThroughSaveRecordAndBulkInsert() throws SQLException {
+    NetworkConfig net = NetworkConfig.builder("both", "br8")
+        .inbound(Limits.averageOnly(Rate.ofMegabits(100)))
+        .outbound(Limits.averageOnly(Rate.ofMegabits(50)))
+        .outboundFloors(io.netfloor.model.OutboundFloorPlacement.bridgeIngress()).build();
+    HtbTree tree = HtbTree.start(net).tree();
+    Bandwidth outAndPrio = Bandwidth.NONE.withOutboundFloor(Rate.ofMegabits(20))
+        .withPriority(io.netfloor.model.Priority.of(6));
+    tree = tree.plug("vm1", MacAddress.parse("52:54:00:00:00:01"), outAndPrio).tree();
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      store.describe(net);
+      store.save(NetworkStatus.of(tree)); // the bulk insert of every row
+      assertThat(queryLong("SELECT out_floor_bps FROM netfloor_interfaces WHERE alias = 'vm1'"))
+          .isEqualTo(20_000_000L);
+      assertThat(queryLong("SELECT priority FROM netfloor_interfaces WHERE alias = 'vm1'"))
+          .isEqualTo(6L);
+      tree = tree.plug("vm2", MacAddress.parse("52:54:00:00:00:02"), Bandwidth.floor(
+          Rate.ofMegabits(10)).withOutboundFloor(Rate.ofMegabits(5))
+          .withPriority(io.netfloor.model.Priority.HIGHEST)).tree();
+      store.record("both", new StatusChange.InterfaceSet(tree.find("vm2").orElseThrow()));
+      assertThat(queryLong("SELECT priority FROM netfloor_interfaces WHERE alias = 'vm2'"))
+          .isEqualTo(0L);
+      assertThat(queryLong("SELECT out_floor_bps FROM netfloor_interfaces WHERE alias = 'vm2'"))
+          .isEqualTo(5_000_000L);
+    }
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      assertThat(store.load("both").orElseThrow()).isEqualTo(NetworkStatus.of(tree));
     }
   }
 

@@ -9,7 +9,6 @@ import io.netfloor.netlink.codec.LinkCodec;
 import io.netfloor.netlink.codec.U32FilterCodec;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.HtbQdisc;
-import io.netfloor.plan.IfbDevice;
 import io.netfloor.plan.IngressQdisc;
 import io.netfloor.plan.LeafQdisc;
 import io.netfloor.plan.TcObject;
@@ -70,106 +69,115 @@ final class TcOpEncoder {
   }
 
   private byte[] add(TcObject o) {
-    if (o instanceof io.netfloor.plan.UnrecognizedObject
-        || o instanceof io.netfloor.plan.U32Instance) {
-      throw new NetlinkException("cannot add or change " + o.describe() + ": NetFloor only ever"
-          + " deletes it", null, 0, EOPNOTSUPP, null, null);
-    }
-    if (o instanceof IfbDevice d) {
-      return LinkCodec.encodeAddIfb(d.device());
-    }
-    int dev = ifindex.applyAsInt(o.device());
-    if (o instanceof HtbQdisc q) {
-      return HtbQdiscCodec.encodeAdd(q, dev);
-    } else if (o instanceof LeafQdisc q) {
-      return LeafQdiscCodec.encodeAdd(q, dev);
-    } else if (o instanceof IngressQdisc) {
-      return LeafQdiscCodec.encodeIngressAdd(dev);
-    } else if (o instanceof HtbClass c) {
+    return switch (o.objectKind()) {
+      case UNRECOGNIZED, U32_INSTANCE -> throw new NetlinkException("cannot add or change "
+          + o.describe() + ": NetFloor only ever deletes it", null, 0, EOPNOTSUPP, null, null);
+      case IFB_DEVICE -> LinkCodec.encodeAddIfb(o.device());
+      case HTB_QDISC -> HtbQdiscCodec.encodeAdd((HtbQdisc) o, dev(o));
+      case LEAF_QDISC -> LeafQdiscCodec.encodeAdd((LeafQdisc) o, dev(o));
+      case INGRESS_QDISC -> LeafQdiscCodec.encodeIngressAdd(dev(o));
       // ECHO: the kernel answers with the class as created, so a missing parent (which the kernel
       // silently turns into a top-level class) is detected
-      return HtbClassCodec.encodeAdd(c, dev, timing, true, rateTables);
-    } else if (o instanceof U32HashTable t) {
-      return U32FilterCodec.encodeAdd(t, dev);
-    } else if (o instanceof U32HashLink l) {
-      return U32FilterCodec.encodeAdd(l, dev);
-    } else if (o instanceof U32MacFilter f) {
-      return U32FilterCodec.encodeAdd(f, dev);
-    } else if (o instanceof U32MatchAllPolice p) {
-      return U32FilterCodec.encodeAdd(p, dev, timing);
-    } else if (o instanceof U32MatchAllRedirect r) {
-      return U32FilterCodec.encodeAdd(r, dev, ifindex.applyAsInt(r.target()));
-    } else if (o instanceof U32OwnerMark m) {
-      return U32FilterCodec.encodeAdd(m, dev);
-    }
-    throw new IllegalArgumentException("no encoder for " + o);
+      case HTB_CLASS -> HtbClassCodec.encodeAdd((HtbClass) o, dev(o), timing, true, rateTables);
+      case U32_HASH_TABLE -> U32FilterCodec.encodeAdd((U32HashTable) o, dev(o));
+      case U32_HASH_LINK -> U32FilterCodec.encodeAdd((U32HashLink) o, dev(o));
+      case U32_MAC_FILTER -> U32FilterCodec.encodeAdd((U32MacFilter) o, dev(o));
+      case U32_MATCH_ALL_POLICE -> U32FilterCodec.encodeAdd((U32MatchAllPolice) o, dev(o), timing);
+      case U32_MATCH_ALL_REDIRECT -> {
+        U32MatchAllRedirect r = (U32MatchAllRedirect) o;
+        int dev = dev(o);
+        yield U32FilterCodec.encodeAdd(r, dev, ifindex.applyAsInt(r.target()));
+      }
+      case U32_OWNER_MARK -> U32FilterCodec.encodeAdd((U32OwnerMark) o, dev(o));
+    };
+  }
+
+  private int dev(TcObject o) {
+    return ifindex.applyAsInt(o.device());
   }
 
   private byte[] delete(TcObject o) {
-    if (o instanceof IfbDevice d) {
-      return LinkCodec.encodeDelete(d.device());
-    }
-    int dev = ifindex.applyAsInt(o.device());
-    if (o instanceof io.netfloor.plan.U32Instance i) {
-      // no handle: the whole instance at that prio
-      return U32FilterCodec.encodeDelete(dev, i.parent(), i.prio(), i.protocol(),
-          io.netfloor.plan.U32Handle.fromBits(0));
-    }
-    if (o instanceof io.netfloor.plan.UnrecognizedObject u) {
-      // a filter is named by parent, prio and handle (protocol 0 matches the instance's own)
-      return u.isFilter()
-          ? U32FilterCodec.encodeDelete(dev, u.parent(), u.key().prio(), 0,
-              io.netfloor.plan.U32Handle.fromBits(u.key().handle()))
-          : LeafQdiscCodec.encodeDelete(u.parent(), ClassHandle.fromBits(u.key().handle()), dev);
-    }
-    if (o instanceof HtbQdisc q) {
-      return LeafQdiscCodec.encodeDelete(q.parent(), q.handle(), dev);
-    } else if (o instanceof LeafQdisc q) {
-      return LeafQdiscCodec.encodeDelete(q.parent(), q.handle(), dev);
-    } else if (o instanceof IngressQdisc) {
-      return LeafQdiscCodec.encodeDelete(ClassHandle.INGRESS, IngressQdisc.HANDLE, dev);
-    } else if (o instanceof HtbClass c) {
-      return HtbClassCodec.encodeDelete(c.classId(), dev);
-    } else if (o instanceof U32HashTable t) {
-      return U32FilterCodec.encodeDelete(dev, t.parent(), t.prio(), t.protocol(), t.handle());
-    } else if (o instanceof U32HashLink l) {
-      return U32FilterCodec.encodeDelete(dev, l.parent(), l.prio(), l.protocol(), l.handle());
-    } else if (o instanceof U32MacFilter f) {
-      return U32FilterCodec.encodeDelete(dev, f.parent(), f.prio(), f.protocol(), f.handle());
-    } else if (o instanceof U32MatchAllPolice p) {
-      return U32FilterCodec.encodeDelete(dev, p.parent(), p.prio(), io.netfloor.plan.EtherType.ALL,
-          p.handle());
-    } else if (o instanceof U32MatchAllRedirect r) {
-      return U32FilterCodec.encodeDelete(dev, r.parent(), r.prio(), io.netfloor.plan.EtherType.ALL,
-          r.handle());
-    } else if (o instanceof U32OwnerMark m) {
-      // deleting the mark's table deletes the node in it
-      return U32FilterCodec.encodeDelete(dev, m.parent(), m.prio(), m.protocol(),
-          m.table().handle());
-    }
-    throw new IllegalArgumentException("no encoder for " + o);
+    return switch (o.objectKind()) {
+      case IFB_DEVICE -> LinkCodec.encodeDelete(o.device());
+      case U32_INSTANCE -> {
+        io.netfloor.plan.U32Instance i = (io.netfloor.plan.U32Instance) o;
+        // no handle: the whole instance at that prio
+        yield U32FilterCodec.encodeDelete(dev(o), i.parent(), i.prio(), i.protocol(),
+            io.netfloor.plan.U32Handle.fromBits(0));
+      }
+      case UNRECOGNIZED -> {
+        io.netfloor.plan.UnrecognizedObject u = (io.netfloor.plan.UnrecognizedObject) o;
+        int dev = dev(o);
+        // a filter is named by parent, prio and handle (protocol 0 matches the instance's own)
+        yield u.isFilter()
+            ? U32FilterCodec.encodeDelete(dev, u.parent(), u.key().prio(), 0,
+                io.netfloor.plan.U32Handle.fromBits(u.key().handle()))
+            : LeafQdiscCodec.encodeDelete(u.parent(), ClassHandle.fromBits(u.key().handle()), dev);
+      }
+      case HTB_QDISC -> {
+        HtbQdisc q = (HtbQdisc) o;
+        yield LeafQdiscCodec.encodeDelete(q.parent(), q.handle(), dev(o));
+      }
+      case LEAF_QDISC -> {
+        LeafQdisc q = (LeafQdisc) o;
+        yield LeafQdiscCodec.encodeDelete(q.parent(), q.handle(), dev(o));
+      }
+      case INGRESS_QDISC ->
+          LeafQdiscCodec.encodeDelete(ClassHandle.INGRESS, IngressQdisc.HANDLE, dev(o));
+      case HTB_CLASS -> HtbClassCodec.encodeDelete(((HtbClass) o).classId(), dev(o));
+      case U32_HASH_TABLE -> {
+        U32HashTable t = (U32HashTable) o;
+        yield U32FilterCodec.encodeDelete(dev(o), t.parent(), t.prio(), t.protocol(), t.handle());
+      }
+      case U32_HASH_LINK -> {
+        U32HashLink l = (U32HashLink) o;
+        yield U32FilterCodec.encodeDelete(dev(o), l.parent(), l.prio(), l.protocol(), l.handle());
+      }
+      case U32_MAC_FILTER -> {
+        U32MacFilter f = (U32MacFilter) o;
+        yield U32FilterCodec.encodeDelete(dev(o), f.parent(), f.prio(), f.protocol(), f.handle());
+      }
+      case U32_MATCH_ALL_POLICE -> {
+        U32MatchAllPolice p = (U32MatchAllPolice) o;
+        yield U32FilterCodec.encodeDelete(dev(o), p.parent(), p.prio(),
+            io.netfloor.plan.EtherType.ALL, p.handle());
+      }
+      case U32_MATCH_ALL_REDIRECT -> {
+        U32MatchAllRedirect r = (U32MatchAllRedirect) o;
+        yield U32FilterCodec.encodeDelete(dev(o), r.parent(), r.prio(),
+            io.netfloor.plan.EtherType.ALL, r.handle());
+      }
+      case U32_OWNER_MARK -> {
+        U32OwnerMark m = (U32OwnerMark) o;
+        // deleting the mark's table deletes the node in it
+        yield U32FilterCodec.encodeDelete(dev(o), m.parent(), m.prio(), m.protocol(),
+            m.table().handle());
+      }
+    };
   }
 
   private Optional<byte[]> change(TcObject o) {
-    if (o instanceof io.netfloor.plan.UnrecognizedObject
-        || o instanceof io.netfloor.plan.U32Instance) {
-      add(o); // throws: never changed
-    }
-    if (o instanceof IfbDevice || o instanceof IngressQdisc) {
-      return Optional.empty(); // nothing to change: identity is everything
-    }
-    int dev = ifindex.applyAsInt(o.device());
-    if (o instanceof HtbQdisc q) {
-      return Optional.of(HtbQdiscCodec.encodeChange(q, dev));
-    } else if (o instanceof HtbClass c) {
-      return Optional.of(HtbClassCodec.encodeChange(c, dev, timing, rateTables));
-    } else if (o instanceof LeafQdisc) {
-      return Optional.of(withFlags(add(o), FLAGS_REPLACE_QDISC));
-    }
-    // cls_u32 keeps a node's selector (its match keys) when the node is "changed", and a hash
-    // table's divisor cannot change at all: a change would silently keep the old match
-    throw new NetlinkException("cannot change " + o.describe() + " in place: u32 filters are"
-        + " deleted and added again (PlanDiff does so)", null, 0, EOPNOTSUPP, null, null);
+    return switch (o.objectKind()) {
+      case UNRECOGNIZED, U32_INSTANCE -> Optional.of(add(o)); // throws: never changed
+      // nothing to change: identity is everything
+      case IFB_DEVICE, INGRESS_QDISC -> Optional.empty();
+      case HTB_QDISC -> Optional.of(HtbQdiscCodec.encodeChange((HtbQdisc) o, dev(o)));
+      case HTB_CLASS ->
+          Optional.of(HtbClassCodec.encodeChange((HtbClass) o, dev(o), timing, rateTables));
+      case LEAF_QDISC -> {
+        int dev = dev(o); // as before: the device is looked up first
+        yield Optional.of(withFlags(LeafQdiscCodec.encodeAdd((LeafQdisc) o, dev),
+            FLAGS_REPLACE_QDISC));
+      }
+      // cls_u32 keeps a node's selector (its match keys) when the node is "changed", and a hash
+      // table's divisor cannot change at all: a change would silently keep the old match
+      case U32_HASH_TABLE, U32_HASH_LINK, U32_MAC_FILTER, U32_MATCH_ALL_POLICE,
+          U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK -> {
+        dev(o); // as before: an unknown device is reported before the refusal
+        throw new NetlinkException("cannot change " + o.describe() + " in place: u32 filters are"
+            + " deleted and added again (PlanDiff does so)", null, 0, EOPNOTSUPP, null, null);
+      }
+    };
   }
 
   private static byte[] withFlags(byte[] message, int flags) {

@@ -6,6 +6,7 @@ import io.netfloor.model.NetworkConfig;
 import io.netfloor.persistence.internal.AtomicFiles;
 import io.netfloor.persistence.internal.FormatException;
 import io.netfloor.persistence.internal.IndexFile;
+import io.netfloor.persistence.internal.JournalChannel;
 import io.netfloor.persistence.internal.JournalFile;
 import io.netfloor.persistence.internal.MutableStatus;
 import io.netfloor.persistence.internal.SnapshotFile;
@@ -205,7 +206,7 @@ public final class FileStatusStore implements StatusStore {
     final List<FailedSync> failed = new ArrayList<>();
     boolean syncing;
     /** The journal the unsynced records are in, and where each starts (ticket synced + 1 first). */
-    FileChannel unsyncedIn;
+    JournalChannel unsyncedIn;
     final ArrayDeque<Long> unsyncedAt = new ArrayDeque<>();
   }
 
@@ -222,7 +223,7 @@ public final class FileStatusStore implements StatusStore {
     long journalBytes;
     /** The journal's fixed length. */
     long capacity;
-    FileChannel journal;
+    JournalChannel journal;
 
     Open(NetworkStatus status, long generation, OptionalLong previous, long lastSeq) {
       this.status = new MutableStatus(status);
@@ -420,6 +421,36 @@ public final class FileStatusStore implements StatusStore {
     }
   }
 
+  /**
+   * Where the stored status of {@code network} stands: the snapshot's generation (new at every
+   * {@link #save}) and the number of the last record. Every save and every record changes it; a
+   * compaction does not (same content). A caller that remembered it can tell, without comparing
+   * statuses, whether anything changed the network's status since.
+   *
+   * @param network the network's name
+   * @return the revision ({@code generation:record}, hexadecimal), or empty when the store holds no
+   *     status of the network
+   * @throws StatusStoreException as {@link #load} does
+   */
+  public Optional<String> revision(String network) {
+    Slot slot = lockSlot(network);
+    try {
+      if (readOnly) {
+        OnDisk d = read(network);
+        return d == null ? Optional.empty()
+            : Optional.of(revision(d.snapshot().generation(), d.lastSeq()));
+      }
+      Open o = openNetwork(network, slot);
+      return o == null ? Optional.empty() : Optional.of(revision(o.generation, o.lastSeq));
+    } finally {
+      slot.lock.unlock();
+    }
+  }
+
+  private static String revision(long generation, long lastSeq) {
+    return String.format("%016x:%x", generation, lastSeq);
+  }
+
   @Override
   public void save(NetworkStatus status) {
     String network = status.network();
@@ -546,7 +577,7 @@ public final class FileStatusStore implements StatusStore {
       }
       long at = o.journalBytes;
       try {
-        AtomicFiles.writeFully(o.journal, line, at);
+        o.journal.write(line, at);
       } catch (IOException e) {
         undoWrite(o, at, line.length, journalFile(network));
         dropOpen(slot);
@@ -577,7 +608,7 @@ public final class FileStatusStore implements StatusStore {
   }
 
   /** Numbers a record just written at {@code at} of {@code journal}; under the slot's lock. */
-  private static long written(Slot slot, FileChannel journal, long at) {
+  private static long written(Slot slot, JournalChannel journal, long at) {
     slot.sync.lock();
     try {
       slot.unsyncedAt.addLast(at);
@@ -609,11 +640,11 @@ public final class FileStatusStore implements StatusStore {
         // lead: sync everything written so far, outside the lock so others keep writing
         slot.syncing = true;
         long target = slot.written;
-        FileChannel journal = slot.unsyncedIn;
+        JournalChannel journal = slot.unsyncedIn;
         IOException failed = null;
         slot.sync.unlock();
         try {
-          journal.force(false); // fdatasync: the data (the file's length never changes)
+          journal.force(); // not closed by an interrupt of this thread: others wait for it
           journalSyncs.incrementAndGet();
         } catch (IOException e) {
           failed = e;
@@ -656,7 +687,7 @@ public final class FileStatusStore implements StatusStore {
    * A sync of the records written so far failed: they are taken back (zeroed, as a failed write
    * is) and the network is read from disk again before its next change.
    */
-  private void failSync(String network, Slot slot, FileChannel journal, IOException failure) {
+  private void failSync(String network, Slot slot, JournalChannel journal, IOException failure) {
     slot.lock.lock();
     try {
       slot.sync.lock();
@@ -693,7 +724,7 @@ public final class FileStatusStore implements StatusStore {
    * Under the slot's lock, before {@code journal} is closed: its unsynced records are synced now
    * (or fail), so that no waiter is left with a record in a closed file.
    */
-  private void settleUnsynced(Slot slot, FileChannel journal) {
+  private void settleUnsynced(Slot slot, JournalChannel journal) {
     slot.sync.lock();
     try {
       if (journal == null || slot.synced >= slot.written || slot.unsyncedIn != journal) {
@@ -701,7 +732,7 @@ public final class FileStatusStore implements StatusStore {
       }
       long target = slot.written;
       try {
-        journal.force(false);
+        journal.force();
         journalSyncs.incrementAndGet();
         advanceSynced(slot, target);
         slot.changed.signalAll();
@@ -1078,8 +1109,8 @@ public final class FileStatusStore implements StatusStore {
       o.journalBytes = journal.end();
       if (journal.needsRepair()) {
         LOG.warn("{}: {}; rewriting those bytes", journalFile, journal.note());
-        AtomicFiles.writeFully(o.journal, journal.repair(), journal.repairAt());
-        o.journal.force(false);
+        o.journal.write(journal.repair(), journal.repairAt());
+        o.journal.force();
       }
     } catch (IOException e) {
       closeQuietly(o.journal);
@@ -1148,15 +1179,15 @@ public final class FileStatusStore implements StatusStore {
     }
   }
 
-  private static FileChannel openJournal(Path journal) throws IOException {
-    return FileChannel.open(journal, Set.of(StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS));
+  private static JournalChannel openJournal(Path journal) throws IOException {
+    return JournalChannel.open(journal);
   }
 
   /** Zeros a failed write, so the file holds exactly what it held before the call. */
   private static void undoWrite(Open o, long at, int length, Path journal) {
     try {
-      AtomicFiles.writeFully(o.journal, new byte[length], at);
-      o.journal.force(false);
+      o.journal.write(new byte[length], at);
+      o.journal.force();
     } catch (IOException e) {
       // What was written, if anything, is a record whose call failed: at worst it reads as torn
       // (and is dropped), or whole (the change was made after all; the caller was told it failed).

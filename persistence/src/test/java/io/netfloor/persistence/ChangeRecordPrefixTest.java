@@ -11,6 +11,7 @@ import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.TreeChange;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.units.InterfaceName;
@@ -32,7 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A crash may stop the host between any two status records of one change. For every kind of
  * change, in every class strategy and filter layout, every prefix of the records the change makes
- * (as {@link NetworkStatus#changesBetween} orders them and as the engine records them, one by one)
+ * (its {@link TreeChange#records()}, in their order, as the engine appends them one by one)
  * is written through a {@link FileStatusStore}, read back by a fresh store, and must restore a
  * valid tree: no class id both parked and assigned, floors within the capacity. The whole sequence
  * gives exactly the tree after the change. Records in the wrong order (a parked id recorded before
@@ -44,8 +45,8 @@ class ChangeRecordPrefixTest {
 
   @TempDir Path tmp;
 
-  /** One change of a tree: the alias it is about (null for park/release) and the transition. */
-  record Transition(String name, String alias, Function<HtbTree, HtbTree> apply) {
+  /** One change of a tree. */
+  record Transition(String name, Function<HtbTree, TreeChange> apply) {
     @Override
     public String toString() {
       return name;
@@ -80,21 +81,23 @@ class ChangeRecordPrefixTest {
 
   private static List<Transition> transitions() {
     return List.of(
-        new Transition("plug with floor", "n", t -> t.plug("n", mac(9), floor("30mbit")).tree()),
-        new Transition("plug with device", "n",
-            t -> t.plug("n", mac(9), Optional.of(InterfaceName.of("vnet9")), floor("1mbit")).tree()),
-        new Transition("plug without floor", "n", t -> t.plug("n", mac(9), Bandwidth.NONE).tree()),
-        new Transition("unplug with floor", "a", t -> t.unplug("a").tree()),
-        new Transition("unplug with device", "d", t -> t.unplug("d").tree()),
-        new Transition("unplug without floor", "c", t -> t.unplug("c").tree()),
-        new Transition("update floor up", "a", t -> t.update("a", floor("40mbit")).tree()),
-        new Transition("update floor removed", "b", t -> t.update("b", Bandwidth.NONE).tree()),
-        new Transition("update floor given", "c", t -> t.update("c", floor("2mbit")).tree()),
-        new Transition("changeMac with floor", "a", t -> t.changeMac("a", mac(0x77)).tree()),
-        new Transition("changeMac without floor", "c", t -> t.changeMac("c", mac(0x78)).tree()),
-        new Transition("park", null, t -> t.park(4).tree()),
-        new Transition("releaseParked", null, t -> t.releaseParked(2).tree()),
-        new Transition("releaseParked all", null, t -> t.releaseParked(100).tree()));
+        new Transition("plug with floor", t -> t.plug("n", mac(9), floor("30mbit"))),
+        new Transition("plug with device",
+            t -> t.plug("n", mac(9), Optional.of(InterfaceName.of("vnet9")), floor("1mbit"))),
+        new Transition("plug without floor", t -> t.plug("n", mac(9), Bandwidth.NONE)),
+        new Transition("unplug with floor", t -> t.unplug("a")),
+        new Transition("unplug with device", t -> t.unplug("d")),
+        new Transition("unplug without floor", t -> t.unplug("c")),
+        new Transition("update floor up", t -> t.update("a", floor("40mbit"))),
+        new Transition("update floor removed", t -> t.update("b", Bandwidth.NONE)),
+        new Transition("update floor given", t -> t.update("c", floor("2mbit"))),
+        new Transition("update floor removed with device", t -> t.update("d", Bandwidth.NONE)),
+        new Transition("changeMac with floor", t -> t.changeMac("a", mac(0x77))),
+        new Transition("changeMac without floor", t -> t.changeMac("c", mac(0x78))),
+        new Transition("park", t -> t.park(4)),
+        new Transition("releaseParked", t -> t.releaseParked(2)),
+        new Transition("releaseParked all", t -> t.releaseParked(100)),
+        new Transition("resize", t -> t.resize(Limits.averageOnly(Rate.parse("40mbit")))));
   }
 
   @TestFactory
@@ -114,8 +117,9 @@ class ChangeRecordPrefixTest {
       throws Exception {
     NetworkConfig config = config(strategy, layout);
     HtbTree before = base(config);
-    HtbTree after = transition.apply().apply(before);
-    List<StatusChange> records = NetworkStatus.changesBetween(before, after, transition.alias());
+    TreeChange change = transition.apply().apply(before);
+    HtbTree after = change.tree();
+    List<StatusChange> records = change.records();
     assertThat(records).as("the change is recorded").isNotEmpty();
     for (int k = 0; k <= records.size(); k++) {
       Path dir = Files.createDirectory(tmp.resolve(
@@ -136,7 +140,10 @@ class ChangeRecordPrefixTest {
       HtbTree restored = read.toTree(config);
       assertThat(restored.floorSum()).as(prefix).isLessThanOrEqualTo(CAPACITY);
       if (k == records.size()) {
-        assertThat(read).isEqualTo(NetworkStatus.of(after));
+        // a resize's record keeps the new limits, which the tree holds in its config
+        assertThat(read).isEqualTo(NetworkStatus.of(after).withInbound(
+            after.config().equals(config) ? Optional.empty() : after.config().bandwidth().inbound()));
+        assertThat(restored).isEqualTo(after);
         assertThat(restored.interfaces()).isEqualTo(after.interfaces());
         assertThat(restored.parkedClassIds()).isEqualTo(after.parkedClassIds());
         assertThat(restored.kernelObjects())

@@ -3,6 +3,7 @@ package io.netfloor.shaping;
 
 import io.netfloor.model.AdmissionLimit;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.NetworkConfig;
 import io.netfloor.units.Rate;
 import java.util.Objects;
 
@@ -41,6 +42,21 @@ public record Capacity(String network, boolean floorsSupported, AdmissionLimit a
     Objects.requireNonNull(capacity, "capacity");
     Objects.requireNonNull(allotted, "allotted");
     Objects.requireNonNull(remaining, "remaining");
+  }
+
+  /**
+   * The outbound floor inventory of {@code tree}: the network's outbound floor capacity, the
+   * outbound floors allotted and what remains ({@link #floorsSupported()} false without an
+   * outbound floor placement). O(1).
+   *
+   * @param tree a network's tree
+   * @return its outbound capacity, outbound floors allotted and remaining, and interface count
+   */
+  public static Capacity outboundOf(HtbTree tree) {
+    NetworkConfig c = tree.config();
+    return new Capacity(c.name(), c.supportsOutboundFloors(), c.admissionLimit(),
+        c.outboundFloorCapacity().orElse(Rate.ZERO), tree.outboundFloorSum(),
+        tree.remainingOutboundCapacity().orElse(Rate.ZERO), tree.interfaces().size());
   }
 
   /**

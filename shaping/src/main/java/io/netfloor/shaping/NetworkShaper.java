@@ -11,6 +11,7 @@ import io.netfloor.model.HtbTree;
 import io.netfloor.model.KernelPlacement;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.OutboundFloorPlacement;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.TrafficMatch;
@@ -30,7 +31,6 @@ import io.netfloor.plan.U32HashLink;
 import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32Instance;
 import io.netfloor.plan.U32MacFilter;
-import io.netfloor.plan.U32MatchAllPolice;
 import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.shaping.internal.KernelView;
@@ -69,6 +69,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -217,8 +218,19 @@ public final class NetworkShaper {
    * @param caps what the kernel supports
    * @return the configuration to use; {@code config} itself when the kernel has everything it asks
    *     for
+   * @throws UnsupportedPlacementException if outbound floors on the bridge's ingress are asked for
+   *     and the kernel lacks ifb or mirred (no other placement replaces a placement chosen by
+   *     configuration)
    */
   public static NetworkConfig adaptToKernel(NetworkConfig config, KernelCapabilities caps) {
+    if (config.outboundFloors().kind() == OutboundFloorPlacement.Kind.BRIDGE_INGRESS
+        && !(caps.mirred() && caps.ifb())) {
+      throw new UnsupportedPlacementException("network '" + config.name() + "': outbound floors"
+          + " on the bridge's ingress need ifb devices and the mirred action, and this kernel lacks "
+          + (caps.ifb() ? "mirred" : caps.mirred() ? "ifb" : "both")
+          + " (load the act_mirred and ifb modules), or place them on the uplink's egress"
+          + " (a port of bridge " + config.bridge() + ")");
+    }
     NetworkConfig.Builder b = config.toBuilder();
     if (!caps.leafQdiscs().contains(config.leafQdisc())) {
       b.leafQdisc(caps.bestLeaf(List.of(LeafQdiscKind.FQ_CODEL, LeafQdiscKind.SFQ,
@@ -286,10 +298,52 @@ public final class NetworkShaper {
     return withNetwork(() -> locked(() -> startLocked(true)));
   }
 
+  /**
+   * Starts shaping from the stored status without reading or changing the kernel: the status is
+   * taken as what the bridge holds, with the tree where {@code placement} says (the
+   * {@link HtbTree#placement()} of the shaper that last left kernel and store consistent). For a
+   * short-lived process that has its own proof that nothing touched the bridge's tree or the
+   * network's status since (the {@code netfloor} CLI keeps a checkpoint of the kernel's tree and the
+   * store's revision between commands), so that it does not pay a {@link #reconcile()} per
+   * command. Anything else should call {@link #start()}: a kernel that differs from the status is
+   * then only found by a later {@link #reconcile()}.
+   *
+   * @param placement where the network's tree sits on the bridge
+   * @throws ShapingException if the store holds no status of the network, or the shaper is started
+   * @throws StatusStoreException if the stored status cannot be read
+   */
+  public void resume(KernelPlacement placement) {
+    Objects.requireNonNull(placement, "placement");
+    withNetwork(() -> locked(() -> {
+      if (started) {
+        throw new ShapingException("network '" + config.name() + "' is already started");
+      }
+      config = withPool(adaptToKernel(requested, kernel.capabilities()));
+      NetworkStatus stored = store.load(config.name()).orElseThrow(() -> new ShapingException(
+          "network '" + config.name() + "' has no stored status to resume from; call start()"));
+      tree = stored.toTree(config).withPlacement(placement);
+      recordedInbound = stored.inbound();
+      config = tree.config();
+      kernelSuspect = false;
+      started = true;
+      lastPlugNanos = options.nanoTicker().getAsLong();
+      fillPoolAtStart();
+      log.info("network {} resumed on {} without a reconcile: {} interface(s)", config.name(),
+          config.bridge(), tree.interfaces().size());
+      return null;
+    }));
+  }
+
   private ReconcileReport startLocked(boolean replace) {
     requireBridge();
     requireBridgeKind();
     NetworkConfig adapted = adaptToKernel(requested, kernel.capabilities());
+    Optional<InterfaceName> uplink = requested.outboundFloors().uplink();
+    if (uplink.isPresent() && !kernel.deviceExists(uplink.get())) {
+      throw new UnsupportedPlacementException("network '" + requested.name() + "': uplink "
+          + uplink.get() + " of its outbound floors does not exist; give the port of bridge "
+          + requested.bridge() + " through which the guests' traffic leaves the host");
+    }
     if (!adapted.equals(requested)) {
       log.info("network {}: kernel lacks some requested features; using leaf qdisc {} and {} for"
           + " outbound limits", requested.name(), adapted.leafQdisc().kernelName(),
@@ -429,7 +483,7 @@ public final class NetworkShaper {
         requireFreeDevices(change.tree().kernelObjects(), device.get());
       }
       int parkedBefore = tree.parkedClassIds().size();
-      commit("plug of '" + alias + "'", change, alias);
+      commit("plug of '" + alias + "'", change);
       afterPlug(parkedBefore, existing == null && !bandwidth.floorOrZero().isZero());
       PluggedInterface plugged = change.affected().orElseThrow();
       events.publish(seq -> new NetworkEvent.Plugged(config.name(), seq, plugged,
@@ -486,7 +540,7 @@ public final class NetworkShaper {
         TreeChange one = next.plug(r.alias(), r.mac(), Optional.empty(), r.bandwidth());
         plans.add(one.plan());
         undos.add(0, one.undo());
-        changes.addAll(NetworkStatus.changesBetween(next, one.tree(), r.alias()));
+        changes.addAll(one.records());
         next = one.tree();
         plugged.add(one.affected().orElseThrow());
         classes.add(one.affected().orElseThrow().effectiveClass());
@@ -498,10 +552,10 @@ public final class NetworkShaper {
         return classes;
       }
       TreeChange whole = new TreeChange(next, mergeChanges(concat(plans)),
-          mergeChanges(concat(undos)), Optional.empty());
-      int parkedBefore = tree.parkedClassIds().size();
-      commitBatch("plug of " + plans.size() + " interfaces", whole,
+          mergeChanges(concat(undos)), Optional.empty(),
           List.of(changes.size() == 1 ? changes.get(0) : new StatusChange.Batch(changes)));
+      int parkedBefore = tree.parkedClassIds().size();
+      commitBatch("plug of " + plans.size() + " interfaces", whole);
       int fromPool = Math.min(needClass, parkedBefore - tree.parkedClassIds().size());
       afterPlugs(fromPool, needClass - fromPool, plans.size());
       Capacity after = Capacity.of(tree);
@@ -566,7 +620,7 @@ public final class NetworkShaper {
       if (was == null) {
         return false;
       }
-      commit("unplug of '" + alias + "'", tree.unplug(alias), alias);
+      commit("unplug of '" + alias + "'", tree.unplug(alias));
       events.publish(seq -> new NetworkEvent.Unplugged(config.name(), seq, was,
           Capacity.of(tree)));
       return true;
@@ -598,7 +652,7 @@ public final class NetworkShaper {
       if (device.isPresent() && kernel.deviceExists(device.get())) {
         requireFreeDevices(change.tree().kernelObjects(), device.get());
       }
-      commit("update of '" + alias + "'", change, alias);
+      commit("update of '" + alias + "'", change);
       PluggedInterface after = change.affected().orElseThrow();
       events.publish(seq -> new NetworkEvent.Updated(config.name(), seq, before, after,
           Capacity.of(tree)));
@@ -624,7 +678,7 @@ public final class NetworkShaper {
       requireStarted();
       PluggedInterface before = tree.interfaces().get(alias);
       TreeChange change = tree.changeMac(alias, mac);
-      commit("MAC change of '" + alias + "'", change, alias);
+      commit("MAC change of '" + alias + "'", change);
       PluggedInterface after = change.affected().orElseThrow();
       if (!after.equals(before)) {
         events.publish(seq -> new NetworkEvent.Updated(config.name(), seq, before, after,
@@ -651,7 +705,7 @@ public final class NetworkShaper {
   public void park(int count) {
     locked(() -> {
       requireStarted();
-      commit("parking of " + count + " classes", tree.park(count), null);
+      commit("parking of " + count + " classes", tree.park(count));
       return null;
     });
   }
@@ -673,7 +727,7 @@ public final class NetworkShaper {
   public void releaseParked(int count) {
     locked(() -> {
       requireStarted();
-      commit("release of " + count + " parked classes", tree.releaseParked(count), null);
+      commit("release of " + count + " parked classes", tree.releaseParked(count));
       return null;
     });
   }
@@ -806,7 +860,7 @@ public final class NetworkShaper {
       if (!pool.idleRelease().isZero() && idleNanos >= pool.idleRelease().toNanos()
           && parked > pool.minimum() && !topUpPending) {
         int release = parked - pool.minimum();
-        commit("release of " + release + " idle parked classes", tree.releaseParked(release), null);
+        commit("release of " + release + " idle parked classes", tree.releaseParked(release));
         poolReleased += release;
         return -release;
       }
@@ -889,7 +943,7 @@ public final class NetworkShaper {
     if (n <= 0) {
       return 0;
     }
-    commit("parking of " + n + " pool classes", tree.park(n), null);
+    commit("parking of " + n + " pool classes", tree.park(n));
     poolParked += n;
     return n;
   }
@@ -1507,19 +1561,15 @@ public final class NetworkShaper {
   }
 
   private static Integer protocolOf(TcObject o) {
-    if (o instanceof U32OwnerMark m) {
-      return m.protocol();
-    } else if (o instanceof U32MacFilter f) {
-      return f.protocol();
-    } else if (o instanceof U32HashTable t) {
-      return t.protocol();
-    } else if (o instanceof U32HashLink l) {
-      return l.protocol();
-    } else if (o instanceof U32MatchAllPolice
-        || o instanceof U32MatchAllRedirect) {
-      return EtherType.ALL;
-    }
-    return null;
+    return switch (o.objectKind()) {
+      case U32_OWNER_MARK -> ((U32OwnerMark) o).protocol();
+      case U32_MAC_FILTER -> ((U32MacFilter) o).protocol();
+      case U32_HASH_TABLE -> ((U32HashTable) o).protocol();
+      case U32_HASH_LINK -> ((U32HashLink) o).protocol();
+      case U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT -> EtherType.ALL;
+      case HTB_QDISC, LEAF_QDISC, INGRESS_QDISC, HTB_CLASS, U32_INSTANCE, UNRECOGNIZED,
+          IFB_DEVICE -> null;
+    };
   }
 
   /** A filter's identity as a dump and a model object both give it. */
@@ -1607,13 +1657,16 @@ public final class NetworkShaper {
         keptQdiscs.add(List.of(c.device(), c.qdisc()));
       }
       for (TcObject o : doomed) {
-        if (o instanceof HtbQdisc q) {
-          keptQdiscs.remove(List.of(q.device(), q.handle()));
-        } else if (o instanceof IngressQdisc q) {
-          keptQdiscs.remove(List.of(q.device(), IngressQdisc.HANDLE));
-        } else if (o instanceof IfbDevice d) {
-          keptQdiscs.removeIf(k -> k.get(0).equals(d.device()));
-        }
+        // the qdiscs (device, handle) that deleting o deletes
+        Predicate<List<Object>> deleted = switch (o.objectKind()) {
+          case HTB_QDISC -> k -> k.equals(List.of(o.device(), ((HtbQdisc) o).handle()));
+          case INGRESS_QDISC -> k -> k.equals(List.of(o.device(), IngressQdisc.HANDLE));
+          case IFB_DEVICE -> k -> k.get(0).equals(o.device());
+          case LEAF_QDISC, HTB_CLASS, U32_HASH_TABLE, U32_HASH_LINK, U32_MAC_FILTER,
+              U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT, U32_OWNER_MARK, U32_INSTANCE,
+              UNRECOGNIZED -> k -> false;
+        };
+        keptQdiscs.removeIf(deleted);
       }
       Set<ObjectKeyLike> ours = keys(doomed);
       Map<List<Object>, Integer> instances = new LinkedHashMap<>();
@@ -1710,12 +1763,7 @@ public final class NetworkShaper {
       if (blocked.isEmpty()) {
         return false;
       }
-      boolean ingressSide = o instanceof IngressQdisc
-          || o instanceof U32MatchAllPolice
-          || o instanceof U32MatchAllRedirect
-          || (o instanceof U32OwnerMark m && m.parent().equals(IngressQdisc.HANDLE))
-          || (o instanceof U32HashTable t && t.parent().equals(IngressQdisc.HANDLE));
-      KernelView.Container where = ingressSide ? KernelView.Container.ingress(o.device())
+      KernelView.Container where = ingressSide(o) ? KernelView.Container.ingress(o.device())
           : KernelView.Container.root(o.device());
       if (blocked.contains(where)) {
         return true;
@@ -1725,6 +1773,17 @@ public final class NetworkShaper {
           && blocked.contains(KernelView.Container.root(r.target()));
     }
 
+    /** Whether {@code o} lives on its device's ingress side (else on its root qdisc's). */
+    private static boolean ingressSide(TcObject o) {
+      return switch (o.objectKind()) {
+        case INGRESS_QDISC, U32_MATCH_ALL_POLICE, U32_MATCH_ALL_REDIRECT -> true;
+        case U32_OWNER_MARK -> ((U32OwnerMark) o).parent().equals(IngressQdisc.HANDLE);
+        case U32_HASH_TABLE -> ((U32HashTable) o).parent().equals(IngressQdisc.HANDLE);
+        case HTB_QDISC, LEAF_QDISC, HTB_CLASS, U32_HASH_LINK, U32_MAC_FILTER, U32_INSTANCE,
+            UNRECOGNIZED, IFB_DEVICE -> false;
+      };
+    }
+
     KernelView read(List<TcObject> expected) {
       Set<InterfaceName> existingIfbs = new HashSet<>(ifbs);
       return KernelView.read(snapshots, existingIfbs, config, placement, expected, ours);
@@ -1732,16 +1791,19 @@ public final class NetworkShaper {
   }
 
   /** decide (done by the caller) → kernel → commit → publish. */
-  private void commit(String what, TreeChange change, String alias) {
+  private void commit(String what, TreeChange change) {
     if (kernelSuspect) {
       reconcileLocked(Mode.RESTART);
     }
     applyWithUndo(what, change.plan());
-    commitApplied(what, change, NetworkStatus.changesBetween(tree, change.tree(), alias));
+    commitApplied(what, change);
   }
 
-  /** {@link #commit} with the status changes given (computed before the kernel was touched). */
-  private void commitBatch(String what, TreeChange change, List<StatusChange> changes) {
+  /**
+   * {@link #commit} of a change decided on {@link #tree} as it is now, which a reconcile first
+   * would invalidate: refused instead.
+   */
+  private void commitBatch(String what, TreeChange change) {
     if (kernelSuspect) {
       reconcileLocked(Mode.RESTART);
       // the repair may have changed the tree the batch was decided on
@@ -1749,15 +1811,15 @@ public final class NetworkShaper {
           + " the kernel had to be reconciled first; retry it");
     }
     applyWithUndo(what, change.plan());
-    commitApplied(what, change, changes);
+    commitApplied(what, change);
   }
 
-  /** The kernel holds {@code change}: records it, else undoes it. */
-  private void commitApplied(String what, TreeChange change, List<StatusChange> changes) {
+  /** The kernel holds {@code change}: appends its records, else undoes it. */
+  private void commitApplied(String what, TreeChange change) {
     int recorded = 0;
     StatusStore.Pending last = null;
     try {
-      for (StatusChange c : changes) {
+      for (StatusChange c : change.records()) {
         last = store.append(config.name(), c);
         recorded++;
       }
@@ -1947,6 +2009,17 @@ public final class NetworkShaper {
   }
 
   /**
+   * The network's outbound floor inventory now: outbound capacity, outbound floors allotted,
+   * remaining, interfaces ({@link Capacity#floorsSupported()} false without an outbound floor
+   * placement).
+   *
+   * @return the outbound inventory of the tree as last committed
+   */
+  public Capacity outboundCapacity() {
+    return locked(() -> Capacity.outboundOf(tree));
+  }
+
+  /**
    * Whether a new interface with {@code bandwidth} would be admitted now (an interface without a
    * floor always is). Changes nothing; a plug can still be refused for another reason (a MAC
    * already in use), which {@link #dryRunPlug} also checks.
@@ -1959,6 +2032,17 @@ public final class NetworkShaper {
     return locked(() -> {
       Capacity now = Capacity.of(tree);
       Rate floor = bandwidth.floorOrZero();
+      if (bandwidth.hasOutboundFloor() && (!bandwidth.hasFloor() || now.fits(floor))) {
+        Capacity out = Capacity.outboundOf(tree);
+        Rate outFloor = bandwidth.outboundFloorOrZero();
+        if (!out.fits(outFloor)) {
+          return AdmissionDecision.refuse(floor, now, out.floorsSupported()
+              ? io.netfloor.AdmissionException.outbound(config.name(), "(new interface)",
+                  outFloor, out.allotted(), out.capacity())
+              : io.netfloor.AdmissionException.noOutboundFloors(config.name(), "(new interface)",
+                  outFloor));
+        }
+      }
       if (!bandwidth.hasFloor() || now.fits(floor)) {
         return AdmissionDecision.admit(floor, now);
       }
@@ -2021,42 +2105,32 @@ public final class NetworkShaper {
     Objects.requireNonNull(inbound, "inbound");
     return operation("resize", null, c -> "to " + inbound + ": " + c, () -> {
       requireStarted();
-      if (!config.supportsFloors()) {
-        throw new InvalidValueException("network '" + config.name() + "' has no inbound bandwidth,"
-            + " so it has no tree to resize; stop it and start it with inbound limits");
-      }
-      NetworkConfig next = config.toBuilder().inbound(inbound).build(); // checks the limits
-      Rate newCapacity = next.floorCapacity().orElseThrow();
-      if (tree.floorSum().compareTo(newCapacity) > 0) {
-        throw io.netfloor.AdmissionException.capacityBelowFloors(config.name(), tree.floorSum(),
-            newCapacity);
-      }
+      TreeChange change = tree.resize(inbound); // refuses before anything changes
       if (kernelSuspect) {
         reconcileLocked(Mode.RESTART);
+        change = tree.resize(inbound); // on the repaired tree
       }
       Limits before = config.bandwidth().inbound().orElseThrow();
-      HtbTree resized = HtbTree.restore(next, tree.interfaces().values(), tree.parkedClassIds())
-          .withPlacement(tree.placement());
-      List<TcObject> old = tree.kernelObjects();
-      List<TcObject> now = resized.kernelObjects();
-      Plan plan = PlanDiff.between(old, now);
-      for (TcOp op : plan.ops()) {
+      for (TcOp op : change.plan().ops()) {
         if (!(op instanceof TcOp.Change c) || !(c.after() instanceof HtbClass)) {
           throw new IllegalStateException("a resize changes classes only, not " + op.describe());
         }
       }
-      applyWithUndo("resize", plan);
+      applyWithUndo("resize", change.plan());
       try {
-        store.record(config.name(), new io.netfloor.spi.StatusChange.InboundResized(inbound));
+        for (StatusChange c : change.records()) {
+          store.record(config.name(), c);
+        }
       } catch (RuntimeException storeFailure) {
-        undoQuietly("resize", PlanDiff.between(now, old), storeFailure);
+        undoQuietly("resize", change.undo(), storeFailure);
         throw storeFailure instanceof StatusStoreException s
             ? new StatusStoreException("resize of network '" + config.name() + "' was rolled"
                 + " back: the status store failed: " + s.getMessage(), s)
             : storeFailure;
       }
+      HtbTree resized = change.tree();
       requested = requested.toBuilder().inbound(inbound).build();
-      config = next;
+      config = resized.config();
       tree = resized;
       recordedInbound = Optional.of(inbound);
       Capacity after = Capacity.of(tree);

@@ -15,7 +15,6 @@ import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.spi.InMemoryTrafficControl;
 import io.netfloor.spi.NetworkStatus;
-import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -79,9 +78,15 @@ class FaultInjectionProperties {
   void afterAnyFaultTheInvariantsHoldAndReconcileRepairsTheKernel(
       @ForAll FilterLayout layout, @ForAll ClassStrategy strategy,
       @ForAll("steps") List<Step> steps, @ForAll("kernelFaults") Set<Long> kernelFaults,
-      @ForAll("storeFaults") Set<Long> storeFaults) {
-    NetworkConfig config = NetworkShaperTest.config(layout).toBuilder().classStrategy(strategy)
-        .build();
+      @ForAll("storeFaults") Set<Long> storeFaults, @ForAll boolean outboundFloors) {
+    NetworkConfig.Builder builder = NetworkShaperTest.config(layout).toBuilder()
+        .classStrategy(strategy);
+    if (outboundFloors) {
+      // a second tree, on the bridge's ifb: its objects fail and are undone like the bridge's
+      builder.outbound(io.netfloor.model.Limits.averageOnly(Rate.ofMegabits(60)))
+          .outboundFloors(io.netfloor.model.OutboundFloorPlacement.bridgeIngress());
+    }
+    NetworkConfig config = builder.build();
     InMemoryTrafficControl kernel = new InMemoryTrafficControl().addDevice(BR);
     InMemoryStatusStore backing = new InMemoryStatusStore();
     FaultyTrafficControl tc = new FaultyTrafficControl(kernel, kernelFaults);
@@ -101,11 +106,9 @@ class FaultInjectionProperties {
     for (Step s : steps) {
       try {
         switch (s.kind()) {
-          case 0 -> shaper.plug("vm" + s.alias(), mac(s.alias()),
-              s.floorMbit() == 0 ? Bandwidth.NONE : Bandwidth.floor(Rate.ofMegabits(s.floorMbit())));
+          case 0 -> shaper.plug("vm" + s.alias(), mac(s.alias()), bandwidth(s, outboundFloors));
           case 1 -> shaper.unplug("vm" + s.alias());
-          case 2 -> shaper.update("vm" + s.alias(),
-              s.floorMbit() == 0 ? Bandwidth.NONE : Bandwidth.floor(Rate.ofMegabits(s.floorMbit())));
+          case 2 -> shaper.update("vm" + s.alias(), bandwidth(s, outboundFloors));
           case 3 -> shaper.park(2);
           case 4 -> {
             while (!poolTasks.isEmpty()) {
@@ -124,6 +127,8 @@ class FaultInjectionProperties {
       assertThat(backing.load("net").orElseThrow()).as("store after %s", s)
           .isEqualTo(NetworkStatus.of(model));
       assertThat(model.floorSum()).isLessThanOrEqualTo(config.floorCapacity().orElseThrow());
+      assertThat(model.outboundFloorSum())
+          .isLessThanOrEqualTo(config.outboundFloorCapacity().orElse(Rate.ZERO));
       assertNoFilterWithoutClass(kernel.objects());
     }
 
@@ -143,16 +148,28 @@ class FaultInjectionProperties {
     assertThat(NetworkStatus.of(fresh.tree())).isEqualTo(NetworkStatus.of(model));
   }
 
+  /**
+   * The step's bandwidth: its floor and, on a network with outbound floors, an outbound floor
+   * for some interfaces (floor-only outbound when there is no inbound floor).
+   */
+  private static Bandwidth bandwidth(Step s, boolean outboundFloors) {
+    Bandwidth b = s.floorMbit() == 0 ? Bandwidth.NONE
+        : Bandwidth.floor(Rate.ofMegabits(s.floorMbit()));
+    int out = outboundFloors ? (s.floorMbit() + 7 * s.alias()) % 30 : 0;
+    return out == 0 ? b : b.withOutboundFloor(Rate.ofMegabits(out));
+  }
+
   static void assertNoFilterWithoutClass(List<TcObject> objects) {
-    Set<ClassHandle> classes = new HashSet<>();
+    Set<List<Object>> classes = new HashSet<>();
     for (TcObject o : objects) {
       if (o instanceof HtbClass c) {
-        classes.add(c.classId());
+        classes.add(List.of(c.device(), c.classId()));
       }
     }
     for (TcObject o : objects) {
       if (o instanceof U32MacFilter f) {
-        assertThat(classes).as("class of %s", f.describe()).contains(f.flowId());
+        assertThat(classes).as("class of %s", f.describe())
+            .contains(List.of(f.device(), f.flowId()));
       }
     }
   }

@@ -8,6 +8,7 @@ import io.netfloor.model.ClassStrategy;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.OutboundFloorPlacement;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.TrafficMatch;
@@ -177,13 +178,13 @@ public final class NetFloorArbitraries {
   }
 
   /**
-   * An interface's bandwidth: inbound (floor allowed) and outbound limits and a priority, each
-   * optional.
+   * An interface's bandwidth: inbound and outbound limits, each optional, each may carry a floor,
+   * and an optional priority.
    *
    * @return an arbitrary of bandwidths
    */
   public static Arbitrary<Bandwidth> bandwidths() {
-    return Combinators.combine(limits(true).optional(), limits(false).optional(),
+    return Combinators.combine(limits(true).optional(), limits(true).optional(),
             priorities().optional(0.3))
         .as(Bandwidth::new);
   }
@@ -199,10 +200,14 @@ public final class NetFloorArbitraries {
 
   // ---------------------------------------------------------------- networks
 
+  /** The uplink of configurations whose outbound floors sit on an uplink's egress. */
+  public static final InterfaceName UPLINK = InterfaceName.of("up0");
+
   /**
    * Network configurations named {@code net} on bridge {@code br0}, with every filter layout, traffic
    * match, admission limit, class strategy, outbound shaping and leaf qdisc, an inbound average of
-   * 10-200 Mbit/s (sometimes with a peak) and sometimes an outbound limit. Their rates suit
+   * 10-200 Mbit/s (sometimes with a peak) and sometimes an outbound limit, then with each outbound
+   * floor placement (none, the bridge's ingress, the egress of {@link #UPLINK}). Their rates suit
    * {@link #treeOperations()}.
    *
    * @return an arbitrary of valid network configurations
@@ -222,6 +227,7 @@ public final class NetFloorArbitraries {
     Arbitrary<Integer> extraPeakMbit = Arbitraries.integers().between(0, 100);
     Arbitrary<Integer> outboundMbit = Arbitraries.oneOf(Arbitraries.just(0),
         Arbitraries.integers().between(1, 100));
+    Arbitrary<Integer> outboundFloors = Arbitraries.integers().between(0, 2);
     Arbitrary<NetworkConfig.Builder> shape = Combinators.combine(Arbitraries.of(FilterLayout.class),
             Arbitraries.of(TrafficMatch.class), Arbitraries.of(AdmissionLimit.class),
             Arbitraries.of(ClassStrategy.class), Arbitraries.of(OutboundShaping.class), leafQdiscs)
@@ -229,8 +235,8 @@ public final class NetFloorArbitraries {
             NetworkConfig.builder("net", "br0").filterLayout(layout).trafficMatch(match)
                 .admissionLimit(admission).classStrategy(strategy).outboundShaping(outboundShaping)
                 .leafQdisc(leaf));
-    return Combinators.combine(shape, averageMbit, extraPeakMbit, outboundMbit)
-        .as((b, avg, extra, out) -> {
+    return Combinators.combine(shape, averageMbit, extraPeakMbit, outboundMbit, outboundFloors)
+        .as((b, avg, extra, out, placement) -> {
           Limits.Builder in = Limits.builder().average(Rate.ofMegabits(avg));
           if (extra > 0) {
             in.peak(Rate.ofMegabits(avg + extra));
@@ -238,6 +244,9 @@ public final class NetFloorArbitraries {
           b.inbound(in.build());
           if (out > 0) {
             b.outbound(Limits.averageOnly(Rate.ofMegabits(out)));
+            b.outboundFloors(placement == 0 ? OutboundFloorPlacement.NONE : placement == 1
+                ? OutboundFloorPlacement.bridgeIngress()
+                : OutboundFloorPlacement.uplinkEgress(UPLINK));
           }
           return b.build();
         });
@@ -265,10 +274,12 @@ public final class NetFloorArbitraries {
     Arbitrary<Integer> floor = Arbitraries.integers().between(0, 60);
     Arbitrary<Integer> ownPeak = Arbitraries.oneOf(Arbitraries.just(0),
         Arbitraries.integers().between(1, 300));
+    Arbitrary<Integer> outFloor = Arbitraries.oneOf(Arbitraries.just(0),
+        Arbitraries.integers().between(1, 40));
     Arbitrary<TreeOperation> plug = Combinators.combine(alias, mac, floor, ownPeak,
-        Arbitraries.of(true, false)).as(TreeOperation.Plug::new);
+        Arbitraries.of(true, false), outFloor).as(TreeOperation.Plug::new);
     Arbitrary<TreeOperation> unplug = alias.map(TreeOperation.Unplug::new);
-    Arbitrary<TreeOperation> update = Combinators.combine(alias, floor, ownPeak)
+    Arbitrary<TreeOperation> update = Combinators.combine(alias, floor, ownPeak, outFloor)
         .as(TreeOperation.Update::new);
     Arbitrary<TreeOperation> changeMac = Combinators.combine(alias, mac)
         .as(TreeOperation.ChangeMac::new);

@@ -72,8 +72,22 @@ public sealed interface TreeOperation {
    * @return the bandwidth; {@link Bandwidth#NONE} when both are 0
    */
   static Bandwidth bandwidth(int floorMbit, int ownPeakMbit) {
+    return bandwidth(floorMbit, ownPeakMbit, 0);
+  }
+
+  /**
+   * {@link #bandwidth(int, int)} with an outbound floor as well (capped by the outbound average
+   * when there is one).
+   *
+   * @param floorMbit the inbound floor in Mbit/s, 0 for none
+   * @param ownPeakMbit the interface's own inbound and outbound average in Mbit/s, 0 for none
+   * @param outFloorMbit the outbound floor in Mbit/s, 0 for none
+   * @return the bandwidth; {@link Bandwidth#NONE} when all are 0
+   */
+  static Bandwidth bandwidth(int floorMbit, int ownPeakMbit, int outFloorMbit) {
     if (floorMbit == 0 && ownPeakMbit == 0) {
-      return Bandwidth.NONE;
+      return outFloorMbit == 0 ? Bandwidth.NONE
+          : Bandwidth.NONE.withOutboundFloor(Rate.ofMegabits(outFloorMbit));
     }
     Limits.Builder in = Limits.builder();
     if (floorMbit > 0) {
@@ -84,24 +98,42 @@ public sealed interface TreeOperation {
     }
     Optional<Limits> out = ownPeakMbit > 0
         ? Optional.of(Limits.averageOnly(Rate.ofMegabits(ownPeakMbit))) : Optional.empty();
-    return new Bandwidth(Optional.of(in.build()), out);
+    Optional<Limits> inbound = floorMbit > 0 || ownPeakMbit > 0 ? Optional.of(in.build())
+        : Optional.empty();
+    Bandwidth b = new Bandwidth(inbound, out);
+    int outFloor = ownPeakMbit > 0 ? Math.min(outFloorMbit, ownPeakMbit) : outFloorMbit;
+    return outFloor > 0 ? b.withOutboundFloor(Rate.ofMegabits(outFloor)) : b;
   }
 
   /** Plugs interface {@code alias} with MAC number {@code mac}. */
-  record Plug(int alias, int mac, int floorMbit, int ownPeakMbit, boolean withDevice)
-      implements TreeOperation {
+  record Plug(int alias, int mac, int floorMbit, int ownPeakMbit, boolean withDevice,
+      int outFloorMbit) implements TreeOperation {
+    /**
+     * A plug without an outbound floor.
+     *
+     * @param alias the interface's number
+     * @param mac the MAC number
+     * @param floorMbit the inbound floor in Mbit/s, 0 for none
+     * @param ownPeakMbit the interface's own average in Mbit/s, 0 for none
+     * @param withDevice whether the interface has its own host device
+     */
+    public Plug(int alias, int mac, int floorMbit, int ownPeakMbit, boolean withDevice) {
+      this(alias, mac, floorMbit, ownPeakMbit, withDevice, 0);
+    }
+
     @Override
     public TreeChange applyTo(HtbTree tree) {
       return tree.plug(aliasOf(alias), macOf(mac),
           withDevice ? Optional.of(deviceOf(alias)) : Optional.empty(),
-          bandwidth(floorMbit, ownPeakMbit));
+          bandwidth(floorMbit, ownPeakMbit, outFloorMbit));
     }
 
     @Override
     public String toString() {
       return "plug(" + aliasOf(alias) + ", " + macOf(mac)
           + (withDevice ? ", dev=" + deviceOf(alias) : "") + ", floor=" + floorMbit + "mbit"
-          + (ownPeakMbit > 0 ? ", average=" + Math.max(ownPeakMbit, floorMbit) + "mbit" : "") + ")";
+          + (ownPeakMbit > 0 ? ", average=" + Math.max(ownPeakMbit, floorMbit) + "mbit" : "")
+          + (outFloorMbit > 0 ? ", outboundFloor=" + outFloorMbit + "mbit" : "") + ")";
     }
   }
 
@@ -119,16 +151,29 @@ public sealed interface TreeOperation {
   }
 
   /** Changes the bandwidth of interface {@code alias}. */
-  record Update(int alias, int floorMbit, int ownPeakMbit) implements TreeOperation {
+  record Update(int alias, int floorMbit, int ownPeakMbit, int outFloorMbit)
+      implements TreeOperation {
+    /**
+     * An update without an outbound floor.
+     *
+     * @param alias the interface's number
+     * @param floorMbit the inbound floor in Mbit/s, 0 for none
+     * @param ownPeakMbit the interface's own average in Mbit/s, 0 for none
+     */
+    public Update(int alias, int floorMbit, int ownPeakMbit) {
+      this(alias, floorMbit, ownPeakMbit, 0);
+    }
+
     @Override
     public TreeChange applyTo(HtbTree tree) {
-      return tree.update(aliasOf(alias), bandwidth(floorMbit, ownPeakMbit));
+      return tree.update(aliasOf(alias), bandwidth(floorMbit, ownPeakMbit, outFloorMbit));
     }
 
     @Override
     public String toString() {
       return "update(" + aliasOf(alias) + ", floor=" + floorMbit + "mbit"
-          + (ownPeakMbit > 0 ? ", average=" + Math.max(ownPeakMbit, floorMbit) + "mbit" : "") + ")";
+          + (ownPeakMbit > 0 ? ", average=" + Math.max(ownPeakMbit, floorMbit) + "mbit" : "")
+          + (outFloorMbit > 0 ? ", outboundFloor=" + outFloorMbit + "mbit" : "") + ")";
     }
   }
 

@@ -13,6 +13,7 @@ import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.spi.InMemoryTrafficControl;
 import io.netfloor.spi.NetworkStatus;
+import io.netfloor.spi.StatusChange;
 import io.netfloor.testkit.NetFloorArbitraries;
 import io.netfloor.testkit.TreeOperation;
 import io.netfloor.units.ClassHandle;
@@ -82,6 +83,7 @@ class HtbTreeProperties {
   private static InMemoryTrafficControl kernelWith(HtbTree tree) {
     InMemoryTrafficControl kernel = new InMemoryTrafficControl();
     kernel.addDevice(tree.config().bridge());
+    kernel.addDevice(NetFloorArbitraries.UPLINK, "veth");
     for (int i = 0; i < 12; i++) {
       kernel.addDevice(TreeOperation.deviceOf(i));
     }
@@ -253,6 +255,9 @@ class HtbTreeProperties {
       Set<Integer> handles = new HashSet<>();
       List<U32MacFilter> filters = new ArrayList<>();
       for (TcObject o : tree.kernelObjects()) {
+        if (!o.device().equals(config.bridge())) {
+          continue; // the outbound tree: see outboundFloorsHaveTheirOwnTreeAndAdmission
+        }
         if (o instanceof HtbClass c) {
           classes.add(c.classId());
         } else if (o instanceof U32MacFilter f) {
@@ -269,7 +274,9 @@ class HtbTreeProperties {
           assertThat(f.handle().toString()).isEqualTo("800::" + (800 + f.flowId().minor()));
         }
       }
-      long floored = tree.interfaces().values().stream().filter(p -> p.classMinor() != 0).count();
+      // a filter on the bridge for each inbound class: an inbound floor or a priority
+      long floored = tree.interfaces().values().stream().filter(PluggedInterface::hasInboundClass)
+          .count();
       assertThat(filters).hasSize((int) floored);
     }));
   }
@@ -296,10 +303,11 @@ class HtbTreeProperties {
     run(config, commands, everyTree(tree -> {
       for (PluggedInterface p : tree.interfaces().values()) {
         Optional<HtbClass> cls = tree.kernelObjects().stream()
+            .filter(o -> o.device().equals(config.bridge()))
             .filter(o -> o instanceof HtbClass c && p.floorClass().isPresent()
                 && c.classId().equals(p.floorClass().get()))
             .map(o -> (HtbClass) o).findFirst();
-        assertThat(cls.isPresent()).isEqualTo(p.bandwidth().needsClass());
+        assertThat(cls.isPresent()).isEqualTo(p.hasInboundClass());
         cls.ifPresent(c -> {
           assertThat(c.rate()).isEqualTo(p.bandwidth().hasFloor() ? p.bandwidth().floorOrZero()
               : HtbTree.PRIORITY_ONLY_RATE);
@@ -321,7 +329,9 @@ class HtbTreeProperties {
             && f.flowId().minor() == id);
       }
       if (command instanceof TreeOperation.Plug && !before.parkedClassIds().isEmpty()
-          && change.affected().flatMap(PluggedInterface::floorClass).isPresent()) {
+          && change.affected().filter(PluggedInterface::hasInboundClass).isPresent()) {
+        // parked classes sit in the inbound tree: an interface with an inbound class (an inbound
+        // floor or a priority) takes one
         assertThat(change.affected().get().classMinor()).isEqualTo(before.parkedClassIds().first());
         assertThat(change.plan().ops()).noneMatch(op -> op instanceof io.netfloor.plan.TcOp.Add a
             && a.object() instanceof HtbClass c && c.device().equals(config.bridge()));
@@ -345,26 +355,148 @@ class HtbTreeProperties {
   }
 
   /**
-   * The journal records of each accepted step, replayed on the status before it, give the status
-   * after it: {@link NetworkStatus#changesBetween} (whose per-interface fast path looks only at the
-   * interface's own class ids) misses no parked-set change.
+   * Outbound floors: each interface with one has its class (rate = the floor, ceil within the
+   * network's outbound ceiling) and a source-MAC filter with its one handle in the outbound tree,
+   * nothing else is there, the outbound floors never exceed the outbound capacity, and the outbound
+   * default class keeps what they leave. Without a placement, no interface has one.
    */
   @Property
-  void statusChangesBetweenTwoTreesReplayToTheLaterStatus(@ForAll("configs") NetworkConfig config,
+  void outboundFloorsHaveTheirOwnTreeAndAdmission(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeOperation> commands) {
+    run(config, commands, everyTree(tree -> {
+      Rate sum = Rate.ZERO;
+      for (PluggedInterface p : tree.interfaces().values()) {
+        sum = sum.plus(p.bandwidth().outboundFloorOrZero());
+      }
+      assertThat(tree.outboundFloorSum()).isEqualTo(sum);
+      if (!config.supportsOutboundFloors()) {
+        assertThat(sum).isEqualTo(Rate.ZERO);
+        return;
+      }
+      assertThat(sum).isLessThanOrEqualTo(config.outboundFloorCapacity().orElseThrow());
+      io.netfloor.units.InterfaceName dev = config.outboundFloorDevice().orElseThrow();
+      java.util.Map<ClassHandle, HtbClass> classes = new java.util.HashMap<>();
+      java.util.Map<ClassHandle, U32MacFilter> filters = new java.util.HashMap<>();
+      for (TcObject o : tree.kernelObjects()) {
+        if (o.device().equals(dev) && o instanceof HtbClass c) {
+          classes.put(c.classId(), c);
+        } else if (o.device().equals(dev) && o instanceof U32MacFilter f) {
+          assertThat(f.field()).isEqualTo(io.netfloor.plan.MacField.SOURCE);
+          assertThat(filters.put(f.flowId(), f)).isNull();
+        }
+      }
+      int floored = 0;
+      for (PluggedInterface p : tree.interfaces().values()) {
+        if (!p.bandwidth().hasOutboundFloor()) {
+          continue;
+        }
+        floored++;
+        HtbClass c = classes.get(p.floorClass().orElseThrow());
+        assertThat(c.rate()).isEqualTo(p.bandwidth().outboundFloorOrZero());
+        assertThat(c.ceil()).isLessThanOrEqualTo(config.outboundCeiling().orElseThrow())
+            .isGreaterThanOrEqualTo(c.rate());
+        U32MacFilter f = filters.get(p.floorClass().get());
+        assertThat(f.mac()).isEqualTo(p.mac());
+        assertThat(f.handle()).isEqualTo(p.filterHandle().orElseThrow());
+      }
+      assertThat(filters).hasSize(floored);
+      assertThat(classes).hasSize(floored + 2); // 1:1 and the default class 1:2
+      assertThat(classes.get(HtbTree.DEFAULT_CLASS).rate()).isEqualTo(Rate.max(
+          config.outboundFloorCapacity().get().minusOrZero(sum), HtbTree.MIN_DEFAULT_RATE));
+    }));
+  }
+
+  /**
+   * A change's own status records, replayed on the status before it, give the status after it,
+   * and they are exactly the records the oracle {@link StatusDiff} derives by diffing the two whole
+   * trees (how the engine made them before each transition wrote its own): the same records in the
+   * same order, so stores write the same bytes as before.
+   */
+  @Property
+  void aChangesRecordsReplayToTheStatusAfterIt(@ForAll("configs") NetworkConfig config,
       @ForAll("scenarios") List<TreeOperation> commands) {
     run(config, commands, (before, command, change) -> {
-      String alias = command instanceof TreeOperation.Plug c ? TreeOperation.aliasOf(c.alias())
-          : command instanceof TreeOperation.Unplug c ? TreeOperation.aliasOf(c.alias())
-          : command instanceof TreeOperation.Update c ? TreeOperation.aliasOf(c.alias())
-          : command instanceof TreeOperation.ChangeMac c ? TreeOperation.aliasOf(c.alias())
-          : command instanceof TreeOperation.Prioritise c ? TreeOperation.aliasOf(c.alias())
-          : null;
       NetworkStatus status = NetworkStatus.of(before);
-      for (io.netfloor.spi.StatusChange c : NetworkStatus.changesBetween(before, change.tree(),
-          alias)) {
+      for (StatusChange c : change.records()) {
         status = c.applyTo(status);
       }
       assertThat(status).isEqualTo(NetworkStatus.of(change.tree()));
+      assertThat(change.records()).isEqualTo(StatusDiff.between(before, change.tree()));
     });
+  }
+
+  /** A resize records only its new limits; replayed, they give the resized tree back. */
+  @Property
+  void aResizesRecordReplaysToTheResizedTree(@ForAll("configs") NetworkConfig config,
+      @ForAll("scenarios") List<TreeOperation> commands,
+      @ForAll("inboundLimits") Limits inbound) {
+    HtbTree end = run(config, commands, everyTree(t -> {}));
+    TreeChange change;
+    try {
+      change = end.resize(inbound);
+    } catch (AdmissionException | InvalidValueException refused) {
+      boolean fits = config.supportsFloors() && end.floorSum().compareTo(
+          config.toBuilder().inbound(inbound).build().floorCapacity().orElseThrow()) <= 0;
+      assertThat(fits).as("refused: %s", refused.getMessage()).isFalse();
+      return;
+    }
+    assertThat(change.records()).containsExactly(new StatusChange.InboundResized(inbound));
+    NetworkStatus status = NetworkStatus.of(end);
+    for (StatusChange c : change.records()) {
+      status = c.applyTo(status);
+    }
+    assertThat(status.toTree(config)).isEqualTo(change.tree());
+    InMemoryTrafficControl kernel = kernelWith(end);
+    kernel.apply(change.plan());
+    assertThat(objects(kernel)).isEqualTo(objects(change.tree()));
+    kernel.apply(change.undo());
+    assertThat(objects(kernel)).isEqualTo(objects(end));
+  }
+
+  /** Averages of whole Mbit/s: every class of the resized tree is one the kernel accepts. */
+  @Provide
+  Arbitrary<Limits> inboundLimits() {
+    return net.jqwik.api.Arbitraries.integers().between(1, 10_000)
+        .map(mbit -> Limits.averageOnly(Rate.ofMegabits(mbit)));
+  }
+
+  /**
+   * The test's oracle of a change's status records: a diff of the two whole trees. Each interface
+   * that went gives an {@code InterfaceRemoved}, each that came or changed an {@code InterfaceSet}
+   * (by alias); then the ids that left the parked set (but for one an {@code InterfaceSet} takes,
+   * which unparks it itself) and the ids that joined it. That order keeps every prefix a status a
+   * tree can hold: an interface's id is parked only after the interface's record let it go.
+   */
+  static final class StatusDiff {
+    private StatusDiff() {}
+
+    static List<StatusChange> between(HtbTree before, HtbTree after) {
+      List<StatusChange> out = new ArrayList<>();
+      Set<Integer> taken = new HashSet<>();
+      java.util.SortedSet<String> aliases = new java.util.TreeSet<>(before.interfaces().keySet());
+      aliases.addAll(after.interfaces().keySet());
+      for (String alias : aliases) {
+        PluggedInterface was = before.interfaces().get(alias);
+        PluggedInterface now = after.interfaces().get(alias);
+        if (now == null) {
+          out.add(new StatusChange.InterfaceRemoved(alias));
+        } else if (!now.equals(was)) {
+          out.add(new StatusChange.InterfaceSet(now));
+          taken.add(now.classMinor());
+        }
+      }
+      java.util.SortedSet<Integer> added = new java.util.TreeSet<>(after.parkedClassIds());
+      added.removeAll(before.parkedClassIds());
+      java.util.SortedSet<Integer> removed = new java.util.TreeSet<>(before.parkedClassIds());
+      removed.removeAll(after.parkedClassIds());
+      removed.removeAll(taken);
+      if (!removed.isEmpty()) {
+        out.add(new StatusChange.ClassesUnparked(removed));
+      }
+      if (!added.isEmpty()) {
+        out.add(new StatusChange.ClassesParked(added));
+      }
+      return out;
+    }
   }
 }

@@ -83,7 +83,8 @@ class NetFloorArbitrariesProperties {
 
   @Property(tries = 100)
   void networkConfigsBuildTreesASimulatedKernelAccepts(@ForAll("configs") NetworkConfig config) {
-    InMemoryTrafficControl kernel = new InMemoryTrafficControl().addDevice(config.bridge());
+    InMemoryTrafficControl kernel = new InMemoryTrafficControl().addDevice(config.bridge())
+        .addDevice(NetFloorArbitraries.UPLINK, "veth");
     HtbTree tree = HtbTree.start(config).tree();
     kernel.apply(tree.buildPlan());
     assertThat(kernel.objects()).containsExactlyInAnyOrderElementsOf(tree.kernelObjects());

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
 
 /**
  * An interface's limits, in libvirt's terms and tc's units: inbound (towards the interface; the floor
- * lives there) and outbound (what the interface sends; applied on its --device's ingress).
+ * lives there) and outbound (what the interface sends; applied on its --device's ingress, and its
+ * outbound floor on the network's outbound floor tree).
  */
 final class BandwidthOptions {
   @Option(names = "--floor", paramLabel = "RATE",
@@ -48,25 +49,35 @@ final class BandwidthOptions {
           + " of its own even without --floor.")
   Priority priority;
 
+  @Option(names = "--outbound-floor", paramLabel = "RATE",
+      description = "Guaranteed outbound minimum (what the interface sends), e.g. 20mbit; needs a"
+          + " network started with --outbound-floors bridge|uplink:DEV (NetFloor's own: libvirt"
+          + " has no outbound floor).")
+  Rate outFloor;
+
   boolean any() {
     return floor != null || average != null || peak != null || burst != null || anyOutbound()
         || priority != null;
   }
 
   private boolean anyOutbound() {
-    return outAverage != null || outPeak != null || outBurst != null;
+    return outAverage != null || outPeak != null || outBurst != null || outFloor != null;
   }
 
-  /** The outbound limits given, if any (an outbound peak or burst needs an outbound average). */
+  /**
+   * The outbound limits given, if any (an outbound peak or burst needs an outbound average; an
+   * outbound floor may stand alone).
+   */
   private Optional<Limits> outbound() {
     if (!anyOutbound()) {
       return Optional.empty();
     }
-    if (outAverage == null) {
+    if (outAverage == null && (outPeak != null || outBurst != null)) {
       throw new CliException(ExitCodes.USAGE, "--outbound-peak and --outbound-burst need"
           + " --outbound-average (see 'netfloor plug --help')");
     }
-    return Optional.of(Limits.builder().average(outAverage).peak(outPeak).burst(outBurst).build());
+    return Optional.of(Limits.builder().average(outAverage).peak(outPeak).burst(outBurst)
+        .floor(outFloor).build());
   }
 
   /** The bandwidth these options describe on their own (nothing given: no limits, no floor). */
@@ -82,21 +93,26 @@ final class BandwidthOptions {
 
   /**
    * {@code current} with the given options replacing its values ({@code dropFloor} removes the
-   * floor, {@code dropPriority} the priority); values not given are kept.
+   * floor, {@code dropOutboundFloor} the outbound floor, {@code dropPriority} the priority); values
+   * not given are kept.
    */
-  Bandwidth merge(Bandwidth current, boolean dropFloor, boolean dropPriority) {
+  Bandwidth merge(Bandwidth current, boolean dropFloor, boolean dropOutboundFloor,
+      boolean dropPriority) {
     Optional<Priority> prio = dropPriority ? Optional.empty()
         : priority != null ? Optional.of(priority) : current.priority();
-    return mergeLimits(current, dropFloor).withPriority(prio.orElse(null));
+    return mergeLimits(current, dropFloor, dropOutboundFloor).withPriority(prio.orElse(null));
   }
 
-  private Bandwidth mergeLimits(Bandwidth current, boolean dropFloor) {
+  private Bandwidth mergeLimits(Bandwidth current, boolean dropFloor, boolean dropOutboundFloor) {
     Optional<Limits> out = current.outbound();
-    if (anyOutbound()) {
+    if (anyOutbound() || dropOutboundFloor) {
       Rate oa = outAverage != null ? outAverage : out.flatMap(Limits::average).orElse(null);
       Rate op = outPeak != null ? outPeak : out.flatMap(Limits::peak).orElse(null);
       ByteSize ob = outBurst != null ? outBurst : out.flatMap(Limits::burst).orElse(null);
-      out = Optional.of(Limits.builder().average(oa).peak(op).burst(ob).build());
+      Rate of = dropOutboundFloor ? null
+          : outFloor != null ? outFloor : out.flatMap(Limits::floor).orElse(null);
+      out = oa == null && of == null ? Optional.empty()
+          : Optional.of(Limits.builder().average(oa).peak(op).burst(ob).floor(of).build());
     }
     Optional<Limits> in = current.inbound();
     Rate f = dropFloor ? null : floor != null ? floor : in.flatMap(Limits::floor).orElse(null);

@@ -104,6 +104,19 @@ public final class CdsTraining {
       shaper.tree().find("vm1").orElseThrow();
       shaper.unplug("vm1");
       store.load("cds").orElseThrow();
+      // the next command's way in: the checkpoint, then a resumed shaper
+      KernelCheckpoint checkpoint = new KernelCheckpoint(state, def);
+      NoKernel kernel = new NoKernel();
+      checkpoint.write(store.revision("cds").orElseThrow(), kernel.dump(config.bridge()),
+          shaper.tree().placement());
+      shaper.close();
+      NetworkShaper next = NetworkShaper.create(config, kernel, store, Session.SHAPER_OPTIONS);
+      next.resume(checkpoint.verify(store.revision("cds"), store.load("cds").orElseThrow(),
+          () -> kernel.dump(config.bridge())).orElseThrow());
+      next.plug("vm2", MacAddress.parse("52:54:00:00:00:02"), Optional.empty(),
+          Bandwidth.floor(Rate.parse("20mbit")));
+      checkpoint.remove();
+      next.close();
     }
   }
 

@@ -6,6 +6,7 @@ import io.netfloor.model.AdmissionLimit;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.OutboundFloorPlacement;
 import io.netfloor.model.TrafficMatch;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.units.ByteSize;
@@ -30,10 +31,22 @@ import java.util.Objects;
  * @param leaf the leaf qdisc kind ({@code fq_codel}, {@code sfq}, {@code pfifo}); the kernel's best
  *     is used where it lacks this one
  * @param adoptedFrom the libvirt network status file the network was adopted from, if it was
+ * @param outboundFloors where outbound floors are guaranteed: {@code bridge} (the bridge's ingress,
+ *     redirected to an ifb) or {@code uplink:DEV} (the egress of the bridge's port DEV); null for
+ *     none (needs the outbound average)
  */
 public record NetworkDefinition(String name, String bridge, String netns, String average,
     String peak, String burst, String layout, String ethertypes, String admission, String leaf,
-    String outboundAverage, String outboundPeak, String outboundBurst, String adoptedFrom) {
+    String outboundAverage, String outboundPeak, String outboundBurst, String adoptedFrom,
+    String outboundFloors) {
+
+  /** A definition without outbound floors (as every record before they existed). */
+  public NetworkDefinition(String name, String bridge, String netns, String average, String peak,
+      String burst, String layout, String ethertypes, String admission, String leaf,
+      String outboundAverage, String outboundPeak, String outboundBurst, String adoptedFrom) {
+    this(name, bridge, netns, average, peak, burst, layout, ethertypes, admission, leaf,
+        outboundAverage, outboundPeak, outboundBurst, adoptedFrom, null);
+  }
 
   /** The record's fields as stored in {@code networks/NAME.json} (by component name). */
   Map<String, Object> toFields() {
@@ -52,6 +65,9 @@ public record NetworkDefinition(String name, String bridge, String netns, String
     m.put("outboundPeak", outboundPeak);
     m.put("outboundBurst", outboundBurst);
     m.put("adoptedFrom", adoptedFrom);
+    if (outboundFloors != null) {
+      m.put("outboundFloors", outboundFloors); // absent otherwise: records read as before
+    }
     return m;
   }
 
@@ -67,7 +83,7 @@ public record NetworkDefinition(String name, String bridge, String netns, String
         FlatJson.string(f, "ethertypes"), FlatJson.string(f, "admission"),
         FlatJson.string(f, "leaf"), FlatJson.string(f, "outboundAverage"),
         FlatJson.string(f, "outboundPeak"), FlatJson.string(f, "outboundBurst"),
-        FlatJson.string(f, "adoptedFrom"));
+        FlatJson.string(f, "adoptedFrom"), FlatJson.string(f, "outboundFloors"));
   }
 
   /** The library's configuration of this network (validating every value). */
@@ -90,13 +106,34 @@ public record NetworkDefinition(String name, String bridge, String netns, String
           .peak(outboundPeak == null ? null : Rate.parse(outboundPeak))
           .burst(outboundBurst == null ? null : ByteSize.parse(outboundBurst)).build());
     }
+    b.outboundFloors(outboundFloorsOf(outboundFloors));
     return b.build();
+  }
+
+  /**
+   * {@code bridge} (the bridge's ingress, through an ifb), {@code uplink:DEV} (the egress of the
+   * bridge's port DEV), or null / {@code none} for no outbound floors.
+   */
+  public static OutboundFloorPlacement outboundFloorsOf(String text) {
+    if (text == null || text.equals("none")) {
+      return OutboundFloorPlacement.NONE;
+    }
+    if (text.equals("bridge")) {
+      return OutboundFloorPlacement.bridgeIngress();
+    }
+    if (text.startsWith("uplink:") && text.length() > "uplink:".length()) {
+      return OutboundFloorPlacement.uplinkEgress(
+          io.netfloor.units.InterfaceName.of(text.substring("uplink:".length())));
+    }
+    throw new CliException(ExitCodes.USAGE, "--outbound-floors '" + text + "' must be 'bridge'"
+        + " (the bridge's ingress, routed and NAT networks), 'uplink:DEV' (the egress of the"
+        + " bridge's uplink port DEV, bridged networks) or 'none'");
   }
 
   /** The same definition with the bridge in namespace {@code ns}. */
   public NetworkDefinition withNetns(String ns) {
     return new NetworkDefinition(name, bridge, ns, average, peak, burst, layout, ethertypes,
-        admission, leaf, outboundAverage, outboundPeak, outboundBurst, adoptedFrom);
+        admission, leaf, outboundAverage, outboundPeak, outboundBurst, adoptedFrom, outboundFloors);
   }
 
   /** The same definition with every defaulted option spelled out, for comparing two records. */
@@ -105,7 +142,8 @@ public record NetworkDefinition(String name, String bridge, String netns, String
         Objects.requireNonNullElse(layout, "hashed"), Objects.requireNonNullElse(ethertypes, "all"),
         Objects.requireNonNullElse(admission, "average"),
         Objects.requireNonNullElse(leaf, LeafQdiscKind.FQ_CODEL.kernelName()), outboundAverage,
-        outboundPeak, outboundBurst, adoptedFrom);
+        outboundPeak, outboundBurst, adoptedFrom,
+        "none".equals(outboundFloors) ? null : outboundFloors);
   }
 
   /** {@code hashed} or {@code libvirt} (the linear list libvirt builds). */
@@ -180,6 +218,9 @@ public record NetworkDefinition(String name, String bridge, String netns, String
       }
       if (outboundBurst != null) {
         sb.append(" burst ").append(outboundBurst);
+      }
+      if (outboundFloors != null) {
+        sb.append(", outbound floors on ").append(outboundFloors);
       }
     }
     NetworkDefinition n = normalized();

@@ -19,6 +19,7 @@ final class ReconcileCommand extends BaseCommand {
     // the kernel is probed afresh: a reconcile is also how to take a changed kernel into account
     try (Session s = Session.openRecorded(state(), definition(), true)) {
       ReconcileReport report = s.startReport();
+      s.succeeded();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("network", s.config.name());

@@ -59,7 +59,8 @@ final class ResizeCommand extends BaseCommand {
           next.peak().map(Rate::toString).orElse(null),
           next.burst().map(ByteSize::toString).orElse(null), def.layout(), def.ethertypes(),
           def.admission(), def.leaf(), def.outboundAverage(), def.outboundPeak(),
-          def.outboundBurst(), def.adoptedFrom()));
+          def.outboundBurst(), def.adoptedFrom(), def.outboundFloors()));
+      s.succeeded();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("network", def.name());

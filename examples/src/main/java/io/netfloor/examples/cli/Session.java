@@ -1,17 +1,21 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.examples.cli;
 
+import io.netfloor.model.KernelPlacement;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.SafeDirectory;
+import io.netfloor.plan.Plan;
 import io.netfloor.shaping.NetworkShaper;
 import io.netfloor.shaping.ParkedPoolPolicy;
 import io.netfloor.shaping.ReconcileReport;
 import io.netfloor.shaping.ShaperOptions;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
+import io.netfloor.units.InterfaceName;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -44,11 +48,18 @@ final class Session implements AutoCloseable {
   private final StateDir state;
   private final ProbeCache probeCache;
   private final CachedProbeControl engineKernel;
+  private final KernelCheckpoint checkpoint;
+  /** Whether {@link #started()} may resume from a valid checkpoint instead of reconciling. */
+  private boolean mayResume;
+  private boolean succeeded;
+  private NetworkStatus stored;
+  private boolean resumed;
   private ReconcileReport startReport;
 
   private Session(StateDir state, NetworkDefinition definition, NetworkConfig config,
       FileStatusStore store, NetlinkTrafficControl tc, boolean probeAfresh) {
     this.state = state;
+    this.checkpoint = new KernelCheckpoint(state, definition);
     this.definition = definition;
     this.config = config;
     this.store = store;
@@ -86,13 +97,16 @@ final class Session implements AutoCloseable {
 
   /**
    * Opens a session for a recorded network, after checking that the store holds its status and
-   * that the status belongs to the record (see the class documentation).
+   * that the status belongs to the record (see the class documentation). Without
+   * {@code probeAfresh}, {@link #started()} skips the reconcile when the last command's
+   * {@link KernelCheckpoint} proves the kernel still matches the store.
    */
   static Session openRecorded(StateDir state, NetworkDefinition definition, boolean probeAfresh) {
     requireStatusDirectory(state, definition);
     Session s = open(state, definition, probeAfresh);
     try {
-      recordedStatus(state, definition, s.store);
+      s.stored = recordedStatus(state, definition, s.store);
+      s.mayResume = !probeAfresh;
       return s;
     } catch (RuntimeException e) {
       s.close();
@@ -222,9 +236,30 @@ final class Session implements AutoCloseable {
    */
   NetworkShaper started() {
     if (startReport == null) {
-      startReport = shaper.start();
+      Optional<KernelPlacement> proof = mayResume && stored != null
+          ? checkpoint.verify(store.revision(definition.name()), stored,
+              () -> tc.dump(InterfaceName.of(definition.bridge())))
+          : Optional.empty();
+      checkpoint.remove(); // before anything changes: a command that fails leaves no proof
+      if (proof.isPresent()) {
+        shaper.resume(proof.get());
+        resumed = true;
+        startReport = new ReconcileReport(Plan.EMPTY, Plan.EMPTY, List.of(), List.of());
+      } else {
+        startReport = shaper.start();
+      }
     }
     return shaper;
+  }
+
+  /** Removes the checkpoint, before a change that does not go through {@link #started()}. */
+  void forgetCheckpoint() {
+    checkpoint.remove();
+  }
+
+  /** Whether {@link #started()} resumed from the checkpoint instead of reconciling. */
+  boolean resumed() {
+    return resumed;
   }
 
   /**
@@ -232,8 +267,29 @@ final class Session implements AutoCloseable {
    * ({@link NetworkShaper#startReplacing()}).
    */
   ReconcileReport startReplacing() {
+    checkpoint.remove();
     startReport = shaper.startReplacing();
     return startReport;
+  }
+
+  /**
+   * The command did all it had to: at {@link #close()} the session leaves a checkpoint saying the
+   * kernel and the store agree, for the next command.
+   */
+  void succeeded() {
+    succeeded = true;
+  }
+
+  private void leaveCheckpoint() {
+    try {
+      Optional<String> revision = store.revision(definition.name());
+      if (revision.isPresent()) {
+        checkpoint.write(revision.get(), tc.dump(InterfaceName.of(definition.bridge())),
+            shaper.tree().placement());
+      }
+    } catch (RuntimeException e) {
+      // without a checkpoint the next command reconciles
+    }
   }
 
   /** What starting the shaper had to repair. */
@@ -246,6 +302,9 @@ final class Session implements AutoCloseable {
   public void close() {
     try {
       shaper.close(); // a pool top-up under way finishes (durably) before the socket and store go
+      if (succeeded && shaper.isStarted()) {
+        leaveCheckpoint();
+      }
     } finally {
       try {
         // a network with a record keeps what this command probed for the next one

@@ -61,6 +61,18 @@ final class StartCommand extends BaseCommand {
           + " (fq_codel, sfq, pfifo). Default: ${DEFAULT-VALUE}.")
   String leaf;
 
+  @Option(names = "--outbound-average", paramLabel = "RATE",
+      description = "The network's outbound capacity (what its interfaces send): shaped on the"
+          + " bridge's ingress, and what outbound floors share.")
+  Rate outboundAverage;
+
+  @Option(names = "--outbound-floors", paramLabel = "bridge|uplink:DEV",
+      description = "Guarantee outbound floors (plug --outbound-floor): 'bridge' on an ifb fed by"
+          + " the bridge's ingress (routed and NAT networks: the guests send to the host), or"
+          + " 'uplink:DEV' on the egress of the bridge's uplink port DEV (bridged networks)."
+          + " Needs --outbound-average.")
+  String outboundFloors;
+
   @Option(names = "--replace",
       description = "Delete the root qdisc (with everything under it) and ingress qdisc that"
           + " another tool or NetFloor network left on the bridge, then start. Without it, start"
@@ -74,10 +86,16 @@ final class StartCommand extends BaseCommand {
     NetworkDefinition.layoutOf(layout);
     NetworkDefinition.matchOf(ethertypes);
     NetworkDefinition.admissionOf(admission);
+    NetworkDefinition.outboundFloorsOf(outboundFloors);
+    if (outboundFloors != null && !outboundFloors.equals("none") && outboundAverage == null) {
+      throw new CliException(ExitCodes.USAGE, "--outbound-floors needs --outbound-average, the"
+          + " outbound capacity the outbound floors share");
+    }
     NetworkDefinition wanted = new NetworkDefinition(common.network, bridge.toString(),
         common.netns, average.toString(), peak == null ? null : peak.toString(),
-        burst == null ? null : burst.toString(), layout, ethertypes, admission, leaf, null, null,
-        null, null);
+        burst == null ? null : burst.toString(), layout, ethertypes, admission, leaf,
+        outboundAverage == null ? null : outboundAverage.toString(), null, null, null,
+        outboundFloors == null || outboundFloors.equals("none") ? null : outboundFloors);
     wanted.toConfig(); // validates every value before anything is touched
     Optional<NetworkDefinition> existing = state().read(common.network);
     if (existing.isPresent() && !existing.get().normalized().equals(wanted.normalized())) {
@@ -106,6 +124,7 @@ final class StartCommand extends BaseCommand {
       leaf = s.shaper.config().leafQdisc().kernelName();
       try {
         state.write(wanted);
+        s.succeeded();
       } catch (RuntimeException e) {
         if (existing.isEmpty() && !hadStatus) {
           undoFirstStart(s, e); // a network nobody has a record of must not stay on the bridge

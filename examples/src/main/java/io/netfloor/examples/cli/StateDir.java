@@ -65,6 +65,15 @@ final class StateDir {
   }
 
   /**
+   * Where the last command's proof that kernel and store agree is kept for {@code network}
+   * ({@link KernelCheckpoint}), beside its record.
+   */
+  Path checkpointFile(String network) {
+    NetworkConfig.checkName(network);
+    return networksDirectory().resolve("." + network + ".checkpoint.json");
+  }
+
+  /**
    * Refuses a state directory, {@code networks/} or {@code status/} that exists but is unsafe (a
    * symbolic link, another owner, writable by group or others, under a directory others can
    * change), naming the path; nothing is read or changed before.
@@ -182,10 +191,11 @@ final class StateDir {
     }
   }
 
-  /** Forgets {@code network}: its record and its cached probe result. */
+  /** Forgets {@code network}: its record, its cached probe result and its checkpoint. */
   void delete(String network) {
     Path file = definitionFile(network);
     try {
+      Files.deleteIfExists(checkpointFile(network));
       Files.deleteIfExists(probeFile(network));
       Files.deleteIfExists(file);
     } catch (IOException e) {

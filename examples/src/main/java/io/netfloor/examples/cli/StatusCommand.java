@@ -63,6 +63,9 @@ final class StatusCommand extends BaseCommand {
       CliJson.putRate(json, "capacity", capacity);
       CliJson.putRate(json, "floorSum", tree.floorSum());
       json.put("capacity", Orchestration.capacityJson(Capacity.of(tree)));
+      if (config.supportsOutboundFloors()) {
+        json.put("outboundCapacity", Orchestration.capacityJson(Capacity.outboundOf(tree)));
+      }
       json.put("interfaces", rows);
       printJson(json);
       return ExitCodes.OK;
@@ -70,6 +73,16 @@ final class StatusCommand extends BaseCommand {
     out().printf("Network '%s': %s%n", def.name(), def.describe());
     out().printf("Floors: %s of %s allotted, %s free; %d interface(s)%n", tree.floorSum(), capacity,
         capacity.minusOrZero(tree.floorSum()), ifs.size());
+    if (config.supportsOutboundFloors()) {
+      Capacity out = Capacity.outboundOf(tree);
+      out().printf("Outbound floors (on %s): %s of %s allotted, %s free%n",
+          config.outboundFloorDevice().orElseThrow(), out.allotted(), out.capacity(),
+          out.remaining());
+      tree.interfaces().values().stream().filter(p -> p.bandwidth().hasOutboundFloor())
+          .sorted(java.util.Comparator.comparing(PluggedInterface::alias))
+          .forEach(p -> out().printf("  %-20s outbound floor %-10s class %s%n", p.alias(),
+              p.bandwidth().outboundFloorOrZero(), p.outboundClass()));
+    }
     printTable(ifs, rows, snapshot);
     out().flush();
     return ExitCodes.OK;

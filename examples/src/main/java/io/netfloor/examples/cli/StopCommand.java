@@ -48,6 +48,7 @@ final class StopCommand extends BaseCommand {
         discarded = true;
       }
       bridgeExisted = s.tc.deviceExists(InterfaceName.of(def.bridge()));
+      s.forgetCheckpoint(); // a stop that fails half-way leaves no proof of the old tree
       // also without the bridge: interfaces' own devices and ifb devices may still carry shaping
       removed = s.shaper.stop();
     }

@@ -22,6 +22,7 @@ final class UnplugCommand extends BaseCommand {
         throw new CliException(ExitCodes.REFUSED, "no interface '" + alias
             + "' is plugged into network '" + s.config.name() + "'");
       }
+      s.succeeded();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("network", s.config.name());

@@ -34,6 +34,9 @@ final class UpdateCommand extends BaseCommand {
       + " a floor the interface moves to the default class).")
   boolean noPriority;
 
+  @Option(names = "--no-outbound-floor", description = "Remove the outbound floor.")
+  boolean noOutboundFloor;
+
   @Option(names = "--dry-run", description = "Show whether the update would be admitted and the"
       + " tc operations it would apply on the bridge, from the recorded status; change nothing"
       + " (exit 3 if it would be refused).")
@@ -41,9 +44,10 @@ final class UpdateCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    if (!limits.any() && !noFloor && !noPriority) {
+    if (!limits.any() && !noFloor && !noOutboundFloor && !noPriority) {
       throw new CliException(ExitCodes.USAGE, "nothing to update: give --floor, --average, --peak,"
-          + " --burst, --priority, --no-floor or --no-priority");
+          + " --burst, --outbound-floor, --priority, --no-floor, --no-outbound-floor or"
+          + " --no-priority");
     }
     if (noFloor && limits.floor != null) {
       throw new CliException(ExitCodes.USAGE, "--floor and --no-floor contradict each other");
@@ -51,20 +55,27 @@ final class UpdateCommand extends BaseCommand {
     if (noPriority && limits.priority != null) {
       throw new CliException(ExitCodes.USAGE, "--priority and --no-priority contradict each other");
     }
+    if (noOutboundFloor && limits.outFloor != null) {
+      throw new CliException(ExitCodes.USAGE,
+          "--outbound-floor and --no-outbound-floor contradict each other");
+    }
     if (dryRun) {
       HtbTree tree = Orchestration.storedTree(this);
       PluggedInterface current = tree.find(alias).orElseThrow(() -> new CliException(
           ExitCodes.REFUSED, "no interface '" + alias + "' is plugged into network '"
               + tree.config().name() + "'"));
       return Orchestration.print(this, "update", alias,
-          DryRun.ofUpdate(tree, alias, limits.merge(current.bandwidth(), noFloor, noPriority)));
+          DryRun.ofUpdate(tree, alias, limits.merge(current.bandwidth(), noFloor,
+              noOutboundFloor, noPriority)));
     }
     try (Session s = openSession()) {
       PluggedInterface before = s.started().tree().find(alias).orElseThrow(() -> new CliException(
           ExitCodes.REFUSED, "no interface '" + alias + "' is plugged into network '"
               + s.config.name() + "'"));
-      Bandwidth bandwidth = limits.merge(before.bandwidth(), noFloor, noPriority);
+      Bandwidth bandwidth = limits.merge(before.bandwidth(), noFloor, noOutboundFloor,
+          noPriority);
       ClassHandle c = s.shaper.update(alias, bandwidth);
+      s.succeeded();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("network", s.config.name());
@@ -72,6 +83,10 @@ final class UpdateCommand extends BaseCommand {
         json.put("class", c.toString());
         CliJson.putRate(json, "floor", bandwidth.floorOrZero());
         CliJson.putRate(json, "previousFloor", before.bandwidth().floorOrZero());
+        if (bandwidth.hasOutboundFloor() || before.bandwidth().hasOutboundFloor()) {
+          CliJson.putRate(json, "outboundFloor", bandwidth.outboundFloorOrZero());
+          CliJson.putRate(json, "previousOutboundFloor", before.bandwidth().outboundFloorOrZero());
+        }
         bandwidth.priority().ifPresent(p -> json.put("priority", p.value()));
         printJson(json);
       } else {
@@ -83,6 +98,12 @@ final class UpdateCommand extends BaseCommand {
           out().printf("  priority %s (was %s)%n",
               bandwidth.priority().map(Object::toString).orElse("none"),
               before.bandwidth().priority().map(Object::toString).orElse("none"));
+        }
+        if (bandwidth.hasOutboundFloor() || before.bandwidth().hasOutboundFloor()) {
+          out().printf("  outbound floor %s (was %s)%n",
+              bandwidth.hasOutboundFloor() ? bandwidth.outboundFloorOrZero() : "none",
+              before.bandwidth().hasOutboundFloor() ? before.bandwidth().outboundFloorOrZero()
+                  : "none");
         }
       }
     }

@@ -12,7 +12,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * The demo's throwaway world: a "host" network namespace holding bridge {@code br0} with address
  * 10.213.0.1/24, and one namespace per "VM" whose {@code eth0} is the far end of a veth pair whose
- * host end ({@code vnetN}) is a port of the bridge. All namespaces are named
+ * host end ({@code vnetN}) is a port of the bridge, and an "outside" namespace behind a third kind
+ * of port, the uplink {@code uplink0} (10.213.0.254). All namespaces are named
  * {@code nf-demo-<random>-…}; the addresses exist only inside them.
  *
  * <p>Static neighbour and bridge forwarding entries are installed for every VM so that no frame is
@@ -26,6 +27,10 @@ public final class DemoLab implements AutoCloseable {
   /** UDP port the VMs' receivers listen on. */
   public static final int PORT = 5201;
   private static final String SUBNET = "10.213.0.";
+  /** The uplink's port on the bridge (its far end is the "outside" namespace's eth0). */
+  public static final String UPLINK = "uplink0";
+  private static final String OUTSIDE_MAC = "02:4e:46:00:00:fe";
+  private static final String BRIDGE_MAC = "02:4e:46:00:00:fd";
 
   /** One VM of the lab. */
   public record Vm(String name, String namespace, String hostDevice, String mac, String address) {
@@ -36,6 +41,7 @@ public final class DemoLab implements AutoCloseable {
 
   private final String prefix;
   private final String hostNamespace;
+  private final String outsideNamespace;
   private final List<Vm> vms = new ArrayList<>();
   private final List<String> created = new ArrayList<>();
   private final AtomicBoolean closed = new AtomicBoolean();
@@ -43,6 +49,7 @@ public final class DemoLab implements AutoCloseable {
   private DemoLab(String prefix) {
     this.prefix = prefix;
     this.hostNamespace = prefix + "-host";
+    this.outsideNamespace = prefix + "-out";
   }
 
   /**
@@ -73,7 +80,9 @@ public final class DemoLab implements AutoCloseable {
   private void build(List<String> vmNames) {
     addNamespace(hostNamespace);
     Ip.in(hostNamespace, "link", "set", "lo", "up");
-    Ip.in(hostNamespace, "link", "add", BRIDGE, "type", "bridge");
+    // a fixed address: a bridge without one takes its lowest port's, which moves as ports join,
+    // and the VMs' static neighbour entries for the bridge's address must stay right
+    Ip.in(hostNamespace, "link", "add", BRIDGE, "address", BRIDGE_MAC, "type", "bridge");
     Ip.in(hostNamespace, "link", "set", BRIDGE, "txqueuelen", "1000");
     Ip.in(hostNamespace, "addr", "add", bridgeAddress() + "/24", "dev", BRIDGE);
     Ip.in(hostNamespace, "link", "set", BRIDGE, "up");
@@ -98,8 +107,32 @@ public final class DemoLab implements AutoCloseable {
           "permanent");
       Ip.run("bridge", "-n", hostNamespace, "fdb", "replace", mac, "dev", hostDev, "master",
           "static");
+      Ip.in(ns, "neigh", "replace", outsideAddress(), "lladdr", OUTSIDE_MAC, "dev", "eth0",
+          "nud", "permanent");
       vms.add(new Vm(vmNames.get(i), ns, hostDev, mac, address));
     }
+    // the "outside": a namespace behind the bridge's uplink port, as a bridged network's LAN
+    addNamespace(outsideNamespace);
+    Ip.in(outsideNamespace, "link", "set", "lo", "up");
+    Ip.in(hostNamespace, "link", "add", UPLINK, "type", "veth", "peer", "name", "eth0", "netns",
+        outsideNamespace);
+    Ip.in(outsideNamespace, "link", "set", "eth0", "address", OUTSIDE_MAC);
+    Ip.in(outsideNamespace, "addr", "add", outsideAddress() + "/24", "dev", "eth0");
+    Ip.in(outsideNamespace, "link", "set", "eth0", "up");
+    Ip.in(hostNamespace, "link", "set", UPLINK, "master", BRIDGE);
+    Ip.in(hostNamespace, "link", "set", UPLINK, "up");
+    Ip.run("bridge", "-n", hostNamespace, "fdb", "replace", OUTSIDE_MAC, "dev", UPLINK, "master",
+        "static");
+  }
+
+  /** The namespace behind the uplink port {@link #UPLINK}: where bridged guests' uploads go. */
+  public String outsideNamespace() {
+    return outsideNamespace;
+  }
+
+  /** The address of the outside namespace, behind the uplink. */
+  public String outsideAddress() {
+    return SUBNET + "254";
   }
 
   private String bridgeMac() {

@@ -8,6 +8,7 @@ import io.netfloor.model.Bandwidth;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.OutboundFloorPlacement;
 import io.netfloor.model.Priority;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
@@ -46,7 +47,11 @@ import java.util.stream.Stream;
  *       bytes its receiver got.
  *   <li><b>Borrowing</b>: the VM with the biggest floor stops; the others must take the freed
  *       bandwidth (HTB is work-conserving), each up to its ceiling.
- *   <li><b>Priority</b> ({@link PriorityPhase}): the two VMs still sending lose their floors and get
+ *   <li><b>Both directions</b> (when {@link Options#upload()} is not zero): every VM uploads and
+ *       downloads at once; each VM with an outbound floor must send at least
+ *       {@link Options#passRatio()} of it through the outbound floor tree, and each floored VM
+ *       still receive that share of its floor.
+ *   <li><b>Priority</b> ({@link PriorityPhase}): two VMs that sent in phase 2 lose their floors and get
  *       priorities 7 and 0 live; the one with priority 0 must get at least
  *       {@link PriorityPhase#MIN_RATIO} times the other's rate of the spare bandwidth.
  * </ol>
@@ -64,22 +69,30 @@ public final class FloorDemo {
    * @param floor its guaranteed rate, if any
    * @param average its own average (its ceiling, below the network's), if any
    */
-  public record VmSpec(String name, Optional<Rate> floor, Optional<Rate> average) {
+  public record VmSpec(String name, Optional<Rate> floor, Optional<Rate> average,
+      Optional<Rate> outboundFloor) {
     public VmSpec {
       Objects.requireNonNull(name, "name");
       Objects.requireNonNull(floor, "floor");
       Objects.requireNonNull(average, "average");
+      Objects.requireNonNull(outboundFloor, "outboundFloor");
+    }
+
+    /** A VM without an outbound floor. */
+    public VmSpec(String name, Optional<Rate> floor, Optional<Rate> average) {
+      this(name, floor, average, Optional.empty());
     }
 
     /** The bandwidth it is plugged with. */
     public Bandwidth bandwidth() {
-      if (floor.isEmpty() && average.isEmpty()) {
-        return Bandwidth.NONE;
+      Bandwidth in = Bandwidth.NONE;
+      if (floor.isPresent() || average.isPresent()) {
+        Limits.Builder b = Limits.builder();
+        floor.ifPresent(b::floor);
+        average.ifPresent(b::average);
+        in = Bandwidth.inboundOnly(b.build());
       }
-      Limits.Builder b = Limits.builder();
-      floor.ifPresent(b::floor);
-      average.ifPresent(b::average);
-      return Bandwidth.inboundOnly(b.build());
+      return in.withOutboundFloor(outboundFloor.orElse(null));
     }
 
     public String alias() {
@@ -96,10 +109,17 @@ public final class FloorDemo {
    * @param borrowing the measured length of phase 2
    * @param passRatio the share of its floor a VM must reach (0.95 for the demo)
    * @param live redraw the tree in place (a terminal) instead of printing progress lines
+   * @param upload the measured length of phase 3 (every VM uploads and downloads at once); zero
+   *     for no phase 3
+   * @param outbound where outbound floors are guaranteed; with anything but NONE the network's
+   *     outbound capacity is {@code capacity} too
    */
   public record Options(Rate capacity, FilterLayout layout, List<VmSpec> vms, Duration warmup,
-      Duration contention, Duration borrowing, double passRatio, boolean live) {
+      Duration contention, Duration borrowing, double passRatio, boolean live, Duration upload,
+      OutboundFloorPlacement.Kind outbound) {
     public Options {
+      Objects.requireNonNull(upload, "upload");
+      Objects.requireNonNull(outbound, "outbound");
       vms = List.copyOf(vms);
       if (vms.size() < 2) {
         throw new IllegalArgumentException("the demo needs at least two VMs");
@@ -109,36 +129,64 @@ public final class FloorDemo {
       }
     }
 
+    /** Options without phase 3 and without outbound floors. */
+    public Options(Rate capacity, FilterLayout layout, List<VmSpec> vms, Duration warmup,
+        Duration contention, Duration borrowing, double passRatio, boolean live) {
+      this(capacity, layout, vms, warmup, contention, borrowing, passRatio, live, Duration.ZERO,
+          OutboundFloorPlacement.Kind.NONE);
+    }
+
     /**
-     * 100 Mbit/s; vm1 floor 60mbit, vm2 floor 30mbit, vm3 no floor (the default class gets the
-     * remaining 10mbit); all may borrow up to the network's 100mbit; 1 s warm-up, 8 s + 5 s.
+     * 100 Mbit/s each way; vm1 floor 60mbit and outbound floor 20mbit, vm2 floor 30mbit and
+     * outbound floor 60mbit, vm3 no floor (the default classes get what is left); all may borrow
+     * up to the network's 100mbit; outbound floors on the bridge's ingress; 1 s warm-up, 8 s + 5 s
+     * + 5 s.
      */
     public static Options defaults() {
       return new Options(Rate.parse("100mbit"), FilterLayout.HASHED, List.of(
-          new VmSpec("vm1", Optional.of(Rate.parse("60mbit")), Optional.empty()),
-          new VmSpec("vm2", Optional.of(Rate.parse("30mbit")), Optional.empty()),
+          new VmSpec("vm1", Optional.of(Rate.parse("60mbit")), Optional.empty(),
+              Optional.of(Rate.parse("20mbit"))),
+          new VmSpec("vm2", Optional.of(Rate.parse("30mbit")), Optional.empty(),
+              Optional.of(Rate.parse("60mbit"))),
           new VmSpec("vm3", Optional.empty(), Optional.empty())),
-          Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(5), 0.95, false);
+          Duration.ofSeconds(1), Duration.ofSeconds(8), Duration.ofSeconds(5), 0.95, false,
+          Duration.ofSeconds(5), OutboundFloorPlacement.Kind.BRIDGE_INGRESS);
     }
 
     public Options withLayout(FilterLayout value) {
-      return new Options(capacity, value, vms, warmup, contention, borrowing, passRatio, live);
+      return new Options(capacity, value, vms, warmup, contention, borrowing, passRatio, live,
+          upload, outbound);
     }
 
     public Options withDurations(Duration warm, Duration phase1, Duration phase2) {
-      return new Options(capacity, layout, vms, warm, phase1, phase2, passRatio, live);
+      return new Options(capacity, layout, vms, warm, phase1, phase2, passRatio, live, upload,
+          outbound);
     }
 
     public Options withPassRatio(double value) {
-      return new Options(capacity, layout, vms, warmup, contention, borrowing, value, live);
+      return new Options(capacity, layout, vms, warmup, contention, borrowing, value, live,
+          upload, outbound);
     }
 
     public Options withLive(boolean value) {
-      return new Options(capacity, layout, vms, warmup, contention, borrowing, passRatio, value);
+      return new Options(capacity, layout, vms, warmup, contention, borrowing, passRatio, value,
+          upload, outbound);
     }
 
     public Options withCapacity(Rate value) {
-      return new Options(value, layout, vms, warmup, contention, borrowing, passRatio, live);
+      return new Options(value, layout, vms, warmup, contention, borrowing, passRatio, live,
+          upload, outbound);
+    }
+
+    /** Phase 3 measured for {@code length} (zero: none), outbound floors placed at {@code where}. */
+    public Options withUpload(Duration length, OutboundFloorPlacement.Kind where) {
+      return new Options(capacity, layout, vms, warmup, contention, borrowing, passRatio, live,
+          length, where);
+    }
+
+    public Options withVms(List<VmSpec> value) {
+      return new Options(capacity, layout, value, warmup, contention, borrowing, passRatio, live,
+          upload, outbound);
     }
   }
 
@@ -173,10 +221,24 @@ public final class FloorDemo {
    * @param stopped the VM whose traffic stopped in phase 2
    */
   public record Result(String namespacePrefix, FilterLayout layout, Phase contention, Phase borrowing,
-      String stopped, double passRatio, Optional<PriorityPhase.Outcome> priority) {
+      String stopped, double passRatio, Optional<Phase> upload, Optional<Phase> download,
+      String outboundTree, Optional<PriorityPhase.Outcome> priority) {
     /** Every floored VM reached {@code passRatio} of its floor in phase 1. */
     public boolean floorsHeld() {
-      return contention.vms().stream().filter(VmResult::hasFloor)
+      return held(contention);
+    }
+
+    /**
+     * In phase 3 (both directions at once) every VM with an outbound floor uploaded at least
+     * {@code passRatio} of it, and every VM with a floor downloaded at least that share of it;
+     * true without a phase 3.
+     */
+    public boolean bothDirectionsHeld() {
+      return upload.map(this::held).orElse(true) && download.map(this::held).orElse(true);
+    }
+
+    private boolean held(Phase p) {
+      return p.vms().stream().filter(VmResult::hasFloor)
           .allMatch(v -> v.atVmBitsPerSecond() >= passRatio * v.floor().bitsPerSecond());
     }
 
@@ -187,8 +249,8 @@ public final class FloorDemo {
     }
 
     public boolean passed() {
-      return floorsHeld() && othersBorrowed() && priority.map(PriorityPhase.Outcome::passed)
-          .orElse(true);
+      return floorsHeld() && othersBorrowed() && bothDirectionsHeld()
+          && priority.map(PriorityPhase.Outcome::passed).orElse(true);
     }
   }
 
@@ -237,10 +299,22 @@ public final class FloorDemo {
     cleanup.store = store;
     NetlinkTrafficControl tc = NetlinkTrafficControl.openInNamespace(lab.hostNamespace());
     cleanup.tc = tc;
-    NetworkConfig config = NetworkConfig.builder("demo", DemoLab.BRIDGE)
+    NetworkConfig.Builder builder = NetworkConfig.builder("demo", DemoLab.BRIDGE)
         .inbound(Limits.builder().average(options.capacity()).build())
-        .filterLayout(options.layout())
-        .build();
+        .filterLayout(options.layout());
+    OutboundFloorPlacement.Kind where = options.outbound();
+    if (where == OutboundFloorPlacement.Kind.BRIDGE_INGRESS
+        && !(tc.capabilities().ifb() && tc.capabilities().mirred())) {
+      out.println("  this kernel lacks ifb or mirred: outbound floors go on the uplink's egress");
+      where = OutboundFloorPlacement.Kind.UPLINK_EGRESS;
+    }
+    if (where != OutboundFloorPlacement.Kind.NONE) {
+      builder.outbound(Limits.averageOnly(options.capacity()))
+          .outboundFloors(where == OutboundFloorPlacement.Kind.BRIDGE_INGRESS
+              ? OutboundFloorPlacement.bridgeIngress()
+              : OutboundFloorPlacement.uplinkEgress(InterfaceName.of(DemoLab.UPLINK)));
+    }
+    NetworkConfig config = builder.build();
     NetworkShaper shaper = NetworkShaper.create(config, tc, store);
     shaper.start();
     cleanup.shaper = shaper;
@@ -248,6 +322,10 @@ public final class FloorDemo {
         DemoLab.BRIDGE, options.capacity(),
         Units.layout(options.layout()),
         shaper.config().leafQdisc().kernelName());
+    String outboundTree = describeOutboundTree(config);
+    if (config.supportsOutboundFloors()) {
+      out.printf("  outbound floors: %s, 1:1 at %s%n", outboundTree, options.capacity());
+    }
 
     Map<String, DemoLab.Vm> vmByName = new LinkedHashMap<>();
     for (DemoLab.Vm vm : lab.vms()) {
@@ -284,7 +362,6 @@ public final class FloorDemo {
     out.printf("%nPhase 2: %s stops; the others may borrow its share up to their ceilings%n",
         biggest.name());
     Phase borrowing = measure("borrowing", shaper, tc, flows, options.borrowing());
-    Optional<PriorityPhase.Outcome> priority = priorityPhase(shaper, flows, biggest.name());
 
     for (UdpFlow f : flows.values()) {
       if (f.failure() != null) {
@@ -292,37 +369,177 @@ public final class FloorDemo {
             + f.failure().getMessage(), f.failure());
       }
     }
+    Optional<Phase> upload = Optional.empty();
+    Optional<Phase> download = Optional.empty();
+    if (!options.upload().isZero()) {
+      for (UdpFlow f : flows.values()) {
+        f.close(); // phase 3 starts its own flows (the receivers' ports are reused)
+      }
+      Phase[] both = bothDirections(lab, vmByName, shaper, tc);
+      upload = Optional.of(both[0]);
+      download = Optional.of(both[1]);
+    }
+    Optional<PriorityPhase.Outcome> priority = priorityPhase(lab, vmByName, shaper, flows,
+        biggest.name(), upload.isPresent());
     Result result = new Result(lab.prefix(), options.layout(), contention, borrowing,
-        biggest.name(), options.passRatio(), priority);
+        biggest.name(), options.passRatio(), upload, download, outboundTree, priority);
     out.println();
     printTables(result, out);
     return result;
   }
 
   /**
-   * Phase 3, when two VMs are still sending: the first loses its floor and gets the lowest
-   * priority, the last gets the highest, both without floors, and both stay saturated.
+   * Phase 4, when two VMs sent in phase 2: the first loses its floor and gets the lowest priority,
+   * the last gets the highest, both without floors, and both stay saturated. Without phase 3 their
+   * phase 2 flows go on; after it (whose flows are closed) each gets a fresh saturating flow.
    */
-  private Optional<PriorityPhase.Outcome> priorityPhase(NetworkShaper shaper,
-      Map<String, UdpFlow> flows, String stopped) {
+  private Optional<PriorityPhase.Outcome> priorityPhase(DemoLab lab,
+      Map<String, DemoLab.Vm> vmByName, NetworkShaper shaper, Map<String, UdpFlow> flows,
+      String stopped, boolean afterBothDirections) {
     List<VmSpec> sending = options.vms().stream().filter(v -> !v.name().equals(stopped)).toList();
     if (sending.size() < 2) {
       return Optional.empty();
     }
     VmSpec low = sending.get(0);
     VmSpec high = sending.get(sending.size() - 1);
-    out.printf("%nPhase 3: %s and %s without floors, %s priority 0 (highest), %s priority 7"
+    Map<String, UdpFlow> saturating = flows;
+    if (afterBothDirections) {
+      saturating = new LinkedHashMap<>();
+      Duration bound = options.warmup().plus(options.borrowing()).plus(FLOW_SAFETY_MARGIN);
+      InetSocketAddress source = new InetSocketAddress(lab.bridgeAddress(), 0);
+      for (VmSpec spec : List.of(low, high)) {
+        DemoLab.Vm vm = vmByName.get(spec.name());
+        // named as the VM: the outcome reports each flow's name as its VM
+        UdpFlow f = UdpFlow.start(spec.name(), lab.hostNamespace(), vm.namespace(), source,
+            vm.socketAddress(), bound);
+        cleanup.flows.add(f);
+        saturating.put(spec.name(), f);
+      }
+    }
+    out.printf("%nPhase 4: %s and %s without floors, %s priority 0 (highest), %s priority 7"
         + " (lowest), both saturated%n", low.name(), high.name(), high.name(), low.name());
     out.flush();
-    return Optional.of(PriorityPhase.run(shaper, options.capacity(), high.alias(),
-        flows.get(high.name()), Priority.HIGHEST, low.alias(), flows.get(low.name()),
-        Priority.LOWEST, options.warmup(), options.borrowing()));
+    PriorityPhase.Outcome o = PriorityPhase.run(shaper, options.capacity(), high.alias(),
+        saturating.get(high.name()), Priority.HIGHEST, low.alias(), saturating.get(low.name()),
+        Priority.LOWEST, options.warmup(), options.borrowing());
+    for (UdpFlow f : saturating.values()) {
+      if (f.failure() != null) {
+        throw new IllegalStateException("traffic of " + f.name() + " failed: "
+            + f.failure().getMessage(), f.failure());
+      }
+    }
+    return Optional.of(o);
+  }
+
+  private static String describeOutboundTree(NetworkConfig config) {
+    return switch (config.outboundFloors().kind()) {
+      case NONE -> "none";
+      case BRIDGE_INGRESS -> "the bridge's ingress, redirected to ifb "
+          + config.outboundFloorDevice().orElseThrow();
+      case UPLINK_EGRESS -> "the egress of uplink " + config.outboundFloorDevice().orElseThrow();
+    };
+  }
+
+  /**
+   * Phase 3: every VM uploads (to the bridge's address, or to the outside behind the uplink, as
+   * the placement needs) and downloads at once. Uploads are paced at twice the capacity each: a
+   * guest's socket is not held back by the shaping queue. Returns {upload, download}.
+   */
+  private Phase[] bothDirections(DemoLab lab, Map<String, DemoLab.Vm> vmByName,
+      NetworkShaper shaper, NetlinkTrafficControl tc) {
+    NetworkConfig config = shaper.config();
+    boolean toBridge = config.outboundFloors().kind() != OutboundFloorPlacement.Kind.UPLINK_EGRESS;
+    String upNamespace = toBridge ? lab.hostNamespace() : lab.outsideNamespace();
+    String upAddress = toBridge ? lab.bridgeAddress() : lab.outsideAddress();
+    Duration bound = options.warmup().plus(options.upload()).plus(FLOW_SAFETY_MARGIN);
+    Map<String, UdpFlow> down = new LinkedHashMap<>();
+    Map<String, UdpFlow> up = new LinkedHashMap<>();
+    InetSocketAddress source = new InetSocketAddress(lab.bridgeAddress(), 0);
+    int port = DemoLab.PORT + 100;
+    for (VmSpec spec : options.vms()) {
+      DemoLab.Vm vm = vmByName.get(spec.name());
+      UdpFlow d = UdpFlow.start(spec.name() + "-down", lab.hostNamespace(), vm.namespace(), source,
+          vm.socketAddress(), bound);
+      cleanup.flows.add(d);
+      down.put(spec.name(), d);
+      UdpFlow u = UdpFlow.startPaced(spec.name() + "-up", vm.namespace(), upNamespace,
+          new InetSocketAddress(vm.address(), 0), new InetSocketAddress(upAddress, port++), bound,
+          2 * options.capacity().bitsPerSecond());
+      cleanup.flows.add(u);
+      up.put(spec.name(), u);
+    }
+    out.printf("%nPhase 3: every VM uploads (to %s) and downloads at once%n", upAddress);
+    out.flush();
+    InterfaceName treeDevice = config.outboundFloorDevice().orElse(null);
+    sleep(options.warmup());
+    Map<String, UdpFlow.Counters> upStart = counters(up);
+    Map<String, UdpFlow.Counters> downStart = counters(down);
+    Map<String, InterfaceStats> inStart = statsByAlias(shaper);
+    KernelSnapshot outStart = treeDevice == null ? null : tc.dump(treeDevice);
+    long start = System.nanoTime();
+    long end = start + options.upload().toNanos();
+    int second = 0;
+    long total = Math.max(1, options.upload().toSeconds());
+    Map<String, UdpFlow.Counters> previous = upStart;
+    long previousAt = start;
+    while (System.nanoTime() < end) {
+      sleepNanos(Math.min(end, start + (second + 1) * 1_000_000_000L) - System.nanoTime());
+      second++;
+      long now = System.nanoTime();
+      Map<String, UdpFlow.Counters> current = counters(up);
+      out.println(progress("upload", second, total, previous, current,
+          Duration.ofNanos(now - previousAt)).replace("at the VMs", "from the VMs"));
+      out.flush();
+      previous = current;
+      previousAt = now;
+    }
+    double seconds = (System.nanoTime() - start) / 1e9;
+    Map<String, UdpFlow.Counters> upEnd = counters(up);
+    Map<String, UdpFlow.Counters> downEnd = counters(down);
+    Map<String, InterfaceStats> inEnd = statsByAlias(shaper);
+    KernelSnapshot outEnd = treeDevice == null ? null : tc.dump(treeDevice);
+    Map<String, io.netfloor.model.PluggedInterface> plugged = shaper.tree().interfaces();
+    List<VmResult> ups = new ArrayList<>();
+    List<VmResult> downs = new ArrayList<>();
+    for (VmSpec spec : options.vms()) {
+      io.netfloor.model.PluggedInterface p = plugged.get(spec.alias());
+      ClassHandle outClass = p.outboundClass();
+      double uploaded = (upEnd.get(spec.name()).l2Bytes() - upStart.get(spec.name()).l2Bytes())
+          * 8 / seconds;
+      double upClass = treeDevice == null ? 0 : (classBytes(outEnd, outClass)
+          - classBytes(outStart, outClass)) * 8 / seconds;
+      ups.add(new VmResult(spec.name(), spec.alias(), outClass,
+          p.bandwidth().outboundFloorOrZero(), options.capacity(), up.get(spec.name()).isSending(),
+          uploaded, upClass));
+      InterfaceStats s0 = inStart.get(spec.alias());
+      InterfaceStats s1 = inEnd.get(spec.alias());
+      double downloaded = (downEnd.get(spec.name()).l2Bytes()
+          - downStart.get(spec.name()).l2Bytes()) * 8 / seconds;
+      downs.add(new VmResult(spec.name(), spec.alias(), s1.classId(), s1.floor(), s1.ceiling(),
+          down.get(spec.name()).isSending(), downloaded,
+          (s1.counters().bytes() - s0.counters().bytes()) * 8 / seconds));
+    }
+    for (UdpFlow f : Stream.concat(up.values().stream(), down.values().stream()).toList()) {
+      f.close(); // phase 4 may start flows to the same receivers' ports
+      if (f.failure() != null) {
+        throw new IllegalStateException("traffic of " + f.name() + " failed: "
+            + f.failure().getMessage(), f.failure());
+      }
+    }
+    Duration measured = Duration.ofNanos((long) (seconds * 1e9));
+    return new Phase[] {new Phase("upload", ups, options.capacity(), measured),
+        new Phase("download", downs, options.capacity(), measured)};
+  }
+
+  private static long classBytes(KernelSnapshot snapshot, ClassHandle c) {
+    return snapshot.findClass(c).map(k -> k.stats().bytes()).orElse(0L);
   }
 
   private static String describe(VmSpec spec) {
     List<String> parts = new ArrayList<>();
     spec.floor().ifPresent(f -> parts.add("floor " + f));
     spec.average().ifPresent(a -> parts.add("ceiling " + a));
+    spec.outboundFloor().ifPresent(f -> parts.add("outbound floor " + f));
     return parts.isEmpty() ? "no floor" : String.join(", ", parts);
   }
 
@@ -471,18 +688,56 @@ public final class FloorDemo {
     out.printf("  total link use: %s of %s (%s)%n", Units.bitsPerSecond(p2.totalBitsPerSecond()),
         p2.capacity(), Units.percent(p2.totalBitsPerSecond(), p2.capacity().bitsPerSecond()));
     out.println();
+    if (r.upload().isPresent()) {
+      printBothDirections(r, out);
+    }
     r.priority().ifPresent(o -> {
-      PriorityPhase.printTable("Phase 3 - priority: two VMs without floors share the spare"
+      PriorityPhase.printTable("Phase 4 - priority: two VMs without floors share the spare"
           + " bandwidth", o, out);
       out.println();
     });
     out.printf("%s: %s%n", r.passed() ? "PASS" : "FAIL",
-        r.passed() ? "every floor held under contention, and the freed bandwidth was borrowed"
+        r.passed() ? "every floor held under contention" + (r.upload().isPresent()
+            ? ", in both directions at once," : "") + " and the freed bandwidth was borrowed"
             + (r.priority().isPresent() ? ", the higher priority first" : "")
-            : (!r.floorsHeld() ? "a floor was missed" : !r.othersBorrowed()
-                ? "floors held, but borrowing did not behave"
+            : (!r.floorsHeld() ? "a floor was missed" : !r.bothDirectionsHeld()
+                ? "a floor was missed with both directions loaded"
+                : !r.othersBorrowed() ? "floors held, but borrowing did not behave"
                 : "floors held and bandwidth was borrowed, but not by priority"));
     out.flush();
+  }
+
+  /** Phase 3's table: each VM's upload against its outbound floor, and its download. */
+  private static void printBothDirections(Result r, PrintWriter out) {
+    Phase up = r.upload().orElseThrow();
+    Phase down = r.download().orElseThrow();
+    out.printf("Phase 3 - both directions: every VM uploads and downloads at once, %.0f s measured"
+        + " (layer-2 rates)%n", up.measured().toMillis() / 1000.0);
+    out.printf("  outbound floors: %s%n", r.outboundTree());
+    out.printf("  %-5s %-6s %-9s %12s %12s %9s  %-6s | %-8s %12s %9s  %s%n", "VM", "CLASS",
+        "OUT FLOOR", "UPLOADED", "HTB CLASS", "OF FLOOR", "RESULT", "FLOOR", "DOWNLOADED",
+        "OF FLOOR", "RESULT");
+    for (VmResult u : up.vms()) {
+      VmResult d = down.vm(u.vm());
+      out.printf("  %-5s %-6s %-9s %12s %12s %9s  %-6s | %-8s %12s %9s  %s%n", u.vm(),
+          u.classId(),
+          u.hasFloor() ? u.floor().toString() : "-", Units.bitsPerSecond(u.atVmBitsPerSecond()),
+          Units.bitsPerSecond(u.htbClassBitsPerSecond()),
+          u.hasFloor() ? Units.percent(u.atVmBitsPerSecond(), u.floor().bitsPerSecond()) : "-",
+          passOf(u, r.passRatio()), d.hasFloor() ? d.floor().toString() : "-",
+          Units.bitsPerSecond(d.atVmBitsPerSecond()),
+          d.hasFloor() ? Units.percent(d.atVmBitsPerSecond(), d.floor().bitsPerSecond()) : "-",
+          passOf(d, r.passRatio()));
+    }
+    out.printf("  total: %s uploaded, %s downloaded, of %s each way%n",
+        Units.bitsPerSecond(up.totalBitsPerSecond()), Units.bitsPerSecond(down.totalBitsPerSecond()),
+        up.capacity());
+    out.println();
+  }
+
+  private static String passOf(VmResult v, double ratio) {
+    return !v.hasFloor() ? "-" : v.atVmBitsPerSecond() >= ratio * v.floor().bitsPerSecond()
+        ? "PASS" : "FAIL";
   }
 
   private static Path tempStateDir() {

@@ -45,6 +45,8 @@ public final class UdpFlow implements AutoCloseable {
   private final InetSocketAddress source;
   private final InetSocketAddress target;
   private final Duration maxDuration;
+  /** Nanoseconds between two datagrams when paced; 0 for an unpaced sender. */
+  private final long paceNanos;
   private final AtomicLong rxBytes = new AtomicLong();
   private final AtomicLong rxPackets = new AtomicLong();
   private final AtomicLong txPackets = new AtomicLong();
@@ -73,7 +75,8 @@ public final class UdpFlow implements AutoCloseable {
   }
 
   private UdpFlow(String name, String senderNamespace, String receiverNamespace,
-      InetSocketAddress source, InetSocketAddress target, Duration maxDuration) {
+      InetSocketAddress source, InetSocketAddress target, Duration maxDuration, long paceNanos) {
+    this.paceNanos = paceNanos;
     this.name = Objects.requireNonNull(name, "name");
     this.senderNamespace = Objects.requireNonNull(senderNamespace, "senderNamespace");
     this.receiverNamespace = Objects.requireNonNull(receiverNamespace, "receiverNamespace");
@@ -92,8 +95,34 @@ public final class UdpFlow implements AutoCloseable {
    */
   public static UdpFlow start(String name, String senderNamespace, String receiverNamespace,
       InetSocketAddress source, InetSocketAddress target, Duration maxDuration) {
+    return start(name, senderNamespace, receiverNamespace, source, target, maxDuration, 0);
+  }
+
+  /**
+   * {@link #start(String, String, String, InetSocketAddress, InetSocketAddress, Duration)} with a
+   * sender paced to at most {@code layer2BitsPerSecond} (frames as HTB counts them). For a sender
+   * whose socket is not held back by the shaping queue — a guest's upload, which leaves its
+   * namespace through a veth at once — an unpaced sender would spin at full speed and drop almost
+   * everything it sends; a pace above the link's rate keeps its class backlogged at a fraction of
+   * the CPU.
+   *
+   * @throws IllegalStateException if the receiver cannot bind within 5 seconds
+   */
+  public static UdpFlow startPaced(String name, String senderNamespace, String receiverNamespace,
+      InetSocketAddress source, InetSocketAddress target, Duration maxDuration,
+      long layer2BitsPerSecond) {
+    if (layer2BitsPerSecond <= 0) {
+      throw new IllegalArgumentException("pace must be positive, got " + layer2BitsPerSecond);
+    }
+    long nanos = Math.max(1, (PAYLOAD_BYTES + L2_OVERHEAD_BYTES) * 8L * 1_000_000_000L
+        / layer2BitsPerSecond);
+    return start(name, senderNamespace, receiverNamespace, source, target, maxDuration, nanos);
+  }
+
+  private static UdpFlow start(String name, String senderNamespace, String receiverNamespace,
+      InetSocketAddress source, InetSocketAddress target, Duration maxDuration, long paceNanos) {
     UdpFlow flow = new UdpFlow(name, senderNamespace, receiverNamespace, source, target,
-        maxDuration);
+        maxDuration, paceNanos);
     flow.receiver = NamespaceThread.startIn(NamespaceThread.pathOf(flow.receiverNamespace),
         "udp-rx-" + name, () -> {
           flow.receive();
@@ -185,7 +214,18 @@ public final class UdpFlow implements AutoCloseable {
       ch.bind(source);
       ch.connect(target);
       ByteBuffer payload = ByteBuffer.allocateDirect(PAYLOAD_BYTES);
+      long started = System.nanoTime();
+      long sent = 0;
       while (sending && System.nanoTime() < deadline) {
+        if (paceNanos > 0) {
+          // sleep while more than a millisecond ahead of the pace: bursts of about 1 ms
+          long ahead = started + sent * paceNanos - System.nanoTime();
+          if (ahead > 1_000_000) {
+            sleepQuietly();
+            continue;
+          }
+          sent++;
+        }
         payload.clear();
         try {
           ch.write(payload);

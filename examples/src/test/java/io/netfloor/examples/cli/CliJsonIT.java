@@ -41,6 +41,42 @@ class CliJsonIT extends CliOnBridge {
     return doc;
   }
 
+  /**
+   * Outbound floors through the CLI: a network started with an outbound capacity and its floors
+   * on the bridge's ingress, an interface plugged and updated with --outbound-floor, status with
+   * the outbound capacity (text and schema-checked JSON), a refused outbound floor, the ifb's
+   * classes as tc shows them, and stop removing the ifb.
+   */
+  @Test
+  void outboundFloorsArePluggedUpdatedAndShown() {
+    ok(net("start", "--bridge", "br0", "--average", "100mbit", "--outbound-average", "80mbit",
+        "--outbound-floors", "bridge", "--netns", ns.name()));
+    JsonNode plugged = ok(net("plug", "vm1", "--mac", MAC1, "--floor", "20mbit",
+        "--outbound-floor", "30mbit"));
+    assertThat(plugged.get("outboundFloorTc").asText()).isEqualTo("30mbit");
+    JsonNode updated = ok(net("update", "vm1", "--outbound-floor", "50mbit"));
+    assertThat(updated.get("outboundFloorBitsPerSecond").asLong()).isEqualTo(50_000_000L);
+    assertThat(updated.get("previousOutboundFloorTc").asText()).isEqualTo("30mbit");
+    assertThat(updated.get("floorTc").asText()).as("the inbound floor is kept").isEqualTo("20mbit");
+    failed(net("plug", "vm2", "--mac", "52:54:00:00:00:02", "--outbound-floor", "40mbit"), 3,
+        "refused");
+    JsonNode status = ok(net("status"));
+    assertThat(status.get("outboundCapacity").get("capacityTc").asText()).isEqualTo("80mbit");
+    assertThat(status.get("outboundCapacity").get("allottedTc").asText()).isEqualTo("50mbit");
+    Run text = Run.of("status", "--network", "j", "--state-dir", tmp.resolve("state").toString());
+    assertThat(text.out()).contains("Outbound floors (on nfb-")
+        .contains("50mbit of 80mbit allotted, 30mbit free");
+    String ifb = io.netfloor.model.DeviceShaping.ifbFor(io.netfloor.units.InterfaceName.of("br0"))
+        .value();
+    assertThat(ns.tc("class", "show", "dev", ifb)).contains("class htb 1:3 ")
+        .contains("rate 50Mbit");
+    ok(net("update", "vm1", "--no-outbound-floor"));
+    assertThat(ns.tc("class", "show", "dev", ifb)).doesNotContain("class htb 1:3 ");
+    ok(net("unplug", "vm1"));
+    ok(net("stop"));
+    assertThat(ns.ip("link", "show")).doesNotContain(ifb);
+  }
+
   @Test
   void everyCommandWritesDocumentsOfTheSchema() {
     JsonNode started = ok(net("start", "--bridge", "br0", "--average", "100mbit", "--netns",

@@ -33,7 +33,17 @@ class DemoCommandIT {
     }
     assertThat(vms.get(0).get("floorBitsPerSecond").asLong()).isEqualTo(60_000_000L);
     assertThat(r.get("borrowing").get("totalBitsPerSecond").asLong()).isGreaterThan(90_000_000L);
-    // phase 3: vm3 priority 0, vm2 priority 7, both without floors
+    // phase 3: every VM uploads and downloads at once; the outbound floors hold
+    assertThat(r.get("outboundTree").asText()).contains("ifb nfb-");
+    for (JsonNode vm : r.get("upload").get("vms")) {
+      long floor = vm.get("floorBitsPerSecond").asLong();
+      assertThat(vm.get("atVmBitsPerSecond").asLong()).as(vm.toString())
+          .isGreaterThanOrEqualTo((long) (0.95 * floor));
+    }
+    assertThat(r.get("upload").get("vms").get(1).get("floorBitsPerSecond").asLong())
+        .isEqualTo(60_000_000L);
+    assertThat(r.get("bothDirectionsHeld").asBoolean()).as(out.toString()).isTrue();
+    // phase 4: vm3 priority 0, vm2 priority 7, both without floors
     JsonNode priority = r.get("priority");
     assertThat(priority.get("vms").get(0).get("vm").asText()).isEqualTo("vm3");
     assertThat(priority.get("vms").get(0).get("priority").asInt()).isZero();

@@ -34,23 +34,24 @@ public final class MutableStatus {
   }
 
   public void apply(StatusChange change) {
-    if (change instanceof StatusChange.InterfaceSet s) {
-      interfaces.put(s.iface().alias(), s.iface());
-      if (s.iface().classMinor() != 0) {
-        parked.remove(s.iface().classMinor()); // taking a parked class unparks it
-      }
-    } else if (change instanceof StatusChange.InterfaceRemoved r) {
-      interfaces.remove(r.alias());
-    } else if (change instanceof StatusChange.ClassesParked p) {
-      parked.addAll(p.classIds());
-    } else if (change instanceof StatusChange.ClassesUnparked u) {
-      parked.removeAll(u.classIds());
-    } else if (change instanceof StatusChange.InboundResized r) {
-      inbound = Optional.of(r.inbound());
-    } else if (change instanceof StatusChange.Batch b) {
-      b.changes().forEach(this::apply);
-    } else {
-      throw new IllegalArgumentException("unknown status change " + change);
+    Runnable step = switch (change.changeKind()) {
+      case INTERFACE_SET -> () -> set(((StatusChange.InterfaceSet) change).iface());
+      case INTERFACE_REMOVED ->
+          () -> interfaces.remove(((StatusChange.InterfaceRemoved) change).alias());
+      case CLASSES_PARKED -> () -> parked.addAll(((StatusChange.ClassesParked) change).classIds());
+      case CLASSES_UNPARKED ->
+          () -> parked.removeAll(((StatusChange.ClassesUnparked) change).classIds());
+      case INBOUND_RESIZED ->
+          () -> inbound = Optional.of(((StatusChange.InboundResized) change).inbound());
+      case BATCH -> () -> ((StatusChange.Batch) change).changes().forEach(this::apply);
+    };
+    step.run();
+  }
+
+  private void set(PluggedInterface iface) {
+    interfaces.put(iface.alias(), iface);
+    if (iface.classMinor() != 0) {
+      parked.remove(iface.classMinor()); // taking a parked class unparks it
     }
   }
 

@@ -12,6 +12,7 @@ import io.netfloor.plan.IfbDevice;
 import io.netfloor.plan.IngressQdisc;
 import io.netfloor.plan.LeafQdisc;
 import io.netfloor.plan.LeafQdiscKind;
+import io.netfloor.plan.MacField;
 import io.netfloor.plan.ObjectKey;
 import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32HashLink;
@@ -235,7 +236,9 @@ public final class KernelView {
       } else if (onIngress) {
         readIngressFilter(f, device, want);
       } else {
-        TcObject ours = bridge ? bridgeFilter(f, config, placement) : null;
+        boolean outboundTree = config.outboundFloorDevice().map(device::equals).orElse(false);
+        TcObject ours = bridge ? bridgeFilter(f, config, placement.rootTableId(), MacField.DESTINATION)
+            : outboundTree ? bridgeFilter(f, config, HtbTree.ROOT_TABLE_ID, MacField.SOURCE) : null;
         if (ours == null) {
           foreign.add(describe(f));
         } else {
@@ -273,22 +276,22 @@ public final class KernelView {
    * MAC nodes: NetFloor's to delete); null when it is not one the network makes (another tool's node in a u32 instance the network shares, such as libvirt's DHCP
    * checksum filter at {@code 800::800}).
    */
-  private static TcObject bridgeFilter(FilterInfo f, NetworkConfig config,
-      KernelPlacement placement) {
+  private static TcObject bridgeFilter(FilterInfo f, NetworkConfig config, int rootTableId,
+      MacField field) {
     boolean hashed = config.filterLayout() == FilterLayout.HASHED;
     if (f.isHashTable()) {
       return hashed && f.handle().htid() == HtbTree.HASH_TABLE_ID ? toObject(f, config) : null;
     }
-    boolean inRootTable = f.handle().htid() == placement.rootTableId();
+    boolean inRootTable = f.handle().htid() == rootTableId;
     if (f.linkHtid().isPresent()) {
       return hashed && inRootTable && f.handle().node() == HtbTree.HASH_LINK_HANDLE.node()
           ? toObject(f, config) : null;
     }
     if (f.handle().htid() == HtbTree.HASH_TABLE_ID && hashed) {
       // anything in NetFloor's hash table is NetFloor's, readable or not (junk there is deleted)
-      MacDecode d = MacDecode.of(f.keys());
+      MacDecode d = MacDecode.of(f.keys(), field);
       return d == null || f.classId().isEmpty() || f.handle().node() == 0 ? unrecognized(f)
-          : macFilter(f, config, d);
+          : macFilter(f, d);
     }
     if (hashed) {
       return null;
@@ -296,8 +299,8 @@ public final class KernelView {
     // the linear layout shares its table with whatever else sits at the prio: only MAC nodes are
     // NetFloor's, and never node 800 (libvirt's DHCP checksum filter is the first node there)
     MacDecode d = inRootTable && f.handle().node() != 0x800 && f.classId().isPresent()
-        ? MacDecode.of(f.keys()) : null;
-    return d == null ? null : macFilter(f, config, d);
+        ? MacDecode.of(f.keys(), field) : null;
+    return d == null ? null : macFilter(f, d);
   }
 
   /** Match-all police/redirect filters on a device's ingress qdisc. */
@@ -347,34 +350,69 @@ public final class KernelView {
 
   private static TcObject toObject(FilterInfo f, NetworkConfig config) {
     if (f.divisor().isPresent()) {
-      return new U32HashTable(config.bridge(), f.parent(), f.prio(), f.protocol(), f.handle().htid(),
+      return new U32HashTable(f.device(), f.parent(), f.prio(), f.protocol(), f.handle().htid(),
           f.divisor().getAsInt());
     }
     if (f.linkHtid().isPresent()) {
-      return new U32HashLink(config.bridge(), f.parent(), f.prio(), f.protocol(), f.handle(),
+      return new U32HashLink(f.device(), f.parent(), f.prio(), f.protocol(), f.handle(),
           f.linkHtid().getAsInt(), f.hashOffset(), f.hashMask());
     }
     throw new IllegalArgumentException("not a table or link: " + describe(f));
   }
 
   /** A node that read as a MAC match ({@code d}) with a class. */
-  private static U32MacFilter macFilter(FilterInfo f, NetworkConfig config, MacDecode d) {
+  private static U32MacFilter macFilter(FilterInfo f, MacDecode d) {
     boolean inBucket = f.handle().htid() == HtbTree.HASH_TABLE_ID;
-    return new U32MacFilter(config.bridge(), f.parent(), f.prio(), f.protocol(), f.handle(),
-        inBucket, d.mac, d.etherType, f.classId().orElseThrow());
+    return new U32MacFilter(f.device(), f.parent(), f.prio(), f.protocol(), f.handle(),
+        inBucket, d.mac, d.etherType, f.classId().orElseThrow(), d.field);
   }
 
   /** Reverses {@link U32Key#forMacFilter}. */
   private static final class MacDecode {
     final MacAddress mac;
     final OptionalInt etherType;
+    final MacField field;
 
-    private MacDecode(MacAddress mac, OptionalInt etherType) {
+    private MacDecode(MacAddress mac, OptionalInt etherType, MacField field) {
       this.mac = mac;
       this.etherType = etherType;
+      this.field = field;
     }
 
-    static MacDecode of(List<U32Key> keys) {
+    static MacDecode of(List<U32Key> keys, MacField field) {
+      return field == MacField.SOURCE ? source(keys) : destination(keys);
+    }
+
+    /** Reverses the source form: the word at −4 (MAC bytes 4–5, maybe the EtherType), bytes 0–3. */
+    private static MacDecode source(List<U32Key> keys) {
+      Integer word = null;
+      Integer first = null;
+      OptionalInt ether = OptionalInt.empty();
+      for (U32Key k : keys) {
+        if (k.offset() == -8 && k.mask() == 0xffffffff && first == null) {
+          first = k.value();
+        } else if (k.offset() == -4 && k.mask() == 0xffff0000 && word == null) {
+          word = k.value();
+        } else if (k.offset() == -4 && k.mask() == 0xffffffff && word == null) {
+          word = k.value();
+          ether = OptionalInt.of(k.value() & 0xffff);
+        } else {
+          return null;
+        }
+      }
+      if (word == null || first == null) {
+        return null;
+      }
+      byte[] b = {(byte) (first >>> 24), (byte) (first >>> 16), (byte) (first >>> 8),
+          (byte) (int) first, (byte) (word >>> 24), (byte) (word >>> 16)};
+      try {
+        return new MacDecode(MacAddress.of(b), ether, MacField.SOURCE);
+      } catch (RuntimeException notUnicast) {
+        return null;
+      }
+    }
+
+    private static MacDecode destination(List<U32Key> keys) {
       Integer low = null;
       Integer high = null;
       OptionalInt ether = OptionalInt.empty();
@@ -395,7 +433,7 @@ public final class KernelView {
       byte[] b = {(byte) (high >>> 8), (byte) (int) high, (byte) (low >>> 24), (byte) (low >>> 16),
           (byte) (low >>> 8), (byte) (int) low};
       try {
-        return new MacDecode(MacAddress.of(b), ether);
+        return new MacDecode(MacAddress.of(b), ether, MacField.DESTINATION);
       } catch (RuntimeException notUnicast) {
         return null;
       }
