@@ -29,7 +29,7 @@ import picocli.CommandLine.Spec;
         + " >= 95%% of each, on an ifb fed by the bridge's ingress), then gives vm2 and vm3 priorities"
         + " 7 and 0 without floors and checks that vm3 gets the spare bandwidth first. Removes"
         + " everything afterwards, also on Ctrl-C. Needs root; touches nothing outside its"
-        + " namespaces. Takes about 45 seconds.",
+        + " namespaces. Takes about 30 seconds.",
         "Exit code 0 when every check passed, 1 otherwise."})
 final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
   @Spec
