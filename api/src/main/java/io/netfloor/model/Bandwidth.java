@@ -19,8 +19,12 @@ import java.util.Optional;
  * @param inbound limits on traffic towards the interface (for a network: towards all its
  *     interfaces)
  * @param outbound limits on traffic from the interface into the bridge
+ * @param priority the interface's HTB priority on the bridge ({@link Priority}); empty: HTB's
+ *     default, 0, as without priorities. An interface with a priority gets a class of its own even
+ *     without a floor, so that the priority can act (on the inbound tree only)
  */
-public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
+public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound,
+    Optional<Priority> priority) {
   /** No limits at all. */
   public static final Bandwidth NONE = new Bandwidth(Optional.empty(), Optional.empty());
 
@@ -30,11 +34,24 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
    * @param inbound limits on traffic towards the interface (for a network: towards all its
    *     interfaces)
    * @param outbound limits on traffic from the interface into the bridge
+   * @param priority the interface's HTB priority on the bridge; empty: HTB's default, 0
    * @throws NullPointerException if a component is null (use {@link Optional#empty()} for none)
    */
   public Bandwidth {
     java.util.Objects.requireNonNull(inbound, "inbound");
     java.util.Objects.requireNonNull(outbound, "outbound");
+    java.util.Objects.requireNonNull(priority, "priority");
+  }
+
+  /**
+   * Bandwidth without a priority.
+   *
+   * @param inbound limits on traffic towards the interface
+   * @param outbound limits on traffic from the interface into the bridge
+   * @throws NullPointerException if a component is null (use {@link Optional#empty()} for none)
+   */
+  public Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
+    this(inbound, outbound, Optional.empty());
   }
 
   /**
@@ -135,13 +152,33 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
   public Bandwidth withOutboundFloor(Rate floor) {
     Rate f = floor == null || floor.isZero() ? null : floor;
     if (outbound.isEmpty()) {
-      return f == null ? this : new Bandwidth(inbound, Optional.of(Limits.floorOnly(f)));
+      return f == null ? this : new Bandwidth(inbound, Optional.of(Limits.floorOnly(f)), priority);
     }
     Limits out = outbound.get();
     if (f == null && out.average().isEmpty()) {
-      return new Bandwidth(inbound, Optional.empty());
+      return new Bandwidth(inbound, Optional.empty(), priority);
     }
-    return new Bandwidth(inbound, Optional.of(out.withFloor(f)));
+    return new Bandwidth(inbound, Optional.of(out.withFloor(f)), priority);
+  }
+
+  /**
+   * Whether the interface needs a class of its own on the bridge: for a floor (in either
+   * direction), or for its priority (an interface with neither shares the default class).
+   *
+   * @return true when there is a floor (in either direction) or a priority
+   */
+  public boolean needsClass() {
+    return hasAnyFloor() || priority.isPresent();
+  }
+
+  /**
+   * A copy with priority {@code priority} ({@code null} removes it).
+   *
+   * @param priority the new priority, or {@code null} for none (HTB's default, 0)
+   * @return new bandwidth with the limits kept; this one is unchanged
+   */
+  public Bandwidth withPriority(Priority priority) {
+    return new Bandwidth(inbound, outbound, Optional.ofNullable(priority));
   }
 
   /**
@@ -155,13 +192,13 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
   public Bandwidth withFloor(Rate floor) {
     Rate f = floor == null || floor.isZero() ? null : floor;
     if (inbound.isEmpty()) {
-      return f == null ? this : new Bandwidth(Optional.of(Limits.floorOnly(f)), outbound);
+      return f == null ? this : new Bandwidth(Optional.of(Limits.floorOnly(f)), outbound, priority);
     }
     Limits in = inbound.get();
     if (f == null && in.average().isEmpty()) {
-      return new Bandwidth(Optional.empty(), outbound); // a floor-only inbound without floor is nothing
+      return new Bandwidth(Optional.empty(), outbound, priority); // a floor-only inbound without floor is nothing
     }
-    return new Bandwidth(Optional.of(in.withFloor(f)), outbound);
+    return new Bandwidth(Optional.of(in.withFloor(f)), outbound, priority);
   }
 
   /**
@@ -187,6 +224,7 @@ public record Bandwidth(Optional<Limits> inbound, Optional<Limits> outbound) {
   @Override
   public String toString() {
     return "Bandwidth{inbound=" + inbound.map(Limits::toString).orElse("-")
-        + ", outbound=" + outbound.map(Limits::toString).orElse("-") + "}";
+        + ", outbound=" + outbound.map(Limits::toString).orElse("-")
+        + priority.map(p -> ", priority=" + p).orElse("") + "}";
   }
 }

@@ -64,7 +64,10 @@ import org.pcollections.TreePSet;
  *   HASHED: table 10: (256 buckets) ← link 800::800 hashing MAC byte 5; node 10:&lt;byte5&gt;:&lt;k&gt;
  * </pre>
  *
- * Interfaces without a floor get no class and no filter: their frames fall into 1:2, as in libvirt.
+ * Interfaces without a floor get no class and no filter: their frames fall into 1:2, as in libvirt;
+ * one with a {@link Priority} but no floor gets a class of rate {@link #PRIORITY_ONLY_RATE}, so
+ * that its priority orders its borrowing. A class's HTB prio is its interface's priority, 0 without
+ * one (as every class had before priorities, 1:1 and 1:2 included).
  * Quantum is set on every class to {@code clamp(rate bytes/s ÷ r2q, 1600, 200000)}: what the kernel
  * would pick, without its "quantum is big/small" warnings, and never libvirt's quantum of 1 byte.
  *
@@ -113,6 +116,12 @@ public final class HtbTree {
   public static final Rate MIN_DEFAULT_RATE = Rate.ofBitsPerSecond(8_000);
   /** Rate and ceiling of a parked class: the least the kernel accepts. */
   public static final Rate PARKED_RATE = Rate.ofBitsPerSecond(8);
+  /**
+   * Rate of the class of an interface with a priority but no floor: the least the kernel accepts,
+   * so that the class guarantees nothing (admission counts it as floor 0 and the floors keep their
+   * guarantee) and lives from what it borrows, at its priority, up to its ceiling.
+   */
+  public static final Rate PRIORITY_ONLY_RATE = PARKED_RATE;
   /**
    * Least quantum NetFloor gives a class, in bytes: one full-size Ethernet frame with headroom, so a
    * class sends a whole frame per round (the kernel itself only raises quanta below 1000 bytes).
@@ -234,9 +243,10 @@ public final class HtbTree {
             + macs.get(p.mac()) + "' and '" + p.alias() + "'");
       }
       if (p.classMinor() != 0) {
-        if (p.bandwidth().hasFloor() && !config.supportsFloors()) {
-          throw new InvalidValueException("recorded interface '" + p.alias() + "' has a floor but"
-              + " network '" + config.name() + "' has no inbound bandwidth");
+        if (p.hasInboundClass() && !config.supportsFloors()) {
+          throw new InvalidValueException("recorded interface '" + p.alias() + "' has a "
+              + (p.bandwidth().hasFloor() ? "floor" : "priority") + " but network '"
+              + config.name() + "' has no inbound bandwidth");
         }
         if (p.bandwidth().hasOutboundFloor() && !config.supportsOutboundFloors()) {
           throw new InvalidValueException("recorded interface '" + p.alias() + "' has an outbound"
@@ -482,17 +492,22 @@ public final class HtbTree {
   // ---------------------------------------------------------------- operations
 
   /**
-   * Plugs an interface. With a floor it gets its own class (a parked one if there is any, else a new
-   * one with the lowest free id), a leaf qdisc and a filter; without, it uses the default class.
+   * Plugs an interface. With a floor (in either direction) or a priority it gets its own class id (an
+   * inbound floor or a priority takes a parked class if there is any, else a new id with the lowest
+   * free one), with a class, a leaf qdisc and a filter in each tree that needs them; with none of
+   * them, it uses the default class.
    *
    * @param alias the interface's name within the network (libvirt's interface alias); unique per
    *     network
    * @param mac the interface's MAC address: frames to it are steered into its class
-   * @param bandwidth the interface's limits; only its inbound floor decides whether it gets a class
+   * @param bandwidth the interface's limits; only its floors and priority decide whether it gets a
+   *     class
    * @return the new tree, the plan that adds the interface's kernel objects, and its undo
    * @throws InterfaceConflictException if the alias is plugged or the MAC belongs to another interface
    * @throws AdmissionException if the floor does not fit the network's capacity
    * @throws io.netfloor.ClassIdExhaustedException if no class id is left
+   * @throws io.netfloor.InvalidBandwidthException if it has a priority and the network has no
+   *     inbound bandwidth (no HTB tree for the priority to act in)
    */
   public TreeChange plug(String alias, MacAddress mac, Bandwidth bandwidth) {
     return plug(alias, mac, Optional.empty(), bandwidth);
@@ -525,12 +540,13 @@ public final class HtbTree {
           + config.name() + "'; unplug it first or use update");
     }
     requireMacFree(mac, alias);
-    if (!bandwidth.hasAnyFloor()) {
+    if (!bandwidth.needsClass()) {
       PluggedInterface p = new PluggedInterface(alias, mac, bandwidth, 0, Optional.empty(), device);
       HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac.plus(mac, alias), parked,
           bucketNodes, floorSum).withDeviceOwner(device, alias);
       return change(next, List.of(), interfaceObjects(p), p, set(p));
     }
+    requirePriorityFits(alias, bandwidth);
     Rate newSum = bandwidth.hasFloor() ? admit(alias, bandwidth.floorOrZero(), Rate.ZERO)
         : floorSum;
     Rate newOut = bandwidth.hasOutboundFloor()
@@ -561,9 +577,12 @@ public final class HtbTree {
   }
 
   /**
-   * Changes an interface's bandwidth live. Only the floor (and the ceiling its own peak or average
-   * imposes) concern the bridge: a changed floor re-rates its class; a new floor gives it a class; a
-   * removed floor takes the class away. Admission is checked against the other interfaces' floors.
+   * Changes an interface's bandwidth live. Only the floor, the priority (and the ceiling its own
+   * peak or average imposes) concern the bridge: a changed floor or priority changes its class (a
+   * changed priority also deletes and re-adds the class's leaf qdisc, dropping what is queued there,
+   * so that HTB serves a busy class at its new priority at once); a new floor or priority gives it a
+   * class; when it has neither any more, the class is taken away.
+   * Admission is checked against the other interfaces' floors (a priority never changes it).
    *
    * @param alias the plugged interface's alias
    * @param bandwidth the interface's new limits, replacing the old ones entirely
@@ -571,13 +590,15 @@ public final class HtbTree {
    *     nothing the kernel holds changes
    * @throws InterfaceConflictException if the alias is not plugged
    * @throws AdmissionException if the new floor does not fit
+   * @throws io.netfloor.InvalidBandwidthException if it has a priority and the network has no
+   *     inbound bandwidth (no HTB tree for the priority to act in)
    */
   public TreeChange update(String alias, Bandwidth bandwidth) {
     PluggedInterface old = require(alias);
     Objects.requireNonNull(bandwidth, "bandwidth");
     Rate oldFloor = old.bandwidth().floorOrZero();
     Rate oldOut = old.bandwidth().outboundFloorOrZero();
-    if (!bandwidth.hasAnyFloor()) {
+    if (!bandwidth.needsClass()) {
       PluggedInterface p = new PluggedInterface(alias, old.mac(), bandwidth, 0, Optional.empty(),
           old.device());
       if (old.classMinor() == 0) {
@@ -587,6 +608,7 @@ public final class HtbTree {
       return takeClass(old, floorSum.minus(oldFloor), outFloorSum.minus(oldOut),
           interfaceObjects(p), interfaces.plus(alias, p), aliasByMac, p);
     }
+    requirePriorityFits(alias, bandwidth);
     Rate newSum = bandwidth.hasFloor() ? admit(alias, bandwidth.floorOrZero(), oldFloor)
         : floorSum.minus(oldFloor);
     Rate newOut = bandwidth.hasOutboundFloor()
@@ -602,7 +624,27 @@ public final class HtbTree {
     after.addAll(defaultClasses(newSum, newOut));
     HtbTree next = with(ids, interfaces.plus(alias, p), aliasByMac, parked, bucketNodes, newSum)
         .withOutboundSum(newOut);
-    return change(next, before, after, p, setIfChanged(old, p));
+    TreeChange c = change(next, before, after, p, setIfChanged(old, p));
+    // the leaf is re-added only where the inbound class stays: one added or deleted needs nothing
+    boolean reprioritised = old.hasInboundClass() && p.hasInboundClass()
+        && classPrio(old) != classPrio(p);
+    return reprioritised ? withLeafReadded(c, p.classMinor()) : c;
+  }
+
+  /**
+   * {@code c} followed, in its plan and its undo, by deleting and re-adding the leaf qdisc of class
+   * {@code 1:minor}. HTB files a busy class under the prio it had when it last became busy and
+   * keeps it there, whatever a class change sets, until its queue empties: a saturated class would
+   * keep its old priority indefinitely. Deleting its leaf empties the queue (the packets queued there
+   * are dropped) and takes the class out of HTB's rounds; its next packet files it under the new prio.
+   * The records stay {@code c}'s: the leaf is no state of the status.
+   */
+  private TreeChange withLeafReadded(TreeChange c, int minor) {
+    LeafQdisc leaf = LeafQdisc.of(config.bridge(), ClassHandle.qdisc(minor), ClassHandle.of(1, minor),
+        config.leafQdisc());
+    Plan readd = new Plan(List.of(new TcOp.Delete(leaf), new TcOp.Add(leaf)));
+    return new TreeChange(c.tree(), c.plan().then(readd), c.undo().then(readd), c.affected(),
+        c.records());
   }
 
   /**
@@ -739,8 +781,9 @@ public final class HtbTree {
     ClassIdAllocator a = ids;
     IdSet p = parked;
     int id;
-    // parked classes sit in the inbound tree: only an inbound floor takes one
-    if (!parked.isEmpty() && bandwidth.hasFloor()) {
+    // parked classes sit in the inbound tree: only an inbound class (an inbound floor or a
+    // priority) takes one
+    if (!parked.isEmpty() && (bandwidth.hasFloor() || bandwidth.priority().isPresent())) {
       id = parked.first();
       p = p.minus(id);
       before.addAll(parkedObjects(id));
@@ -913,6 +956,16 @@ public final class HtbTree {
   /** {@link #set}, or no record when the interface is exactly as it was. */
   private static List<StatusChange> setIfChanged(PluggedInterface old, PluggedInterface p) {
     return p.equals(old) ? List.of() : set(p);
+  }
+
+  /** A priority without a floor needs the HTB tree (a floor's absence is checked by admission). */
+  private void requirePriorityFits(String alias, Bandwidth bandwidth) {
+    if (bandwidth.priority().isPresent() && !bandwidth.hasFloor() && !config.supportsFloors()) {
+      throw new io.netfloor.InvalidBandwidthException("interface '" + alias + "' has priority "
+          + bandwidth.priority().orElseThrow() + " but network '" + config.name() + "' has no"
+          + " inbound bandwidth, so no HTB tree for it to act in; give the network an inbound"
+          + " average, or plug the interface without a priority");
+    }
   }
 
   /** Returns the new floor sum, or throws when {@code floor} replacing {@code oldFloor} does not fit. */
@@ -1340,7 +1393,7 @@ public final class HtbTree {
     if (p.classMinor() == 0) {
       return own;
     }
-    List<TcObject> out = new ArrayList<>(p.bandwidth().hasFloor() ? floorObjects(p) : List.of());
+    List<TcObject> out = new ArrayList<>(p.hasInboundClass() ? floorObjects(p) : List.of());
     if (p.bandwidth().hasOutboundFloor() && config.supportsOutboundFloors()) {
       out.addAll(outboundFloorObjects(p));
     }
@@ -1348,7 +1401,10 @@ public final class HtbTree {
     return out;
   }
 
-  /** The interface's class, leaf and source-MAC filter in the outbound floor tree. */
+  /**
+   * The interface's class, leaf and source-MAC filter in the outbound floor tree. Its class there
+   * always has HTB's prio 0: a priority orders only the inbound tree.
+   */
   private List<TcObject> outboundFloorObjects(PluggedInterface p) {
     InterfaceName dev = config.outboundFloorDevice().orElseThrow();
     ClassHandle classId = ClassHandle.of(1, p.classMinor());
@@ -1367,18 +1423,23 @@ public final class HtbTree {
 
   private List<TcObject> floorObjects(PluggedInterface p) {
     ClassHandle classId = ClassHandle.of(1, p.classMinor());
-    Rate floor = p.bandwidth().floorOrZero();
-    Rate ceil = ceilingOf(p);
+    Rate rate = p.bandwidth().hasFloor() ? p.bandwidth().floorOrZero() : PRIORITY_ONLY_RATE;
+    Rate ceil = Rate.max(ceilingOf(p), rate);
     U32Handle handle = p.filterHandle().orElseThrow();
     return List.of(
-        new HtbClass(config.bridge(), classId, TOP_CLASS, floor, ceil, Optional.of(defaultBurst(floor)),
-            Optional.of(defaultBurst(ceil)), quantum(floor), 0),
+        new HtbClass(config.bridge(), classId, TOP_CLASS, rate, ceil, Optional.of(defaultBurst(rate)),
+            Optional.of(defaultBurst(ceil)), quantum(rate), classPrio(p)),
         LeafQdisc.of(config.bridge(), ClassHandle.qdisc(p.classMinor()), classId, config.leafQdisc()),
         new U32MacFilter(config.bridge(), ROOT_QDISC, placement.filterPrio(), protocol(), handle,
             config.filterLayout() == FilterLayout.HASHED, p.mac(),
             config.trafficMatch() == TrafficMatch.IPV4_ONLY
                 ? OptionalInt.of(EtherType.IPV4) : OptionalInt.empty(),
             classId));
+  }
+
+  /** The HTB prio of {@code p}'s class: its priority, else HTB's default 0 (as before priorities). */
+  private static int classPrio(PluggedInterface p) {
+    return p.bandwidth().priority().map(Priority::value).orElse(0);
   }
 
   private List<TcObject> parkedObjects(int id) {

@@ -73,8 +73,8 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
    * @throws InvalidValueException if the name breaks {@link #checkName(String)}'s rule,
    *     {@code rateToQuantum} is below 1, an outbound floor placement lacks the network's outbound
    *     limits, or its uplink is the bridge itself
-   * @throws InvalidBandwidthException if {@code bandwidth} has a floor, or inbound limits without
-   *     an average
+   * @throws InvalidBandwidthException if {@code bandwidth} has a floor or a priority, or inbound
+   *     limits without an average
    */
   public NetworkConfig {
     Objects.requireNonNull(bridge, "bridge");
@@ -88,6 +88,11 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     Objects.requireNonNull(outboundFloors, "outboundFloors");
     checkName(name);
     bandwidth.requireNoFloor("network '" + name + "'");
+    if (bandwidth.priority().isPresent()) {
+      throw new InvalidBandwidthException("network '" + name + "': priority "
+          + bandwidth.priority().get() + " is not supported for a network; a priority belongs to"
+          + " an interface plugged into it");
+    }
     if (bandwidth.inbound().isPresent() && bandwidth.inbound().get().average().isEmpty()) {
       throw new InvalidBandwidthException("network '" + name + "': inbound limits "
           + bandwidth.inbound().get() + " need an average");

@@ -18,10 +18,10 @@ import java.util.Optional;
  *     the network
  * @param bandwidth its limits: the inbound floor is guaranteed on the bridge, the rest is applied on
  *     {@code device} if there is one
- * @param classMinor the minor of its floor class {@code 1:<minor>}, or 0 when it has no floor and
- *     uses the default class; one minor for both directions: the class {@code 1:<minor>} exists in
- *     the inbound tree when it has an inbound floor, and in the outbound floor tree when it has an
- *     outbound floor
+ * @param classMinor the minor of its own class {@code 1:<minor>} (for a floor in either direction,
+ *     a priority or both), or 0 when it has none of them and uses the default class; one minor for
+ *     both directions: the class {@code 1:<minor>} exists in the inbound tree when it has an
+ *     inbound floor or a priority, and in the outbound floor tree when it has an outbound floor
  * @param filterHandle the u32 node that steers its frames, when it has a floor class
  * @param device its host-side device (a tap or veth on the bridge), when NetFloor should also apply
  *     the interface's own average/peak/burst limits there (as libvirt does on the tap); empty:
@@ -45,15 +45,15 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
    *     within the network
    * @param bandwidth its limits: the inbound floor is guaranteed on the bridge, the rest is applied
    *     on {@code device} if there is one
-   * @param classMinor the minor of its floor class {@code 1:<minor>}, or 0 when it has no floor and
-   *     uses the default class
+   * @param classMinor the minor of its own class {@code 1:<minor>} (for a floor in either
+   *     direction, a priority or both), or 0 when it has none and uses the default class
    * @param filterHandle the u32 node that steers its frames, when it has a floor class
    * @param device its host-side device (a tap or veth on the bridge), when NetFloor should also
    *     apply the interface's own average/peak/burst limits there (as libvirt does on the tap);
    *     empty: floor only
    * @throws InvalidValueException if the alias breaks {@link #checkAlias(String)}'s rule,
-   *     {@code classMinor} is neither 0 nor in 3..0xfffe, or the floor, class and filter handle are not
-   *     all present or all absent
+   *     {@code classMinor} is neither 0 nor in 3..0xfffe, or the class and filter handle are not
+   *     present exactly when the bandwidth has a floor or a priority
    * @throws NullPointerException if an object component is null
    */
   public PluggedInterface {
@@ -70,9 +70,9 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
       throw new InvalidValueException("interface '" + alias
           + "': a floor class and its filter go together");
     }
-    if ((classMinor != 0) != bandwidth.hasAnyFloor()) {
-      throw new InvalidValueException("interface '" + alias
-          + "': it has a floor class exactly when its bandwidth has a floor (in either direction)");
+    if ((classMinor != 0) != bandwidth.needsClass()) {
+      throw new InvalidValueException("interface '" + alias + "': it has a class of its own exactly"
+          + " when its bandwidth has a floor (in either direction) or a priority");
     }
   }
 
@@ -108,22 +108,32 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
   }
 
   /**
-   * Its floor class, when it has a floor.
+   * Its own class, when it has one (for a floor, a priority or both).
    *
-   * @return the class {@code 1:classMinor}, or empty without a floor
+   * @return the class {@code 1:classMinor}, or empty with neither floor nor priority
    */
   public Optional<ClassHandle> floorClass() {
     return classMinor == 0 ? Optional.empty() : Optional.of(ClassHandle.of(1, classMinor));
   }
 
   /**
-   * The class its inbound frames land in on the bridge: its floor class when it has an inbound
-   * floor, else the network's default class.
+   * The class its inbound frames land in on the bridge: its own class when it has an inbound
+   * floor or a priority, else the network's default class.
    *
-   * @return the floor class, or {@link HtbTree#DEFAULT_CLASS}
+   * @return its own class, or {@link HtbTree#DEFAULT_CLASS}
    */
   public ClassHandle effectiveClass() {
-    return bandwidth.hasFloor() ? floorClass().orElseThrow() : HtbTree.DEFAULT_CLASS;
+    return hasInboundClass() ? floorClass().orElseThrow() : HtbTree.DEFAULT_CLASS;
+  }
+
+  /**
+   * Whether its class exists in the inbound tree: it has an inbound floor or a priority (a
+   * priority acts on the inbound tree only).
+   *
+   * @return true when the inbound tree holds the class {@code 1:classMinor}
+   */
+  public boolean hasInboundClass() {
+    return bandwidth.hasFloor() || bandwidth.priority().isPresent();
   }
 
   /**

@@ -5,6 +5,7 @@ import com.google.common.base.Splitter;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.Priority;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
@@ -57,6 +58,13 @@ import java.util.zip.CRC32C;
  * both versions; a version 1 record with an {@code inbound} line or a {@code resize} change, or a
  * version 2 record without one, is not in canonical form and is refused.
  *
+ * <p>Version 3 adds interface priorities ({@link Bandwidth#priority()}): an interface line ends in
+ * {@code prio=<0..7>} when the interface has one. A record holding an interface with a priority
+ * (a status, a {@code set} change, a batch with one) is written as version 3, whatever else it
+ * holds, so an earlier NetFloor reports it as newer instead of misreading it; every other record is
+ * written as before (version 2 or 1). A record of a version other than the one its content needs
+ * is refused, as above.
+ *
  * <p>An interface's outbound floor is the {@code floor} of its {@code out=} limits, a key the
  * limits always had: no line changes syntax, so records holding one keep their version. A reader
  * from before outbound floors refuses such a record (its bandwidth rules had no outbound floor),
@@ -67,7 +75,7 @@ import java.util.zip.CRC32C;
  * The lines inside the records are available alone, for a store with its own framing and
  * versioning: an interface is {@code <alias> <mac> class=<minor> filter=<handle|-> in=<limits|->
  * out=<limits|->}, followed by {@code dev=<name>} when NetFloor also shapes the interface's own
- * device; limits are {@code average=10mbit,peak=20mbit,burst=15kb,floor=5mbit} (absent fields left
+ * device and then by {@code prio=<0..7>} when the interface has a priority; limits are {@code average=10mbit,peak=20mbit,burst=15kb,floor=5mbit} (absent fields left
  * out, this order); a change is {@code set <interface>}, {@code remove <alias>},
  * {@code park <ids|->}, {@code unpark <ids|->} with ids as {@code 3,4,9}, {@code resize <limits>}
  * (the network's new inbound limits: an average, optionally peak and burst, never a floor), or
@@ -84,12 +92,19 @@ import java.util.zip.CRC32C;
  */
 public final class StatusRecordCodec {
   /**
-   * The newest version this codec writes and reads: 2, which adds a network's resized inbound
-   * limits. A change of any line's syntax increments it; a reader refuses records of a newer version
-   * instead of misreading them. Records that hold no inbound limits are still written as
-   * {@link #FORMAT_VERSION_WITHOUT_INBOUND} (see the class documentation).
+   * The newest version this codec writes and reads: 3, which adds interface priorities (2 added a
+   * network's resized inbound limits). A change of any line's syntax increments it; a reader
+   * refuses records of a newer version instead of misreading them. Records that hold no priority
+   * are still written as {@link #FORMAT_VERSION_WITHOUT_PRIORITY}, and those that hold no inbound
+   * limits either as {@link #FORMAT_VERSION_WITHOUT_INBOUND} (see the class documentation).
    */
-  public static final int FORMAT_VERSION = 2;
+  public static final int FORMAT_VERSION = 3;
+
+  /**
+   * The version of records that hold resized inbound limits but no interface priority: 2. A
+   * record that holds a priority is {@link #FORMAT_VERSION}.
+   */
+  public static final int FORMAT_VERSION_WITHOUT_PRIORITY = 2;
 
   /**
    * The version of records that hold no resized inbound limits (a status without
@@ -114,12 +129,12 @@ public final class StatusRecordCodec {
    * The record of a whole status: printable US-ASCII, newline-terminated, checksummed.
    *
    * @param status the status
-   * @return the record, of version 2 if the status holds inbound limits and of version 1 otherwise
+   * @return the record, of version 3 if an interface has a priority, else of version 2 if the
+   *     status holds inbound limits and of version 1 otherwise
    */
   public static byte[] encodeStatus(NetworkStatus status) {
     StringBuilder sb = new StringBuilder();
-    sb.append(STATUS_MAGIC).append(' ').append(status.inbound().isPresent() ? FORMAT_VERSION
-        : FORMAT_VERSION_WITHOUT_INBOUND).append('\n');
+    sb.append(STATUS_MAGIC).append(' ').append(versionOf(status)).append('\n');
     sb.append("network ").append(status.network()).append('\n');
     sb.append("bridge ").append(status.bridge()).append('\n');
     status.inbound().ifPresent(l -> sb.append("inbound ").append(encodeLimits(l)).append('\n'));
@@ -163,13 +178,13 @@ public final class StatusRecordCodec {
     String network = prefixed(lines.get(1), "network");
     String bridge = prefixed(lines.get(2), "bridge");
     Optional<Limits> inbound = Optional.empty();
-    if (version == FORMAT_VERSION) {
+    if (version >= FORMAT_VERSION_WITHOUT_PRIORITY && lines.size() >= 7
+        && lines.get(3).startsWith("inbound ")) {
       // the record's lines were counted above without it: at least 6 remain after removing it
-      if (lines.size() < 7 || !lines.get(3).startsWith("inbound ")) {
-        throw new StatusStoreException("a version " + FORMAT_VERSION + " status record has an"
-            + " 'inbound' line after 'bridge'");
-      }
       inbound = Optional.of(decodeLimits(prefixed(lines.remove(3), "inbound")));
+    } else if (version == FORMAT_VERSION_WITHOUT_PRIORITY) {
+      throw new StatusStoreException("a version " + FORMAT_VERSION_WITHOUT_PRIORITY + " status"
+          + " record has an 'inbound' line after 'bridge'");
     }
     String countText = prefixed(lines.get(3), "interfaces");
     int count = lines.size() - 6;
@@ -188,6 +203,11 @@ public final class StatusRecordCodec {
     Optional<Limits> resized = inbound;
     NetworkStatus status = guard("status of network '" + network + "'",
         () -> new NetworkStatus(network, InterfaceName.of(bridge), interfaces, parked, resized));
+    if (version != versionOf(status)) {
+      throw new StatusStoreException("status record of network '" + network + "' is not in"
+          + " canonical form: its content is written as version " + versionOf(status) + ", not "
+          + version);
+    }
     return canonical(text, status, s -> new String(encodeStatus(s), StandardCharsets.US_ASCII));
   }
 
@@ -195,7 +215,8 @@ public final class StatusRecordCodec {
    * The record of one change: a single printable US-ASCII line, checksummed.
    *
    * @param change the change
-   * @return the record, of version 2 for a resize and of version 1 otherwise
+   * @return the record, of version 3 if it holds an interface with a priority, else of version 2
+   *     for a resize and of version 1 otherwise
    */
   public static byte[] encodeChange(StatusChange change) {
     String body = CHANGE_MAGIC + ' ' + versionOf(change) + ' ' + encodeChangeLine(change);
@@ -242,10 +263,21 @@ public final class StatusRecordCodec {
     return switch (change.changeKind()) {
       case BATCH -> ((StatusChange.Batch) change).changes().stream() // as new as its newest
           .mapToInt(StatusRecordCodec::versionOf).max().orElse(FORMAT_VERSION_WITHOUT_INBOUND);
-      case INBOUND_RESIZED -> FORMAT_VERSION;
-      case INTERFACE_SET, INTERFACE_REMOVED, CLASSES_PARKED, CLASSES_UNPARKED ->
-          FORMAT_VERSION_WITHOUT_INBOUND;
+      case INTERFACE_SET -> ((StatusChange.InterfaceSet) change).iface().bandwidth().priority()
+          .isPresent() ? FORMAT_VERSION : FORMAT_VERSION_WITHOUT_INBOUND;
+      case INBOUND_RESIZED -> FORMAT_VERSION_WITHOUT_PRIORITY;
+      case INTERFACE_REMOVED, CLASSES_PARKED, CLASSES_UNPARKED -> FORMAT_VERSION_WITHOUT_INBOUND;
     };
+  }
+
+  /** The version a status needs: the oldest that can hold everything in it. */
+  private static int versionOf(NetworkStatus status) {
+    if (status.interfaces().values().stream()
+        .anyMatch(p -> p.bandwidth().priority().isPresent())) {
+      return FORMAT_VERSION;
+    }
+    return status.inbound().isPresent() ? FORMAT_VERSION_WITHOUT_PRIORITY
+        : FORMAT_VERSION_WITHOUT_INBOUND;
   }
 
   // ---------------------------------------------------------------- lines
@@ -262,7 +294,8 @@ public final class StatusRecordCodec {
         + " filter=" + p.filterHandle().map(U32Handle::toString).orElse("-")
         + " in=" + p.bandwidth().inbound().map(StatusRecordCodec::encodeLimits).orElse("-")
         + " out=" + p.bandwidth().outbound().map(StatusRecordCodec::encodeLimits).orElse("-")
-        + p.device().map(d -> " dev=" + d).orElse("");
+        + p.device().map(d -> " dev=" + d).orElse("")
+        + p.bandwidth().priority().map(r -> " prio=" + r).orElse("");
   }
 
   /**
@@ -274,19 +307,25 @@ public final class StatusRecordCodec {
    */
   public static PluggedInterface decodeInterface(String line) {
     List<String> t = SPACE.splitToList(line);
-    if (t.size() != 6 && t.size() != 7) {
-      throw new StatusStoreException("an interface has 6 or 7 fields (alias mac class= filter= in="
-          + " out= [dev=]), found " + t.size() + " in '" + line + "'");
+    if (t.size() < 6 || t.size() > 8) {
+      throw new StatusStoreException("an interface has 6 to 8 fields (alias mac class= filter= in="
+          + " out= [dev=] [prio=]), found " + t.size() + " in '" + line + "'");
     }
+    // the optional fields, in this order: dev=, prio=
+    boolean hasPrio = t.get(t.size() - 1).startsWith("prio=");
+    int devAt = hasPrio ? t.size() - 2 : t.size() - 1;
+    boolean hasDev = devAt == 6;
     PluggedInterface p = guard(line, () -> new PluggedInterface(
         t.get(0),
         MacAddress.parse(t.get(1)),
         new Bandwidth(
             optional(field(t.get(4), "in"), StatusRecordCodec::decodeLimitsUnchecked),
-            optional(field(t.get(5), "out"), StatusRecordCodec::decodeLimitsUnchecked)),
+            optional(field(t.get(5), "out"), StatusRecordCodec::decodeLimitsUnchecked),
+            hasPrio ? Optional.of(Priority.parse(field(t.get(t.size() - 1), "prio")))
+                : Optional.empty()),
         Integer.parseInt(field(t.get(2), "class")),
         optional(field(t.get(3), "filter"), StatusRecordCodec::parseHandle),
-        t.size() == 7 ? Optional.of(InterfaceName.of(field(t.get(6), "dev"))) : Optional.empty()));
+        hasDev ? Optional.of(InterfaceName.of(field(t.get(6), "dev"))) : Optional.empty()));
     return canonical(line, p, StatusRecordCodec::encodeInterface);
   }
 
@@ -490,7 +529,7 @@ public final class StatusRecordCodec {
       throw new StatusStoreException(what + " format version " + v + " is newer than this NetFloor"
           + " reads (" + FORMAT_VERSION + "); upgrade NetFloor");
     }
-    if (v != FORMAT_VERSION && v != FORMAT_VERSION_WITHOUT_INBOUND) {
+    if (v < FORMAT_VERSION_WITHOUT_INBOUND) {
       throw new StatusStoreException(what + " has unknown format version '" + version + "'");
     }
     return v;

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.Priority;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -104,16 +105,16 @@ class StatusRecordCodecTest {
 
   @Test
   void aNewerFormatVersionIsRefusedWithAnUpgradeHint() {
-    String body = "netfloor-change 3 remove vm1";
+    String body = "netfloor-change 4 remove vm1";
     byte[] newer = (body + " crc32c=" + crc(body) + "\n").getBytes(StandardCharsets.US_ASCII);
     assertThatThrownBy(() -> StatusRecordCodec.decodeChange(newer))
         .isInstanceOf(StatusStoreException.class)
-        .hasMessageContaining("format version 3 is newer").hasMessageContaining("upgrade");
+        .hasMessageContaining("format version 4 is newer").hasMessageContaining("upgrade");
     String status = ascii(StatusRecordCodec.encodeStatus(STATUS))
-        .replace("netfloor-status-record 1", "netfloor-status-record 3");
+        .replace("netfloor-status-record 1", "netfloor-status-record 4");
     assertThatThrownBy(() -> StatusRecordCodec.decodeStatus(
         status.getBytes(StandardCharsets.US_ASCII)))
-        .isInstanceOf(StatusStoreException.class).hasMessageContaining("format version 3");
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("format version 4");
   }
 
   @Test
@@ -170,6 +171,78 @@ class StatusRecordCodecTest {
         .isInstanceOf(StatusStoreException.class).hasMessageContaining("inbound");
     assertThatThrownBy(() -> StatusRecordCodec.decodeChangeLine("resize floor=5mbit"))
         .isInstanceOf(StatusStoreException.class).hasMessageContaining("floor");
+  }
+
+  @Test
+  void aPriorityEndsTheInterfaceLineInVersion3RecordsOnly() {
+    PluggedInterface prio = new PluggedInterface("vm2-net0", MacAddress.parse("52:54:00:12:34:57"),
+        Bandwidth.NONE.withPriority(Priority.of(7)), 6, Optional.of(U32Handle.of(0x800, 0, 0x806)),
+        Optional.of(InterfaceName.of("vnet2")));
+    assertThat(StatusRecordCodec.encodeInterface(prio)).isEqualTo("vm2-net0 52:54:00:12:34:57"
+        + " class=6 filter=800::806 in=- out=- dev=vnet2 prio=7");
+    assertThat(StatusRecordCodec.decodeInterface(StatusRecordCodec.encodeInterface(prio)))
+        .isEqualTo(prio);
+    PluggedInterface floorAndPrio = new PluggedInterface("vm3", MacAddress.parse("52:54:00:12:34:58"),
+        Bandwidth.floor(Rate.ofMegabits(5)).withPriority(Priority.HIGHEST), 7,
+        Optional.of(U32Handle.of(0x800, 0, 0x807)));
+    assertThat(StatusRecordCodec.encodeInterface(floorAndPrio))
+        .endsWith("in=floor=5mbit out=- prio=0");
+
+    NetworkStatus withPrio = STATUS.withInterface(prio).withInbound(
+        Optional.of(Limits.averageOnly(Rate.ofMegabits(100))));
+    String body = "netfloor-status-record 3\n"
+        + "network default\n"
+        + "bridge virbr0\n"
+        + "inbound average=100mbit\n"
+        + "interfaces 2\n"
+        + "iface vm1-net0 52:54:00:12:34:56 class=3 filter=800::803 in=floor=10mbit out=-\n"
+        + "iface vm2-net0 52:54:00:12:34:57 class=6 filter=800::806 in=- out=- dev=vnet2 prio=7\n"
+        + "parked 4,5\n";
+    assertThat(ascii(StatusRecordCodec.encodeStatus(withPrio)))
+        .isEqualTo(body + "crc32c " + crc(body) + "\n");
+    assertThat(StatusRecordCodec.decodeStatus(StatusRecordCodec.encodeStatus(withPrio)))
+        .isEqualTo(withPrio);
+    assertThat(ascii(StatusRecordCodec.encodeStatus(STATUS.withInterface(prio))))
+        .startsWith("netfloor-status-record 3\nnetwork default\nbridge virbr0\ninterfaces 2\n");
+
+    StatusChange set = new StatusChange.InterfaceSet(prio);
+    assertThat(ascii(StatusRecordCodec.encodeChange(set))).startsWith("netfloor-change 3 set ");
+    assertThat(StatusRecordCodec.decodeChange(StatusRecordCodec.encodeChange(set))).isEqualTo(set);
+    StatusChange batch = new StatusChange.Batch(List.of(new StatusChange.InterfaceRemoved("x"), set));
+    assertThat(ascii(StatusRecordCodec.encodeChange(batch))).startsWith("netfloor-change 3 batch");
+    assertThat(StatusRecordCodec.decodeChange(StatusRecordCodec.encodeChange(batch)))
+        .isEqualTo(batch);
+    // without a priority, nothing changes: version 1, no prio field
+    assertThat(ascii(StatusRecordCodec.encodeChange(new StatusChange.InterfaceSet(VM1))))
+        .startsWith("netfloor-change 1 set ").doesNotContain("prio");
+  }
+
+  @Test
+  void aPriorityInTheWrongVersionOrSpellingIsRefused() {
+    String v1Prio = "netfloor-change 1 set vm2 52:54:00:12:34:57 class=6 filter=800::806 in=- out=-"
+        + " prio=7";
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChange(
+        (v1Prio + " crc32c=" + crc(v1Prio) + "\n").getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("version 3");
+    String v3NoPrio = "netfloor-change 3 remove vm1";
+    assertThatThrownBy(() -> StatusRecordCodec.decodeChange(
+        (v3NoPrio + " crc32c=" + crc(v3NoPrio) + "\n").getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("canonical");
+    String v3Status = ascii(StatusRecordCodec.encodeStatus(STATUS)).replace(
+        "netfloor-status-record 1", "netfloor-status-record 3");
+    String v3Body = v3Status.substring(0, v3Status.indexOf("crc32c "));
+    assertThatThrownBy(() -> StatusRecordCodec.decodeStatus(
+        (v3Body + "crc32c " + crc(v3Body) + "\n").getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("version 1, not 3");
+    assertThatThrownBy(() -> StatusRecordCodec.decodeInterface(
+        "vm2 52:54:00:12:34:57 class=6 filter=800::806 in=- out=- prio=8"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("0..7");
+    assertThatThrownBy(() -> StatusRecordCodec.decodeInterface(
+        "vm2 52:54:00:12:34:57 class=6 filter=800::806 in=- out=- prio=7 dev=vnet2"))
+        .isInstanceOf(StatusStoreException.class);
+    assertThatThrownBy(() -> StatusRecordCodec.decodeInterface(
+        "vm2 52:54:00:12:34:57 class=0 filter=- in=- out=- prio=3"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("class of its own");
   }
 
   @Test

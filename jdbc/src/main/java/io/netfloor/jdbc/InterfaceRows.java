@@ -4,6 +4,7 @@ package io.netfloor.jdbc;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.Priority;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
@@ -15,8 +16,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * A {@link PluggedInterface} as one row of {@code netfloor_interfaces}: every field in a typed
@@ -26,25 +30,37 @@ import java.util.Optional;
 final class InterfaceRows {
   static final String COLUMNS = "alias, mac, class_minor, filter_handle, device, in_average_bps,"
       + " in_peak_bps, in_burst_bytes, in_floor_bps, out_average_bps, out_peak_bps, out_burst_bytes,"
-      + " out_floor_bps";
+      + " out_floor_bps, priority";
+
+  /** The JDBC type of each of {@link #COLUMNS}, in order (first: the statements below count it). */
+  private static final int[] TYPES = {Types.VARCHAR, Types.VARCHAR, Types.INTEGER, Types.INTEGER,
+      Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT,
+      Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.SMALLINT};
+  /** How many columns {@link #COLUMNS} names: the parameters {@link #bind} sets. */
+  static final int COLUMN_COUNT = TYPES.length;
+
+  private static final String[] ARRAY_TYPES = {"text", "text", "int4", "int4", "text", "int8",
+      "int8", "int8", "int8", "int8", "int8", "int8", "int8", "int2"};
 
   /** Inserts or replaces one row; parameters 1–2 network and host, then {@link #COLUMNS}. */
   static final String UPSERT = "INSERT INTO netfloor_interfaces (network, host_id, " + COLUMNS
-      + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (network, alias) DO UPDATE"
+      + ") VALUES (?, ?, " + String.join(", ", Collections.nCopies(COLUMN_COUNT, "?"))
+      + ") ON CONFLICT (network, alias) DO UPDATE"
       + " SET mac = EXCLUDED.mac, class_minor = EXCLUDED.class_minor,"
       + " filter_handle = EXCLUDED.filter_handle, device = EXCLUDED.device,"
       + " in_average_bps = EXCLUDED.in_average_bps, in_peak_bps = EXCLUDED.in_peak_bps,"
       + " in_burst_bytes = EXCLUDED.in_burst_bytes, in_floor_bps = EXCLUDED.in_floor_bps,"
       + " out_average_bps = EXCLUDED.out_average_bps, out_peak_bps = EXCLUDED.out_peak_bps,"
-      + " out_burst_bytes = EXCLUDED.out_burst_bytes, out_floor_bps = EXCLUDED.out_floor_bps";
+      + " out_burst_bytes = EXCLUDED.out_burst_bytes, out_floor_bps = EXCLUDED.out_floor_bps,"
+      + " priority = EXCLUDED.priority";
 
   /**
    * Inserts many rows in one statement (one run of the inventory trigger, one round trip): the
    * columns as arrays, parameters 1–2 network and host.
    */
   static final String INSERT_ALL = "INSERT INTO netfloor_interfaces (network, host_id, " + COLUMNS
-      + ") SELECT ?, ?, * FROM unnest(?::text[], ?::text[], ?::int[], ?::int[], ?::text[],"
-      + " ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[], ?::int8[])";
+      + ") SELECT ?, ?, * FROM unnest(" + Arrays.stream(ARRAY_TYPES).map(t -> "?::" + t + "[]")
+          .collect(Collectors.joining(", ")) + ")";
 
   private InterfaceRows() {}
 
@@ -58,17 +74,9 @@ final class InterfaceRows {
         bits(in.flatMap(Limits::average)), bits(in.flatMap(Limits::peak)),
         bytes(in.flatMap(Limits::burst)), bits(in.flatMap(Limits::floor)),
         bits(out.flatMap(Limits::average)), bits(out.flatMap(Limits::peak)),
-        bytes(out.flatMap(Limits::burst)), bits(out.flatMap(Limits::floor))};
+        bytes(out.flatMap(Limits::burst)), bits(out.flatMap(Limits::floor)),
+        p.bandwidth().priority().map(Priority::value).orElse(null)};
   }
-
-  private static final int[] TYPES = {Types.VARCHAR, Types.VARCHAR, Types.INTEGER, Types.INTEGER,
-      Types.VARCHAR, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT, Types.BIGINT,
-      Types.BIGINT, Types.BIGINT, Types.BIGINT};
-  /** How many columns {@link #COLUMNS} names: the parameters {@link #bind} sets. */
-  static final int COLUMN_COUNT = TYPES.length;
-
-  private static final String[] ARRAY_TYPES = {"text", "text", "int4", "int4", "text", "int8",
-      "int8", "int8", "int8", "int8", "int8", "int8", "int8"};
 
   /** Binds {@code p}'s values from parameter {@code first} on. */
   static void bind(PreparedStatement ps, int first, PluggedInterface p) throws SQLException {
@@ -119,7 +127,9 @@ final class InterfaceRows {
     Optional<Rate> outFloor = rate(rs, 13);
     Optional<Limits> out = outAvg.isEmpty() && outFloor.isEmpty() ? Optional.empty()
         : Optional.of(new Limits(outAvg, rate(rs, 11), size(rs, 12), outFloor));
-    return new PluggedInterface(alias, mac, new Bandwidth(in, out), classMinor, handle, device);
+    Optional<Priority> priority = Optional.ofNullable(integer(rs, 14)).map(Priority::of);
+    return new PluggedInterface(alias, mac, new Bandwidth(in, out, priority), classMinor, handle,
+        device);
   }
 
   private static Long bits(Optional<Rate> r) {

@@ -200,6 +200,12 @@ final class Schema {
       """
       ALTER TABLE netfloor_interfaces
         ADD COLUMN out_floor_bps bigint CHECK (out_floor_bps > 0)
+      """),
+      // 4: an interface's HTB priority (Bandwidth.priority), null without one
+      List.of(
+      """
+      ALTER TABLE netfloor_interfaces
+        ADD COLUMN priority smallint CHECK (priority BETWEEN 0 AND 7)
       """));
 
   private Schema() {}

@@ -11,6 +11,7 @@ import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.PluggedInterface;
 import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStoreException;
@@ -262,6 +263,36 @@ class JdbcStatusStoreTest {
   }
 
   @Test
+  void aPriorityIsATypedColumnKeptBySaveRecordAndBatch() throws SQLException {
+    PluggedInterface prio = new PluggedInterface("bulk", floored("x", 9, 1).mac(),
+        io.netfloor.model.Bandwidth.NONE.withPriority(io.netfloor.model.Priority.LOWEST), 9,
+        Optional.of(io.netfloor.model.HtbTree.linearHandle(9)));
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      store.save(small("default").withInterface(prio));
+      assertThat(queryLong("SELECT priority FROM netfloor_interfaces WHERE alias = 'bulk'"))
+          .isEqualTo(7L);
+      assertThat(queryString("SELECT priority::text FROM netfloor_interfaces WHERE alias = 'vm1'"))
+          .isNull();
+      PluggedInterface raised = new PluggedInterface("vm1", floored("vm1", 3, 10).mac(),
+          floored("vm1", 3, 10).bandwidth().withPriority(io.netfloor.model.Priority.of(1)), 3,
+          floored("vm1", 3, 10).filterHandle());
+      store.record("default", new StatusChange.Batch(List.of(new StatusChange.InterfaceSet(raised),
+          new StatusChange.InterfaceRemoved("bulk"))));
+      assertThat(queryLong("SELECT priority FROM netfloor_interfaces WHERE alias = 'vm1'"))
+          .isEqualTo(1L);
+    }
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      NetworkStatus loaded = store.load("default").orElseThrow();
+      assertThat(loaded.interfaces().get("vm1").bandwidth().priority())
+          .contains(io.netfloor.model.Priority.of(1));
+      assertThat(loaded.interfaces()).doesNotContainKey("bulk");
+    }
+    assertThatThrownBy(() -> TestPostgres.execute(ds, "BEGIN; SELECT set_config('netfloor.host_id',"
+        + " 'host-a', true); UPDATE netfloor_interfaces SET priority = 8; COMMIT"))
+        .hasMessageContaining("priority");
+  }
+
+  @Test
   void aVersion1DatabaseIsMigratedKeepingItsRows() throws SQLException {
     try (Connection c = ds.getConnection(); Statement s = c.createStatement()) {
       s.execute("CREATE TABLE netfloor_schema_version (version integer PRIMARY KEY,"
@@ -310,6 +341,37 @@ class JdbcStatusStoreTest {
           .isEqualTo(25_000_000L);
       assertThat(store.load("out").orElseThrow().toTree(net).outboundFloorSum())
           .isEqualTo(Rate.ofMegabits(25));
+    }
+  }
+
+  @Test
+  void anOutboundFloorAndAPriorityShareARowThroughSaveRecordAndBulkInsert() throws SQLException {
+    NetworkConfig net = NetworkConfig.builder("both", "br8")
+        .inbound(Limits.averageOnly(Rate.ofMegabits(100)))
+        .outbound(Limits.averageOnly(Rate.ofMegabits(50)))
+        .outboundFloors(io.netfloor.model.OutboundFloorPlacement.bridgeIngress()).build();
+    HtbTree tree = HtbTree.start(net).tree();
+    Bandwidth outAndPrio = Bandwidth.NONE.withOutboundFloor(Rate.ofMegabits(20))
+        .withPriority(io.netfloor.model.Priority.of(6));
+    tree = tree.plug("vm1", MacAddress.parse("52:54:00:00:00:01"), outAndPrio).tree();
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      store.describe(net);
+      store.save(NetworkStatus.of(tree)); // the bulk insert of every row
+      assertThat(queryLong("SELECT out_floor_bps FROM netfloor_interfaces WHERE alias = 'vm1'"))
+          .isEqualTo(20_000_000L);
+      assertThat(queryLong("SELECT priority FROM netfloor_interfaces WHERE alias = 'vm1'"))
+          .isEqualTo(6L);
+      tree = tree.plug("vm2", MacAddress.parse("52:54:00:00:00:02"), Bandwidth.floor(
+          Rate.ofMegabits(10)).withOutboundFloor(Rate.ofMegabits(5))
+          .withPriority(io.netfloor.model.Priority.HIGHEST)).tree();
+      store.record("both", new StatusChange.InterfaceSet(tree.find("vm2").orElseThrow()));
+      assertThat(queryLong("SELECT priority FROM netfloor_interfaces WHERE alias = 'vm2'"))
+          .isEqualTo(0L);
+      assertThat(queryLong("SELECT out_floor_bps FROM netfloor_interfaces WHERE alias = 'vm2'"))
+          .isEqualTo(5_000_000L);
+    }
+    try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
+      assertThat(store.load("both").orElseThrow()).isEqualTo(NetworkStatus.of(tree));
     }
   }
 

@@ -287,9 +287,9 @@ class FileStatusStoreTest {
     writeSmall();
     byte[] snap = Files.readAllBytes(snapshot);
     Files.write(snapshot, new String(snap, StandardCharsets.US_ASCII)
-        .replaceFirst("netfloor-status 1", "netfloor-status 3").getBytes(StandardCharsets.US_ASCII));
+        .replaceFirst("netfloor-status 1", "netfloor-status 4").getBytes(StandardCharsets.US_ASCII));
     assertThatThrownBy(this::loadFresh).isInstanceOf(StatusStoreException.class)
-        .hasMessageContaining(snapshot.toString()).hasMessageContaining("format version 3 is newer");
+        .hasMessageContaining(snapshot.toString()).hasMessageContaining("format version 4 is newer");
     Files.write(snapshot, snap);
     Files.write(journal, new String(Files.readAllBytes(journal), StandardCharsets.ISO_8859_1)
         .replaceFirst("netfloor-journal 2", "netfloor-journal 17")

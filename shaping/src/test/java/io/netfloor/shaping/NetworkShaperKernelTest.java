@@ -100,7 +100,8 @@ class NetworkShaperKernelTest {
     expectedRates.put(HtbTree.TOP_CLASS, tree.config().inboundAverage().orElseThrow());
     expectedRates.put(HtbTree.DEFAULT_CLASS, tree.defaultClassRate());
     for (PluggedInterface p : tree.interfaces().values()) {
-      p.floorClass().ifPresent(c -> expectedRates.put(c, p.bandwidth().floorOrZero()));
+      p.floorClass().ifPresent(c -> expectedRates.put(c, p.bandwidth().hasFloor()
+          ? p.bandwidth().floorOrZero() : HtbTree.PRIORITY_ONLY_RATE));
     }
     for (int parked : tree.parkedClassIds()) {
       expectedRates.put(ClassHandle.of(1, parked), HtbTree.PARKED_RATE);

@@ -3,6 +3,7 @@ package io.netfloor.testkit;
 
 import io.netfloor.model.AdmissionLimit;
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.Priority;
 import io.netfloor.model.ClassStrategy;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.Limits;
@@ -177,13 +178,24 @@ public final class NetFloorArbitraries {
   }
 
   /**
-   * An interface's bandwidth: inbound and outbound limits, each optional, each may carry a floor.
+   * An interface's bandwidth: inbound and outbound limits, each optional, each may carry a floor,
+   * and an optional priority.
    *
    * @return an arbitrary of bandwidths
    */
   public static Arbitrary<Bandwidth> bandwidths() {
-    return Combinators.combine(limits(true).optional(), limits(true).optional())
+    return Combinators.combine(limits(true).optional(), limits(true).optional(),
+            priorities().optional(0.3))
         .as(Bandwidth::new);
+  }
+
+  /**
+   * Interface priorities, 0 to 7.
+   *
+   * @return an arbitrary of every priority
+   */
+  public static Arbitrary<Priority> priorities() {
+    return Arbitraries.integers().between(0, 7).map(Priority::of);
   }
 
   // ---------------------------------------------------------------- networks
@@ -275,8 +287,10 @@ public final class NetFloorArbitraries {
         .map(TreeOperation.Park::new);
     Arbitrary<TreeOperation> release = Arbitraries.integers().between(0, 4)
         .map(TreeOperation.ReleaseParked::new);
+    Arbitrary<TreeOperation> prioritise = Combinators.combine(alias,
+        Arbitraries.integers().between(-1, 7)).as(TreeOperation.Prioritise::new);
     return Arbitraries.frequencyOf(Tuple.of(6, plug), Tuple.of(3, unplug), Tuple.of(3, update),
-        Tuple.of(1, changeMac), Tuple.of(1, park), Tuple.of(1, release));
+        Tuple.of(1, changeMac), Tuple.of(1, park), Tuple.of(1, release), Tuple.of(2, prioritise));
   }
 
   // ---------------------------------------------------------------- statuses
@@ -303,7 +317,7 @@ public final class NetFloorArbitraries {
         .filter(n -> !n.equals(".") && !n.equals("..")).map(InterfaceName::of).optional(0.5);
     return Combinators.combine(aliases(), macAddresses(), bandwidths(),
             Arbitraries.integers().between(3, 0xfffe), u32Handles(), devices)
-        .as((alias, mac, bw, id, handle, dev) -> bw.hasAnyFloor()
+        .as((alias, mac, bw, id, handle, dev) -> bw.needsClass()
             ? new PluggedInterface(alias, mac, bw, id, Optional.of(handle), dev)
             : new PluggedInterface(alias, mac, bw, 0, Optional.empty(), dev));
   }

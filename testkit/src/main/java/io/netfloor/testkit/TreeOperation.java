@@ -4,6 +4,7 @@ package io.netfloor.testkit;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
+import io.netfloor.model.Priority;
 import io.netfloor.model.TreeChange;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -173,6 +174,24 @@ public sealed interface TreeOperation {
       return "update(" + aliasOf(alias) + ", floor=" + floorMbit + "mbit"
           + (ownPeakMbit > 0 ? ", average=" + Math.max(ownPeakMbit, floorMbit) + "mbit" : "")
           + (outFloorMbit > 0 ? ", outboundFloor=" + outFloorMbit + "mbit" : "") + ")";
+    }
+  }
+
+  /**
+   * Gives interface {@code alias} priority {@code priority} ({@code -1}: none), keeping the rest of
+   * its bandwidth.
+   */
+  record Prioritise(int alias, int priority) implements TreeOperation {
+    @Override
+    public TreeChange applyTo(HtbTree tree) {
+      Bandwidth now = tree.find(aliasOf(alias)).map(p -> p.bandwidth()).orElse(Bandwidth.NONE);
+      return tree.update(aliasOf(alias),
+          now.withPriority(priority < 0 ? null : Priority.of(priority)));
+    }
+
+    @Override
+    public String toString() {
+      return "prioritise(" + aliasOf(alias) + ", " + (priority < 0 ? "none" : priority) + ")";
     }
   }
 

@@ -3,6 +3,7 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
+import io.netfloor.model.Priority;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.Rate;
 import java.util.Optional;
@@ -42,6 +43,12 @@ final class BandwidthOptions {
   @Option(names = "--outbound-burst", paramLabel = "SIZE", description = "Outbound burst, e.g. 64kb.")
   ByteSize outBurst;
 
+  @Option(names = "--priority", paramLabel = "0-7",
+      description = "HTB priority on the bridge: spare bandwidth goes to the lowest value first"
+          + " (0 highest, 7 lowest; without it: 0, as HTB's default). Gives the interface a class"
+          + " of its own even without --floor.")
+  Priority priority;
+
   @Option(names = "--outbound-floor", paramLabel = "RATE",
       description = "Guaranteed outbound minimum (what the interface sends), e.g. 20mbit; needs a"
           + " network started with --outbound-floors bridge|uplink:DEV (NetFloor's own: libvirt"
@@ -49,7 +56,8 @@ final class BandwidthOptions {
   Rate outFloor;
 
   boolean any() {
-    return floor != null || average != null || peak != null || burst != null || anyOutbound();
+    return floor != null || average != null || peak != null || burst != null || anyOutbound()
+        || priority != null;
   }
 
   private boolean anyOutbound() {
@@ -79,22 +87,23 @@ final class BandwidthOptions {
     }
     boolean inbound = floor != null || average != null || peak != null || burst != null;
     return new Bandwidth(inbound ? Optional.of(Limits.builder().floor(floor).average(average)
-        .peak(peak).burst(burst).build()) : Optional.empty(), outbound());
-  }
-
-  /**
-   * {@code current} with the given options replacing its inbound values ({@code dropFloor} removes
-   * the floor); values not given are kept.
-   */
-  Bandwidth merge(Bandwidth current, boolean dropFloor) {
-    return merge(current, dropFloor, false);
+        .peak(peak).burst(burst).build()) : Optional.empty(), outbound(),
+        Optional.ofNullable(priority));
   }
 
   /**
    * {@code current} with the given options replacing its values ({@code dropFloor} removes the
-   * floor, {@code dropOutboundFloor} the outbound floor); values not given are kept.
+   * floor, {@code dropOutboundFloor} the outbound floor, {@code dropPriority} the priority); values
+   * not given are kept.
    */
-  Bandwidth merge(Bandwidth current, boolean dropFloor, boolean dropOutboundFloor) {
+  Bandwidth merge(Bandwidth current, boolean dropFloor, boolean dropOutboundFloor,
+      boolean dropPriority) {
+    Optional<Priority> prio = dropPriority ? Optional.empty()
+        : priority != null ? Optional.of(priority) : current.priority();
+    return mergeLimits(current, dropFloor, dropOutboundFloor).withPriority(prio.orElse(null));
+  }
+
+  private Bandwidth mergeLimits(Bandwidth current, boolean dropFloor, boolean dropOutboundFloor) {
     Optional<Limits> out = current.outbound();
     if (anyOutbound() || dropOutboundFloor) {
       Rate oa = outAverage != null ? outAverage : out.flatMap(Limits::average).orElse(null);

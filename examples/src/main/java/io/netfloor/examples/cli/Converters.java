@@ -19,6 +19,8 @@ final class Converters {
     cl.registerConverter(Rate.class, wrap(Rate::parse));
     cl.registerConverter(ByteSize.class, wrap(ByteSize::parse));
     cl.registerConverter(MacAddress.class, wrap(MacAddress::parse));
+    cl.registerConverter(io.netfloor.model.Priority.class,
+        wrap(io.netfloor.model.Priority::parse));
     cl.registerConverter(InterfaceName.class, wrap(InterfaceName::of));
   }
 

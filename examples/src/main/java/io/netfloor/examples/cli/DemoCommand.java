@@ -3,6 +3,7 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.examples.demo.FloorDemo;
 import io.netfloor.examples.demo.Ip;
+import io.netfloor.examples.demo.PriorityPhase;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.units.Rate;
 import java.io.PrintWriter;
@@ -25,9 +26,10 @@ import picocli.CommandLine.Spec;
         + " floor), saturates all VMs at once with UDP from the bridge's address, prints the"
         + " achieved rates (layer 2) with PASS/FAIL (>= 95%% of the floor), then stops vm1 and shows"
         + " the others borrowing, then has every VM upload and download at once (outbound floors,"
-        + " >= 95%% of each, on an ifb fed by the bridge's ingress). Removes everything afterwards,"
-        + " also on Ctrl-C. Needs root; touches nothing outside its namespaces. Takes about 35"
-        + " seconds.",
+        + " >= 95%% of each, on an ifb fed by the bridge's ingress), then gives vm2 and vm3 priorities"
+        + " 7 and 0 without floors and checks that vm3 gets the spare bandwidth first. Removes"
+        + " everything afterwards, also on Ctrl-C. Needs root; touches nothing outside its"
+        + " namespaces. Takes about 30 seconds.",
         "Exit code 0 when every check passed, 1 otherwise."})
 final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
   @Spec
@@ -38,7 +40,7 @@ final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
   String layout;
 
   @Option(names = "--seconds", paramLabel = "N", defaultValue = "8",
-      description = "Measured seconds of phase 1 (phases 2 and 3 take 5 each)."
+      description = "Measured seconds of phase 1 (phases 2, 3 and 4 take 5 each)."
           + " Default: ${DEFAULT-VALUE}.")
   int seconds;
 
@@ -90,6 +92,7 @@ final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
         m.put("upload", phase(r.upload().get()));
         m.put("download", phase(r.download().orElseThrow()));
       }
+      r.priority().ifPresent(o -> m.put("priority", priority(o)));
       try {
         out.println(CliJson.mapper().writeValueAsString(m));
       } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -118,6 +121,22 @@ final class DemoCommand implements Callable<Integer>, NetFloorCli.Verbosity {
       return vm;
     }).toList();
     m.put("vms", vms);
+    return m;
+  }
+
+  private static Map<String, Object> priority(PriorityPhase.Outcome o) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("measuredSeconds", o.measured().toMillis() / 1000.0);
+    m.put("passed", o.passed());
+    m.put("vms", java.util.stream.Stream.of(o.high(), o.low()).map(s -> {
+      Map<String, Object> vm = new LinkedHashMap<>();
+      vm.put("vm", s.vm());
+      vm.put("alias", s.alias());
+      vm.put("class", s.classId().toString());
+      vm.put("priority", s.priority().value());
+      vm.put("atVmBitsPerSecond", Math.round(s.atVmBitsPerSecond()));
+      return vm;
+    }).toList());
     return m;
   }
 

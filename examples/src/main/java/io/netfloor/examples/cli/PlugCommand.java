@@ -63,14 +63,16 @@ final class PlugCommand extends BaseCommand {
         json.put("class", c.toString());
         CliJson.putRate(json, "floor", p.bandwidth().floorOrZero());
         json.put("device", device == null ? null : device.toString());
+        p.bandwidth().priority().ifPresent(r -> json.put("priority", r.value()));
         if (p.bandwidth().hasOutboundFloor()) {
           CliJson.putRate(json, "outboundFloor", p.bandwidth().outboundFloorOrZero());
         }
         printJson(json);
       } else {
         out().printf("Plugged %s (%s) into network '%s': class %s, %s%n", alias, mac,
-            s.config.name(), c, p.bandwidth().hasFloor() ? "floor " + p.bandwidth().floorOrZero()
-                : "no floor (default class)");
+            s.config.name(), c, (p.bandwidth().hasFloor() ? "floor " + p.bandwidth().floorOrZero()
+                : p.hasInboundClass() ? "no floor" : "no floor (default class)")
+                + p.bandwidth().priority().map(r -> ", priority " + r).orElse(""));
         if (p.bandwidth().hasOutboundFloor()) {
           out().printf("  outbound floor %s: class %s on %s%n", p.bandwidth().outboundFloorOrZero(),
               p.outboundClass(), s.config.outboundFloorDevice().orElseThrow());

@@ -172,6 +172,7 @@ final class StatusCommand extends BaseCommand {
       row.put("packets", st.packets());
       row.put("drops", st.drops());
       row.put("borrows", st.borrows());
+      p.bandwidth().priority().ifPresent(r -> row.put("priority", r.value()));
       rows.add(row);
     }
     return rows;
@@ -182,15 +183,18 @@ final class StatusCommand extends BaseCommand {
     if (rows.isEmpty()) {
       return;
     }
-    String fmt = "  %-16s %-17s %-6s %-10s %-10s %10s %9s %6s %9s%n";
-    out().printf(fmt, "ALIAS", "MAC", "CLASS", "FLOOR", "CEIL", "BYTES", "PACKETS", "DROPS",
-        "BORROWED");
+    // the PRIO column only when an interface has a priority: the table is otherwise as before
+    boolean prios = ifs.stream().anyMatch(p -> p.bandwidth().priority().isPresent());
+    String fmt = "  %-16s %-17s %-6s %-10s " + (prios ? "%-4s " : "%s") + "%-10s %10s %9s %6s %9s%n";
+    out().printf(fmt, "ALIAS", "MAC", "CLASS", "FLOOR", prios ? "PRIO" : "", "CEIL", "BYTES",
+        "PACKETS", "DROPS", "BORROWED");
     for (int i = 0; i < ifs.size(); i++) {
       PluggedInterface p = ifs.get(i);
       Map<String, Object> r = rows.get(i);
       Optional<ClassInfo> k = snapshot.findClass(p.effectiveClass());
       out().printf(fmt, p.alias(), p.mac(), p.effectiveClass(),
           p.bandwidth().hasFloor() ? p.bandwidth().floorOrZero().toString() : "-",
+          prios ? p.bandwidth().priority().map(Object::toString).orElse("-") : "",
           k.map(c -> c.ceil().toString()).orElse("MISSING"),
           Units.bytes((Long) r.get("bytes")), r.get("packets"), r.get("drops"), r.get("borrows"));
     }

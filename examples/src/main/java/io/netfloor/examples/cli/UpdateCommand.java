@@ -30,6 +30,10 @@ final class UpdateCommand extends BaseCommand {
       + " default class).")
   boolean noFloor;
 
+  @Option(names = "--no-priority", description = "Remove the priority (HTB's default, 0; without"
+      + " a floor the interface moves to the default class).")
+  boolean noPriority;
+
   @Option(names = "--no-outbound-floor", description = "Remove the outbound floor.")
   boolean noOutboundFloor;
 
@@ -40,12 +44,16 @@ final class UpdateCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    if (!limits.any() && !noFloor && !noOutboundFloor) {
+    if (!limits.any() && !noFloor && !noOutboundFloor && !noPriority) {
       throw new CliException(ExitCodes.USAGE, "nothing to update: give --floor, --average, --peak,"
-          + " --burst, --outbound-floor, --no-floor or --no-outbound-floor");
+          + " --burst, --outbound-floor, --priority, --no-floor, --no-outbound-floor or"
+          + " --no-priority");
     }
     if (noFloor && limits.floor != null) {
       throw new CliException(ExitCodes.USAGE, "--floor and --no-floor contradict each other");
+    }
+    if (noPriority && limits.priority != null) {
+      throw new CliException(ExitCodes.USAGE, "--priority and --no-priority contradict each other");
     }
     if (noOutboundFloor && limits.outFloor != null) {
       throw new CliException(ExitCodes.USAGE,
@@ -58,13 +66,14 @@ final class UpdateCommand extends BaseCommand {
               + tree.config().name() + "'"));
       return Orchestration.print(this, "update", alias,
           DryRun.ofUpdate(tree, alias, limits.merge(current.bandwidth(), noFloor,
-              noOutboundFloor)));
+              noOutboundFloor, noPriority)));
     }
     try (Session s = openSession()) {
       PluggedInterface before = s.started().tree().find(alias).orElseThrow(() -> new CliException(
           ExitCodes.REFUSED, "no interface '" + alias + "' is plugged into network '"
               + s.config.name() + "'"));
-      Bandwidth bandwidth = limits.merge(before.bandwidth(), noFloor, noOutboundFloor);
+      Bandwidth bandwidth = limits.merge(before.bandwidth(), noFloor, noOutboundFloor,
+          noPriority);
       ClassHandle c = s.shaper.update(alias, bandwidth);
       s.succeeded();
       if (common.json) {
@@ -78,12 +87,18 @@ final class UpdateCommand extends BaseCommand {
           CliJson.putRate(json, "outboundFloor", bandwidth.outboundFloorOrZero());
           CliJson.putRate(json, "previousOutboundFloor", before.bandwidth().outboundFloorOrZero());
         }
+        bandwidth.priority().ifPresent(p -> json.put("priority", p.value()));
         printJson(json);
       } else {
         out().printf("Updated %s on network '%s': class %s, %s (was %s)%n", alias, s.config.name(),
             c, bandwidth.hasFloor() ? "floor " + bandwidth.floorOrZero() : "no floor",
             before.bandwidth().hasFloor() ? "floor " + before.bandwidth().floorOrZero()
                 : "no floor");
+        if (!bandwidth.priority().equals(before.bandwidth().priority())) {
+          out().printf("  priority %s (was %s)%n",
+              bandwidth.priority().map(Object::toString).orElse("none"),
+              before.bandwidth().priority().map(Object::toString).orElse("none"));
+        }
         if (bandwidth.hasOutboundFloor() || before.bandwidth().hasOutboundFloor()) {
           out().printf("  outbound floor %s (was %s)%n",
               bandwidth.hasOutboundFloor() ? bandwidth.outboundFloorOrZero() : "none",

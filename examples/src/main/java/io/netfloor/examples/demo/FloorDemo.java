@@ -9,6 +9,7 @@ import io.netfloor.model.FilterLayout;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.OutboundFloorPlacement;
+import io.netfloor.model.Priority;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.shaping.InterfaceStats;
@@ -50,6 +51,9 @@ import java.util.stream.Stream;
  *       downloads at once; each VM with an outbound floor must send at least
  *       {@link Options#passRatio()} of it through the outbound floor tree, and each floored VM
  *       still receive that share of its floor.
+ *   <li><b>Priority</b> ({@link PriorityPhase}): two VMs that sent in phase 2 lose their floors and get
+ *       priorities 7 and 0 live; the one with priority 0 must get at least
+ *       {@link PriorityPhase#MIN_RATIO} times the other's rate of the spare bandwidth.
  * </ol>
  *
  * Then every VM is unplugged, the network stopped and every namespace deleted — also when the run
@@ -218,7 +222,7 @@ public final class FloorDemo {
    */
   public record Result(String namespacePrefix, FilterLayout layout, Phase contention, Phase borrowing,
       String stopped, double passRatio, Optional<Phase> upload, Optional<Phase> download,
-      String outboundTree) {
+      String outboundTree, Optional<PriorityPhase.Outcome> priority) {
     /** Every floored VM reached {@code passRatio} of its floor in phase 1. */
     public boolean floorsHeld() {
       return held(contention);
@@ -245,7 +249,8 @@ public final class FloorDemo {
     }
 
     public boolean passed() {
-      return floorsHeld() && othersBorrowed() && bothDirectionsHeld();
+      return floorsHeld() && othersBorrowed() && bothDirectionsHeld()
+          && priority.map(PriorityPhase.Outcome::passed).orElse(true);
     }
   }
 
@@ -374,11 +379,56 @@ public final class FloorDemo {
       upload = Optional.of(both[0]);
       download = Optional.of(both[1]);
     }
+    Optional<PriorityPhase.Outcome> priority = priorityPhase(lab, vmByName, shaper, flows,
+        biggest.name(), upload.isPresent());
     Result result = new Result(lab.prefix(), options.layout(), contention, borrowing,
-        biggest.name(), options.passRatio(), upload, download, outboundTree);
+        biggest.name(), options.passRatio(), upload, download, outboundTree, priority);
     out.println();
     printTables(result, out);
     return result;
+  }
+
+  /**
+   * Phase 4, when two VMs sent in phase 2: the first loses its floor and gets the lowest priority,
+   * the last gets the highest, both without floors, and both stay saturated. Without phase 3 their
+   * phase 2 flows go on; after it (whose flows are closed) each gets a fresh saturating flow.
+   */
+  private Optional<PriorityPhase.Outcome> priorityPhase(DemoLab lab,
+      Map<String, DemoLab.Vm> vmByName, NetworkShaper shaper, Map<String, UdpFlow> flows,
+      String stopped, boolean afterBothDirections) {
+    List<VmSpec> sending = options.vms().stream().filter(v -> !v.name().equals(stopped)).toList();
+    if (sending.size() < 2) {
+      return Optional.empty();
+    }
+    VmSpec low = sending.get(0);
+    VmSpec high = sending.get(sending.size() - 1);
+    Map<String, UdpFlow> saturating = flows;
+    if (afterBothDirections) {
+      saturating = new LinkedHashMap<>();
+      Duration bound = options.warmup().plus(options.borrowing()).plus(FLOW_SAFETY_MARGIN);
+      InetSocketAddress source = new InetSocketAddress(lab.bridgeAddress(), 0);
+      for (VmSpec spec : List.of(low, high)) {
+        DemoLab.Vm vm = vmByName.get(spec.name());
+        // named as the VM: the outcome reports each flow's name as its VM
+        UdpFlow f = UdpFlow.start(spec.name(), lab.hostNamespace(), vm.namespace(), source,
+            vm.socketAddress(), bound);
+        cleanup.flows.add(f);
+        saturating.put(spec.name(), f);
+      }
+    }
+    out.printf("%nPhase 4: %s and %s without floors, %s priority 0 (highest), %s priority 7"
+        + " (lowest), both saturated%n", low.name(), high.name(), high.name(), low.name());
+    out.flush();
+    PriorityPhase.Outcome o = PriorityPhase.run(shaper, options.capacity(), high.alias(),
+        saturating.get(high.name()), Priority.HIGHEST, low.alias(), saturating.get(low.name()),
+        Priority.LOWEST, options.warmup(), options.borrowing());
+    for (UdpFlow f : saturating.values()) {
+      if (f.failure() != null) {
+        throw new IllegalStateException("traffic of " + f.name() + " failed: "
+            + f.failure().getMessage(), f.failure());
+      }
+    }
+    return Optional.of(o);
   }
 
   private static String describeOutboundTree(NetworkConfig config) {
@@ -470,7 +520,7 @@ public final class FloorDemo {
           (s1.counters().bytes() - s0.counters().bytes()) * 8 / seconds));
     }
     for (UdpFlow f : Stream.concat(up.values().stream(), down.values().stream()).toList()) {
-      f.stopSending();
+      f.close(); // phase 4 may start flows to the same receivers' ports
       if (f.failure() != null) {
         throw new IllegalStateException("traffic of " + f.name() + " failed: "
             + f.failure().getMessage(), f.failure());
@@ -641,12 +691,19 @@ public final class FloorDemo {
     if (r.upload().isPresent()) {
       printBothDirections(r, out);
     }
+    r.priority().ifPresent(o -> {
+      PriorityPhase.printTable("Phase 4 - priority: two VMs without floors share the spare"
+          + " bandwidth", o, out);
+      out.println();
+    });
     out.printf("%s: %s%n", r.passed() ? "PASS" : "FAIL",
         r.passed() ? "every floor held under contention" + (r.upload().isPresent()
             ? ", in both directions at once," : "") + " and the freed bandwidth was borrowed"
+            + (r.priority().isPresent() ? ", the higher priority first" : "")
             : (!r.floorsHeld() ? "a floor was missed" : !r.bothDirectionsHeld()
                 ? "a floor was missed with both directions loaded"
-                : "floors held, but borrowing did not behave"));
+                : !r.othersBorrowed() ? "floors held, but borrowing did not behave"
+                : "floors held and bandwidth was borrowed, but not by priority"));
     out.flush();
   }
 

@@ -43,6 +43,14 @@ class DemoCommandIT {
     assertThat(r.get("upload").get("vms").get(1).get("floorBitsPerSecond").asLong())
         .isEqualTo(60_000_000L);
     assertThat(r.get("bothDirectionsHeld").asBoolean()).as(out.toString()).isTrue();
+    // phase 4: vm3 priority 0, vm2 priority 7, both without floors
+    JsonNode priority = r.get("priority");
+    assertThat(priority.get("vms").get(0).get("vm").asText()).isEqualTo("vm3");
+    assertThat(priority.get("vms").get(0).get("priority").asInt()).isZero();
+    assertThat(priority.get("vms").get(1).get("priority").asInt()).isEqualTo(7);
+    assertThat(priority.get("vms").get(0).get("atVmBitsPerSecond").asLong()).as(out.toString())
+        .isGreaterThanOrEqualTo(2 * priority.get("vms").get(1).get("atVmBitsPerSecond").asLong());
+    assertThat(priority.get("passed").asBoolean()).isTrue();
     assertThat(r.get("passed").asBoolean()).as(out.toString()).isEqualTo(exit == 0);
     assertThat(exit).as("stderr: %s", err).isZero();
     String prefix = r.get("namespacePrefix").asText();

@@ -69,6 +69,14 @@ class FloorGuaranteeIT {
         .isGreaterThan(20 * MBIT);
     assertThat(p2.totalBitsPerSecond()).as("work-conserving: the freed 60mbit is used\n%s", log)
         .isGreaterThan(90 * MBIT);
+    // phase 4: vm2 and vm3 lose their floors, vm3 gets priority 0 and vm2 priority 7
+    PriorityPhase.Outcome p4 = r.priority().orElseThrow();
+    assertThat(p4.high().vm()).isEqualTo("vm3");
+    assertThat(p4.low().vm()).isEqualTo("vm2");
+    assertThat(p4.high().atVmBitsPerSecond()).as("priority 0 served first\n%s", log)
+        .isGreaterThanOrEqualTo(PriorityPhase.MIN_RATIO * p4.low().atVmBitsPerSecond())
+        .isGreaterThan(80 * MBIT);
+    assertThat(p4.totalBitsPerSecond()).as("work-conserving\n%s", log).isGreaterThan(90 * MBIT);
     assertThat(r.passed()).isTrue();
 
     assertThat(log.toString()).contains("PASS: every floor held")

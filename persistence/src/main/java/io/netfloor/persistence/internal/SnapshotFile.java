@@ -41,19 +41,23 @@ import java.util.TreeMap;
  * then say the file is newer than they read instead of misreading it. A snapshot without that line
  * is written, byte for byte, as version 1 was.
  *
+ * <p>A snapshot holding an interface with a priority (its line ends in {@code prio=<0..7>}) is
+ * format version 3, with or without the {@code inbound} line; others are written as before.
+ *
  * @param seq the sequence number of the last journal record this snapshot includes
  */
 public record SnapshotFile(NetworkStatus status, long generation, OptionalLong previous, long seq) {
-  /** The newest format version: 2 adds the {@code inbound} line. */
-  public static final int VERSION = 2;
+  /** The newest format version: 3 adds interface priorities (2 added the {@code inbound} line). */
+  public static final int VERSION = 3;
+  /** The version of a snapshot with an {@code inbound} line and no interface priority. */
+  static final int VERSION_WITHOUT_PRIORITY = 2;
   /** The version of a snapshot without an {@code inbound} line. */
   static final int VERSION_WITHOUT_INBOUND = 1;
   static final String MAGIC = "netfloor-status";
 
   public byte[] encode() {
     StringBuilder sb = new StringBuilder();
-    sb.append(MAGIC).append(' ')
-        .append(status.inbound().isPresent() ? VERSION : VERSION_WITHOUT_INBOUND).append('\n');
+    sb.append(MAGIC).append(' ').append(versionOf(status)).append('\n');
     sb.append("network ").append(status.network()).append('\n');
     sb.append("bridge ").append(status.bridge()).append('\n');
     status.inbound().ifPresent(l ->
@@ -89,7 +93,7 @@ public record SnapshotFile(NetworkStatus status, long generation, OptionalLong p
       throw new FormatException("format version " + v + " is newer than this NetFloor reads ("
           + VERSION + "); upgrade NetFloor or restore the file it replaced");
     }
-    if (v != VERSION && v != VERSION_WITHOUT_INBOUND) {
+    if (v < VERSION_WITHOUT_INBOUND) {
       throw new FormatException("unknown format version " + v);
     }
     int[] last = lines.get(lines.size() - 1);
@@ -108,15 +112,29 @@ public record SnapshotFile(NetworkStatus status, long generation, OptionalLong p
       text.add(Lines.ascii(bytes, l[0], l[1]));
     }
     Optional<Limits> inbound = Optional.empty();
-    if (v == VERSION) {
-      if (text.size() < 3 || !text.get(2).startsWith("inbound ")) {
-        throw new FormatException("a version " + VERSION + " snapshot has an 'inbound' line after"
-            + " 'bridge'");
-      }
+    if (v >= VERSION_WITHOUT_PRIORITY && text.size() >= 3 && text.get(2).startsWith("inbound ")) {
       inbound = Optional.of(StatusCodec.decodeLimits(Lines.expectPrefix(text.remove(2),
           "inbound")));
+    } else if (v == VERSION_WITHOUT_PRIORITY) {
+      throw new FormatException("a version " + VERSION_WITHOUT_PRIORITY + " snapshot has an"
+          + " 'inbound' line after 'bridge'");
     }
-    return parseBody(text, inbound);
+    SnapshotFile snapshot = parseBody(text, inbound);
+    if (v != versionOf(snapshot.status())) {
+      throw new FormatException("a version " + v + " snapshot must " + (v == VERSION
+          ? "hold an interface with a priority" : "not hold an interface with a priority")
+          + "; this one is written as version " + versionOf(snapshot.status()));
+    }
+    return snapshot;
+  }
+
+  /** The version a status needs: the oldest that holds everything in it. */
+  static int versionOf(NetworkStatus status) {
+    if (status.interfaces().values().stream()
+        .anyMatch(p -> p.bandwidth().priority().isPresent())) {
+      return VERSION;
+    }
+    return status.inbound().isPresent() ? VERSION_WITHOUT_PRIORITY : VERSION_WITHOUT_INBOUND;
   }
 
   private static SnapshotFile parseBody(List<String> text, Optional<Limits> inbound)
