@@ -54,8 +54,9 @@ import org.junit.jupiter.api.Test;
  *       save/record/delete/restart agree with a model ({@link StatusChange#applyTo}).
  *   <li><b>A network's life</b> (jqwik stateful): a store that follows a network through random
  *       plugs, unplugs, updates, MAC changes, parks and releases drawn from its current tree
- *       ({@link FittingTreeOperations}), recording {@link NetworkStatus#changesBetween} change by
- *       change, with snapshots and restarts in between, loads after every record a status that
+ *       ({@link FittingTreeOperations}), recording each change's own records
+ *       ({@link io.netfloor.model.TreeChange#records}) one by one, with snapshots and restarts
+ *       in between, loads after every record a status that
  *       restores a valid tree, and after every step exactly the tree's status.
  *   <li><b>Bookkeeping</b>: {@link StatusStore#networks()} names exactly the networks with a
  *       status; {@link StatusStore#delete} forgets one, durably, and deleting a missing one is not
