@@ -888,10 +888,11 @@ public final class NetworkShaper {
   }
 
   /**
-   * Stops the pool's own thread, waiting for a top-up under way to finish (its change is then
-   * durable). Does not touch the network: the kernel tree and the status stay as they are, for
-   * the next shaper to {@link #start()} on. This shaper keeps working, without the pool's
-   * background work. Idempotent.
+   * Stops the pool's own thread, waiting for a top-up under way to finish (its change is then in
+   * the store, durable with the next change or when the store is closed). Does not touch the
+   * network: the kernel tree and the status stay as they are, for the next shaper to
+   * {@link #start()} on. This shaper keeps working, without the pool's background work.
+   * Idempotent.
    */
   public void close() {
     ScheduledExecutorService thread = locked(() -> {
@@ -959,7 +960,13 @@ public final class NetworkShaper {
     if (n <= 0) {
       return 0;
     }
+    Unsynced before = unsynced;
     commit("parking of " + n + " pool classes", tree.park(n));
+    // no disk flush of its own (it would make a plug arriving meanwhile wait for two): the record
+    // is durable with the next change's flush, which covers every earlier record, or when the
+    // store closes. Lost in a crash, its classes are unknown to the status, and reconcile deletes
+    // them, which is all a parked class needs.
+    unsynced = before;
     poolParked += n;
     return n;
   }
