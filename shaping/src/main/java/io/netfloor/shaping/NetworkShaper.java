@@ -91,8 +91,12 @@ import org.slf4j.MDC;
  * }</pre>
  *
  * <p>Thread-safe: calls on one shaper are serialised by its lock; shapers of different networks do
- * not block each other (they may share one {@link TrafficControl} and one {@link StatusStore}). The
- * order of effects, and why a crash at any instant can be repaired by {@link #reconcile()}, is in the
+ * not block each other (they may share one {@link TrafficControl} and one {@link StatusStore}).
+ * Concurrent {@link #plug(String, MacAddress, Bandwidth) plugs}, {@link #unplug unplugs} and
+ * {@link #update updates} are combined: the caller that gets the lock applies every such call
+ * waiting by then as one kernel exchange and one record (so they share one disk flush), each call
+ * admitted or refused on its own in arrival order, exactly as if it had come alone. The order of
+ * effects, and why a crash at any instant can be repaired by {@link #reconcile()}, is in the
  * package documentation.
  *
  * <p>Every failure is a {@link NetFloorException} subtype: {@code AdmissionException},
