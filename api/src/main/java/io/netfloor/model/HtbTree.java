@@ -22,7 +22,6 @@ import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.plan.U32OwnerMark;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;

@@ -8,7 +8,6 @@ import io.netfloor.InterfaceConflictException;
 import io.netfloor.plan.PlanDiff;
 import io.netfloor.plan.TcObject;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;

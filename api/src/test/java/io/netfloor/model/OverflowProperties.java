@@ -10,7 +10,6 @@ import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
 import io.netfloor.NetFloorException;
 import io.netfloor.plan.TcObject;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;

@@ -6,8 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.Priority;
+import io.netfloor.model.StatusChange;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;

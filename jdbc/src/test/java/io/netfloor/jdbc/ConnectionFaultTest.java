@@ -5,8 +5,8 @@ import static io.netfloor.jdbc.JdbcStatusStoreContractTest.floored;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.InterfaceName;
 import java.math.BigDecimal;

@@ -3,6 +3,8 @@ package io.netfloor.persistence;
 
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.AtomicFiles;
 import io.netfloor.persistence.internal.FormatException;
 import io.netfloor.persistence.internal.IndexFile;
@@ -10,8 +12,6 @@ import io.netfloor.persistence.internal.JournalChannel;
 import io.netfloor.persistence.internal.JournalFile;
 import io.netfloor.persistence.internal.MutableStatus;
 import io.netfloor.persistence.internal.SnapshotFile;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
 import java.io.IOException;

@@ -3,9 +3,9 @@ package io.netfloor.persistence;
 
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.MutableStatus;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
 import java.util.Objects;

@@ -4,9 +4,9 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;

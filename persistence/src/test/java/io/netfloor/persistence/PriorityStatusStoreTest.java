@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.Priority;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.Checksums;
 import io.netfloor.persistence.internal.FormatException;
 import io.netfloor.persistence.internal.SnapshotFile;
 import io.netfloor.plan.U32Handle;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.nio.charset.StandardCharsets;

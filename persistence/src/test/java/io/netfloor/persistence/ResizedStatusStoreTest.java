@@ -5,11 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.Checksums;
 import io.netfloor.persistence.internal.FormatException;
 import io.netfloor.persistence.internal.SnapshotFile;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.Rate;
 import java.nio.charset.StandardCharsets;

@@ -124,7 +124,7 @@ class ReconcileConvergenceProperties {
         .toList();
     kernel.apply(io.netfloor.plan.PlanDiff.between(List.of(), foreignBuilt));
     NetworkShaper shaper = NetworkShaperTest.create(config, kernel, new InMemoryStatusStore());
-    shaper.adopt(io.netfloor.spi.NetworkStatus.empty("net", BR));
+    shaper.adopt(io.netfloor.model.NetworkStatus.empty("net", BR));
     assertThat(kernel.objects()).anySatisfy(o -> assertThat(o).isInstanceOfSatisfying(
         HtbClass.class, c -> {
           assertThat(c.classId()).isEqualTo(io.netfloor.model.HtbTree.TOP_CLASS);

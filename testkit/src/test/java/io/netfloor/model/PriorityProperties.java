@@ -10,7 +10,6 @@ import io.netfloor.InvalidValueException;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.LeafQdisc;
 import io.netfloor.plan.TcOp;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.testkit.NetFloorArbitraries;
 import io.netfloor.testkit.TreeOperation;
 import io.netfloor.units.MacAddress;

@@ -3,6 +3,7 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.examples.Units;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.shaping.Capacity;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
@@ -10,7 +11,6 @@ import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.spi.ClassInfo;
 import io.netfloor.spi.ClassStats;
 import io.netfloor.spi.KernelSnapshot;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import java.util.ArrayList;

@@ -2,7 +2,7 @@
 package io.netfloor.persistence.internal;
 
 import io.netfloor.model.NetworkConfig;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,9 @@
 package io.netfloor.persistence.internal;
 
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import io.netfloor.units.InterfaceName;
 import java.util.Optional;
 import java.util.TreeMap;

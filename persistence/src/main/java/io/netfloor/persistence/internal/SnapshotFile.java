@@ -2,8 +2,8 @@
 package io.netfloor.persistence.internal;
 
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.netfloor.spi;
+package io.netfloor.model;
 
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.InvalidValueException;
-import io.netfloor.model.Limits;
-import io.netfloor.model.PluggedInterface;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.netfloor.spi;
+package io.netfloor.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
-import io.netfloor.model.Bandwidth;
-import io.netfloor.model.HtbTree;
-import io.netfloor.model.Limits;
-import io.netfloor.model.NetworkConfig;
-import io.netfloor.model.PluggedInterface;
-import io.netfloor.model.TreeChange;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;

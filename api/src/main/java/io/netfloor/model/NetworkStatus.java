@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.netfloor.spi;
+package io.netfloor.model;
 
 import com.google.common.collect.ImmutableSortedMap;
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
-import io.netfloor.model.HtbTree;
-import io.netfloor.model.Limits;
-import io.netfloor.model.NetworkConfig;
-import io.netfloor.model.PluggedInterface;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import java.util.Collection;
