@@ -145,7 +145,7 @@ class DirectPlanProperties {
       if (op instanceof Unplug || op instanceof Park || op instanceof Release) {
         assertThat(affected).isEmpty();
       } else {
-        String alias = affected.orElseThrow().alias();
+        String alias = affected.orElseThrow().alias().value();
         assertThat(change.tree().find(alias)).isEqualTo(affected);
       }
       tree = change.tree();

@@ -4,6 +4,7 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netfloor.model.NetworkName;
 import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.JournalFile;
@@ -110,7 +111,7 @@ class ReadOnlyStoreTest {
   void aStaleJournalAfterAnInterruptedSaveIsIgnoredNotRestarted() throws IOException {
     writeSmall();
     byte[] oldJournal = Files.readAllBytes(journal);
-    NetworkStatus replacement = NetworkStatus.empty("default", InterfaceName.of("virbr0"));
+    NetworkStatus replacement = NetworkStatus.empty(NetworkName.of("default"), InterfaceName.of("virbr0"));
     try (FileStatusStore store = FileStatusStore.open(dir, RARELY)) {
       store.save(replacement);
     }

@@ -4,6 +4,7 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.StatusChange;
@@ -79,7 +80,7 @@ class ResizedStatusStoreTest {
     NetworkStatus read = SnapshotFile.decode((body + "crc32c " + crc32c(body) + "\n")
         .getBytes(StandardCharsets.US_ASCII)).status();
     assertThat(read.inbound()).isEmpty();
-    assertThat(read.interfaces()).containsOnlyKeys("vm1");
+    assertThat(read.interfaces()).containsOnlyKeys(InterfaceAlias.of("vm1"));
   }
 
   @Test

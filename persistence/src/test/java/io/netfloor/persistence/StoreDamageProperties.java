@@ -118,7 +118,7 @@ class StoreDamageProperties {
         for (Ack ack : history) {
           if (ack instanceof Save s) {
             store.save(s.status());
-            acknowledged.put(s.status().network(), s.status());
+            acknowledged.put(s.status().network().value(), s.status());
           } else if (ack instanceof Record r && acknowledged.containsKey(r.network())) {
             store.record(r.network(), r.change());
             acknowledged.put(r.network(), r.change().applyTo(acknowledged.get(r.network())));

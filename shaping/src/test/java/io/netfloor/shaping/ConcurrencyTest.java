@@ -78,7 +78,7 @@ class ConcurrencyTest {
   private static void checkAgreement(List<NetworkShaper> shapers, io.netfloor.spi.StatusStore store) {
     for (NetworkShaper s : shapers) {
       HtbTree model = s.tree();
-      assertThat(store.load(s.config().name()).orElseThrow()).isEqualTo(NetworkStatus.of(model));
+      assertThat(store.load(s.config().name().value()).orElseThrow()).isEqualTo(NetworkStatus.of(model));
       assertThat(s.reconcile().wasClean()).isTrue();
       Set<Integer> ids = new HashSet<>();
       model.interfaces().values().forEach(p -> {

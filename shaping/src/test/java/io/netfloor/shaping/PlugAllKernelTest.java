@@ -68,7 +68,7 @@ class PlugAllKernelTest {
         assertThat(restarted.start().wasClean()).isTrue();
         assertThat(restarted.tree().interfaces()).hasSize(300);
         NetworkShaperKernelTest.assertKernelAgrees(ns, restarted.tree());
-        assertThat(store.load(config.name()).orElseThrow())
+        assertThat(store.load(config.name().value()).orElseThrow())
             .isEqualTo(NetworkStatus.of(restarted.tree()));
       }
     }

@@ -125,7 +125,7 @@ class PriorityKernelTest {
             .contains(Priority.HIGHEST);
         assertThat(restarted.tree().find("vm3").orElseThrow().bandwidth().priority())
             .contains(Priority.of(4));
-        assertThat(store.load(config.name()).orElseThrow())
+        assertThat(store.load(config.name().value()).orElseThrow())
             .isEqualTo(NetworkStatus.of(restarted.tree()));
         assertTcAgrees(ns, restarted.tree());
         restarted.stop();

@@ -100,7 +100,7 @@ final class StatusCommand extends BaseCommand {
     List<Map<String, Object>> rows = rows(ifs, snapshot);
     if (common.json) {
       Map<String, Object> json = new LinkedHashMap<>();
-      json.put("network", status.network());
+      json.put("network", status.network().value());
       json.put("bridge", status.bridge().toString());
       json.put("netns", common.netns);
       json.put("managedBy", "library");
@@ -161,7 +161,7 @@ final class StatusCommand extends BaseCommand {
       Optional<ClassInfo> k = snapshot.findClass(p.effectiveClass());
       ClassStats st = k.map(ClassInfo::stats).orElse(ClassStats.ZERO);
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("alias", p.alias());
+      row.put("alias", p.alias().value());
       row.put("mac", p.mac().toString());
       row.put("class", p.effectiveClass().toString());
       CliJson.putRate(row, "floor", p.bandwidth().floorOrZero());

@@ -94,7 +94,7 @@ final class TreeCommand extends BaseCommand {
                   + "' is no longer in the status store (stopped)"));
           now = tc.dump(bridge);
           nowAt = System.nanoTime();
-          view = TreeView.of(status.network(), LibraryNetwork.layoutOf(status)
+          view = TreeView.of(status.network().value(), LibraryNetwork.layoutOf(status)
               .map(l -> "layout " + NetworkDefinition.nameOf(l) + ", ").orElse("")
               + LibraryNetwork.CONFIG_UNKNOWN, status.interfaces().values(),
               status.parkedClassIds(), now, earlier, Duration.ofNanos(nowAt - beforeAt));

@@ -29,7 +29,8 @@ public record MapStatusStore(Map<String, List<byte[]>> records) implements Statu
 
   @Override
   public synchronized void save(NetworkStatus status) {
-    records.put(status.network(), new ArrayList<>(List.of(StatusRecordCodec.encodeStatus(status))));
+    records.put(status.network().value(),
+        new ArrayList<>(List.of(StatusRecordCodec.encodeStatus(status))));
   }
 
   @Override
