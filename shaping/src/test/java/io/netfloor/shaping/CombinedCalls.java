@@ -103,10 +103,10 @@ final class CombinedCalls {
 
     @Override
     public void onEvent(NetworkEvent event) {
-      if (event instanceof NetworkEvent.Plugged p && p.iface().alias().equals(SENTINEL)) {
+      if (event instanceof NetworkEvent.Plugged p && p.iface().alias().value().equals(SENTINEL)) {
         sentinel.countDown();
       } else if (event instanceof NetworkEvent.Unplugged u
-          && u.iface().alias().equals(SENTINEL)) {
+          && u.iface().alias().value().equals(SENTINEL)) {
         return;
       } else if (event instanceof NetworkEvent.Plugged || event instanceof NetworkEvent.Unplugged
           || event instanceof NetworkEvent.Updated || event instanceof NetworkEvent.Refused) {

@@ -5,13 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.FilterLayout;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.InMemoryStatusStore;
 import io.netfloor.plan.TcOp;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.TrafficControlException;
 import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;

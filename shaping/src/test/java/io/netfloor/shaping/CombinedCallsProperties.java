@@ -4,9 +4,9 @@ package io.netfloor.shaping;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfloor.model.FilterLayout;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.persistence.InMemoryStatusStore;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import java.util.HashSet;
 import java.util.List;

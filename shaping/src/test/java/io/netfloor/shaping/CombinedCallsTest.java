@@ -6,13 +6,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netfloor.InterfaceConflictException;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.FilterLayout;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.persistence.InMemoryStatusStore;
 import io.netfloor.plan.Plan;
 import io.netfloor.plan.TcOp;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.spi.ForwardingTrafficControl;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.TrafficControl;
 import io.netfloor.spi.TrafficControlException;
@@ -195,11 +195,11 @@ class CombinedCallsTest {
     assertThat(applied.get(1).ops()).filteredOn(op -> op instanceof TcOp.Add a
         && a.object() instanceof U32MacFilter).hasSize(5);
     // one Plugged per success, one Refused for vm3, in call order
-    events.awaitOne(e -> e instanceof NetworkEvent.Plugged p && p.iface().alias().equals("vm5"));
+    events.awaitOne(e -> e instanceof NetworkEvent.Plugged p && p.iface().alias().value().equals("vm5"));
     List<String> told = new ArrayList<>();
     for (NetworkEvent e : List.copyOf(events.events)) {
       if (e instanceof NetworkEvent.Plugged p) {
-        told.add(p.iface().alias());
+        told.add(p.iface().alias().value());
       } else if (e instanceof NetworkEvent.Refused r) {
         told.add("refused " + r.alias().orElseThrow());
         assertThat(r.reason()).isSameAs(out.get(2));

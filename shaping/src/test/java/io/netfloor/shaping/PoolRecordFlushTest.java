@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.FilterLayout;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import java.nio.file.Path;
