@@ -77,11 +77,14 @@ public final class NetFloorCli implements Runnable {
 
   /** Runs the CLI and exits with its exit code. */
   public static void main(String[] args) {
+    StartupTrace.mark("jvm");
     boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-        args));
+    int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    StartupTrace.mark("exit");
+    StartupTrace.print(System.err);
+    System.exit(code);
   }
 
   /** Runs the CLI with the given output streams and returns the exit code (for tests, embedding). */
@@ -94,6 +97,7 @@ public final class NetFloorCli implements Runnable {
     } else {
       cl = commandLine();
     }
+    StartupTrace.mark("picocli model");
     cl.setOut(out);
     cl.setErr(err);
     // an error is a JSON document on stdout too when --json was asked for, even where the
