@@ -41,7 +41,8 @@ final class StatusCommand extends BaseCommand {
         return showLibraryNetwork(stored.get());
       }
     }
-    NetworkDefinition def = definition();
+    // the record already read (definition() would read it again), with --netns applied
+    NetworkDefinition def = recorded.isPresent() ? withNetnsOption(recorded.get()) : definition();
     // the stored status's limits (a resize) are the network's, as a start would take them
     HtbTree tree = Session.readStatus(state(), def).toTree(def.toConfig());
     StartupTrace.mark("status load");
