@@ -3,7 +3,9 @@ package io.netfloor.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.KernelPlacement;
+import io.netfloor.model.NetworkName;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -35,6 +37,8 @@ class WrittenOutEqualityTest {
     check(List.of(ClassHandle.of(1, 2), ClassHandle.of(1, 3), ClassHandle.of(2, 2),
         ClassHandle.parse("1:2")));
     check(List.of(BR0, BR1, InterfaceName.of("br0")));
+    check(List.of(InterfaceAlias.of("vm1"), InterfaceAlias.of("vm2"), InterfaceAlias.of("vm1")));
+    check(List.of(NetworkName.of("a"), NetworkName.of("b"), NetworkName.of("a")));
   }
 
   @Test
