@@ -40,9 +40,4 @@ class FloorCapacityTest {
     assertThat(config.floorCapacity(Direction.OUTBOUND)).isEmpty();
     assertThat(config.floorCapacity(Direction.INBOUND)).contains(Rate.parse("100mbit"));
   }
-
-  @Test
-  void aValidNetworkNameIsReturnedAsItIs() {
-    assertThat(NetworkConfig.checkName("net-1.a_b")).isEqualTo("net-1.a_b");
-  }
 }

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.netfloor.spi;
+package io.netfloor.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.InvalidValueException;
-import io.netfloor.model.Bandwidth;
-import io.netfloor.model.HtbTree;
-import io.netfloor.model.Limits;
-import io.netfloor.model.PluggedInterface;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -27,7 +23,7 @@ import org.junit.jupiter.api.Test;
  */
 class StatusChangeTest {
   private static final InterfaceName BR = InterfaceName.of("br0");
-  private static final NetworkStatus EMPTY = NetworkStatus.empty("net", BR);
+  private static final NetworkStatus EMPTY = NetworkStatus.empty(NetworkName.of("net"), BR);
 
   private static PluggedInterface floored(String alias, int classMinor) {
     return new PluggedInterface(alias, MacAddress.parse(String.format("52:54:00:00:00:%02x",
@@ -39,11 +35,11 @@ class StatusChangeTest {
   void aBatchAppliesItsChangesInTheirOrder() {
     PluggedInterface a = floored("a", 5);
     StatusChange set = new StatusChange.InterfaceSet(a);
-    StatusChange remove = new StatusChange.InterfaceRemoved("a");
+    StatusChange remove = new StatusChange.InterfaceRemoved(InterfaceAlias.of("a"));
 
     assertThat(new StatusChange.Batch(List.of(set, remove)).applyTo(EMPTY).interfaces()).isEmpty();
     assertThat(new StatusChange.Batch(List.of(remove, set)).applyTo(EMPTY).interfaces())
-        .containsExactly(java.util.Map.entry("a", a));
+        .containsExactly(java.util.Map.entry(InterfaceAlias.of("a"), a));
 
     // parking then taking the class leaves it assigned, not parked; the other order parks it again
     StatusChange park = new StatusChange.ClassesParked(new TreeSet<>(List.of(5, 6)));
@@ -61,9 +57,9 @@ class StatusChangeTest {
     assertThatThrownBy(() -> new StatusChange.Batch(List.of()))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a batch of status changes needs at least one");
-    StatusChange inner = new StatusChange.Batch(List.of(new StatusChange.InterfaceRemoved("a")));
+    StatusChange inner = new StatusChange.Batch(List.of(new StatusChange.InterfaceRemoved(InterfaceAlias.of("a"))));
     assertThatThrownBy(() -> new StatusChange.Batch(
-        List.of(new StatusChange.InterfaceRemoved("b"), inner)))
+        List.of(new StatusChange.InterfaceRemoved(InterfaceAlias.of("b")), inner)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("batches of status changes do not nest");
   }
@@ -93,7 +89,7 @@ class StatusChangeTest {
     List<StatusChange> list = new ArrayList<>(List.of(parked));
     StatusChange.Batch batch = new StatusChange.Batch(list);
     ids.add(9);
-    list.add(new StatusChange.InterfaceRemoved("x"));
+    list.add(new StatusChange.InterfaceRemoved(InterfaceAlias.of("x")));
 
     assertThat(parked.classIds()).containsExactly(4, 5);
     assertThat(unparked.classIds()).containsExactly(4, 5);
@@ -105,10 +101,10 @@ class StatusChangeTest {
 
   @Test
   void removingOrUnparkingWhatIsNotThereChangesNothing() {
-    TreeMap<String, PluggedInterface> m = new TreeMap<>();
-    m.put("a", floored("a", 3));
-    NetworkStatus one = new NetworkStatus("net", BR, m, new TreeSet<>(List.of(4)));
-    assertThat(new StatusChange.InterfaceRemoved("b").applyTo(one)).isEqualTo(one);
+    TreeMap<InterfaceAlias, PluggedInterface> m = new TreeMap<>();
+    m.put(InterfaceAlias.of("a"), floored("a", 3));
+    NetworkStatus one = new NetworkStatus(NetworkName.of("net"), BR, m, new TreeSet<>(List.of(4)));
+    assertThat(new StatusChange.InterfaceRemoved(InterfaceAlias.of("b")).applyTo(one)).isEqualTo(one);
     assertThat(new StatusChange.ClassesUnparked(new TreeSet<>(List.of(3, 5))).applyTo(one))
         .isEqualTo(one);
   }
