@@ -35,8 +35,8 @@ final class Admission {
         : config.supportsOutboundFloors();
     if (!supported) {
       throw switch (direction) {
-        case INBOUND -> AdmissionException.noInboundQos(config.name(), alias, floor);
-        case OUTBOUND -> AdmissionException.noOutboundFloors(config.name(), alias, floor);
+        case INBOUND -> AdmissionException.noInboundQos(config.name().value(), alias, floor);
+        case OUTBOUND -> AdmissionException.noOutboundFloors(config.name().value(), alias, floor);
       };
     }
     Rate others = sum.minus(replaced);
@@ -45,8 +45,8 @@ final class Admission {
     // would overflow, and it is simply more than any network can guarantee
     if (floor.compareTo(capacity.minusOrZero(others)) > 0) {
       throw switch (direction) {
-        case INBOUND -> new AdmissionException(config.name(), alias, floor, others, capacity);
-        case OUTBOUND -> AdmissionException.outbound(config.name(), alias, floor, others, capacity);
+        case INBOUND -> new AdmissionException(config.name().value(), alias, floor, others, capacity);
+        case OUTBOUND -> AdmissionException.outbound(config.name().value(), alias, floor, others, capacity);
       };
     }
     return others.plus(floor);
@@ -75,7 +75,7 @@ final class Admission {
    */
   static void requireCapacityHolds(NetworkConfig config, Rate floorSum, Rate capacity) {
     if (floorSum.compareTo(capacity) > 0) {
-      throw AdmissionException.capacityBelowFloors(config.name(), floorSum, capacity);
+      throw AdmissionException.capacityBelowFloors(config.name().value(), floorSum, capacity);
     }
   }
 

@@ -13,7 +13,6 @@ import io.netfloor.plan.PlanDiff;
 import io.netfloor.plan.TcOp;
 import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32Handle;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -410,7 +409,7 @@ public final class HtbTree {
    */
   public TreeChange plug(String alias, MacAddress mac, Optional<InterfaceName> device,
       Bandwidth bandwidth) {
-    PluggedInterface.checkAlias(alias);
+    InterfaceAlias.of(alias);
     Objects.requireNonNull(mac, "mac");
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(bandwidth, "bandwidth");

@@ -190,7 +190,7 @@ final class KernelObjects {
     List<TcObject> outbound = config.supportsOutboundFloors() ? outboundTree(outSum)
         : config.bandwidth().outbound()
         .map(o -> DeviceShaping.objects(config.bridge(), null, o, config.outboundShaping(),
-            config.leafQdisc(), config.rateToQuantum(), config.name()))
+            config.leafQdisc(), config.rateToQuantum(), config.name().value()))
         .orElse(List.of());
     if (!config.supportsFloors()) {
       return outbound;
@@ -204,7 +204,7 @@ final class KernelObjects {
           config.rateToQuantum(), OptionalInt.empty()));
     }
     out.add(new U32OwnerMark(config.bridge(), ROOT_QDISC, placement.filterPrio(), protocol(),
-        placement.ownsRootQdisc(), config.name()));
+        placement.ownsRootQdisc(), config.name().value()));
     out.add(new HtbClass(config.bridge(), TOP_CLASS, ROOT_QDISC, average, ceiling,
         Optional.of(in.burst().orElse(defaultBurst(average))),
         Optional.of(in.burst().orElse(defaultBurst(ceiling))), INNER_CLASS_QUANTUM_BYTES, 0));
@@ -234,7 +234,7 @@ final class KernelObjects {
     if (config.outboundFloors().kind() == OutboundFloorPlacement.Kind.BRIDGE_INGRESS) {
       out.add(new IngressQdisc(config.bridge()));
       out.add(new U32OwnerMark(config.bridge(), IngressQdisc.HANDLE, DeviceShaping.MARK_PRIO,
-          EtherType.ALL, true, config.name()));
+          EtherType.ALL, true, config.name().value()));
       out.add(new IfbDevice(dev));
       out.add(new U32MatchAllRedirect(config.bridge(), DeviceShaping.INGRESS_FILTER_PRIO,
           DeviceShaping.INGRESS_FILTER_HANDLE, dev));
@@ -245,7 +245,7 @@ final class KernelObjects {
     out.add(new HtbQdisc(dev, ROOT_QDISC, ClassHandle.ROOT, DEFAULT_CLASS.minor(),
         config.rateToQuantum(), OptionalInt.empty()));
     out.add(new U32OwnerMark(dev, ROOT_QDISC, OUTBOUND_FILTER_PRIO, protocol(), true,
-        config.name()));
+        config.name().value()));
     out.add(new HtbClass(dev, TOP_CLASS, ROOT_QDISC, average, ceiling,
         Optional.of(o.burst().orElse(defaultBurst(average))),
         Optional.of(o.burst().orElse(defaultBurst(ceiling))), INNER_CLASS_QUANTUM_BYTES, 0));
@@ -304,7 +304,7 @@ final class KernelObjects {
     List<TcObject> own = p.device()
         .map(d -> DeviceShaping.objects(d, p.bandwidth().inbound().orElse(null),
             p.bandwidth().outbound().filter(l -> l.average().isPresent()).orElse(null),
-            config.outboundShaping(), config.leafQdisc(), config.rateToQuantum(), config.name()))
+            config.outboundShaping(), config.leafQdisc(), config.rateToQuantum(), config.name().value()))
         .orElse(List.of());
     if (!p.hasOwnClass()) {
       return own;

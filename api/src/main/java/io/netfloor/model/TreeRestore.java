@@ -38,9 +38,9 @@ final class TreeRestore {
               + "', but it is " + (d.equals(config.bridge()) ? "the bridge"
                   : "also the device of '" + devs.get(d) + "'"));
         }
-        devs = devs.plus(d, p.alias());
+        devs = devs.plus(d, p.alias().value());
       }
-      if (ifs.containsKey(p.alias())) {
+      if (ifs.containsKey(p.alias().value())) {
         throw new InvalidValueException("recorded state lists interface '" + p.alias() + "' twice");
       }
       if (macs.containsKey(p.mac())) {
@@ -56,12 +56,12 @@ final class TreeRestore {
         ids = ids.withUsed(p.classMinor());
         buckets = FilterHandles.useRecorded(config.filterLayout(), buckets, p);
         sum = Admission.addRecorded(Direction.INBOUND, sum, p.bandwidth().floorOrZero(),
-            p.alias());
+            p.alias().value());
         outSum = Admission.addRecorded(Direction.OUTBOUND, outSum,
-            p.bandwidth().outboundFloorOrZero(), p.alias());
+            p.bandwidth().outboundFloorOrZero(), p.alias().value());
       }
-      ifs = ifs.plus(p.alias(), p);
-      macs = macs.plus(p.mac(), p.alias());
+      ifs = ifs.plus(p.alias().value(), p);
+      macs = macs.plus(p.mac(), p.alias().value());
     }
     IdSet park = IdSet.empty();
     for (int id : parkedIds) {
