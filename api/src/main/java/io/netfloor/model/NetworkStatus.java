@@ -173,7 +173,7 @@ public record NetworkStatus(NetworkName network, InterfaceName bridge,
   public SortedSet<Integer> usedClassIds() {
     SortedSet<Integer> used = new TreeSet<>(List.of(0, 1, 2));
     interfaces.values().forEach(p -> {
-      if (p.classMinor() != 0) {
+      if (p.hasOwnClass()) {
         used.add(p.classMinor());
       }
     });
@@ -193,7 +193,7 @@ public record NetworkStatus(NetworkName network, InterfaceName bridge,
     SortedMap<InterfaceAlias, PluggedInterface> m = new TreeMap<>(interfaces);
     m.put(iface.alias(), iface);
     SortedSet<Integer> p = parkedClassIds;
-    if (iface.classMinor() != 0 && p.contains(iface.classMinor())) {
+    if (iface.hasOwnClass() && p.contains(iface.classMinor())) {
       p = new TreeSet<>(p);
       p.remove(iface.classMinor());
     }

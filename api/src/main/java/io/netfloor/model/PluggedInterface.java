@@ -123,7 +123,15 @@ public record PluggedInterface(InterfaceAlias alias, MacAddress mac, Bandwidth b
    * @return the class {@code 1:classMinor}, or empty with neither floor nor priority
    */
   public Optional<ClassHandle> floorClass() {
-    return classMinor == 0 ? Optional.empty() : Optional.of(ClassHandle.of(1, classMinor));
+    return hasOwnClass() ? Optional.of(ClassHandle.of(1, classMinor)) : Optional.empty();
+  }
+
+  /**
+   * Whether it has a class of its own, {@code 1:classMinor} (for a floor in either direction or a
+   * priority); without, {@link #classMinor()} is 0 and {@link #filterHandle()} empty, as recorded.
+   */
+  boolean hasOwnClass() {
+    return classMinor != 0;
   }
 
   /**
