@@ -22,7 +22,6 @@ import io.netfloor.plan.U32Handle;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.plan.U32OwnerMark;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -233,9 +232,9 @@ public final class HtbTree {
               + "', but it is " + (d.equals(config.bridge()) ? "the bridge"
                   : "also the device of '" + devs.get(d) + "'"));
         }
-        devs = devs.plus(d, p.alias());
+        devs = devs.plus(d, p.alias().value());
       }
-      if (ifs.containsKey(p.alias())) {
+      if (ifs.containsKey(p.alias().value())) {
         throw new InvalidValueException("recorded state lists interface '" + p.alias() + "' twice");
       }
       if (macs.containsKey(p.mac())) {
@@ -297,8 +296,8 @@ public final class HtbTree {
         }
         outSum = outSum.plus(outFloor);
       }
-      ifs = ifs.plus(p.alias(), p);
-      macs = macs.plus(p.mac(), p.alias());
+      ifs = ifs.plus(p.alias().value(), p);
+      macs = macs.plus(p.mac(), p.alias().value());
     }
     IdSet park = IdSet.empty();
     for (int id : parkedIds) {
@@ -528,7 +527,7 @@ public final class HtbTree {
    */
   public TreeChange plug(String alias, MacAddress mac, Optional<InterfaceName> device,
       Bandwidth bandwidth) {
-    PluggedInterface.checkAlias(alias);
+    InterfaceAlias.of(alias);
     Objects.requireNonNull(mac, "mac");
     Objects.requireNonNull(device, "device");
     Objects.requireNonNull(bandwidth, "bandwidth");
@@ -761,7 +760,7 @@ public final class HtbTree {
     NetworkConfig next = config.toBuilder().inbound(inbound).build(); // checks the limits
     Rate newCapacity = next.floorCapacity().orElseThrow();
     if (floorSum.compareTo(newCapacity) > 0) {
-      throw AdmissionException.capacityBelowFloors(config.name(), floorSum, newCapacity);
+      throw AdmissionException.capacityBelowFloors(config.name().value(), floorSum, newCapacity);
     }
     HtbTree resized = restore(next, interfaces.values(), parked).withPlacement(placement);
     List<TcObject> old = kernelObjects();
@@ -971,14 +970,14 @@ public final class HtbTree {
   /** Returns the new floor sum, or throws when {@code floor} replacing {@code oldFloor} does not fit. */
   private Rate admit(String alias, Rate floor, Rate oldFloor) {
     if (!config.supportsFloors()) {
-      throw AdmissionException.noInboundQos(config.name(), alias, floor);
+      throw AdmissionException.noInboundQos(config.name().value(), alias, floor);
     }
     Rate others = floorSum.minus(oldFloor);
     Rate capacity = config.floorCapacity().orElseThrow();
     // compared with what is left rather than by adding: a floor near 2^63 bit/s added to the others
     // would overflow, and it is simply more than any network can guarantee
     if (floor.compareTo(capacity.minusOrZero(others)) > 0) {
-      throw new AdmissionException(config.name(), alias, floor, others, capacity);
+      throw new AdmissionException(config.name().value(), alias, floor, others, capacity);
     }
     return others.plus(floor); // at most the capacity
   }
@@ -986,12 +985,12 @@ public final class HtbTree {
   /** The new outbound floor sum, or throws when {@code floor} replacing {@code oldFloor} does not fit. */
   private Rate admitOutbound(String alias, Rate floor, Rate oldFloor) {
     if (!config.supportsOutboundFloors()) {
-      throw AdmissionException.noOutboundFloors(config.name(), alias, floor);
+      throw AdmissionException.noOutboundFloors(config.name().value(), alias, floor);
     }
     Rate others = outFloorSum.minus(oldFloor);
     Rate capacity = config.outboundFloorCapacity().orElseThrow();
     if (floor.compareTo(capacity.minusOrZero(others)) > 0) {
-      throw AdmissionException.outbound(config.name(), alias, floor, others, capacity);
+      throw AdmissionException.outbound(config.name().value(), alias, floor, others, capacity);
     }
     return others.plus(floor);
   }
@@ -1250,7 +1249,7 @@ public final class HtbTree {
     List<TcObject> outbound = config.supportsOutboundFloors() ? outboundTreeObjects(outSum)
         : config.bandwidth().outbound()
         .map(o -> DeviceShaping.objects(config.bridge(), null, o, config.outboundShaping(),
-            config.leafQdisc(), config.rateToQuantum(), config.name()))
+            config.leafQdisc(), config.rateToQuantum(), config.name().value()))
         .orElse(List.of());
     if (!config.supportsFloors()) {
       return outbound;
@@ -1264,7 +1263,7 @@ public final class HtbTree {
           config.rateToQuantum(), OptionalInt.empty()));
     }
     out.add(new U32OwnerMark(config.bridge(), ROOT_QDISC, placement.filterPrio(), protocol(),
-        placement.ownsRootQdisc(), config.name()));
+        placement.ownsRootQdisc(), config.name().value()));
     out.add(new HtbClass(config.bridge(), TOP_CLASS, ROOT_QDISC, average, ceiling,
         Optional.of(in.burst().orElse(defaultBurst(average))),
         Optional.of(in.burst().orElse(defaultBurst(ceiling))), INNER_CLASS_QUANTUM_BYTES, 0));
@@ -1303,7 +1302,7 @@ public final class HtbTree {
     if (config.outboundFloors().kind() == OutboundFloorPlacement.Kind.BRIDGE_INGRESS) {
       out.add(new IngressQdisc(config.bridge()));
       out.add(new U32OwnerMark(config.bridge(), IngressQdisc.HANDLE, DeviceShaping.MARK_PRIO,
-          EtherType.ALL, true, config.name()));
+          EtherType.ALL, true, config.name().value()));
       out.add(new IfbDevice(dev));
       out.add(new U32MatchAllRedirect(config.bridge(), DeviceShaping.INGRESS_FILTER_PRIO,
           DeviceShaping.INGRESS_FILTER_HANDLE, dev));
@@ -1314,7 +1313,7 @@ public final class HtbTree {
     out.add(new HtbQdisc(dev, ROOT_QDISC, ClassHandle.ROOT, DEFAULT_CLASS.minor(),
         config.rateToQuantum(), OptionalInt.empty()));
     out.add(new U32OwnerMark(dev, ROOT_QDISC, OUTBOUND_FILTER_PRIO, protocol(), true,
-        config.name()));
+        config.name().value()));
     out.add(new HtbClass(dev, TOP_CLASS, ROOT_QDISC, average, ceiling,
         Optional.of(o.burst().orElse(defaultBurst(average))),
         Optional.of(o.burst().orElse(defaultBurst(ceiling))), INNER_CLASS_QUANTUM_BYTES, 0));
@@ -1388,7 +1387,7 @@ public final class HtbTree {
     List<TcObject> own = p.device()
         .map(d -> DeviceShaping.objects(d, p.bandwidth().inbound().orElse(null),
             p.bandwidth().outbound().filter(l -> l.average().isPresent()).orElse(null),
-            config.outboundShaping(), config.leafQdisc(), config.rateToQuantum(), config.name()))
+            config.outboundShaping(), config.leafQdisc(), config.rateToQuantum(), config.name().value()))
         .orElse(List.of());
     if (p.classMinor() == 0) {
       return own;

@@ -22,8 +22,7 @@ import java.util.Optional;
  *     .build();
  * }</pre>
  *
- * @param name network name: 1–64 characters of {@code [A-Za-z0-9._-]}, not starting with a dot
- *     (it names the network's status in a store)
+ * @param name the network's name (it names the network's status in a store)
  * @param bridge the Linux bridge the network's interfaces are enslaved to; its egress carries the
  *     HTB tree
  * @param bandwidth the network's own limits; a floor is not allowed here
@@ -39,22 +38,15 @@ import java.util.Optional;
  *     nowhere); anything else needs the network's outbound limits, whose average (or peak, by
  *     {@code admissionLimit}) the outbound floors share
  */
-public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwidth,
+public record NetworkConfig(NetworkName name, InterfaceName bridge, Bandwidth bandwidth,
     FilterLayout filterLayout, TrafficMatch trafficMatch, LeafQdiscKind leafQdisc,
     AdmissionLimit admissionLimit, ClassStrategy classStrategy, OutboundShaping outboundShaping,
     int rateToQuantum, OutboundFloorPlacement outboundFloors) {
 
   /**
-   * The characters a network name may hold, as a table over ASCII: status stores check the name on
-   * every record (each plug), where a composed {@code CharMatcher} cost more than the record.
-   */
-  private static final AsciiCharset NAME_CHARS = AsciiCharset.alphanumericAnd("._-");
-
-  /**
    * Checks every component.
    *
-   * @param name network name: 1–64 characters of {@code [A-Za-z0-9._-]}, not starting with a dot
-   *     (it names the network's status in a store)
+   * @param name the network's name (it names the network's status in a store)
    * @param bridge the Linux bridge the network's interfaces are enslaved to; its egress carries the
    *     HTB tree
    * @param bandwidth the network's own limits; a floor is not allowed here
@@ -69,9 +61,8 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
    *     matters to classes others add)
    * @param outboundFloors where outbound floors are guaranteed ({@link OutboundFloorPlacement#NONE}:
    *     nowhere); anything else needs the network's outbound limits
-   * @throws NullPointerException if a component other than {@code name} is null
-   * @throws InvalidValueException if the name breaks {@link #checkName(String)}'s rule,
-   *     {@code rateToQuantum} is below 1, an outbound floor placement lacks the network's outbound
+   * @throws NullPointerException if a component is null
+   * @throws InvalidValueException if {@code rateToQuantum} is below 1, an outbound floor placement lacks the network's outbound
    *     limits, or its uplink is the bridge itself
    * @throws InvalidBandwidthException if {@code bandwidth} has a floor or a priority, or inbound
    *     limits without an average
@@ -86,7 +77,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
     Objects.requireNonNull(classStrategy, "classStrategy");
     Objects.requireNonNull(outboundShaping, "outboundShaping");
     Objects.requireNonNull(outboundFloors, "outboundFloors");
-    checkName(name);
+    Objects.requireNonNull(name, "name");
     bandwidth.requireNoFloor("network '" + name + "'");
     if (bandwidth.priority().isPresent()) {
       throw new InvalidBandwidthException("network '" + name + "': priority "
@@ -113,26 +104,10 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
   }
 
   /**
-   * Checks a network name.
-   *
-   * @param name the candidate name; may be null (then rejected)
-   * @return {@code name}, unchanged, when it is valid
-   * @throws InvalidValueException quoting the name and the rule
-   */
-  public static String checkName(String name) {
-    if (name == null || name.isEmpty() || name.length() > 64 || !NAME_CHARS.matchesAll(name)
-        || name.startsWith(".")) {
-      throw new InvalidValueException("network name '" + name + "' must be 1-64 characters of"
-          + " A-Z a-z 0-9 . _ - and must not start with '.'");
-    }
-    return name;
-  }
-
-  /**
    * Starts a config with the given name and bridge and every option at its default (see
    * {@link Builder}).
    *
-   * @param name network name, checked when the config is built
+   * @param name network name (see {@link NetworkName}), checked when the config is built
    * @param bridge the bridge's interface name (see {@link InterfaceName})
    * @return a new builder
    * @throws InvalidValueException if {@code bridge} is not a valid interface name
@@ -142,13 +117,26 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
   }
 
   /**
+   * Starts a config with the given name and bridge and every option at its default (see
+   * {@link Builder}).
+   *
+   * @param name the network's name
+   * @param bridge the bridge
+   * @return a new builder
+   * @throws NullPointerException if an argument is null
+   */
+  public static Builder builder(NetworkName name, InterfaceName bridge) {
+    return new Builder(name.value(), Objects.requireNonNull(bridge, "bridge"));
+  }
+
+  /**
    * A builder initialised from this config.
    *
    * @return a new builder holding every component of this config; changing it leaves this config
    *     unchanged
    */
   public Builder toBuilder() {
-    Builder b = new Builder(name, bridge);
+    Builder b = new Builder(name.value(), bridge);
     b.bandwidth = bandwidth;
     b.filterLayout = filterLayout;
     b.trafficMatch = trafficMatch;
@@ -405,7 +393,7 @@ public record NetworkConfig(String name, InterfaceName bridge, Bandwidth bandwid
      * @throws NullPointerException if an option was set to null
      */
     public NetworkConfig build() {
-      return new NetworkConfig(name, bridge, bandwidth, filterLayout, trafficMatch, leafQdisc,
+      return new NetworkConfig(NetworkName.of(name), bridge, bandwidth, filterLayout, trafficMatch, leafQdisc,
           admissionLimit, classStrategy, outboundShaping, rateToQuantum, outboundFloors);
     }
   }

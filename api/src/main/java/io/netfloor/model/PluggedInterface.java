@@ -12,8 +12,7 @@ import java.util.Optional;
 /**
  * An interface plugged into a network, as the model (and the status store) records it.
  *
- * @param alias the caller's name for the interface (a VM NIC, a port id): 1–128 characters of
- *     {@code [A-Za-z0-9._:@+=-]}
+ * @param alias the caller's name for the interface (a VM NIC, a port id)
  * @param mac its MAC address: frames to this address are steered into its floor class; unique within
  *     the network
  * @param bandwidth its limits: the inbound floor is guaranteed on the bridge, the rest is applied on
@@ -27,20 +26,13 @@ import java.util.Optional;
  *     the interface's own average/peak/burst limits there (as libvirt does on the tap); empty:
  *     floor only
  */
-public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth, int classMinor,
+public record PluggedInterface(InterfaceAlias alias, MacAddress mac, Bandwidth bandwidth, int classMinor,
     Optional<U32Handle> filterHandle, Optional<InterfaceName> device) {
-
-  /**
-   * The characters an alias may hold, as a table over ASCII: checked twice per plug (model and
-   * record), where a composed {@code CharMatcher} was a few percent of a plug's model time.
-   */
-  private static final AsciiCharset ALIAS_CHARS = AsciiCharset.alphanumericAnd("._:@+=-");
 
   /**
    * Checks the alias and that class, filter and floor agree.
    *
-   * @param alias the caller's name for the interface (a VM NIC, a port id): 1–128 characters of
-   *     {@code [A-Za-z0-9._:@+=-]}
+   * @param alias the caller's name for the interface (a VM NIC, a port id)
    * @param mac its MAC address: frames to this address are steered into its floor class; unique
    *     within the network
    * @param bandwidth its limits: the inbound floor is guaranteed on the bridge, the rest is applied
@@ -51,13 +43,12 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
    * @param device its host-side device (a tap or veth on the bridge), when NetFloor should also
    *     apply the interface's own average/peak/burst limits there (as libvirt does on the tap);
    *     empty: floor only
-   * @throws InvalidValueException if the alias breaks {@link #checkAlias(String)}'s rule,
-   *     {@code classMinor} is neither 0 nor in 3..0xfffe, or the class and filter handle are not
+   * @throws InvalidValueException if {@code classMinor} is neither 0 nor in 3..0xfffe, or the class and filter handle are not
    *     present exactly when the bandwidth has a floor or a priority
    * @throws NullPointerException if an object component is null
    */
   public PluggedInterface {
-    checkAlias(alias);
+    Objects.requireNonNull(alias, "alias");
     Objects.requireNonNull(mac, "mac");
     Objects.requireNonNull(bandwidth, "bandwidth");
     Objects.requireNonNull(filterHandle, "filterHandle");
@@ -87,24 +78,43 @@ public record PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth
    *     0
    * @throws InvalidValueException as the canonical constructor
    */
-  public PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth, int classMinor,
-      Optional<U32Handle> filterHandle) {
+  public PluggedInterface(InterfaceAlias alias, MacAddress mac, Bandwidth bandwidth,
+      int classMinor, Optional<U32Handle> filterHandle) {
     this(alias, mac, bandwidth, classMinor, filterHandle, Optional.empty());
   }
 
   /**
-   * Checks an interface alias.
+   * An interface named by a plain alias (see {@link InterfaceAlias}), as the tree's transitions
+   * make them.
    *
-   * @param alias the candidate alias; may be null (then rejected)
-   * @return {@code alias}, unchanged, when it is valid
-   * @throws InvalidValueException quoting the alias and the rule
+   * @param alias the interface's alias
+   * @param mac the interface's MAC address
+   * @param bandwidth the interface's limits
+   * @param classMinor the minor of its own class, or 0 without one
+   * @param filterHandle the u32 node of its filter, present exactly when {@code classMinor} is not
+   *     0
+   * @param device its host-side device, when NetFloor applies its own limits there
+   * @throws InvalidValueException if the alias is not valid, or as the canonical constructor
    */
-  public static String checkAlias(String alias) {
-    if (alias == null || alias.isEmpty() || alias.length() > 128 || !ALIAS_CHARS.matchesAll(alias)) {
-      throw new InvalidValueException("interface alias '" + alias
-          + "' must be 1-128 characters of A-Z a-z 0-9 . _ : @ + = -");
-    }
-    return alias;
+  public PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth, int classMinor,
+      Optional<U32Handle> filterHandle, Optional<InterfaceName> device) {
+    this(InterfaceAlias.of(alias), mac, bandwidth, classMinor, filterHandle, device);
+  }
+
+  /**
+   * An interface named by a plain alias, whose own limits NetFloor does not apply (no device).
+   *
+   * @param alias the interface's alias
+   * @param mac the interface's MAC address
+   * @param bandwidth the interface's limits
+   * @param classMinor the minor of its own class, or 0 without one
+   * @param filterHandle the u32 node of its filter, present exactly when {@code classMinor} is not
+   *     0
+   * @throws InvalidValueException if the alias is not valid, or as the canonical constructor
+   */
+  public PluggedInterface(String alias, MacAddress mac, Bandwidth bandwidth, int classMinor,
+      Optional<U32Handle> filterHandle) {
+    this(InterfaceAlias.of(alias), mac, bandwidth, classMinor, filterHandle, Optional.empty());
   }
 
   /**

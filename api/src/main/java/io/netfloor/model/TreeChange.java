@@ -2,7 +2,6 @@
 package io.netfloor.model;
 
 import io.netfloor.plan.Plan;
-import io.netfloor.spi.StatusChange;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;

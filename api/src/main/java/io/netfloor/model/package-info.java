@@ -8,7 +8,11 @@
  * operations and its undo. {@link io.netfloor.model.ClassIdAllocator} hands out class ids as
  * libvirt does (lowest free first, 0–2 reserved); {@link io.netfloor.model.DeviceShaping} builds an
  * interface's own limits on its device; {@link io.netfloor.model.LibvirtBandwidthXml} reads and
- * writes libvirt's {@code <bandwidth>}.
+ * writes libvirt's {@code <bandwidth>}. {@link io.netfloor.model.NetworkStatus} is what a store
+ * keeps of a tree, and {@link io.netfloor.model.StatusChange} one change of it, as a transition
+ * writes it into its {@code TreeChange}; {@link io.netfloor.model.NetworkName} and
+ * {@link io.netfloor.model.InterfaceAlias} are the checked names of a network and of an interface.
+ * The SPI ({@code io.netfloor.spi}) depends on this package, never the reverse.
  *
  * <pre>{@code
  * TreeChange c = HtbTree.start(config).tree()

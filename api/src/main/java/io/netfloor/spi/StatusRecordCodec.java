@@ -3,9 +3,13 @@ package io.netfloor.spi;
 
 import com.google.common.base.Splitter;
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.Priority;
+import io.netfloor.model.StatusChange;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
@@ -192,7 +196,7 @@ public final class StatusRecordCodec {
       throw new StatusStoreException("status record announces '" + countText + "' interfaces but"
           + " holds " + count + " lines for them");
     }
-    SortedMap<String, PluggedInterface> interfaces = new TreeMap<>();
+    SortedMap<InterfaceAlias, PluggedInterface> interfaces = new TreeMap<>();
     for (int i = 0; i < count; i++) {
       PluggedInterface p = decodeInterface(prefixed(lines.get(4 + i), "iface"));
       if (interfaces.put(p.alias(), p) != null) {
@@ -202,7 +206,7 @@ public final class StatusRecordCodec {
     SortedSet<Integer> parked = decodeClassIds(prefixed(lines.get(lines.size() - 2), "parked"));
     Optional<Limits> resized = inbound;
     NetworkStatus status = guard("status of network '" + network + "'",
-        () -> new NetworkStatus(network, InterfaceName.of(bridge), interfaces, parked, resized));
+        () -> new NetworkStatus(NetworkName.of(network), InterfaceName.of(bridge), interfaces, parked, resized));
     if (version != versionOf(status)) {
       throw new StatusStoreException("status record of network '" + network + "' is not in"
           + " canonical form: its content is written as version " + versionOf(status) + ", not "
@@ -290,7 +294,7 @@ public final class StatusRecordCodec {
    *     absent filter or direction
    */
   public static String encodeInterface(PluggedInterface p) {
-    return p.alias() + ' ' + p.mac() + " class=" + p.classMinor()
+    return p.alias().value() + ' ' + p.mac() + " class=" + p.classMinor()
         + " filter=" + p.filterHandle().map(U32Handle::toString).orElse("-")
         + " in=" + p.bandwidth().inbound().map(StatusRecordCodec::encodeLimits).orElse("-")
         + " out=" + p.bandwidth().outbound().map(StatusRecordCodec::encodeLimits).orElse("-")

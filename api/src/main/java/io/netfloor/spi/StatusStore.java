@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.spi;
 
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import java.util.Optional;
 import java.util.Set;
 

@@ -8,7 +8,6 @@ import io.netfloor.InterfaceConflictException;
 import io.netfloor.plan.PlanDiff;
 import io.netfloor.plan.TcObject;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -146,7 +145,7 @@ class DirectPlanProperties {
       if (op instanceof Unplug || op instanceof Park || op instanceof Release) {
         assertThat(affected).isEmpty();
       } else {
-        String alias = affected.orElseThrow().alias();
+        String alias = affected.orElseThrow().alias().value();
         assertThat(change.tree().find(alias)).isEqualTo(affected);
       }
       tree = change.tree();

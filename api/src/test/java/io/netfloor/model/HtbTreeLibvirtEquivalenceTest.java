@@ -109,7 +109,7 @@ class HtbTreeLibvirtEquivalenceTest {
     assertThat(root.defaultClassMinor()).isEqualTo(2);
 
     U32OwnerMark mark = added(ops.get(1), U32OwnerMark.class);
-    assertThat(mark.network()).isEqualTo(start.tree().config().name());
+    assertThat(mark.network()).isEqualTo(start.tree().config().name().value());
     assertThat(mark.ownsQdisc()).isTrue();
     assertThat(mark.prio()).isEqualTo(2); // libvirt's filter prio and protocol: one u32 instance
     assertThat(mark.protocol()).isEqualTo(EtherType.IPV4);

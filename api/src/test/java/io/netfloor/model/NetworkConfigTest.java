@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
+import io.netfloor.model.NetworkName;
 import io.netfloor.units.Rate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -21,7 +22,7 @@ class NetworkConfigTest {
   @ValueSource(strings = {"default", "a", "net-1_b.2", "A.", "0123456789012345678901234567890123456789"
       + "012345678901234567890123"})
   void acceptsNames(String name) {
-    assertThat(NetworkConfig.builder(name, "virbr0").build().name()).isEqualTo(name);
+    assertThat(NetworkConfig.builder(name, "virbr0").build().name().value()).isEqualTo(name);
   }
 
   @ParameterizedTest
@@ -36,7 +37,7 @@ class NetworkConfigTest {
 
   @Test
   void rejectsNullName() {
-    assertThatThrownBy(() -> NetworkConfig.checkName(null))
+    assertThatThrownBy(() -> NetworkName.of(null).value())
         .isExactlyInstanceOf(InvalidValueException.class).hasMessageContaining("'null'");
   }
 

@@ -10,7 +10,6 @@ import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
 import io.netfloor.NetFloorException;
 import io.netfloor.plan.TcObject;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -204,12 +203,12 @@ class OverflowProperties {
   void recordedFloorsBeyondA64BitSumAreATypedError() {
     NetworkConfig config = NetworkConfig.builder("net", "br0")
         .inbound(Limits.averageOnly(Rate.MAX)).filterLayout(FilterLayout.LIBVIRT_LINEAR).build();
-    TreeMap<String, PluggedInterface> ifs = new TreeMap<>();
+    TreeMap<InterfaceAlias, PluggedInterface> ifs = new TreeMap<>();
     for (int id = 3; id <= 4; id++) {
-      ifs.put("vm" + id, new PluggedInterface("vm" + id, mac(id), Bandwidth.floor(Rate.MAX), id,
+      ifs.put(InterfaceAlias.of("vm" + id), new PluggedInterface("vm" + id, mac(id), Bandwidth.floor(Rate.MAX), id,
           Optional.of(HtbTree.linearHandle(id))));
     }
-    NetworkStatus status = new NetworkStatus("net", InterfaceName.of("br0"), ifs, new TreeSet<>());
+    NetworkStatus status = new NetworkStatus(NetworkName.of("net"), InterfaceName.of("br0"), ifs, new TreeSet<>());
     assertThatThrownBy(status::floorSum)
         .isExactlyInstanceOf(InvalidBandwidthException.class)
         .hasMessageContaining("the floors of network 'net' sum to more than 9223372036854775807"

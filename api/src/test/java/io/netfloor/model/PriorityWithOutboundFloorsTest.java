@@ -10,7 +10,6 @@ import io.netfloor.plan.LeafQdisc;
 import io.netfloor.plan.TcObject;
 import io.netfloor.plan.TcOp;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;

@@ -9,7 +9,7 @@ import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;

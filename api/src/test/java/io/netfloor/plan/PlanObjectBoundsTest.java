@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.InvalidValueException;
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -68,12 +69,12 @@ class PlanObjectBoundsTest {
           .hasMessageContaining("not assignable");
     }
     String longest = "a".repeat(128);
-    assertThat(PluggedInterface.checkAlias(longest)).isSameAs(longest);
-    assertThatThrownBy(() -> PluggedInterface.checkAlias(longest + "a"))
+    assertThat(InterfaceAlias.of(longest).value()).isSameAs(longest);
+    assertThatThrownBy(() -> InterfaceAlias.of(longest + "a").value())
         .isInstanceOf(InvalidValueException.class).hasMessageContaining("1-128");
-    assertThatThrownBy(() -> PluggedInterface.checkAlias("")).isInstanceOf(
+    assertThatThrownBy(() -> InterfaceAlias.of("").value()).isInstanceOf(
         InvalidValueException.class);
-    assertThatThrownBy(() -> PluggedInterface.checkAlias(null)).isInstanceOf(
+    assertThatThrownBy(() -> InterfaceAlias.of(null).value()).isInstanceOf(
         InvalidValueException.class);
   }
 

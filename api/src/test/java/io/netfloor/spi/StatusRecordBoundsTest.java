@@ -6,7 +6,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.StatusChange;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
@@ -46,7 +49,7 @@ class StatusRecordBoundsTest {
 
   @Test
   void theSmallestRecordsAndRecordsOfSeveralInterfacesReadBack() {
-    NetworkStatus empty = NetworkStatus.empty("net", BR);
+    NetworkStatus empty = NetworkStatus.empty(NetworkName.of("net"), BR);
     NetworkStatus emptyResized = empty.withInbound(Optional.of(RESIZED));
     NetworkStatus three = empty.withInterface(iface("a", 1, 3)).withInterface(iface("b", 2, 4))
         .withInterface(iface("c", 3, 5)).withParked(List.of(6, 9), true);

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.Priority;
+import io.netfloor.model.StatusChange;
 import io.netfloor.plan.U32Handle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -26,7 +29,7 @@ class StatusRecordCodecTest {
       MacAddress.parse("52:54:00:12:34:56"),
       new Bandwidth(Optional.of(Limits.floorOnly(Rate.ofMegabits(10))), Optional.empty()), 3,
       Optional.of(U32Handle.of(0x800, 0, 0x803)), Optional.empty());
-  private static final NetworkStatus STATUS = NetworkStatus.empty("default",
+  private static final NetworkStatus STATUS = NetworkStatus.empty(NetworkName.of("default"),
       InterfaceName.of("virbr0")).withInterface(VM1).withParked(List.of(4, 5), true);
 
   private static String crc(String text) {

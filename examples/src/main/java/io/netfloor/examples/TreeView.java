@@ -80,7 +80,7 @@ public final class TreeView {
    */
   public static TreeView of(HtbTree model, KernelSnapshot now, Optional<KernelSnapshot> before,
       Duration elapsed) {
-    return of(model.config().name(), "layout " + Units.layout(model.config().filterLayout()),
+    return of(model.config().name().value(), "layout " + Units.layout(model.config().filterLayout()),
         model.interfaces().values(), model.parkedClassIds(), now, before, elapsed);
   }
 
@@ -153,7 +153,7 @@ public final class TreeView {
     Map<ClassHandle, String> labels = new LinkedHashMap<>();
     labels.put(HtbTree.TOP_CLASS, "network " + network);
     List<String> defaults = interfaces.stream()
-        .filter(p -> p.floorClass().isEmpty()).map(PluggedInterface::alias).sorted()
+        .filter(p -> p.floorClass().isEmpty()).map(p -> p.alias().value()).sorted()
         .collect(Collectors.toList());
     labels.put(HtbTree.DEFAULT_CLASS, defaults.isEmpty() ? "default"
         : "default: " + String.join(", ", defaults));
@@ -171,10 +171,10 @@ public final class TreeView {
     Map<ClassHandle, Owner> owners = new LinkedHashMap<>();
     owners.put(HtbTree.TOP_CLASS, new Owner("network", List.of(), null));
     owners.put(HtbTree.DEFAULT_CLASS, new Owner("default", interfaces.stream()
-        .filter(p -> p.floorClass().isEmpty()).map(PluggedInterface::alias).sorted().toList(),
+        .filter(p -> p.floorClass().isEmpty()).map(p -> p.alias().value()).sorted().toList(),
         null));
     for (PluggedInterface p : interfaces) {
-      p.floorClass().ifPresent(c -> owners.put(c, new Owner("interface", List.of(p.alias()),
+      p.floorClass().ifPresent(c -> owners.put(c, new Owner("interface", List.of(p.alias().value()),
           p.mac().toString())));
     }
     for (int minor : parkedClassIds) {
@@ -273,7 +273,7 @@ public final class TreeView {
     List<Map<String, Object>> gone = new ArrayList<>();
     for (PluggedInterface p : missing) {
       Map<String, Object> m = new LinkedHashMap<>();
-      m.put("alias", p.alias());
+      m.put("alias", p.alias().value());
       m.put("class", p.effectiveClass().toString());
       gone.add(m);
     }

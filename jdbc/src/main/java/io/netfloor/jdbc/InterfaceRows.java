@@ -68,7 +68,7 @@ final class InterfaceRows {
   static Object[] values(PluggedInterface p) {
     Optional<Limits> in = p.bandwidth().inbound();
     Optional<Limits> out = p.bandwidth().outbound();
-    return new Object[] {p.alias(), p.mac().toString(), p.classMinor(),
+    return new Object[] {p.alias().value(), p.mac().toString(), p.classMinor(),
         p.filterHandle().map(U32Handle::toBits).orElse(null),
         p.device().map(InterfaceName::value).orElse(null),
         bits(in.flatMap(Limits::average)), bits(in.flatMap(Limits::peak)),

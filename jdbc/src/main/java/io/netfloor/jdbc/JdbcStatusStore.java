@@ -3,11 +3,13 @@ package io.netfloor.jdbc;
 
 import io.netfloor.NetFloorException;
 import io.netfloor.model.AdmissionLimit;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.ByteSize;
@@ -156,7 +158,7 @@ public final class JdbcStatusStore implements StatusStore {
    * @throws NetworkOwnedByOtherHostException if another host owns the network
    */
   public void describe(NetworkConfig config) {
-    String network = config.name();
+    String network = config.name().value();
     Optional<Rate> capacity = config.floorCapacity();
     Optional<String> limit = capacityLimit(config);
     capacities.put(network, capacity);
@@ -189,7 +191,7 @@ public final class JdbcStatusStore implements StatusStore {
 
   @Override
   public Optional<NetworkStatus> load(String network) {
-    NetworkConfig.checkName(network);
+    NetworkName.of(network).value();
     return run("load", network, c -> {
       c.setAutoCommit(false);
       c.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
@@ -219,7 +221,7 @@ public final class JdbcStatusStore implements StatusStore {
         inbound = readInbound(network, rs);
       }
     }
-    TreeMap<String, PluggedInterface> interfaces = new TreeMap<>();
+    TreeMap<InterfaceAlias, PluggedInterface> interfaces = new TreeMap<>();
     try (PreparedStatement ps = c.prepareStatement("SELECT " + InterfaceRows.COLUMNS
         + " FROM netfloor_interfaces WHERE network = ?")) {
       ps.setString(1, network);
@@ -241,7 +243,7 @@ public final class JdbcStatusStore implements StatusStore {
       }
     }
     try {
-      return Optional.of(new NetworkStatus(network, InterfaceName.of(bridge), interfaces, parked,
+      return Optional.of(new NetworkStatus(NetworkName.of(network), InterfaceName.of(bridge), interfaces, parked,
           inbound));
     } catch (NetFloorException e) {
       throw new StatusStoreException("the stored status of network '" + network + "' is invalid: "
@@ -280,7 +282,7 @@ public final class JdbcStatusStore implements StatusStore {
 
   @Override
   public void save(NetworkStatus status) {
-    String network = status.network();
+    String network = status.network().value();
     Optional<Rate> capacity = capacities.get(network);
     Optional<String> limit = capacityLimits.getOrDefault(network, Optional.empty());
     write("save", network, (c, owner) -> {
@@ -324,14 +326,14 @@ public final class JdbcStatusStore implements StatusStore {
   /** Skips the write when the database already holds exactly {@code status}. */
   @Override
   public void saveIfChanged(NetworkStatus status) {
-    if (!load(status.network()).equals(Optional.of(status))) {
+    if (!load(status.network().value()).equals(Optional.of(status))) {
       save(status);
     }
   }
 
   @Override
   public void record(String network, StatusChange change) {
-    NetworkConfig.checkName(network);
+    NetworkName.of(network).value();
     Objects.requireNonNull(change, "change");
     write("record", network, (c, owner) -> {
       if (owner == null) {
@@ -348,7 +350,7 @@ public final class JdbcStatusStore implements StatusStore {
       case INTERFACE_SET ->
           () -> setInterface(c, network, ((StatusChange.InterfaceSet) change).iface());
       case INTERFACE_REMOVED -> () -> removeInterface(c, network,
-          ((StatusChange.InterfaceRemoved) change).alias());
+          ((StatusChange.InterfaceRemoved) change).alias().value());
       case CLASSES_PARKED ->
           () -> park(c, network, ((StatusChange.ClassesParked) change).classIds());
       case CLASSES_UNPARKED -> () -> unpark(c, network,
@@ -442,7 +444,7 @@ public final class JdbcStatusStore implements StatusStore {
 
   @Override
   public void delete(String network) {
-    NetworkConfig.checkName(network);
+    NetworkName.of(network).value();
     write("delete", network, (c, owner) -> {
       if (owner != null) {
         delete(c, "DELETE FROM netfloor_networks WHERE network = ?", network);
@@ -508,7 +510,7 @@ public final class JdbcStatusStore implements StatusStore {
    * one the writes see; refuses another host's network before writing anything.
    */
   private void write(String what, String network, WriteBody body) {
-    NetworkConfig.checkName(network);
+    NetworkName.of(network).value();
     Connection c = borrow(what + " network '" + network + "'");
     Begun begun;
     try {

@@ -5,8 +5,10 @@ import static io.netfloor.jdbc.JdbcStatusStoreContractTest.floored;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.InterfaceAlias;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.InterfaceName;
 import java.math.BigDecimal;
@@ -61,7 +63,7 @@ class ConnectionFaultTest {
    */
   @Test
   void aConnectionKilledAfterTheFirstWriteOfARecordLeavesNothingOfIt() throws Exception {
-    NetworkStatus before = NetworkStatus.empty("default", InterfaceName.of("virbr0"))
+    NetworkStatus before = NetworkStatus.empty(NetworkName.of("default"), InterfaceName.of("virbr0"))
         .withInterface(floored("vm1", 3, 10)).withParked(List.of(7), true);
     StatusChange takesParked7 = new StatusChange.InterfaceSet(floored("vm2", 7, 20));
     try (JdbcStatusStore store = JdbcStatusStore.open(victim, "host-a");
@@ -103,7 +105,7 @@ class ConnectionFaultTest {
    */
   @Test
   void connectionsKilledAtRandomLeaveEveryRecordWhollyThereOrAbsent() throws Exception {
-    NetworkStatus model = NetworkStatus.empty("default", InterfaceName.of("virbr0"));
+    NetworkStatus model = NetworkStatus.empty(NetworkName.of("default"), InterfaceName.of("virbr0"));
     AtomicBoolean done = new AtomicBoolean();
     AtomicInteger kills = new AtomicInteger();
     int failures = 0;
@@ -157,7 +159,7 @@ class ConnectionFaultTest {
 
   private static StatusChange nextChange(NetworkStatus model, Random random, int i) {
     if (!model.interfaces().isEmpty() && random.nextInt(3) == 0) {
-      List<String> aliases = List.copyOf(model.interfaces().keySet());
+      List<InterfaceAlias> aliases = List.copyOf(model.interfaces().keySet());
       return new StatusChange.InterfaceRemoved(aliases.get(random.nextInt(aliases.size())));
     }
     if (random.nextInt(5) == 0) {

@@ -6,9 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.InterfaceAlias;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.testkit.NetFloorArbitraries;
@@ -77,9 +79,9 @@ class JdbcStatusStoreContractTest extends StatusStoreContract {
 
   /** Network {@code network} with one floored interface and class 4 parked. */
   static NetworkStatus small(String network) {
-    TreeMap<String, PluggedInterface> m = new TreeMap<>();
-    m.put("vm1", floored("vm1", 3, 10));
-    return new NetworkStatus(network, InterfaceName.of("virbr0"), m, new TreeSet<>(List.of(4)));
+    TreeMap<InterfaceAlias, PluggedInterface> m = new TreeMap<>();
+    m.put(InterfaceAlias.of("vm1"), floored("vm1", 3, 10));
+    return new NetworkStatus(NetworkName.of(network), InterfaceName.of("virbr0"), m, new TreeSet<>(List.of(4)));
   }
 
   // ------------------------------------------------------------------ beyond the contract
@@ -128,7 +130,7 @@ class JdbcStatusStoreContractTest extends StatusStoreContract {
         for (int t = 0; t < threads; t++) {
           String network = "net" + t;
           results.add(pool.submit(() -> {
-            NetworkStatus s = NetworkStatus.empty(network, InterfaceName.of("br" + network));
+            NetworkStatus s = NetworkStatus.empty(NetworkName.of(network), InterfaceName.of("br" + network));
             store.save(s);
             for (int i = 0; i < perThread; i++) {
               StatusChange c = i % 4 == 3
@@ -153,7 +155,7 @@ class JdbcStatusStoreContractTest extends StatusStoreContract {
       try (StatusStore fresh = storage.open()) {
         assertThat(fresh.networks()).hasSize(threads);
         for (NetworkStatus s : expected) {
-          assertThat(fresh.load(s.network())).contains(s);
+          assertThat(fresh.load(s.network().value())).contains(s);
         }
       }
     }
@@ -169,7 +171,7 @@ class JdbcStatusStoreContractTest extends StatusStoreContract {
         store.save(status);
       }
       try (StatusStore store = storage.open()) {
-        assertThat(store.load(status.network())).contains(status);
+        assertThat(store.load(status.network().value())).contains(status);
       }
     }
   }
@@ -182,7 +184,7 @@ class JdbcStatusStoreContractTest extends StatusStoreContract {
   @Property(tries = 80)
   void everyRecordedChangeSurvivesARestartExactly(@ForAll("changes") StatusChange change)
       throws Exception {
-    NetworkStatus start = NetworkStatus.empty("n", InterfaceName.of("br0"))
+    NetworkStatus start = NetworkStatus.empty(NetworkName.of("n"), InterfaceName.of("br0"))
         .withParked(List.of(5, 6), true);
     try (Storage storage = newStorage()) {
       try (StatusStore store = storage.open()) {

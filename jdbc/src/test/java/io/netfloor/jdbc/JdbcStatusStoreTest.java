@@ -9,11 +9,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netfloor.model.AdmissionLimit;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -67,7 +69,7 @@ class JdbcStatusStoreTest {
     try (JdbcStatusStore a = JdbcStatusStore.open(ds, "host-a");
         JdbcStatusStore b = JdbcStatusStore.open(ds, "host-b")) {
       a.save(small("default"));
-      NetworkStatus other = NetworkStatus.empty("default",
+      NetworkStatus other = NetworkStatus.empty(NetworkName.of("default"),
           io.netfloor.units.InterfaceName.of("br-b"));
       List<Runnable> attempts = List.of(
           () -> b.save(other),
@@ -151,7 +153,7 @@ class JdbcStatusStoreTest {
     }
     for (Future<JdbcStatusStore> f : opened) {
       try (JdbcStatusStore s = f.get(60, TimeUnit.SECONDS)) {
-        s.save(NetworkStatus.empty("net-" + s.hostId(), io.netfloor.units.InterfaceName.of("br")));
+        s.save(NetworkStatus.empty(NetworkName.of("net-" + s.hostId()), io.netfloor.units.InterfaceName.of("br")));
       }
     }
     pool.shutdown();
@@ -283,9 +285,9 @@ class JdbcStatusStoreTest {
     }
     try (JdbcStatusStore store = JdbcStatusStore.open(ds, "host-a")) {
       NetworkStatus loaded = store.load("default").orElseThrow();
-      assertThat(loaded.interfaces().get("vm1").bandwidth().priority())
+      assertThat(loaded.interfaces().get(InterfaceAlias.of("vm1")).bandwidth().priority())
           .contains(io.netfloor.model.Priority.of(1));
-      assertThat(loaded.interfaces()).doesNotContainKey("bulk");
+      assertThat(loaded.interfaces()).doesNotContainKey(InterfaceAlias.of("bulk"));
     }
     assertThatThrownBy(() -> TestPostgres.execute(ds, "BEGIN; SELECT set_config('netfloor.host_id',"
         + " 'host-a', true); UPDATE netfloor_interfaces SET priority = 8; COMMIT"))
@@ -310,7 +312,7 @@ class JdbcStatusStoreTest {
       assertThat(queryLong("SELECT max(version) FROM netfloor_schema_version"))
           .isEqualTo((long) Schema.currentVersion());
       assertThat(store.load("old").orElseThrow())
-          .isEqualTo(NetworkStatus.empty("old", io.netfloor.units.InterfaceName.of("virbr9")));
+          .isEqualTo(NetworkStatus.empty(NetworkName.of("old"), io.netfloor.units.InterfaceName.of("virbr9")));
       assertThat(inventory("old").get(3)).isEqualTo(5_000_000L);
       store.record("old", new StatusChange.InboundResized(Limits.averageOnly(Rate.ofMegabits(7))));
       assertThat(inventory("old").get(3)).as("not described by this version: capacity kept")
@@ -376,7 +378,7 @@ class JdbcStatusStoreTest {
   }
 
   private void assertInventoryMatches(HtbTree tree) {
-    List<Object> row = inventory(tree.config().name());
+    List<Object> row = inventory(tree.config().name().value());
     assertThat(row.get(4)).as("allotted").isEqualTo(
         BigDecimal.valueOf(tree.floorSum().bitsPerSecond()));
     assertThat(row.get(5)).as("remaining").isEqualTo(
@@ -404,7 +406,7 @@ class JdbcStatusStoreTest {
 
   @Test
   void floorsSummingPastTheLargestRateAreCountedExactly() {
-    NetworkStatus huge = NetworkStatus.empty("n", io.netfloor.units.InterfaceName.of("b"))
+    NetworkStatus huge = NetworkStatus.empty(NetworkName.of("n"), io.netfloor.units.InterfaceName.of("b"))
         .withInterface(new io.netfloor.model.PluggedInterface("a", mac(1),
             Bandwidth.floor(Rate.ofBitsPerSecond(Long.MAX_VALUE)), 3,
             Optional.of(HtbTree.linearHandle(3))))

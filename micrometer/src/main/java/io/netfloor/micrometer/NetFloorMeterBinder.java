@@ -60,7 +60,7 @@ public final class NetFloorMeterBinder implements MeterBinder {
   public NetFloorMeterBinder(NetworkShaper shaper) {
     this.shaper = Objects.requireNonNull(shaper, "shaper");
     this.meter = new RateMeter(shaper);
-    this.network = shaper.config().name();
+    this.network = shaper.config().name().value();
   }
 
   /**

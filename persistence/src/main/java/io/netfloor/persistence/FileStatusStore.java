@@ -3,6 +3,9 @@ package io.netfloor.persistence;
 
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.AtomicFiles;
 import io.netfloor.persistence.internal.FormatException;
 import io.netfloor.persistence.internal.IndexFile;
@@ -10,8 +13,6 @@ import io.netfloor.persistence.internal.JournalChannel;
 import io.netfloor.persistence.internal.JournalFile;
 import io.netfloor.persistence.internal.MutableStatus;
 import io.netfloor.persistence.internal.SnapshotFile;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
 import java.io.IOException;
@@ -110,7 +111,7 @@ import org.slf4j.LoggerFactory;
  * {@link SafeDirectory#check} (a real directory, not a symbolic link, of the current user, not
  * writable by group or others, in directories only root or the current user can change), else the
  * store refuses to open. Files are created {@code 0600} and never opened through symbolic links.
- * Network names are checked with {@link NetworkConfig#checkName}, so they cannot name a path outside
+ * Network names are checked with {@link NetworkName}, so they cannot name a path outside
  * the directory.
  *
  * <h2>Concurrency</h2>
@@ -374,7 +375,7 @@ public final class FileStatusStore implements StatusStore {
    * @throws io.netfloor.InvalidValueException if the name is not a valid network name
    */
   public Path statusFile(String network) {
-    return dir.resolve(NetworkConfig.checkName(network) + SNAPSHOT_SUFFIX);
+    return dir.resolve(NetworkName.of(network).value() + SNAPSHOT_SUFFIX);
   }
 
   /**
@@ -385,7 +386,7 @@ public final class FileStatusStore implements StatusStore {
    * @throws io.netfloor.InvalidValueException if the name is not a valid network name
    */
   public Path journalFile(String network) {
-    return dir.resolve(NetworkConfig.checkName(network) + JOURNAL_SUFFIX);
+    return dir.resolve(NetworkName.of(network).value() + JOURNAL_SUFFIX);
   }
 
   /**
@@ -453,7 +454,7 @@ public final class FileStatusStore implements StatusStore {
 
   @Override
   public void save(NetworkStatus status) {
-    String network = status.network();
+    String network = status.network().value();
     requireWritable("save the status of network '" + network + "'");
     Slot slot = lockSlot(network);
     try {
@@ -521,9 +522,9 @@ public final class FileStatusStore implements StatusStore {
   @Override
   public void saveIfChanged(NetworkStatus status) {
     requireWritable("save the status of network '" + status.network() + "'");
-    Slot slot = lockSlot(status.network());
+    Slot slot = lockSlot(status.network().value());
     try {
-      Open o = openNetwork(status.network(), slot);
+      Open o = openNetwork(status.network().value(), slot);
       if (o != null && o.journal != null && !compaction.due(o.journalBytes, o.snapshotBytes)
           && o.status.toStatus().equals(status)) {
         return;
@@ -836,7 +837,7 @@ public final class FileStatusStore implements StatusStore {
   // ---- internals
 
   private Slot lockSlot(String network) {
-    NetworkConfig.checkName(network);
+    NetworkName.of(network).value();
     checkOpen();
     Slot slot = slots.computeIfAbsent(network, n -> new Slot());
     slot.lock.lock();
@@ -900,7 +901,7 @@ public final class FileStatusStore implements StatusStore {
         String file = p.getFileName().toString();
         String name = file.substring(0, file.length() - SNAPSHOT_SUFFIX.length());
         try {
-          NetworkConfig.checkName(name);
+          NetworkName.of(name).value();
           names.add(name);
         } catch (RuntimeException e) {
           LOG.debug("ignoring {}: not a network's snapshot", p);
@@ -1027,7 +1028,7 @@ public final class FileStatusStore implements StatusStore {
           + ", or forget the network (delete its status) to start over");
     }
     SnapshotFile snap = decode(snapshotFile, () -> SnapshotFile.decode(snapBytes.get()));
-    if (!snap.status().network().equals(network)) {
+    if (!snap.status().network().value().equals(network)) {
       throw new StatusStoreException(snapshotFile + " holds the status of network '"
           + snap.status().network() + "', not of '" + network + "' (renamed by hand?)");
     }

@@ -3,9 +3,10 @@ package io.netfloor.persistence;
 
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.MutableStatus;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
 import java.util.Objects;
@@ -46,8 +47,8 @@ public final class InMemoryStatusStore implements StatusStore {
 
   @Override
   public void save(NetworkStatus status) {
-    check(status.network());
-    statuses.put(status.network(), new MutableStatus(status));
+    check(status.network().value());
+    statuses.put(status.network().value(), new MutableStatus(status));
   }
 
   @Override
@@ -83,7 +84,7 @@ public final class InMemoryStatusStore implements StatusStore {
   }
 
   private void check(String network) {
-    NetworkConfig.checkName(network);
+    NetworkName.of(network).value();
     checkOpen();
   }
 

@@ -10,10 +10,12 @@ import io.netfloor.model.Bandwidth;
 import io.netfloor.model.ClassIdAllocator;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.LibvirtBandwidthXml;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -212,11 +214,11 @@ public final class LibvirtStatusImport {
       List<String> w = new ArrayList<>(warnings);
       if (!config.name().equals(status.network())) {
         // the caller chose the name: the import's rename warning names the chosen one instead
-        String imported = renameSuffix(status.network());
+        String imported = renameSuffix(status.network().value());
         w.replaceAll(s -> s.endsWith(imported) && s.contains("'" + libvirtNetworkName + "'")
-            ? s.substring(0, s.length() - imported.length()) + renameSuffix(config.name()) : s);
+            ? s.substring(0, s.length() - imported.length()) + renameSuffix(config.name().value()) : s);
       }
-      SortedMap<String, PluggedInterface> ifs = new TreeMap<>(status.interfaces());
+      SortedMap<InterfaceAlias, PluggedInterface> ifs = new TreeMap<>(status.interfaces());
       List<PluggedInterface> floored = ifs.values().stream().filter(p -> p.classMinor() != 0)
           .sorted(Comparator.comparingInt(PluggedInterface::classMinor)).toList();
       Optional<Rate> capacity = config.floorCapacity();
@@ -320,7 +322,7 @@ public final class LibvirtStatusImport {
 
   /**
    * The NetFloor name of a libvirt network: the name itself when NetFloor accepts it
-   * ({@link NetworkConfig#checkName}: 1–64 characters of {@code [A-Za-z0-9._-]}, no leading dot),
+   * ({@link NetworkName}: 1–64 characters of {@code [A-Za-z0-9._-]}, no leading dot),
    * else a valid name derived from it: every other character (and a leading dot) replaced by
    * {@code _}, cut to 55 characters, then {@code -} and the first 8 hex digits of the SHA-256 of the
    * libvirt name. The suffix keeps two libvirt networks apart whose names differ only in replaced
@@ -330,9 +332,9 @@ public final class LibvirtStatusImport {
    * @param libvirtName the network's name in libvirt
    * @return a valid NetFloor network name, always the same for the same libvirt name
    */
-  public static String deriveNetworkName(String libvirtName) {
+  public static NetworkName deriveNetworkName(String libvirtName) {
     try {
-      return NetworkConfig.checkName(libvirtName);
+      return NetworkName.of(libvirtName);
     } catch (InvalidValueException invalid) {
       StringBuilder sb = new StringBuilder();
       libvirtName.codePoints().forEach(c -> sb.append(
@@ -352,7 +354,7 @@ public final class LibvirtStatusImport {
         throw new IllegalStateException("the JDK lacks SHA-256", e);
       }
       String hash = HexFormat.of().formatHex(digest, 0, 4);
-      return NetworkConfig.checkName(sb.length() == 0 ? "libvirt-" + hash : sb + "-" + hash);
+      return NetworkName.of(sb.length() == 0 ? "libvirt-" + hash : sb + "-" + hash);
     }
   }
 
@@ -426,7 +428,7 @@ public final class LibvirtStatusImport {
     } catch (RuntimeException e) {
       throw new StatusStoreException(networkSource + ": " + e.getMessage(), e);
     }
-    String netfloorName = deriveNetworkName(name);
+    String netfloorName = deriveNetworkName(name).value();
     if (!netfloorName.equals(name)) {
       warnings.add(networkSource + ": libvirt network name '" + name + "' is not a valid NetFloor"
           + " network name (1-64 characters of A-Z a-z 0-9 . _ -, not starting with '.')"
@@ -449,7 +451,7 @@ public final class LibvirtStatusImport {
       collect(doc.getKey(), parse(doc.getKey(), doc.getValue()), name, bridge, found, warnings);
     }
 
-    SortedMap<String, PluggedInterface> interfaces = new TreeMap<>();
+    SortedMap<InterfaceAlias, PluggedInterface> interfaces = new TreeMap<>();
     Map<Integer, String> holders = new TreeMap<>();
     found = oneInterfacePerMac(found, warnings);
     for (Found f : found) {
@@ -457,7 +459,7 @@ public final class LibvirtStatusImport {
       if (p.isEmpty()) {
         continue;
       }
-      PluggedInterface was = interfaces.get(f.alias);
+      PluggedInterface was = interfaces.get(p.get().alias());
       if (was != null) {
         if (!was.equals(p.get())) {
           warnings.add(f.source + ": interface " + f.alias + " is described differently in another"
@@ -465,10 +467,10 @@ public final class LibvirtStatusImport {
         }
         continue;
       }
-      interfaces.put(f.alias, p.get());
+      interfaces.put(p.get().alias(), p.get());
       p.get().floorClass().ifPresent(c -> holders.put(p.get().classMinor(), f.alias));
     }
-    NetworkStatus status = new NetworkStatus(netfloorName, bridge, interfaces, new TreeSet<>());
+    NetworkStatus status = new NetworkStatus(NetworkName.of(netfloorName), bridge, interfaces, new TreeSet<>());
 
     if (!bitmap.isEmpty()) {
       for (int id : bitmap) {

@@ -4,10 +4,11 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netfloor.model.NetworkName;
 import io.netfloor.persistence.internal.FormatException;
 import io.netfloor.persistence.internal.JournalFile;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.units.InterfaceName;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -96,7 +97,7 @@ class CompactionPolicyTest {
   void aFullJournalIsCompactedBeforeTheRecordThatDoesNotFit() throws Exception {
     Path dir = tmp.resolve("store");
     Path journal = dir.resolve("net.journal");
-    NetworkStatus expected = NetworkStatus.empty("net", InterfaceName.of("br0"));
+    NetworkStatus expected = NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0"));
     try (FileStatusStore store = FileStatusStore.open(dir, new FileStatusStore.Compaction(0, 0.01))) {
       store.save(expected);
     }

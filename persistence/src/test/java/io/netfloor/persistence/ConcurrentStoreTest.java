@@ -3,8 +3,9 @@ package io.netfloor.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.units.InterfaceName;
 import java.nio.file.Path;
@@ -36,7 +37,7 @@ class ConcurrentStoreTest {
       for (int t = 0; t < threads; t++) {
         String network = "net" + t;
         results.add(pool.submit(() -> {
-          NetworkStatus s = NetworkStatus.empty(network, InterfaceName.of("br" + network));
+          NetworkStatus s = NetworkStatus.empty(NetworkName.of(network), InterfaceName.of("br" + network));
           for (StatusStore store : List.of(file, memory)) {
             store.save(s);
           }
@@ -62,14 +63,14 @@ class ConcurrentStoreTest {
       }
       pool.shutdown();
       for (NetworkStatus s : expected) {
-        assertThat(file.load(s.network())).contains(s);
-        assertThat(memory.load(s.network())).contains(s);
+        assertThat(file.load(s.network().value())).contains(s);
+        assertThat(memory.load(s.network().value())).contains(s);
       }
     }
     try (FileStatusStore again = FileStatusStore.open(dir)) {
       assertThat(again.networks()).hasSize(threads);
       for (NetworkStatus s : expected) {
-        assertThat(again.load(s.network())).contains(s);
+        assertThat(again.load(s.network().value())).contains(s);
       }
     }
   }

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.StatusChange;
 import io.netfloor.plan.U32Handle;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusRecordCodec;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -34,7 +35,7 @@ class FileFormatUsesPublicCodecTest {
     PluggedInterface vm1 = new PluggedInterface("vm1-net0", MacAddress.parse("52:54:00:12:34:56"),
         new Bandwidth(Optional.of(Limits.floorOnly(Rate.ofMegabits(10))), Optional.empty()), 3,
         Optional.of(U32Handle.of(0x800, 0, 0x803)), Optional.empty());
-    NetworkStatus status = NetworkStatus.empty("default", InterfaceName.of("virbr0"))
+    NetworkStatus status = NetworkStatus.empty(NetworkName.of("default"), InterfaceName.of("virbr0"))
         .withInterface(vm1).withParked(List.of(4, 5), true);
     StatusChange removal = new StatusChange.InterfaceRemoved("vm2-net0");
     try (FileStatusStore store = FileStatusStore.open(dir)) {

@@ -4,8 +4,9 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.testkit.NetFloorArbitraries;
@@ -70,7 +71,7 @@ class FileStatusStoreProperties {
         if (op instanceof Save s) {
           file.save(s.status());
           memory.save(s.status());
-          model.put(s.status().network(), s.status());
+          model.put(s.status().network().value(), s.status());
         } else if (op instanceof Record r) {
           NetworkStatus before = model.get(r.network());
           if (before == null) {
@@ -122,7 +123,7 @@ class FileStatusStoreProperties {
         store.save(status);
       }
       try (FileStatusStore store = FileStatusStore.open(dir)) {
-        assertThat(store.load(status.network())).contains(status);
+        assertThat(store.load(status.network().value())).contains(status);
       }
     } finally {
       TempDirs.deleteRecursively(dir.getParent());
@@ -138,7 +139,7 @@ class FileStatusStoreProperties {
   void recordedChangeIsLosslessThroughTheJournal(@ForAll("changes") StatusChange change) {
     Path dir = TempDirs.create().resolve("store");
     try {
-      NetworkStatus start = NetworkStatus.empty("n", io.netfloor.units.InterfaceName.of("br0"))
+      NetworkStatus start = NetworkStatus.empty(NetworkName.of("n"), io.netfloor.units.InterfaceName.of("br0"))
           .withParked(List.of(5, 6), true);
       try (FileStatusStore store = FileStatusStore.open(dir)) {
         store.save(start);

@@ -8,13 +8,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.netfloor.NetFloorException;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.JournalFile;
 import io.netfloor.persistence.internal.SnapshotFile;
 import io.netfloor.plan.U32Handle;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
@@ -59,9 +61,9 @@ class FileStatusStoreTest {
   }
 
   static NetworkStatus small() {
-    TreeMap<String, PluggedInterface> m = new TreeMap<>();
-    m.put("vm1", floored("vm1", 3, 10));
-    return new NetworkStatus("default", InterfaceName.of("virbr0"), m, new TreeSet<>(List.of(4)));
+    TreeMap<InterfaceAlias, PluggedInterface> m = new TreeMap<>();
+    m.put(InterfaceAlias.of("vm1"), floored("vm1", 3, 10));
+    return new NetworkStatus(NetworkName.of("default"), InterfaceName.of("virbr0"), m, new TreeSet<>(List.of(4)));
   }
 
   static final StatusChange FIRST = new StatusChange.InterfaceSet(floored("vm2", 5, 20));
@@ -326,7 +328,7 @@ class FileStatusStoreTest {
   void aCrashBetweenTheSavesSnapshotAndJournalRenameKeepsTheSavedStatus() throws IOException {
     writeSmall();
     byte[] oldJournal = Files.readAllBytes(journal);
-    NetworkStatus replacement = NetworkStatus.empty("default", InterfaceName.of("virbr0"));
+    NetworkStatus replacement = NetworkStatus.empty(NetworkName.of("default"), InterfaceName.of("virbr0"));
     try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
       store.save(replacement);
     }
@@ -441,7 +443,7 @@ class FileStatusStoreTest {
       for (org.assertj.core.api.ThrowableAssert.ThrowingCallable call : List.<
           org.assertj.core.api.ThrowableAssert.ThrowingCallable>of(
           () -> store.load("other"),
-          () -> store.save(NetworkStatus.empty("other", InterfaceName.of("br1"))),
+          () -> store.save(NetworkStatus.empty(NetworkName.of("other"), InterfaceName.of("br1"))),
           () -> store.delete("default"),
           store::networks)) {
         assertThatThrownBy(call).isInstanceOf(StatusStoreException.class)
@@ -463,7 +465,7 @@ class FileStatusStoreTest {
     writeSmall();
     Path index = dir.resolve("networks.index");
     try (FileStatusStore store = FileStatusStore.open(dir, NEVER)) {
-      store.save(NetworkStatus.empty("second", InterfaceName.of("br1")));
+      store.save(NetworkStatus.empty(NetworkName.of("second"), InterfaceName.of("br1")));
     }
     Files.write(index, io.netfloor.persistence.internal.IndexFile.encode(
         new TreeSet<>(List.of("default"))));
@@ -617,14 +619,14 @@ class FileStatusStoreTest {
     int[] sizes = {10, 2000};
     for (int k = 0; k < 2; k++) {
       Path d = tmp.resolve("flat-" + sizes[k]);
-      TreeMap<String, PluggedInterface> m = new TreeMap<>();
+      TreeMap<InterfaceAlias, PluggedInterface> m = new TreeMap<>();
       for (int i = 0; i < sizes[k]; i++) {
-        m.put("vm" + i, new PluggedInterface("vm" + i, MacAddress.of(new byte[] {2, 0, 0, 0,
+        m.put(InterfaceAlias.of("vm" + i), new PluggedInterface("vm" + i, MacAddress.of(new byte[] {2, 0, 0, 0,
             (byte) (i >> 8), (byte) i}), Bandwidth.floor(Rate.ofMegabits(1)), 3 + i,
             Optional.of(U32Handle.of(0x10, i & 0xff, 1 + (i >> 8)))));
       }
       try (FileStatusStore store = FileStatusStore.open(d, NEVER)) {
-        store.save(new NetworkStatus("default", InterfaceName.of("br0"), m, new TreeSet<>()));
+        store.save(new NetworkStatus(NetworkName.of("default"), InterfaceName.of("br0"), m, new TreeSet<>()));
         Path j = d.resolve("default.journal");
         long sizeBefore = Files.size(j);
         long before = recordsEnd(Files.readAllBytes(j));

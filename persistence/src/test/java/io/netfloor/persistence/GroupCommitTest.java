@@ -3,8 +3,10 @@ package io.netfloor.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.InterfaceAlias;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.units.InterfaceName;
 import java.nio.file.Path;
@@ -32,7 +34,7 @@ class GroupCommitTest {
     Set<String> returned = ConcurrentHashMap.newKeySet();
     long syncs;
     try (FileStatusStore store = FileStatusStore.open(dir)) {
-      store.save(NetworkStatus.empty("net", InterfaceName.of("br0")));
+      store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0")));
       long before = store.journalSyncs();
       CyclicBarrier start = new CyclicBarrier(threads);
       ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -61,7 +63,7 @@ class GroupCommitTest {
     assertThat(returned).hasSize(records);
     assertThat(syncs).isPositive().isLessThan(records);
     try (FileStatusStore fresh = FileStatusStore.open(dir)) {
-      assertThat(fresh.load("net").orElseThrow().interfaces().keySet())
+      assertThat(fresh.load("net").orElseThrow().interfaces().keySet().stream().map(InterfaceAlias::value).toList())
           .containsExactlyInAnyOrderElementsOf(returned);
     }
   }
@@ -71,7 +73,7 @@ class GroupCommitTest {
     Path dir = tmp.resolve("store");
     List<String> aliases = List.of("vm3", "vm4", "vm5", "vm6", "vm7");
     try (FileStatusStore store = FileStatusStore.open(dir)) {
-      store.save(NetworkStatus.empty("net", InterfaceName.of("br0")));
+      store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0")));
       List<StatusStore.Pending> pending = new ArrayList<>();
       for (int i = 0; i < aliases.size(); i++) {
         pending.add(store.append("net", new StatusChange.InterfaceSet(
@@ -85,7 +87,7 @@ class GroupCommitTest {
       assertThat(store.journalSyncs() - before).isEqualTo(1);
     }
     try (FileStatusStore fresh = FileStatusStore.open(dir)) {
-      assertThat(fresh.load("net").orElseThrow().interfaces().keySet())
+      assertThat(fresh.load("net").orElseThrow().interfaces().keySet().stream().map(InterfaceAlias::value).toList())
           .containsExactlyElementsOf(aliases);
     }
   }
@@ -95,13 +97,13 @@ class GroupCommitTest {
     Path dir = tmp.resolve("store");
     StatusStore.Pending pending;
     try (FileStatusStore store = FileStatusStore.open(dir)) {
-      store.save(NetworkStatus.empty("net", InterfaceName.of("br0")));
+      store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0")));
       pending = store.append("net", new StatusChange.InterfaceSet(
           FileStatusStoreTest.floored("vm3", 3, 10)));
     }
     pending.awaitDurable(); // synced when the journal was closed
     try (FileStatusStore fresh = FileStatusStore.open(dir)) {
-      assertThat(fresh.load("net").orElseThrow().interfaces()).containsKey("vm3");
+      assertThat(fresh.load("net").orElseThrow().interfaces()).containsKey(InterfaceAlias.of("vm3"));
     }
   }
 }

@@ -4,9 +4,11 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.InterfaceAlias;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -44,27 +46,27 @@ class InterfaceNameStoreProperties {
       @ForAll("names") InterfaceName device) {
     Path dir = TempDirs.create();
     try {
-      TreeMap<String, PluggedInterface> ifs = new TreeMap<>();
+      TreeMap<InterfaceAlias, PluggedInterface> ifs = new TreeMap<>();
       PluggedInterface vm = new PluggedInterface("vm1", MacAddress.parse("52:54:00:00:00:01"),
           Bandwidth.NONE, 0, Optional.empty(), Optional.of(device));
-      ifs.put("vm1", vm);
-      NetworkStatus saved = new NetworkStatus("n1", bridge, ifs, new TreeSet<>());
+      ifs.put(InterfaceAlias.of("vm1"), vm);
+      NetworkStatus saved = new NetworkStatus(NetworkName.of("n1"), bridge, ifs, new TreeSet<>());
       PluggedInterface moved = new PluggedInterface("vm2", MacAddress.parse("52:54:00:00:00:02"),
           Bandwidth.NONE, 0, Optional.empty(), Optional.of(device));
       try (FileStatusStore store = FileStatusStore.open(dir.resolve("s"))) {
-        store.save(saved.withoutInterface("vm1"));
+        store.save(saved.withoutInterface(InterfaceAlias.of("vm1")));
         store.record("n1", new StatusChange.InterfaceSet(vm)); // the journal's spelling
       }
       try (FileStatusStore store = FileStatusStore.open(dir.resolve("s"))) {
         NetworkStatus loaded = store.load("n1").orElseThrow();
         assertThat(loaded).isEqualTo(saved);
         assertThat(loaded.bridge().value()).isEqualTo(bridge.value());
-        assertThat(loaded.interfaces().get("vm1").device()).contains(device);
+        assertThat(loaded.interfaces().get(InterfaceAlias.of("vm1")).device()).contains(device);
         store.save(loaded.withInterface(moved)); // the snapshot's spelling of a device
       }
       try (FileStatusStore store = FileStatusStore.open(dir.resolve("s"))) {
         NetworkStatus loaded = store.load("n1").orElseThrow();
-        assertThat(loaded.interfaces().get("vm2").device()).contains(device);
+        assertThat(loaded.interfaces().get(InterfaceAlias.of("vm2")).device()).contains(device);
         assertThat(loaded.bridge()).isEqualTo(bridge);
         assertThat(loaded.floorSum()).isEqualTo(Rate.ZERO);
       }

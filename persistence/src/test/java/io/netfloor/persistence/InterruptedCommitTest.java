@@ -3,8 +3,10 @@ package io.netfloor.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.InterfaceAlias;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.units.InterfaceName;
 import java.nio.file.Path;
@@ -31,7 +33,7 @@ class InterruptedCommitTest {
     Path dir = tmp.resolve("store");
     ExecutorService leaderThread = Executors.newSingleThreadExecutor();
     try (FileStatusStore store = FileStatusStore.open(dir)) {
-      store.save(NetworkStatus.empty("net", InterfaceName.of("br0")));
+      store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0")));
       // records written, waiting for a sync
       StatusStore.Pending a = store.append("net", plug("vm3", 3));
       StatusStore.Pending b = store.append("net", plug("vm4", 4));
@@ -48,13 +50,13 @@ class InterruptedCommitTest {
       b.awaitDurable();
       // the journal is still open for everyone: a record after it, from an uninterrupted thread
       store.record("net", plug("vm6", 6));
-      assertThat(store.load("net").orElseThrow().interfaces().keySet())
+      assertThat(store.load("net").orElseThrow().interfaces().keySet().stream().map(InterfaceAlias::value).toList())
           .containsExactlyInAnyOrder("vm3", "vm4", "vm5", "vm6");
     } finally {
       leaderThread.shutdownNow();
     }
     try (FileStatusStore fresh = FileStatusStore.open(dir)) {
-      assertThat(fresh.load("net").orElseThrow().interfaces().keySet())
+      assertThat(fresh.load("net").orElseThrow().interfaces().keySet().stream().map(InterfaceAlias::value).toList())
           .containsExactlyInAnyOrder("vm3", "vm4", "vm5", "vm6");
     }
   }
@@ -67,7 +69,7 @@ class InterruptedCommitTest {
     ExecutorService pool = Executors.newFixedThreadPool(threads);
     java.util.Set<String> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
     try (FileStatusStore store = FileStatusStore.open(dir)) {
-      store.save(NetworkStatus.empty("net", InterfaceName.of("br0")));
+      store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0")));
       java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
@@ -92,7 +94,7 @@ class InterruptedCommitTest {
     }
     assertThat(acknowledged).hasSize(threads * perThread);
     try (FileStatusStore fresh = FileStatusStore.open(dir)) {
-      assertThat(fresh.load("net").orElseThrow().interfaces().keySet())
+      assertThat(fresh.load("net").orElseThrow().interfaces().keySet().stream().map(InterfaceAlias::value).toList())
           .containsExactlyInAnyOrderElementsOf(acknowledged);
     }
   }

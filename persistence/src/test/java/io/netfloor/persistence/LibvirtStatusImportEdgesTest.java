@@ -4,11 +4,13 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.AdmissionLimit;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.LibvirtBandwidthXml;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.TrafficMatch;
 import io.netfloor.spi.StatusStoreException;
@@ -118,7 +120,7 @@ class LibvirtStatusImportEdgesTest {
     var r = importOne(domain("<interface type='network'><mac address='52:54:00:00:00:03'/>"
         + "<source network='default' portid='p'/><bandwidth><inbound average='100' floor='20'/>"
         + "</bandwidth><actual type='network'><class id='3'/></actual></interface>"));
-    PluggedInterface p = r.status().interfaces().get("p");
+    PluggedInterface p = r.status().interfaces().get(InterfaceAlias.of("p"));
     assertThat(p.classMinor()).isEqualTo(3);
     assertThat(p.bandwidth().floorOrZero()).isEqualTo(Rate.ofKilobytesPerSecond(20));
     // and the actual device's own bandwidth wins over the interface's
@@ -126,7 +128,7 @@ class LibvirtStatusImportEdgesTest {
         + "<source network='default' portid='p'/><bandwidth><inbound average='100' floor='20'/>"
         + "</bandwidth><actual type='network'><class id='3'/><bandwidth><inbound floor='30'/>"
         + "</bandwidth></actual></interface>"));
-    assertThat(actual.status().interfaces().get("p").bandwidth().floorOrZero())
+    assertThat(actual.status().interfaces().get(InterfaceAlias.of("p")).bandwidth().floorOrZero())
         .isEqualTo(Rate.ofKilobytesPerSecond(30));
   }
 
@@ -138,11 +140,11 @@ class LibvirtStatusImportEdgesTest {
     docs.put("a.xml", one);
     docs.put("b.xml", one);
     var same = LibvirtStatusImport.fromXml("net.xml", network(""), docs);
-    assertThat(same.status().interfaces()).containsOnlyKeys("p");
+    assertThat(same.status().interfaces()).containsOnlyKeys(InterfaceAlias.of("p"));
     assertThat(same.warnings()).noneMatch(w -> w.contains("described differently"));
     docs.put("b.xml", one.replace("average='5'", "average='6'"));
     var differ = LibvirtStatusImport.fromXml("net.xml", network(""), docs);
-    assertThat(differ.status().interfaces().get("p").bandwidth().inbound().orElseThrow().average())
+    assertThat(differ.status().interfaces().get(InterfaceAlias.of("p")).bandwidth().inbound().orElseThrow().average())
         .contains(Rate.ofKilobytesPerSecond(5));
     assertThat(differ.warnings()).anyMatch(w -> w.startsWith("b.xml: interface p is described"
         + " differently in another file; keeping the first"));
@@ -154,7 +156,7 @@ class LibvirtStatusImportEdgesTest {
     var r = importOne(domain(
         iface("first", "52:54:00:00:00:07", 0, "<bandwidth><inbound average='100'/></bandwidth>"),
         iface("second", "52:54:00:00:00:07", 0, "<bandwidth><inbound average='200'/></bandwidth>")));
-    assertThat(r.status().interfaces()).containsOnlyKeys("first");
+    assertThat(r.status().interfaces()).containsOnlyKeys(InterfaceAlias.of("first"));
     assertThat(interfaceWarnings(r)).singleElement().asString()
         .contains("interface second has MAC 52:54:00:00:00:07, as interface first has",
             "(default class)");
@@ -175,10 +177,10 @@ class LibvirtStatusImportEdgesTest {
             "<bandwidth><inbound average='100' peak='100' floor='40'/>" + brokenOutbound
                 + "</bandwidth>")));
     var ifs = r.status().interfaces();
-    assertThat(ifs.get("floor-only").bandwidth().inbound())
+    assertThat(ifs.get(InterfaceAlias.of("floor-only")).bandwidth().inbound())
         .contains(Limits.floorOnly(Rate.ofKilobytesPerSecond(5)));
-    assertThat(ifs.get("at-peak").bandwidth().floorOrZero()).isEqualTo(Rate.ofKilobytesPerSecond(200));
-    Limits same = ifs.get("peak-is-average").bandwidth().inbound().orElseThrow();
+    assertThat(ifs.get(InterfaceAlias.of("at-peak")).bandwidth().floorOrZero()).isEqualTo(Rate.ofKilobytesPerSecond(200));
+    Limits same = ifs.get(InterfaceAlias.of("peak-is-average")).bandwidth().inbound().orElseThrow();
     assertThat(same.average()).contains(Rate.ofKilobytesPerSecond(100));
     assertThat(same.peak()).contains(Rate.ofKilobytesPerSecond(100));
     // one warning per interface: its outbound peak; none about the inbound values
@@ -189,7 +191,7 @@ class LibvirtStatusImportEdgesTest {
   void aBurstWithoutAnAverageIsDroppedAsLibvirtIgnoresIt() {
     var r = importOne(domain(iface("p", "52:54:00:00:00:03", 3,
         "<bandwidth><inbound burst='64' floor='5'/></bandwidth>")));
-    assertThat(r.status().interfaces().get("p").bandwidth().inbound())
+    assertThat(r.status().interfaces().get(InterfaceAlias.of("p")).bandwidth().inbound())
         .contains(Limits.floorOnly(Rate.ofKilobytesPerSecond(5)));
     assertThat(interfaceWarnings(r)).singleElement().asString()
         .contains("inbound peak/burst without an average");
@@ -201,17 +203,17 @@ class LibvirtStatusImportEdgesTest {
     long max = LibvirtBandwidthXml.MAX_REPRESENTABLE_KBPS;
     var r = importOne(domain(iface("p", "52:54:00:00:00:03", 0, "<bandwidth><inbound average='"
         + max + "' peak='" + (max - 1) + "'/></bandwidth>")));
-    Limits in = r.status().interfaces().get("p").bandwidth().inbound().orElseThrow();
+    Limits in = r.status().interfaces().get(InterfaceAlias.of("p")).bandwidth().inbound().orElseThrow();
     assertThat(in.average()).contains(Rate.ofKilobytesPerSecond(max - 1));
     assertThat(in.peak()).isEmpty();
   }
 
   @Test
   void anEmptyOrUnusableNameGetsADerivedOne() {
-    String empty = LibvirtStatusImport.deriveNetworkName("");
+    String empty = LibvirtStatusImport.deriveNetworkName("").value();
     assertThat(empty).matches("libvirt-[0-9a-f]{8}");
-    assertThat(NetworkConfig.checkName(empty)).isEqualTo(empty);
-    assertThat(LibvirtStatusImport.deriveNetworkName("\u00e9\u00e8")).matches("__-[0-9a-f]{8}");
+    assertThat(NetworkName.of(empty).value()).isEqualTo(empty);
+    assertThat(LibvirtStatusImport.deriveNetworkName("\u00e9\u00e8").value()).matches("__-[0-9a-f]{8}");
   }
 
   /** Each bound lets a value exactly at it through: only beyond it is the input refused. */
@@ -221,7 +223,7 @@ class LibvirtStatusImportEdgesTest {
     String base = network("");
     String padded = base + " ".repeat(max - base.length());
     assertThat(padded.getBytes(StandardCharsets.UTF_8)).hasSize(max);
-    assertThat(LibvirtStatusImport.fromXml("net.xml", padded, Map.of()).status().network())
+    assertThat(LibvirtStatusImport.fromXml("net.xml", padded, Map.of()).status().network().value())
         .isEqualTo("default");
     assertThatThrownBy(() -> LibvirtStatusImport.fromXml("net.xml", padded + " ", Map.of()))
         .isExactlyInstanceOf(StatusStoreException.class)
@@ -234,10 +236,10 @@ class LibvirtStatusImportEdgesTest {
     String wideAtBound = base + "<!--" + "\u00e9".repeat((max - base.length() - 7) / 2) + "-->";
     wideAtBound += " ".repeat(max - wideAtBound.getBytes(StandardCharsets.UTF_8).length);
     assertThat(wideAtBound.getBytes(StandardCharsets.UTF_8)).hasSize(max);
-    assertThat(LibvirtStatusImport.fromXml("net.xml", wideAtBound, Map.of()).status().network())
+    assertThat(LibvirtStatusImport.fromXml("net.xml", wideAtBound, Map.of()).status().network().value())
         .isEqualTo("default");
     Path file = Files.writeString(tmp.resolve("net.xml"), padded);
-    assertThat(LibvirtStatusImport.fromFiles(file, List.of()).status().network())
+    assertThat(LibvirtStatusImport.fromFiles(file, List.of()).status().network().value())
         .isEqualTo("default");
     Files.writeString(file, padded + " ");
     assertThatThrownBy(() -> LibvirtStatusImport.fromFiles(file, List.of()))
@@ -291,14 +293,14 @@ class LibvirtStatusImportEdgesTest {
     assertThat(atCap.warnings()).isEqualTo(single.warnings());
     // one kB/s less: both scaled, and the interface without a floor is never mentioned
     var scaled = r.fitTo(config(999));
-    assertThat(scaled.status().interfaces().get("c")).isEqualTo(r.status().interfaces().get("c"));
+    assertThat(scaled.status().interfaces().get(InterfaceAlias.of("c"))).isEqualTo(r.status().interfaces().get(InterfaceAlias.of("c")));
     assertThat(scaled.warnings()).noneMatch(w -> w.contains("interface c"));
     assertThat(scaled.warnings()).anyMatch(w -> w.contains("interface a: floor"))
         .anyMatch(w -> w.contains("interface b: floor"));
     var none = r.fitTo(NetworkConfig.builder("default", "virbr0")
         .filterLayout(FilterLayout.LIBVIRT_LINEAR).build());
     assertThat(none.warnings()).noneMatch(w -> w.contains("interface c"));
-    assertThat(none.status().interfaces().get("c")).isEqualTo(r.status().interfaces().get("c"));
+    assertThat(none.status().interfaces().get(InterfaceAlias.of("c"))).isEqualTo(r.status().interfaces().get(InterfaceAlias.of("c")));
   }
 
   /**

@@ -8,12 +8,14 @@ import io.netfloor.InvalidValueException;
 import io.netfloor.model.AdmissionLimit;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.FilterLayout;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.TrafficMatch;
 import io.netfloor.plan.U32Handle;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.InterfaceName;
@@ -53,12 +55,12 @@ class LibvirtStatusImportTest {
     LibvirtStatusImport.Result r = LibvirtStatusImport.fromXml("default.xml", resource("default.xml"),
         docs("vm1.xml", "vm2.xml", "port7.xml"));
     NetworkStatus s = r.status();
-    assertThat(s.network()).isEqualTo("default");
+    assertThat(s.network()).isEqualTo(NetworkName.of("default"));
     assertThat(s.bridge()).isEqualTo(InterfaceName.of("virbr0"));
-    assertThat(s.interfaces()).containsOnlyKeys("aaaaaaaa-0000-4000-8000-000000000003",
-        "bbbbbbbb-0000-4000-8000-000000000004", "cccccccc-0000-4000-8000-000000000007",
-        "11111111-2222-3333-4444-555555555555:52:54:00:12:34:57");
-    PluggedInterface vm1 = s.interfaces().get("aaaaaaaa-0000-4000-8000-000000000003");
+    assertThat(s.interfaces()).containsOnlyKeys(InterfaceAlias.of("aaaaaaaa-0000-4000-8000-000000000003"),
+        InterfaceAlias.of("bbbbbbbb-0000-4000-8000-000000000004"), InterfaceAlias.of("cccccccc-0000-4000-8000-000000000007"),
+        InterfaceAlias.of("11111111-2222-3333-4444-555555555555:52:54:00:12:34:57"));
+    PluggedInterface vm1 = s.interfaces().get(InterfaceAlias.of("aaaaaaaa-0000-4000-8000-000000000003"));
     assertThat(vm1.mac()).isEqualTo(MacAddress.parse("52:54:00:12:34:56"));
     assertThat(vm1.classMinor()).isEqualTo(3);
     assertThat(vm1.filterHandle()).contains(U32Handle.of(0x800, 0, 0x803));
@@ -69,10 +71,10 @@ class LibvirtStatusImportTest {
     assertThat(in.burst()).contains(ByteSize.ofKibibytes(256));
     assertThat(vm1.bandwidth().outbound().orElseThrow().average())
         .contains(Rate.ofKilobytesPerSecond(500));
-    PluggedInterface noFloor = s.interfaces().get("11111111-2222-3333-4444-555555555555:52:54:00:12:34:57");
+    PluggedInterface noFloor = s.interfaces().get(InterfaceAlias.of("11111111-2222-3333-4444-555555555555:52:54:00:12:34:57"));
     assertThat(noFloor.classMinor()).isZero();
     assertThat(noFloor.filterHandle()).isEmpty();
-    assertThat(s.interfaces().get("cccccccc-0000-4000-8000-000000000007").classMinor()).isEqualTo(7);
+    assertThat(s.interfaces().get(InterfaceAlias.of("cccccccc-0000-4000-8000-000000000007")).classMinor()).isEqualTo(7);
     assertThat(s.usedClassIds()).containsExactly(0, 1, 2, 3, 4, 7);
     assertThat(r.libvirtClassIds()).containsExactly(0, 1, 2, 3, 4, 7);
     // 200 + 300 + 150 = 650 kB/s, libvirt says 600: reported, the interfaces trusted
@@ -102,9 +104,9 @@ class LibvirtStatusImportTest {
             <actual type='network'><class id='6'/></actual></interface>
         </devices></domain>""");
     LibvirtStatusImport.Result r = LibvirtStatusImport.fromXml("net", net, d);
-    assertThat(r.status().interfaces()).containsKeys("p-nofloor")
-        .doesNotContainKeys("p-nocls", "p-dup", "p-big");
-    assertThat(r.status().interfaces().get("p-nofloor").classMinor()).isZero();
+    assertThat(r.status().interfaces()).containsKeys(InterfaceAlias.of("p-nofloor"))
+        .doesNotContainKeys(InterfaceAlias.of("p-nocls"), InterfaceAlias.of("p-dup"), InterfaceAlias.of("p-big"));
+    assertThat(r.status().interfaces().get(InterfaceAlias.of("p-nofloor")).classMinor()).isZero();
     assertThat(String.join("\n", r.warnings())).contains(
         "p-nocls has a floor", "p-dup holds class id 3, already held by",
         "p-big holds class id 4096", "p-nofloor holds class id 6 but has no floor",
@@ -127,16 +129,16 @@ class LibvirtStatusImportTest {
     domain.append("</devices></domain>");
     LibvirtStatusImport.Result r = LibvirtStatusImport.fromXml("net", net,
         Map.of("vms.xml", domain.toString()));
-    Map<String, PluggedInterface> ifs = r.status().interfaces();
+    Map<InterfaceAlias, PluggedInterface> ifs = r.status().interfaces();
     for (int id : new int[] {10, 16, 150, 199}) {
-      assertThat(ifs.get("p" + id).filterHandle().orElseThrow().toString()).as("id %d", id)
+      assertThat(ifs.get(InterfaceAlias.of("p" + id)).filterHandle().orElseThrow().toString()).as("id %d", id)
           .isEqualTo("800::" + (800 + id));
     }
-    assertThat(ifs.get("p10").filterHandle()).contains(U32Handle.of(0x800, 0, 0x810));
-    assertThat(ifs.get("p150").filterHandle()).contains(U32Handle.of(0x800, 0, 0x950));
+    assertThat(ifs.get(InterfaceAlias.of("p10")).filterHandle()).contains(U32Handle.of(0x800, 0, 0x810));
+    assertThat(ifs.get(InterfaceAlias.of("p150")).filterHandle()).contains(U32Handle.of(0x800, 0, 0x950));
     // libvirt cannot plug id 2048 (800::2848 is no valid node) and NetFloor's linear layout
     // reserves it: left out, with a warning
-    assertThat(ifs).doesNotContainKey("p2048");
+    assertThat(ifs).doesNotContainKey(InterfaceAlias.of("p2048"));
     assertThat(r.warnings()).singleElement().asString().contains("p2048 holds class id 2048",
         "cannot address");
   }
@@ -193,7 +195,7 @@ class LibvirtStatusImportTest {
     assertThat(r.status().interfaces()).isEmpty();
     assertThat(r.status().parkedClassIds()).isEmpty();
     assertThat(r.warnings()).hasSize(4); // ids 3, 4, 7 leaked, floor sum 600 vs 0
-    assertThat(r.status()).isEqualTo(new NetworkStatus("default", InterfaceName.of("virbr0"),
+    assertThat(r.status()).isEqualTo(new NetworkStatus(NetworkName.of("default"), InterfaceName.of("virbr0"),
         new java.util.TreeMap<>(), new java.util.TreeSet<>()));
     assertThat(r.libvirtFloorSum()).contains(Rate.ofKilobytesPerSecond(600));
   }
@@ -227,30 +229,30 @@ class LibvirtStatusImportTest {
     String name = "lab net;2:x";
     var r = LibvirtStatusImport.fromXml("lab.xml", network(name, "0-3", NET_BW),
         Map.of("vm.xml", domain(name, iface("p3", "52:54:00:00:00:03", 3, "<inbound floor='100'/>"))));
-    String derived = LibvirtStatusImport.deriveNetworkName(name);
+    String derived = LibvirtStatusImport.deriveNetworkName(name).value();
     assertThat(derived).matches("lab_net_2_x-[0-9a-f]{8}");
-    assertThat(NetworkConfig.checkName(derived)).isEqualTo(derived);
-    assertThat(r.status().network()).isEqualTo(derived);
+    assertThat(NetworkName.of(derived).value()).isEqualTo(derived);
+    assertThat(r.status().network()).isEqualTo(NetworkName.of(derived));
     assertThat(r.libvirtNetworkName()).isEqualTo(name);
     // the domain's <source network=…> still matched libvirt's own name
-    assertThat(r.status().interfaces()).containsOnlyKeys("p3");
+    assertThat(r.status().interfaces()).containsOnlyKeys(InterfaceAlias.of("p3"));
     assertThat(r.warnings()).singleElement().asString().contains("lab.xml", "'" + name + "'",
         "imported as '" + derived + "'");
     // a name the caller chooses replaces the derived one, in the warning too
     var mine = r.fitTo(libvirtConfig("mine", AdmissionLimit.PEAK_LIKE_LIBVIRT));
-    assertThat(mine.status().network()).isEqualTo("mine");
+    assertThat(mine.status().network()).isEqualTo(NetworkName.of("mine"));
     assertThat(mine.warnings()).singleElement().asString().endsWith("imported as 'mine'");
     // stable, and distinct for names that differ only in replaced characters
-    assertThat(LibvirtStatusImport.deriveNetworkName(name)).isEqualTo(derived);
-    assertThat(LibvirtStatusImport.deriveNetworkName("lab net"))
-        .isNotEqualTo(LibvirtStatusImport.deriveNetworkName("lab:net"));
-    assertThat(LibvirtStatusImport.deriveNetworkName("default")).isEqualTo("default");
+    assertThat(LibvirtStatusImport.deriveNetworkName(name).value()).isEqualTo(derived);
+    assertThat(LibvirtStatusImport.deriveNetworkName("lab net").value())
+        .isNotEqualTo(LibvirtStatusImport.deriveNetworkName("lab:net").value());
+    assertThat(LibvirtStatusImport.deriveNetworkName("default").value()).isEqualTo("default");
     String longName = ".x" + " y".repeat(60);
-    String d = LibvirtStatusImport.deriveNetworkName(longName);
+    String d = LibvirtStatusImport.deriveNetworkName(longName).value();
     assertThat(d).hasSizeLessThanOrEqualTo(64).startsWith("_x_y");
-    assertThat(NetworkConfig.checkName(d)).isEqualTo(d);
-    assertThat(LibvirtStatusImport.deriveNetworkName("réseau")).matches("r_seau-[0-9a-f]{8}")
-        .satisfies(NetworkConfig::checkName);
+    assertThat(NetworkName.of(d).value()).isEqualTo(d);
+    assertThat(LibvirtStatusImport.deriveNetworkName("réseau").value()).matches("r_seau-[0-9a-f]{8}")
+        .satisfies(NetworkName::of);
   }
 
   @Test
@@ -269,21 +271,21 @@ class LibvirtStatusImportTest {
             iface("no-avg", "52:54:00:00:00:06", 6, "<inbound average='0' peak='9' floor='5'/>"
                 + "<outbound average='40'/>"))));
     var ifs = r.status().interfaces();
-    assertThat(ifs).containsOnlyKeys("above-peak", "above-avg", "low-peak", "no-avg");
-    Limits abovePeak = ifs.get("above-peak").bandwidth().inbound().orElseThrow();
+    assertThat(ifs).containsOnlyKeys(InterfaceAlias.of("above-peak"), InterfaceAlias.of("above-avg"), InterfaceAlias.of("low-peak"), InterfaceAlias.of("no-avg"));
+    Limits abovePeak = ifs.get(InterfaceAlias.of("above-peak")).bandwidth().inbound().orElseThrow();
     assertThat(abovePeak.floor()).contains(Rate.ofKilobytesPerSecond(200));
     assertThat(abovePeak.peak()).contains(Rate.ofKilobytesPerSecond(200));
-    assertThat(ifs.get("above-peak").classMinor()).isEqualTo(3);
-    assertThat(ifs.get("above-avg").bandwidth().floorOrZero())
+    assertThat(ifs.get(InterfaceAlias.of("above-peak")).classMinor()).isEqualTo(3);
+    assertThat(ifs.get(InterfaceAlias.of("above-avg")).bandwidth().floorOrZero())
         .isEqualTo(Rate.ofKilobytesPerSecond(100));
-    Limits lowPeak = ifs.get("low-peak").bandwidth().inbound().orElseThrow();
+    Limits lowPeak = ifs.get(InterfaceAlias.of("low-peak")).bandwidth().inbound().orElseThrow();
     assertThat(lowPeak.average()).contains(Rate.ofKilobytesPerSecond(300));
     assertThat(lowPeak.peak()).isEmpty();
-    assertThat(ifs.get("low-peak").bandwidth().outbound().orElseThrow().average())
+    assertThat(ifs.get(InterfaceAlias.of("low-peak")).bandwidth().outbound().orElseThrow().average())
         .contains(Rate.ofKilobytesPerSecond(7));
-    assertThat(ifs.get("no-avg").bandwidth().inbound()).contains(
+    assertThat(ifs.get(InterfaceAlias.of("no-avg")).bandwidth().inbound()).contains(
         Limits.floorOnly(Rate.ofKilobytesPerSecond(5)));
-    assertThat(ifs.get("no-avg").classMinor()).isEqualTo(6);
+    assertThat(ifs.get(InterfaceAlias.of("no-avg")).classMinor()).isEqualTo(6);
     String all = String.join("\n", r.warnings());
     assertThat(all).contains(
         "interface above-peak: inbound floor 2400kbit (300 kB/s) is above its own peak 1600kbit"
@@ -348,7 +350,7 @@ class LibvirtStatusImportTest {
             iface("plain", "52:54:00:00:00:07", 0, "<inbound average='100'/>"),
             iface("second", "52:54:00:00:00:07", 4, "<inbound floor='10'/>"),
             iface("first", "52:54:00:00:00:07", 3, "<inbound floor='20'/>"))));
-    assertThat(r.status().interfaces()).containsOnlyKeys("first");
+    assertThat(r.status().interfaces()).containsOnlyKeys(InterfaceAlias.of("first"));
     assertThat(String.join("\n", r.warnings())).contains(
         "interface plain has MAC 52:54:00:00:00:07, as interface first has",
         "interface second has MAC 52:54:00:00:00:07", "(class id 3)", "second is not adopted",
@@ -368,7 +370,7 @@ class LibvirtStatusImportTest {
     var r = LibvirtStatusImport.fromXml("default.xml", resource("default.xml"),
         docs("vm1.xml", "vm2.xml", "port7.xml"));
     var fitted = r.fitTo(libvirtConfig("adopted", AdmissionLimit.PEAK_LIKE_LIBVIRT));
-    assertThat(fitted.status().network()).isEqualTo("adopted");
+    assertThat(fitted.status().network()).isEqualTo(NetworkName.of("adopted"));
     assertThat(fitted.status().interfaces().values()).containsExactlyElementsOf(
         r.status().interfaces().values());
     assertThat(fitted.warnings()).isEqualTo(r.warnings());
@@ -394,10 +396,10 @@ class LibvirtStatusImportTest {
     var fitted = r.fitTo(peak);
     var ifs = fitted.status().interfaces();
     // 30000 -> the capacity 25000; then 30000 in all: scaled by 25000/30000, whole kB/s
-    assertThat(ifs.get("big").bandwidth().floorOrZero()).isEqualTo(Rate.ofKilobytesPerSecond(20833));
-    assertThat(ifs.get("small").bandwidth().floorOrZero()).isEqualTo(Rate.ofKilobytesPerSecond(4166));
-    assertThat(ifs.get("big").classMinor()).isEqualTo(3);
-    assertThat(ifs.get("none")).isEqualTo(r.status().interfaces().get("none"));
+    assertThat(ifs.get(InterfaceAlias.of("big")).bandwidth().floorOrZero()).isEqualTo(Rate.ofKilobytesPerSecond(20833));
+    assertThat(ifs.get(InterfaceAlias.of("small")).bandwidth().floorOrZero()).isEqualTo(Rate.ofKilobytesPerSecond(4166));
+    assertThat(ifs.get(InterfaceAlias.of("big")).classMinor()).isEqualTo(3);
+    assertThat(ifs.get(InterfaceAlias.of("none"))).isEqualTo(r.status().interfaces().get(InterfaceAlias.of("none")));
     assertThat(fitted.status().toTree(peak).floorSum().compareTo(peak.floorCapacity().orElseThrow()))
         .isNotPositive();
     assertThat(String.join("\n", fitted.warnings())).contains(

@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.Priority;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.Checksums;
 import io.netfloor.persistence.internal.FormatException;
 import io.netfloor.persistence.internal.SnapshotFile;
 import io.netfloor.plan.U32Handle;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.nio.charset.StandardCharsets;
@@ -42,11 +43,11 @@ class PriorityStatusStoreTest {
     }
     try (FileStatusStore store = FileStatusStore.open(dir)) {
       NetworkStatus loaded = store.load("default").orElseThrow();
-      assertThat(loaded.interfaces().get("bulk")).isEqualTo(LOW);
+      assertThat(loaded.interfaces().get(InterfaceAlias.of("bulk"))).isEqualTo(LOW);
       store.save(loaded); // the snapshot now carries it
     }
     try (FileStatusStore store = FileStatusStore.open(dir)) {
-      assertThat(store.load("default").orElseThrow().interfaces().get("bulk").bandwidth()
+      assertThat(store.load("default").orElseThrow().interfaces().get(InterfaceAlias.of("bulk")).bandwidth()
           .priority()).contains(Priority.LOWEST);
     }
   }

@@ -4,9 +4,10 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.JournalFile;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.InterfaceName;
 import java.io.IOException;
@@ -110,7 +111,7 @@ class ReadOnlyStoreTest {
   void aStaleJournalAfterAnInterruptedSaveIsIgnoredNotRestarted() throws IOException {
     writeSmall();
     byte[] oldJournal = Files.readAllBytes(journal);
-    NetworkStatus replacement = NetworkStatus.empty("default", InterfaceName.of("virbr0"));
+    NetworkStatus replacement = NetworkStatus.empty(NetworkName.of("default"), InterfaceName.of("virbr0"));
     try (FileStatusStore store = FileStatusStore.open(dir, RARELY)) {
       store.save(replacement);
     }

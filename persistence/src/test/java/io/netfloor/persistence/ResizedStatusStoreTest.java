@@ -4,12 +4,13 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.internal.Checksums;
 import io.netfloor.persistence.internal.FormatException;
 import io.netfloor.persistence.internal.SnapshotFile;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.Rate;
 import java.nio.charset.StandardCharsets;
@@ -79,7 +80,7 @@ class ResizedStatusStoreTest {
     NetworkStatus read = SnapshotFile.decode((body + "crc32c " + crc32c(body) + "\n")
         .getBytes(StandardCharsets.US_ASCII)).status();
     assertThat(read.inbound()).isEmpty();
-    assertThat(read.interfaces()).containsOnlyKeys("vm1");
+    assertThat(read.interfaces()).containsOnlyKeys(InterfaceAlias.of("vm1"));
   }
 
   @Test

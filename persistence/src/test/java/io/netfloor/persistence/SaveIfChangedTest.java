@@ -3,9 +3,10 @@ package io.netfloor.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.netfloor.model.NetworkName;
 import io.netfloor.persistence.internal.JournalFile;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.units.InterfaceName;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -71,7 +72,7 @@ class SaveIfChangedTest {
   @Test
   void aJournalDueForCompactionIsCompactedEvenForAnEqualStatus() throws Exception {
     Path dir = tmp.resolve("store");
-    NetworkStatus status = NetworkStatus.empty("net", InterfaceName.of("br0"));
+    NetworkStatus status = NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0"));
     try (FileStatusStore store = FileStatusStore.open(dir, RARELY)) {
       store.save(status);
       for (int i = 0; i < 10; i++) {

@@ -3,8 +3,8 @@ package io.netfloor.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.testkit.NetFloorArbitraries;
 import java.io.IOException;
@@ -118,7 +118,7 @@ class StoreDamageProperties {
         for (Ack ack : history) {
           if (ack instanceof Save s) {
             store.save(s.status());
-            acknowledged.put(s.status().network(), s.status());
+            acknowledged.put(s.status().network().value(), s.status());
           } else if (ack instanceof Record r && acknowledged.containsKey(r.network())) {
             store.record(r.network(), r.change());
             acknowledged.put(r.network(), r.change().applyTo(acknowledged.get(r.network())));

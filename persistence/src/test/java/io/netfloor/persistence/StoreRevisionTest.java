@@ -3,8 +3,9 @@ package io.netfloor.persistence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.units.InterfaceName;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -21,7 +22,7 @@ class StoreRevisionTest {
     String afterRecord;
     try (FileStatusStore store = FileStatusStore.open(dir)) {
       assertThat(store.revision("net")).isEmpty();
-      store.save(NetworkStatus.empty("net", InterfaceName.of("br0")));
+      store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0")));
       String saved = store.revision("net").orElseThrow();
       store.record("net", new StatusChange.InterfaceSet(FileStatusStoreTest.floored("vm3", 3, 1)));
       afterRecord = store.revision("net").orElseThrow();
@@ -49,7 +50,7 @@ class StoreRevisionTest {
     // compacts whenever the journal outgrows the snapshot: most records below compact
     try (FileStatusStore store = FileStatusStore.open(dir,
         new FileStatusStore.Compaction(0, 0.01))) {
-      store.save(NetworkStatus.empty("net", InterfaceName.of("br0")));
+      store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0")));
       saved = store.revision("net").orElseThrow();
       for (int i = 0; i < 20; i++) {
         store.record("net", new StatusChange.InterfaceSet(

@@ -4,9 +4,11 @@ package io.netfloor.persistence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netfloor.model.InterfaceAlias;
+import io.netfloor.model.NetworkName;
 import io.netfloor.persistence.internal.JournalFile;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.InterfaceName;
 import java.io.IOException;
@@ -52,10 +54,10 @@ class StoreWriteFailureTest {
   @Test
   void aFirstSaveWhoseJournalCannotBeWrittenLeavesNothing() throws IOException {
     try (FileStatusStore store = FileStatusStore.open(dir)) {
-      store.save(NetworkStatus.empty("other", InterfaceName.of("br1")));
+      store.save(NetworkStatus.empty(NetworkName.of("other"), InterfaceName.of("br1")));
       byte[] index = Files.readAllBytes(store.indexFile());
       Path obstacle = obstruct("net.journal");
-      assertThatThrownBy(() -> store.save(NetworkStatus.empty("net", InterfaceName.of("br0"))))
+      assertThatThrownBy(() -> store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0"))))
           .isInstanceOf(StatusStoreException.class)
           .hasMessageContaining("cannot save status of network 'net'")
           .hasMessageContaining(store.journalFile("net").toString());
@@ -65,11 +67,11 @@ class StoreWriteFailureTest {
       assertThat(store.load("net")).isEmpty();
       assertThat(store.networks()).containsExactly("other");
       clear(obstacle);
-      store.save(NetworkStatus.empty("net", InterfaceName.of("br0")));
+      store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0")));
       store.record("net", plug(3));
     }
     try (FileStatusStore store = FileStatusStore.open(dir)) {
-      assertThat(store.load("net").orElseThrow().interfaces()).containsOnlyKeys("vm3");
+      assertThat(store.load("net").orElseThrow().interfaces()).containsOnlyKeys(InterfaceAlias.of("vm3"));
     }
   }
 
@@ -77,7 +79,7 @@ class StoreWriteFailureTest {
   void aFirstSaveWhoseSnapshotCannotBeWrittenIsNoNetwork() throws IOException {
     try (FileStatusStore store = FileStatusStore.open(dir)) {
       Path obstacle = obstruct("net.status");
-      assertThatThrownBy(() -> store.save(NetworkStatus.empty("net", InterfaceName.of("br0"))))
+      assertThatThrownBy(() -> store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0"))))
           .isInstanceOf(StatusStoreException.class)
           .hasMessageContaining("save of " + store.statusFile("net") + " failed");
       assertThat(store.statusFile("net")).doesNotExist();
@@ -98,10 +100,10 @@ class StoreWriteFailureTest {
    */
   @Test
   void aSaveCommittedBeforeItsJournalCouldBeRestartedKeepsTheSavedStatus() throws IOException {
-    NetworkStatus replacement = NetworkStatus.empty("net", InterfaceName.of("br9"));
+    NetworkStatus replacement = NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br9"));
     Path obstacle;
     try (FileStatusStore store = FileStatusStore.open(dir)) {
-      store.save(NetworkStatus.empty("net", InterfaceName.of("br0")));
+      store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0")));
       store.record("net", plug(3));
       obstacle = obstruct("net.journal");
       store.save(replacement);
@@ -128,9 +130,9 @@ class StoreWriteFailureTest {
   @Test
   void aSavedNetworkTheIndexCouldNotTakeIsListedAtTheNextOpen() throws IOException {
     try (FileStatusStore store = FileStatusStore.open(dir)) {
-      store.save(NetworkStatus.empty("first", InterfaceName.of("br1")));
+      store.save(NetworkStatus.empty(NetworkName.of("first"), InterfaceName.of("br1")));
       Path obstacle = obstruct("networks.index");
-      store.save(NetworkStatus.empty("net", InterfaceName.of("br0")));
+      store.save(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0")));
       assertThat(Files.readString(store.indexFile())).doesNotContain("network net");
       assertThat(store.networks()).containsExactly("first", "net");
       assertThat(store.load("net")).isPresent();
@@ -146,7 +148,7 @@ class StoreWriteFailureTest {
   @Test
   void aFailedCompactionLosesNoRecordAndIsRetried() throws Exception {
     FileStatusStore.Compaction often = new FileStatusStore.Compaction(0, 0.01);
-    NetworkStatus expected = NetworkStatus.empty("net", InterfaceName.of("br0"));
+    NetworkStatus expected = NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0"));
     Path obstacle;
     try (FileStatusStore store = FileStatusStore.open(dir, often)) {
       store.save(expected);
@@ -172,7 +174,7 @@ class StoreWriteFailureTest {
   /** A full journal must be compacted before the next record: if that fails, nothing is recorded. */
   @Test
   void aRecordIntoAFullJournalThatCannotBeCompactedIsRefused() throws Exception {
-    NetworkStatus expected = NetworkStatus.empty("net", InterfaceName.of("br0"));
+    NetworkStatus expected = NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("br0"));
     try (FileStatusStore store = FileStatusStore.open(dir, new FileStatusStore.Compaction(0, 0.01))) {
       store.save(expected); // a journal with little room
     }

@@ -54,7 +54,7 @@ public record Capacity(String network, boolean floorsSupported, AdmissionLimit a
    */
   public static Capacity outboundOf(HtbTree tree) {
     NetworkConfig c = tree.config();
-    return new Capacity(c.name(), c.supportsOutboundFloors(), c.admissionLimit(),
+    return new Capacity(c.name().value(), c.supportsOutboundFloors(), c.admissionLimit(),
         c.outboundFloorCapacity().orElse(Rate.ZERO), tree.outboundFloorSum(),
         tree.remainingOutboundCapacity().orElse(Rate.ZERO), tree.interfaces().size());
   }
@@ -67,7 +67,7 @@ public record Capacity(String network, boolean floorsSupported, AdmissionLimit a
    */
   public static Capacity of(HtbTree tree) {
     Rate capacity = tree.config().floorCapacity().orElse(Rate.ZERO);
-    return new Capacity(tree.config().name(), tree.config().supportsFloors(),
+    return new Capacity(tree.config().name().value(), tree.config().supportsFloors(),
         tree.config().admissionLimit(), capacity, tree.floorSum(),
         tree.remainingCapacity().orElse(Rate.ZERO), tree.interfaces().size());
   }

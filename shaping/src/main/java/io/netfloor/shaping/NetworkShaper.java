@@ -8,12 +8,15 @@ import io.netfloor.model.ClassStrategy;
 import io.netfloor.model.DeviceShaping;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.KernelPlacement;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.OutboundFloorPlacement;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.StatusChange;
 import io.netfloor.model.TrafficMatch;
 import io.netfloor.model.TreeChange;
 import io.netfloor.plan.EtherType;
@@ -39,9 +42,7 @@ import io.netfloor.spi.ClassStats;
 import io.netfloor.spi.FilterInfo;
 import io.netfloor.spi.KernelCapabilities;
 import io.netfloor.spi.KernelSnapshot;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.QdiscInfo;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.spi.TrafficControl;
@@ -153,7 +154,7 @@ public final class NetworkShaper {
     this.kernel = Objects.requireNonNull(kernel, "trafficControl");
     this.store = Objects.requireNonNull(store, "statusStore");
     this.tree = HtbTree.empty(config);
-    this.events = new EventDispatcher(config.name(), this::durabilityGate);
+    this.events = new EventDispatcher(config.name().value(), this::durabilityGate);
   }
 
   /**
@@ -319,7 +320,7 @@ public final class NetworkShaper {
         throw new ShapingException("network '" + config.name() + "' is already started");
       }
       config = withPool(adaptToKernel(requested, kernel.capabilities()));
-      NetworkStatus stored = store.load(config.name()).orElseThrow(() -> new ShapingException(
+      NetworkStatus stored = store.load(config.name().value()).orElseThrow(() -> new ShapingException(
           "network '" + config.name() + "' has no stored status to resume from; call start()"));
       tree = stored.toTree(config).withPlacement(placement);
       recordedInbound = stored.inbound();
@@ -350,7 +351,7 @@ public final class NetworkShaper {
           adapted.outboundShaping());
     }
     config = withPool(adapted);
-    Optional<NetworkStatus> stored = store.load(config.name());
+    Optional<NetworkStatus> stored = store.load(config.name().value());
     tree = stored.isPresent() ? stored.get().toTree(config) : HtbTree.empty(config);
     recordedInbound = stored.flatMap(NetworkStatus::inbound);
     if (recordedInbound.isPresent() && !tree.config().equals(config)) {
@@ -486,7 +487,7 @@ public final class NetworkShaper {
       commit("plug of '" + alias + "'", change);
       afterPlug(parkedBefore, existing == null && !bandwidth.floorOrZero().isZero());
       PluggedInterface plugged = change.affected().orElseThrow();
-      events.publish(seq -> new NetworkEvent.Plugged(config.name(), seq, plugged,
+      events.publish(seq -> new NetworkEvent.Plugged(config.name().value(), seq, plugged,
           Capacity.of(tree)));
       return plugged.effectiveClass();
     });
@@ -560,7 +561,7 @@ public final class NetworkShaper {
       afterPlugs(fromPool, needClass - fromPool, plans.size());
       Capacity after = Capacity.of(tree);
       for (PluggedInterface p : plugged) { // one event each, all after the batch's one record
-        events.publish(seq -> new NetworkEvent.Plugged(config.name(), seq, p, after));
+        events.publish(seq -> new NetworkEvent.Plugged(config.name().value(), seq, p, after));
       }
       return classes;
     });
@@ -621,7 +622,7 @@ public final class NetworkShaper {
         return false;
       }
       commit("unplug of '" + alias + "'", tree.unplug(alias));
-      events.publish(seq -> new NetworkEvent.Unplugged(config.name(), seq, was,
+      events.publish(seq -> new NetworkEvent.Unplugged(config.name().value(), seq, was,
           Capacity.of(tree)));
       return true;
     });
@@ -654,7 +655,7 @@ public final class NetworkShaper {
       }
       commit("update of '" + alias + "'", change);
       PluggedInterface after = change.affected().orElseThrow();
-      events.publish(seq -> new NetworkEvent.Updated(config.name(), seq, before, after,
+      events.publish(seq -> new NetworkEvent.Updated(config.name().value(), seq, before, after,
           Capacity.of(tree)));
       return after.effectiveClass();
     });
@@ -681,11 +682,64 @@ public final class NetworkShaper {
       commit("MAC change of '" + alias + "'", change);
       PluggedInterface after = change.affected().orElseThrow();
       if (!after.equals(before)) {
-        events.publish(seq -> new NetworkEvent.Updated(config.name(), seq, before, after,
+        events.publish(seq -> new NetworkEvent.Updated(config.name().value(), seq, before, after,
             Capacity.of(tree)));
       }
       return null;
     });
+  }
+
+  /**
+   * Plugs an interface named by a checked alias; as {@link #plug(String, MacAddress, Bandwidth)}.
+   *
+   * @param alias the interface's alias
+   * @param mac its MAC address
+   * @param bandwidth its limits
+   * @return the class the interface's inbound frames land in
+   * @throws ShapingException if the network is not started
+   * @throws io.netfloor.AdmissionException if the floor does not fit the network's capacity
+   */
+  public ClassHandle plug(InterfaceAlias alias, MacAddress mac, Bandwidth bandwidth) {
+    return plug(alias.value(), mac, bandwidth);
+  }
+
+  /**
+   * Unplugs the interface with a checked alias; as {@link #unplug(String)}.
+   *
+   * @param alias the interface's alias
+   * @return false when the alias was not plugged (nothing to do)
+   * @throws ShapingException if the network is not started
+   */
+  public boolean unplug(InterfaceAlias alias) {
+    return unplug(alias.value());
+  }
+
+  /**
+   * Changes the limits of the interface with a checked alias; as
+   * {@link #update(String, Bandwidth)}.
+   *
+   * @param alias the plugged interface's alias
+   * @param bandwidth its new limits, replacing the old ones
+   * @return the class its frames land in afterwards
+   * @throws ShapingException if the network is not started
+   * @throws io.netfloor.InterfaceConflictException if the alias is not plugged
+   */
+  public ClassHandle update(InterfaceAlias alias, Bandwidth bandwidth) {
+    return update(alias.value(), bandwidth);
+  }
+
+  /**
+   * The MAC of the interface with a checked alias changed; as
+   * {@link #changeMac(String, MacAddress)}.
+   *
+   * @param alias the plugged interface's alias
+   * @param mac its new MAC address
+   * @throws ShapingException if the network is not started
+   * @throws io.netfloor.InterfaceConflictException if the alias is not plugged or the MAC belongs
+   *     to another interface
+   */
+  public void changeMac(InterfaceAlias alias, MacAddress mac) {
+    changeMac(alias.value(), mac);
   }
 
   /**
@@ -751,10 +805,10 @@ public final class NetworkShaper {
     return withNetwork(() -> locked(() -> {
       if (!started) {
         config = withPool(adaptToKernel(requested, kernel.capabilities()));
-        tree = store.load(config.name()).map(s -> s.toTree(config)).orElse(HtbTree.empty(config));
+        tree = store.load(config.name().value()).map(s -> s.toTree(config)).orElse(HtbTree.empty(config));
       }
       Plan teardown = removeFromKernel();
-      store.delete(config.name());
+      store.delete(config.name().value());
       tree = HtbTree.empty(config);
       recordedInbound = Optional.empty();
       started = false;
@@ -794,7 +848,7 @@ public final class NetworkShaper {
   public ReconcileReport reconcile() {
     return withNetwork(() -> locked(() -> {
       requireStarted();
-      Optional<NetworkStatus> stored = store.load(config.name());
+      Optional<NetworkStatus> stored = store.load(config.name().value());
       if (stored.isPresent()) {
         tree = stored.get().toTree(config);
         recordedInbound = stored.get().inbound();
@@ -823,7 +877,7 @@ public final class NetworkShaper {
       tree.interfaces().values().stream().sorted((a, b) -> a.alias().compareTo(b.alias()))
           .forEach(p -> {
             ClassHandle c = p.effectiveClass();
-            out.add(new InterfaceStats(p.alias(), p.mac(), c, p.bandwidth().floorOrZero(),
+            out.add(new InterfaceStats(p.alias().value(), p.mac(), c, p.bandwidth().floorOrZero(),
                 tree.ceilingOf(p), counters.getOrDefault(c, ClassStats.ZERO)));
           });
       return out;
@@ -1097,11 +1151,11 @@ public final class NetworkShaper {
     ReconcileReport report = survey.building ? new ReconcileReport(all, Plan.EMPTY, notes, foreign)
         : new ReconcileReport(Plan.EMPTY, all, notes, foreign);
     if (!report.wasClean()) {
-      events.publish(seq -> new NetworkEvent.KernelSuspect(config.name(), seq, "reconcile found"
+      events.publish(seq -> new NetworkEvent.KernelSuspect(config.name().value(), seq, "reconcile found"
           + " the kernel differing from the status and applied " + report.repairs().size()
           + " repair(s)", false, Optional.empty()));
     }
-    events.publish(seq -> new NetworkEvent.Reconciled(config.name(), seq, report));
+    events.publish(seq -> new NetworkEvent.Reconciled(config.name().value(), seq, report));
     return report;
   }
 
@@ -1150,9 +1204,9 @@ public final class NetworkShaper {
       if (d.equals(config.bridge())) {
         continue;
       }
-      sv.claim(d, lostMark(QdiscClaim.root(snap, config.name()), snap, rootsWanted.contains(d),
+      sv.claim(d, lostMark(QdiscClaim.root(snap, config.name().value()), snap, rootsWanted.contains(d),
           mode, true), rootsWanted.contains(d), mode, true);
-      sv.claim(d, lostMark(QdiscClaim.ingress(snap, config.name()), snap,
+      sv.claim(d, lostMark(QdiscClaim.ingress(snap, config.name().value()), snap,
           ingressesWanted.contains(d), mode, false), ingressesWanted.contains(d), mode, false);
     }
     return sv;
@@ -1161,11 +1215,11 @@ public final class NetworkShaper {
   private void surveyBridge(Survey sv, Mode mode, List<TcObject> wanted) {
     KernelSnapshot snap = sv.snapshots.get(config.bridge());
     InterfaceName bridge = config.bridge();
-    QdiscClaim ingress = QdiscClaim.ingress(snap, config.name());
+    QdiscClaim ingress = QdiscClaim.ingress(snap, config.name().value());
     boolean needsIngress = wanted.stream().anyMatch(o -> o instanceof IngressQdisc q
         && q.device().equals(bridge));
     sv.claim(bridge, ingress, needsIngress, mode, false);
-    QdiscClaim root = QdiscClaim.root(snap, config.name());
+    QdiscClaim root = QdiscClaim.root(snap, config.name().value());
     if (!config.supportsFloors()) {
       sv.claim(bridge, root, false, mode, true);
       sv.building = ingress.state() == QdiscClaim.State.ABSENT;
@@ -1275,7 +1329,7 @@ public final class NetworkShaper {
     }
     log.info("network {}: {} on {} has NetFloor's shape and no mark; taken as the network's own",
         config.name(), c.describeQdisc(), snap.device());
-    return new QdiscClaim(QdiscClaim.State.OURS, c.qdisc(), Optional.of(config.name()), 0, true,
+    return new QdiscClaim(QdiscClaim.State.OURS, c.qdisc(), Optional.of(config.name().value()), 0, true,
         c.classes(), c.filters());
   }
 
@@ -1446,7 +1500,7 @@ public final class NetworkShaper {
   private Plan clearForeignQdiscs(boolean haveStatus) {
     KernelSnapshot snap = dumpOf(config.bridge());
     List<TcObject> doomed = new ArrayList<>();
-    QdiscClaim root = QdiscClaim.root(snap, config.name());
+    QdiscClaim root = QdiscClaim.root(snap, config.name().value());
     if (root.state() == QdiscClaim.State.OURS && !haveStatus) {
       // this network's own tree from an interrupted first start: removed as stop would (from its
       // mark alone), so a root another tool made (libvirt's bare root) stays
@@ -1460,7 +1514,7 @@ public final class NetworkShaper {
       doomed.add(new HtbQdisc(config.bridge(), q.handle(), ClassHandle.ROOT, 0, 1,
           OptionalInt.empty()));
     }
-    QdiscClaim ingress = QdiscClaim.ingress(snap, config.name());
+    QdiscClaim ingress = QdiscClaim.ingress(snap, config.name().value());
     boolean needsIngress = config.bandwidth().outbound().isPresent();
     if (needsIngress && inTheWay(ingress, haveStatus)) {
       doomed.add(new IngressQdisc(config.bridge()));
@@ -1492,7 +1546,7 @@ public final class NetworkShaper {
     InterfaceName ifb = DeviceShaping.ifbFor(device);
     if (kernel.deviceExists(ifb)) {
       KernelSnapshot ifbSnap = dumpOf(ifb);
-      QdiscClaim root = QdiscClaim.root(ifbSnap, config.name());
+      QdiscClaim root = QdiscClaim.root(ifbSnap, config.name().value());
       if (root.state() == QdiscClaim.State.ABSENT || root.state() == QdiscClaim.State.OURS
           || lostMark(root, ifbSnap, true, Mode.RESTART, true).state()
               == QdiscClaim.State.OURS) {
@@ -1503,12 +1557,12 @@ public final class NetworkShaper {
     // too, even where it died before marking them
     Mode evidence = doomed.isEmpty() ? Mode.FRESH : Mode.RESTART;
     KernelSnapshot snap = dumpOf(device);
-    if (lostMark(QdiscClaim.root(snap, config.name()), snap, true, evidence, true).state()
+    if (lostMark(QdiscClaim.root(snap, config.name().value()), snap, true, evidence, true).state()
         == QdiscClaim.State.OURS) {
       doomed.add(new HtbQdisc(device, HtbTree.ROOT_QDISC, ClassHandle.ROOT, 2, 10,
           OptionalInt.empty()));
     }
-    if (lostMark(QdiscClaim.ingress(snap, config.name()), snap, true, evidence, false).state()
+    if (lostMark(QdiscClaim.ingress(snap, config.name().value()), snap, true, evidence, false).state()
         == QdiscClaim.State.OURS) {
       doomed.add(new IngressQdisc(device));
     }
@@ -1539,8 +1593,8 @@ public final class NetworkShaper {
           && q.device().equals(d));
       boolean needsIngress = expected.stream().anyMatch(o -> o instanceof IngressQdisc q
           && q.device().equals(d));
-      for (QdiscClaim c : List.of(QdiscClaim.root(snap, config.name()),
-          QdiscClaim.ingress(snap, config.name()))) {
+      for (QdiscClaim c : List.of(QdiscClaim.root(snap, config.name().value()),
+          QdiscClaim.ingress(snap, config.name().value()))) {
         boolean needed = c == null ? false
             : (c.qdisc().map(q -> q.handle().equals(IngressQdisc.HANDLE)).orElse(false)
                 ? needsIngress : needsRoot);
@@ -1820,7 +1874,7 @@ public final class NetworkShaper {
     StatusStore.Pending last = null;
     try {
       for (StatusChange c : change.records()) {
-        last = store.append(config.name(), c);
+        last = store.append(config.name().value(), c);
         recorded++;
       }
     } catch (RuntimeException storeFailure) {
@@ -1891,7 +1945,7 @@ public final class NetworkShaper {
    */
   private void adoptStoredStatus(RuntimeException failure) {
     try {
-      Optional<NetworkStatus> stored = store.load(config.name());
+      Optional<NetworkStatus> stored = store.load(config.name().value());
       if (stored.isPresent()) {
         tree = stored.get().toTree(config);
         recordedInbound = stored.get().inbound();
@@ -1901,7 +1955,7 @@ public final class NetworkShaper {
       failure.addSuppressed(unreadable);
     }
     kernelSuspect = true;
-    events.publish(seq -> new NetworkEvent.KernelSuspect(config.name(), seq, "the status store"
+    events.publish(seq -> new NetworkEvent.KernelSuspect(config.name().value(), seq, "the status store"
         + " failed half-way and could not be rolled back; the kernel is reconciled to the stored"
         + " status before the next change", true, Optional.of(failure)));
   }
@@ -1916,7 +1970,7 @@ public final class NetworkShaper {
       boolean suspectBefore = kernelSuspect;
       undoQuietly(what, plan.undoOfFirst(e.appliedCount()), e);
       if (kernelSuspect == suspectBefore) { // a failed undo has told listeners already
-        events.publish(seq -> new NetworkEvent.KernelSuspect(config.name(), seq, "the kernel"
+        events.publish(seq -> new NetworkEvent.KernelSuspect(config.name().value(), seq, "the kernel"
             + " refused " + what + "; what was applied of it was rolled back", kernelSuspect,
             Optional.of(e)));
       }
@@ -1969,7 +2023,7 @@ public final class NetworkShaper {
     } catch (RuntimeException undoFailure) {
       kernelSuspect = true;
       cause.addSuppressed(undoFailure);
-      events.publish(seq -> new NetworkEvent.KernelSuspect(config.name(), seq, "undo of " + what
+      events.publish(seq -> new NetworkEvent.KernelSuspect(config.name().value(), seq, "undo of " + what
           + " failed; the network is reconciled before its next change", true,
           Optional.of(undoFailure)));
       log.warn("undo of {} failed; network {} will be reconciled before its next change: {}", what,
@@ -2037,9 +2091,9 @@ public final class NetworkShaper {
         Rate outFloor = bandwidth.outboundFloorOrZero();
         if (!out.fits(outFloor)) {
           return AdmissionDecision.refuse(floor, now, out.floorsSupported()
-              ? io.netfloor.AdmissionException.outbound(config.name(), "(new interface)",
+              ? io.netfloor.AdmissionException.outbound(config.name().value(), "(new interface)",
                   outFloor, out.allotted(), out.capacity())
-              : io.netfloor.AdmissionException.noOutboundFloors(config.name(), "(new interface)",
+              : io.netfloor.AdmissionException.noOutboundFloors(config.name().value(), "(new interface)",
                   outFloor));
         }
       }
@@ -2047,9 +2101,9 @@ public final class NetworkShaper {
         return AdmissionDecision.admit(floor, now);
       }
       return AdmissionDecision.refuse(floor, now, now.floorsSupported()
-          ? new io.netfloor.AdmissionException(config.name(), "(new interface)", floor,
+          ? new io.netfloor.AdmissionException(config.name().value(), "(new interface)", floor,
               now.allotted(), now.capacity())
-          : io.netfloor.AdmissionException.noInboundQos(config.name(), "(new interface)", floor));
+          : io.netfloor.AdmissionException.noInboundQos(config.name().value(), "(new interface)", floor));
     });
   }
 
@@ -2119,7 +2173,7 @@ public final class NetworkShaper {
       applyWithUndo("resize", change.plan());
       try {
         for (StatusChange c : change.records()) {
-          store.record(config.name(), c);
+          store.record(config.name().value(), c);
         }
       } catch (RuntimeException storeFailure) {
         undoQuietly("resize", change.undo(), storeFailure);
@@ -2134,7 +2188,7 @@ public final class NetworkShaper {
       tree = resized;
       recordedInbound = Optional.of(inbound);
       Capacity after = Capacity.of(tree);
-      events.publish(seq -> new NetworkEvent.Resized(config.name(), seq, before, inbound, after));
+      events.publish(seq -> new NetworkEvent.Resized(config.name().value(), seq, before, inbound, after));
       return after;
     });
   }
@@ -2148,7 +2202,7 @@ public final class NetworkShaper {
   public StatsSample sample() {
     return locked(() -> {
       List<InterfaceStats> now = stats();
-      return new StatsSample(config.name(), System.nanoTime(), Instant.now(), now);
+      return new StatsSample(config.name().value(), System.nanoTime(), Instant.now(), now);
     });
   }
 
@@ -2190,7 +2244,7 @@ public final class NetworkShaper {
           log.debug("network {}: {}{} refused after {} us: {}", config.name(), kind,
               alias == null ? "" : " of '" + alias + "'", (System.nanoTime() - start) / 1000,
               e.getMessage());
-          events.publish(seq -> new NetworkEvent.Refused(config.name(), seq, kind,
+          events.publish(seq -> new NetworkEvent.Refused(config.name().value(), seq, kind,
               Optional.ofNullable(alias), e));
           throw e;
         }
@@ -2201,7 +2255,7 @@ public final class NetworkShaper {
   /** Runs {@code body} with the network's name in the MDC, restoring what was there. */
   private <T> T withNetwork(Supplier<T> body) {
     String previous = MDC.get(MDC_NETWORK);
-    MDC.put(MDC_NETWORK, requested.name());
+    MDC.put(MDC_NETWORK, requested.name().value());
     try {
       return body.get();
     } finally {

@@ -2,6 +2,7 @@
 package io.netfloor.shaping;
 
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.units.MacAddress;
 import java.util.Objects;
@@ -24,7 +25,7 @@ public record PlugRequest(String alias, MacAddress mac, Bandwidth bandwidth) {
    * @throws io.netfloor.InvalidValueException if the alias is not a valid interface alias
    */
   public PlugRequest {
-    PluggedInterface.checkAlias(alias);
+    InterfaceAlias.of(alias).value();
     Objects.requireNonNull(mac, "mac");
     Objects.requireNonNull(bandwidth, "bandwidth");
   }

@@ -7,9 +7,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.netfloor.InvalidValueException;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.persistence.InMemoryStatusStore;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class BridgeKindTest {
         .addDevice(InterfaceName.of("vnet1"), "veth");
     NetworkShaper shaper = NetworkShaperTest.create(on("vnet1"), kernel, store);
     for (Runnable start : new Runnable[] {shaper::start, shaper::startReplacing,
-        () -> shaper.adopt(NetworkStatus.empty("net", InterfaceName.of("vnet1")))}) {
+        () -> shaper.adopt(NetworkStatus.empty(NetworkName.of("net"), InterfaceName.of("vnet1")))}) {
       assertThatThrownBy(start::run)
           .isExactlyInstanceOf(InvalidValueException.class)
           .hasMessage("device vnet1 of network 'net' is a veth device, not a bridge; NetFloor"

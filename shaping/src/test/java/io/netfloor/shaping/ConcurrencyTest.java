@@ -9,12 +9,12 @@ import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.InMemoryStatusStore;
 import io.netfloor.plan.TcObject;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
@@ -78,7 +78,7 @@ class ConcurrencyTest {
   private static void checkAgreement(List<NetworkShaper> shapers, io.netfloor.spi.StatusStore store) {
     for (NetworkShaper s : shapers) {
       HtbTree model = s.tree();
-      assertThat(store.load(s.config().name()).orElseThrow()).isEqualTo(NetworkStatus.of(model));
+      assertThat(store.load(s.config().name().value()).orElseThrow()).isEqualTo(NetworkStatus.of(model));
       assertThat(s.reconcile().wasClean()).isTrue();
       Set<Integer> ids = new HashSet<>();
       model.interfaces().values().forEach(p -> {

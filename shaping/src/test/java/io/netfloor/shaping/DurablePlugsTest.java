@@ -5,9 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.FilterLayout;
+import io.netfloor.model.InterfaceAlias;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import java.nio.file.Path;
@@ -67,7 +68,7 @@ class DurablePlugsTest {
     assertThat(syncs).isPositive().isLessThan(threads * perThread);
     try (FileStatusStore fresh = FileStatusStore.open(dir.resolve("store"))) {
       NetworkStatus stored = fresh.load("net").orElseThrow();
-      assertThat(stored.interfaces().keySet()).containsExactlyInAnyOrderElementsOf(returned);
+      assertThat(stored.interfaces().keySet().stream().map(InterfaceAlias::value).toList()).containsExactlyInAnyOrderElementsOf(returned);
       assertThat(stored).isEqualTo(NetworkStatus.of(shaper.tree()));
     }
   }

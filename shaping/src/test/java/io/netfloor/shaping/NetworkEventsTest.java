@@ -252,7 +252,7 @@ class NetworkEventsTest {
     assertThat(faulty.faults()).isEqualTo(2);
     String last = "vm" + i;
     shaper.plug(last, mac(i), Bandwidth.floor(Rate.parse("100kbit"))); // repairs first
-    rec.awaitOne(e -> e instanceof NetworkEvent.Plugged p && p.iface().alias().equals(last));
+    rec.awaitOne(e -> e instanceof NetworkEvent.Plugged p && p.iface().alias().value().equals(last));
     List<NetworkEvent> events = List.copyOf(rec.events);
     NetworkEvent.KernelSuspect suspect = events.stream()
         .filter(e -> e instanceof NetworkEvent.KernelSuspect).map(e -> (NetworkEvent.KernelSuspect) e)

@@ -8,10 +8,10 @@ import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.testkit.kernel.TcOracle;
 import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;
@@ -77,7 +77,7 @@ class NetworkShaperKernelTest {
         assertThat(report.wasClean()).as("%s", report).isTrue();
         assertThat(restarted.tree().interfaces()).hasSize(100);
         assertKernelAgrees(ns, restarted.tree());
-        assertThat(store.load(config.name()).orElseThrow())
+        assertThat(store.load(config.name().value()).orElseThrow())
             .isEqualTo(NetworkStatus.of(restarted.tree()));
 
         // freed ids are reused lowest first: vm1 had 1:4, the lowest id unplugging freed
@@ -88,7 +88,7 @@ class NetworkShaperKernelTest {
         restarted.stop();
         assertThat(TcOracle.classes(ns, "br0")).isEmpty();
         assertThat(classifyingFilters(ns)).isEmpty();
-        assertThat(store.load(config.name())).isEmpty();
+        assertThat(store.load(config.name().value())).isEmpty();
       }
     }
   }

@@ -10,8 +10,10 @@ import io.netfloor.model.Bandwidth;
 import io.netfloor.model.ClassStrategy;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.persistence.InMemoryStatusStore;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.HtbQdisc;
@@ -20,7 +22,6 @@ import io.netfloor.plan.TcObject;
 import io.netfloor.plan.TcOp;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.spi.TrafficControlException;
 import io.netfloor.units.ClassHandle;
@@ -99,6 +100,26 @@ class NetworkShaperTest {
     shaper.stop();
     assertThat(kernel.objects()).isEmpty();
     assertThat(store.load("net")).isEmpty();
+  }
+
+  @Test
+  void theCheckedAliasFormsActOnTheSameInterfaceAsThePlainOnes() {
+    NetworkShaper shaper = create(config(FilterLayout.HASHED), kernel, store);
+    shaper.start();
+    InterfaceAlias vm1 = InterfaceAlias.of("vm1");
+    assertThat(shaper.plug(vm1, mac(1), Bandwidth.floor(Rate.parse("60mbit"))))
+        .isEqualTo(ClassHandle.parse("1:3"));
+    assertThat(shaper.tree().find("vm1").orElseThrow().alias()).isEqualTo(vm1);
+    assertThat(store.load("net").orElseThrow().interfaces()).containsOnlyKeys(vm1);
+    shaper.update(vm1, Bandwidth.floor(Rate.parse("40mbit")));
+    assertThat(shaper.tree().floorSum()).isEqualTo(Rate.parse("40mbit"));
+    shaper.changeMac(vm1, mac(7));
+    assertThat(shaper.tree().find("vm1").orElseThrow().mac()).isEqualTo(mac(7));
+    assertKernelMatches(shaper);
+    assertThat(shaper.unplug(vm1)).isTrue();
+    assertThat(shaper.unplug("vm1")).isFalse();
+    assertThat(store.load("net").orElseThrow().interfaces()).isEmpty();
+    assertKernelMatches(shaper);
   }
 
   @Test

@@ -8,9 +8,9 @@ import io.netfloor.AdmissionException;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.Rate;
 import java.nio.file.Path;
@@ -68,7 +68,7 @@ class PlugAllKernelTest {
         assertThat(restarted.start().wasClean()).isTrue();
         assertThat(restarted.tree().interfaces()).hasSize(300);
         NetworkShaperKernelTest.assertKernelAgrees(ns, restarted.tree());
-        assertThat(store.load(config.name()).orElseThrow())
+        assertThat(store.load(config.name().value()).orElseThrow())
             .isEqualTo(NetworkStatus.of(restarted.tree()));
       }
     }

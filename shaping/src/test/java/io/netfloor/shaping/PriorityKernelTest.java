@@ -7,11 +7,11 @@ import io.netfloor.model.Bandwidth;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.model.Priority;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.testkit.kernel.TcOracle;
 import io.netfloor.testkit.kernel.TestNamespace;
 import io.netfloor.units.ClassHandle;
@@ -125,7 +125,7 @@ class PriorityKernelTest {
             .contains(Priority.HIGHEST);
         assertThat(restarted.tree().find("vm3").orElseThrow().bandwidth().priority())
             .contains(Priority.of(4));
-        assertThat(store.load(config.name()).orElseThrow())
+        assertThat(store.load(config.name().value()).orElseThrow())
             .isEqualTo(NetworkStatus.of(restarted.tree()));
         assertTcAgrees(ns, restarted.tree());
         restarted.stop();

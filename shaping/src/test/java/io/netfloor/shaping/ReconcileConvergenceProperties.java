@@ -9,6 +9,7 @@ import io.netfloor.model.ClassStrategy;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.model.TrafficMatch;
 import io.netfloor.persistence.InMemoryStatusStore;
@@ -124,7 +125,7 @@ class ReconcileConvergenceProperties {
         .toList();
     kernel.apply(io.netfloor.plan.PlanDiff.between(List.of(), foreignBuilt));
     NetworkShaper shaper = NetworkShaperTest.create(config, kernel, new InMemoryStatusStore());
-    shaper.adopt(io.netfloor.spi.NetworkStatus.empty("net", BR));
+    shaper.adopt(io.netfloor.model.NetworkStatus.empty(NetworkName.of("net"), BR));
     assertThat(kernel.objects()).anySatisfy(o -> assertThat(o).isInstanceOfSatisfying(
         HtbClass.class, c -> {
           assertThat(c.classId()).isEqualTo(io.netfloor.model.HtbTree.TOP_CLASS);

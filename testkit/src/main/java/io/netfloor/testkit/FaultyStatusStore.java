@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.testkit;
 
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
 import java.util.Optional;

@@ -3,6 +3,9 @@ package io.netfloor.testkit;
 
 import io.netfloor.model.AdmissionLimit;
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.InterfaceAlias;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.Priority;
 import io.netfloor.model.ClassStrategy;
 import io.netfloor.model.FilterLayout;
@@ -11,11 +14,10 @@ import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.OutboundFloorPlacement;
 import io.netfloor.model.OutboundShaping;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.StatusChange;
 import io.netfloor.model.TrafficMatch;
 import io.netfloor.plan.LeafQdiscKind;
 import io.netfloor.plan.U32Handle;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
@@ -343,9 +345,9 @@ public final class NetFloorArbitraries {
             pluggedInterfaces().list().ofMaxSize(5), classIdSets(),
             networkInboundLimits().optional(0.35))
         .as((bridge, ifs, parked, inbound) -> {
-          TreeMap<String, PluggedInterface> m = new TreeMap<>();
+          TreeMap<InterfaceAlias, PluggedInterface> m = new TreeMap<>();
           ifs.forEach(p -> m.put(p.alias(), p));
-          return new NetworkStatus(network, InterfaceName.of(bridge), m, parked, inbound);
+          return new NetworkStatus(NetworkName.of(network), InterfaceName.of(bridge), m, parked, inbound);
         });
   }
 

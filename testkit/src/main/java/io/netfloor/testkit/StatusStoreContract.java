@@ -9,11 +9,12 @@ import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.StatusChange;
 import io.netfloor.model.TreeChange;
 import io.netfloor.plan.U32Handle;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.InterfaceName;
@@ -114,7 +115,7 @@ public abstract class StatusStoreContract {
   }
 
   private static NetworkStatus status(String network, int interfaces) {
-    NetworkStatus s = NetworkStatus.empty(network, InterfaceName.of("br-" + network));
+    NetworkStatus s = NetworkStatus.empty(NetworkName.of(network), InterfaceName.of("br-" + network));
     for (int i = 1; i <= interfaces; i++) {
       s = s.withInterface(vm(i, i));
     }
@@ -287,7 +288,7 @@ public abstract class StatusStoreContract {
         for (StoreStep step : steps) {
           if (step instanceof StoreStep.Save s) {
             store.save(s.status());
-            model.put(s.status().network(), s.status());
+            model.put(s.status().network().value(), s.status());
           } else if (step instanceof StoreStep.Record r) {
             NetworkStatus before = model.get(r.network());
             if (before == null) {
@@ -349,8 +350,8 @@ public abstract class StatusStoreContract {
       TreeChange change = op.applyTo(tree);
       tree = change.tree();
       for (StatusChange c : change.records()) {
-        store.record(config.name(), c);
-        NetworkStatus prefix = store.load(config.name()).orElseThrow();
+        store.record(config.name().value(), c);
+        NetworkStatus prefix = store.load(config.name().value()).orElseThrow();
         assertThatCode(() -> prefix.toTree(config)).as("status after recording %s of %s", c, op)
             .doesNotThrowAnyException();
       }
@@ -370,8 +371,8 @@ public abstract class StatusStoreContract {
 
     /** Stop and start again: the status is deleted and the tree's status saved anew. */
     void deleteAndSaveAgain() {
-      store.delete(config.name());
-      assertThat(store.load(config.name())).isEmpty();
+      store.delete(config.name().value());
+      assertThat(store.load(config.name().value())).isEmpty();
       store.save(NetworkStatus.of(tree));
       count("delete+save", "accepted");
     }
@@ -385,9 +386,9 @@ public abstract class StatusStoreContract {
 
     void holdsTheTreesStatus() {
       NetworkStatus expected = NetworkStatus.of(tree);
-      assertThat(store.load(config.name())).contains(expected);
-      assertThat(store.networks()).containsExactly(config.name());
-      assertThat(store.load(config.name()).orElseThrow().toTree(config)).isEqualTo(tree);
+      assertThat(store.load(config.name().value())).contains(expected);
+      assertThat(store.networks()).containsExactly(config.name().value());
+      assertThat(store.load(config.name().value()).orElseThrow().toTree(config)).isEqualTo(tree);
     }
 
     private static void count(String kind, String outcome) {

@@ -12,8 +12,6 @@ import io.netfloor.plan.PlanDiff;
 import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.testkit.NetFloorArbitraries;
 import io.netfloor.testkit.TreeOperation;
 import io.netfloor.units.ClassHandle;

@@ -10,7 +10,6 @@ import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.TcObject;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.spi.InMemoryTrafficControl;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.testkit.FittingTreeOperations;
 import io.netfloor.testkit.NetFloorArbitraries;
 import io.netfloor.testkit.TreeOperation;

@@ -10,7 +10,6 @@ import io.netfloor.InvalidValueException;
 import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.LeafQdisc;
 import io.netfloor.plan.TcOp;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.testkit.NetFloorArbitraries;
 import io.netfloor.testkit.TreeOperation;
 import io.netfloor.units.MacAddress;
@@ -89,8 +88,8 @@ class PriorityProperties {
       if (!p.hasInboundClass()) {
         continue; // no class on the bridge (none, or an outbound floor's only): a priority adds one
       }
-      TreeChange c = tree.update(p.alias(), p.bandwidth().withPriority(priority));
-      assertThat(c.tree().find(p.alias()).orElseThrow().classMinor()).isEqualTo(p.classMinor());
+      TreeChange c = tree.update(p.alias().value(), p.bandwidth().withPriority(priority));
+      assertThat(c.tree().find(p.alias().value()).orElseThrow().classMinor()).isEqualTo(p.classMinor());
       assertThat(c.tree().floorSum()).isEqualTo(tree.floorSum());
       // no priority is HTB's prio 0: giving priority 0 then changes the status, not the kernel
       boolean same = p.bandwidth().priority().orElse(Priority.HIGHEST).equals(priority);

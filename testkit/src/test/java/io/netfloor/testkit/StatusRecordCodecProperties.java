@@ -4,9 +4,9 @@ package io.netfloor.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusRecordCodec;
 import io.netfloor.spi.StatusStoreException;
 import net.jqwik.api.Arbitrary;

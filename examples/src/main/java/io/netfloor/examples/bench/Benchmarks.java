@@ -7,13 +7,13 @@ import io.netfloor.model.ClassStrategy;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.model.TreeChange;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.InMemoryStatusStore;
 import io.netfloor.shaping.NetworkShaper;
 import io.netfloor.shaping.ReconcileReport;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -537,7 +537,7 @@ public final class Benchmarks {
     engine.run(FilterLayout.HASHED, ClassStrategy.PARKED_POOL, n, false, mem, false);
     Path dir = lab.workDir().resolve("reconcile");
     try (FileStatusStore file = FileStatusStore.open(dir)) {
-      file.save(mem.load(config.name()).orElseThrow());
+      file.save(mem.load(config.name().value()).orElseThrow());
     }
     List<Double> nf = new ArrayList<>();
     List<Double> dumps = new ArrayList<>();
@@ -633,12 +633,12 @@ public final class Benchmarks {
         List<StatusChange> changes = plug.records();
         long t0 = System.nanoTime();
         for (StatusChange c : changes) {
-          store.record(config.name(), c);
+          store.record(config.name().value(), c);
         }
         out[k] = System.nanoTime() - t0;
         TreeChange unplug = plug.tree().unplug(alias);
         for (StatusChange c : unplug.records()) {
-          store.record(config.name(), c);
+          store.record(config.name().value(), c);
         }
         tree = unplug.tree();
       }
@@ -708,7 +708,7 @@ public final class Benchmarks {
           }
         }
       }
-      store.delete(EngineBench.config(FilterLayout.HASHED, ClassStrategy.ADD_ON_PLUG).name());
+      store.delete(EngineBench.config(FilterLayout.HASHED, ClassStrategy.ADD_ON_PLUG).name().value());
     }
     Stats.Summary fs = Stats.Summary.of(file);
     Stats.Summary js = Stats.Summary.of(jdbc);

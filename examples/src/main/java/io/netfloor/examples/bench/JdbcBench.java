@@ -4,10 +4,11 @@ package io.netfloor.examples.bench;
 import io.netfloor.jdbc.JdbcStatusStore;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
+import io.netfloor.model.StatusChange;
 import io.netfloor.persistence.FileStatusStore;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
@@ -47,7 +48,7 @@ final class JdbcBench {
       for (int h = 0; h < hosts; h++) {
         StatusStore s = open.apply(h);
         stores.add(s);
-        s.save(NetworkStatus.empty(network(h), InterfaceName.of("br0")));
+        s.save(NetworkStatus.empty(NetworkName.of(network(h)), InterfaceName.of("br0")));
       }
       CountDownLatch go = new CountDownLatch(1);
       List<Future<long[]>> results = new ArrayList<>();

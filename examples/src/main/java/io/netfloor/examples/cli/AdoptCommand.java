@@ -5,11 +5,11 @@ import io.netfloor.model.Bandwidth;
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.Limits;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.persistence.LibvirtStatusImport;
 import io.netfloor.plan.TcOp;
 import io.netfloor.shaping.ReconcileReport;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.ByteSize;
 import io.netfloor.units.Rate;
 import java.io.IOException;
@@ -134,7 +134,7 @@ final class AdoptCommand extends BaseCommand {
     }
     LibvirtStatusImport.Result imported = LibvirtStatusImport.fromFiles(statusFile, files);
     String name = spec.commandLine().getParseResult().hasMatchedOption("--network")
-        ? common.network : imported.status().network();
+        ? common.network : imported.status().network().value();
 
     List<String> bandwidthWarnings = new ArrayList<>();
     Bandwidth bandwidth = networkBandwidth(imported, bandwidthWarnings);
@@ -302,7 +302,7 @@ final class AdoptCommand extends BaseCommand {
       List<Map<String, Object>> rows = new ArrayList<>();
       for (PluggedInterface p : ifs) {
         Map<String, Object> row = new LinkedHashMap<>();
-        row.put("alias", p.alias());
+        row.put("alias", p.alias().value());
         row.put("mac", p.mac().toString());
         row.put("class", p.effectiveClass().toString());
         CliJson.putRate(row, "floor", p.bandwidth().floorOrZero());

@@ -2,7 +2,7 @@
 package io.netfloor.examples.cli;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import io.netfloor.spi.NetworkStatus;
+import io.netfloor.model.NetworkStatus;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.Optional;

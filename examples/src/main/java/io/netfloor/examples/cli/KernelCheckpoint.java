@@ -2,11 +2,11 @@
 package io.netfloor.examples.cli;
 
 import io.netfloor.model.KernelPlacement;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.spi.ClassInfo;
 import io.netfloor.spi.ClassStats;
 import io.netfloor.spi.FilterInfo;
 import io.netfloor.spi.KernelSnapshot;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.QdiscInfo;
 import java.io.IOException;
 import java.io.InputStream;

@@ -3,8 +3,8 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.model.FilterLayout;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
 import java.util.Optional;
 
 /**

@@ -3,12 +3,12 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.model.HtbTree;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.plan.TcOp;
 import io.netfloor.shaping.Capacity;
 import io.netfloor.shaping.DryRun;
 import io.netfloor.shaping.NetworkShaper;
-import io.netfloor.spi.NetworkStatus;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

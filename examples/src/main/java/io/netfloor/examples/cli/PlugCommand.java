@@ -2,6 +2,7 @@
 package io.netfloor.examples.cli;
 
 import io.netfloor.model.Bandwidth;
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.shaping.DryRun;
 import io.netfloor.units.ClassHandle;
@@ -45,7 +46,7 @@ final class PlugCommand extends BaseCommand {
 
   @Override
   public Integer call() {
-    PluggedInterface.checkAlias(alias);
+    InterfaceAlias.of(alias).value();
     Bandwidth bandwidth = limits.bandwidth();
     if (dryRun) {
       return Orchestration.print(this, "plug", alias,
@@ -57,7 +58,7 @@ final class PlugCommand extends BaseCommand {
       PluggedInterface p = s.shaper.tree().find(alias).orElseThrow();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("network", s.config.name());
+        json.put("network", s.config.name().value());
         json.put("alias", alias);
         json.put("mac", mac.toString());
         json.put("class", c.toString());

@@ -22,7 +22,7 @@ final class ReconcileCommand extends BaseCommand {
       s.succeeded();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("network", s.config.name());
+        json.put("network", s.config.name().value());
         json.put("clean", report.wasClean());
         json.put("built", CliJson.ops(report.built()));
         json.put("repairs", CliJson.ops(report.repairs()));

@@ -3,6 +3,7 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.model.KernelPlacement;
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.SafeDirectory;
@@ -11,7 +12,6 @@ import io.netfloor.shaping.NetworkShaper;
 import io.netfloor.shaping.ParkedPoolPolicy;
 import io.netfloor.shaping.ReconcileReport;
 import io.netfloor.shaping.ShaperOptions;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.spi.StatusStoreException;
 import io.netfloor.units.InterfaceName;
 import java.nio.file.Path;

@@ -2,6 +2,7 @@
 package io.netfloor.examples.cli;
 
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
 import io.netfloor.persistence.SafeDirectory;
 import java.io.IOException;
 import java.io.InputStream;
@@ -51,7 +52,7 @@ final class StateDir {
 
   /** Where {@code network}'s record is (it may not exist). */
   Path definitionFile(String network) {
-    NetworkConfig.checkName(network);
+    NetworkName.of(network).value();
     return networksDirectory().resolve(network + ".json");
   }
 
@@ -60,7 +61,7 @@ final class StateDir {
    * hidden file beside its record (a network name never starts with a dot).
    */
   Path probeFile(String network) {
-    NetworkConfig.checkName(network);
+    NetworkName.of(network).value();
     return networksDirectory().resolve("." + network + ".kernel.json");
   }
 
@@ -69,7 +70,7 @@ final class StateDir {
    * ({@link KernelCheckpoint}), beside its record.
    */
   Path checkpointFile(String network) {
-    NetworkConfig.checkName(network);
+    NetworkName.of(network).value();
     return networksDirectory().resolve("." + network + ".checkpoint.json");
   }
 

@@ -3,6 +3,7 @@ package io.netfloor.examples.cli;
 
 import io.netfloor.examples.Units;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.shaping.Capacity;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.model.PluggedInterface;
@@ -10,7 +11,6 @@ import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.spi.ClassInfo;
 import io.netfloor.spi.ClassStats;
 import io.netfloor.spi.KernelSnapshot;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import java.util.ArrayList;
@@ -100,7 +100,7 @@ final class StatusCommand extends BaseCommand {
     List<Map<String, Object>> rows = rows(ifs, snapshot);
     if (common.json) {
       Map<String, Object> json = new LinkedHashMap<>();
-      json.put("network", status.network());
+      json.put("network", status.network().value());
       json.put("bridge", status.bridge().toString());
       json.put("netns", common.netns);
       json.put("managedBy", "library");
@@ -161,7 +161,7 @@ final class StatusCommand extends BaseCommand {
       Optional<ClassInfo> k = snapshot.findClass(p.effectiveClass());
       ClassStats st = k.map(ClassInfo::stats).orElse(ClassStats.ZERO);
       Map<String, Object> row = new LinkedHashMap<>();
-      row.put("alias", p.alias());
+      row.put("alias", p.alias().value());
       row.put("mac", p.mac().toString());
       row.put("class", p.effectiveClass().toString());
       CliJson.putRate(row, "floor", p.bandwidth().floorOrZero());

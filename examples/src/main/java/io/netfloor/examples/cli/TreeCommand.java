@@ -4,9 +4,9 @@ package io.netfloor.examples.cli;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.netfloor.examples.TreeView;
 import io.netfloor.model.HtbTree;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.spi.KernelSnapshot;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import java.time.Duration;
 import java.util.Map;
@@ -94,7 +94,7 @@ final class TreeCommand extends BaseCommand {
                   + "' is no longer in the status store (stopped)"));
           now = tc.dump(bridge);
           nowAt = System.nanoTime();
-          view = TreeView.of(status.network(), LibraryNetwork.layoutOf(status)
+          view = TreeView.of(status.network().value(), LibraryNetwork.layoutOf(status)
               .map(l -> "layout " + NetworkDefinition.nameOf(l) + ", ").orElse("")
               + LibraryNetwork.CONFIG_UNKNOWN, status.interfaces().values(),
               status.parkedClassIds(), now, earlier, Duration.ofNanos(nowAt - beforeAt));

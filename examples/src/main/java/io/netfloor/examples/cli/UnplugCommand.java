@@ -25,7 +25,7 @@ final class UnplugCommand extends BaseCommand {
       s.succeeded();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("network", s.config.name());
+        json.put("network", s.config.name().value());
         json.put("alias", alias);
         json.put("unplugged", true);
         printJson(json);

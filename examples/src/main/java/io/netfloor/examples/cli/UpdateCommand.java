@@ -78,7 +78,7 @@ final class UpdateCommand extends BaseCommand {
       s.succeeded();
       if (common.json) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("network", s.config.name());
+        json.put("network", s.config.name().value());
         json.put("alias", alias);
         json.put("class", c.toString());
         CliJson.putRate(json, "floor", bandwidth.floorOrZero());

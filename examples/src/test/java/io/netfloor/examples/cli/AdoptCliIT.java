@@ -227,7 +227,7 @@ class AdoptCliIT {
 
     JsonNode adopted = ok(cli("adopt", status.toString(), "--domains", qemu.toString(),
         "--netns", ns.name(), "--state-dir", state.toString(), "--leaf", leaf, "--json")).json();
-    String name = LibvirtStatusImport.deriveNetworkName("lab net");
+    String name = LibvirtStatusImport.deriveNetworkName("lab net").value();
     assertThat(adopted.get("network").asText()).isEqualTo(name);
     assertThat(adopted.get("libvirtNetwork").asText()).isEqualTo("lab net");
     assertThat(adopted.get("leafQdisc").asText()).isEqualTo(leaf);

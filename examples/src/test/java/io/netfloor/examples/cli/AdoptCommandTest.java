@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.netfloor.model.FilterLayout;
+import io.netfloor.model.InterfaceAlias;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
 import io.netfloor.persistence.FileStatusStore;
 import io.netfloor.persistence.LibvirtStatusImport;
 import io.netfloor.plan.U32Handle;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.model.Bandwidth;
@@ -117,7 +119,7 @@ class AdoptCommandTest {
     Path vm = libvirt.resolve("vm-lab.xml");
     Files.writeString(vm, domainStatus("lab net;1", "port-3", "52:54:00:12:34:56", 3,
         "<bandwidth><inbound average='100' floor='2500'/></bandwidth>"));
-    String derived = LibvirtStatusImport.deriveNetworkName("lab net;1");
+    String derived = LibvirtStatusImport.deriveNetworkName("lab net;1").value();
     Run r = adopt(lab.toString(), "--domains", vm.toString(), "--dry-run");
     assertThat(r.exit()).as(r.err()).isZero();
     assertThat(r.out()).contains("Would adopt libvirt network 'lab net;1' as '" + derived + "'")
@@ -204,12 +206,12 @@ class AdoptCommandTest {
     Files.createDirectories(state);
     Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions
         .fromString("rwx------"));
-    var ifs = new TreeMap<String, PluggedInterface>();
-    ifs.put("vm1", new PluggedInterface("vm1", MacAddress.parse("52:54:00:00:00:01"),
+    var ifs = new TreeMap<InterfaceAlias, PluggedInterface>();
+    ifs.put(InterfaceAlias.of("vm1"), new PluggedInterface("vm1", MacAddress.parse("52:54:00:00:00:01"),
         Bandwidth.floor(Rate.parse("10mbit")), 3, java.util.Optional.of(U32Handle.of(0x800, 0,
             0x803))));
     try (FileStatusStore store = FileStatusStore.open(state.resolve("status"))) {
-      store.save(new NetworkStatus("default", InterfaceName.of("br0"), ifs, new TreeSet<>()));
+      store.save(new NetworkStatus(NetworkName.of("default"), InterfaceName.of("br0"), ifs, new TreeSet<>()));
     }
     assertRefused(adopt(libvirt.resolve("default.xml").toString(), "--domains",
         libvirt.resolve("vm1.xml").toString()), ExitCodes.FAILED,
@@ -221,7 +223,7 @@ class AdoptCommandTest {
         "'plug' cannot change it", "'netfloor status' and 'tree' show it");
     assertRefused(cli("stop", "--network", "default", "--state-dir", state.toString()),
         ExitCodes.FAILED, "'stop' cannot change it");
-    assertThat(LibraryNetwork.layoutOf(new NetworkStatus("x", InterfaceName.of("br0"), ifs,
+    assertThat(LibraryNetwork.layoutOf(new NetworkStatus(NetworkName.of("x"), InterfaceName.of("br0"), ifs,
         new TreeSet<>()))).contains(FilterLayout.LIBVIRT_LINEAR);
   }
 

@@ -2,6 +2,7 @@
 package io.netfloor.persistence.internal;
 
 import io.netfloor.model.NetworkConfig;
+import io.netfloor.model.NetworkName;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
@@ -77,7 +78,7 @@ public final class IndexFile {
     for (int[] l : lines.subList(1, lines.size() - 1)) {
       String name = Lines.expectPrefix(Lines.ascii(bytes, l[0], l[1]), "network");
       try {
-        NetworkConfig.checkName(name);
+        NetworkName.of(name).value();
       } catch (RuntimeException e) {
         throw new FormatException("'" + name + "' is not a network name: " + e.getMessage(), e);
       }

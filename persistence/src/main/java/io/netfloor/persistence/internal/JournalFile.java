@@ -2,7 +2,8 @@
 package io.netfloor.persistence.internal;
 
 import io.netfloor.model.NetworkConfig;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.StatusChange;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -154,7 +155,7 @@ public final class JournalFile {
     long base;
     long size;
     try {
-      network = NetworkConfig.checkName(StatusCodec.field(h[2], "network"));
+      network = NetworkName.of(StatusCodec.field(h[2], "network")).value();
       generation = Lines.parseGeneration(StatusCodec.field(h[3], "generation"));
       base = Lines.parseCount(StatusCodec.field(h[4], "base"), "base");
       size = version == 1 ? bytes.length

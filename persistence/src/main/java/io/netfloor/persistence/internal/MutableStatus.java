@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.persistence.internal;
 
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import io.netfloor.units.InterfaceName;
 import java.util.Optional;
 import java.util.TreeMap;
@@ -19,9 +21,9 @@ import java.util.TreeSet;
  * <p>Semantics must equal {@link StatusChange#applyTo}; the store's properties compare the two.
  */
 public final class MutableStatus {
-  private final String network;
+  private final NetworkName network;
   private final InterfaceName bridge;
-  private final TreeMap<String, PluggedInterface> interfaces;
+  private final TreeMap<InterfaceAlias, PluggedInterface> interfaces;
   private final TreeSet<Integer> parked;
   private Optional<Limits> inbound;
 

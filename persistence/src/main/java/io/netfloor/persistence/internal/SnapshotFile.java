@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.persistence.internal;
 
+import io.netfloor.model.InterfaceAlias;
 import io.netfloor.model.Limits;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -155,7 +157,7 @@ public record SnapshotFile(NetworkStatus status, long generation, OptionalLong p
       throw new FormatException("the snapshot announces " + count + " interfaces but holds "
           + (text.size() - 7) + " lines for them");
     }
-    SortedMap<String, PluggedInterface> interfaces = new TreeMap<>();
+    SortedMap<InterfaceAlias, PluggedInterface> interfaces = new TreeMap<>();
     for (int i = 0; i < count; i++) {
       PluggedInterface p = StatusCodec.decodeInterface(Lines.expectPrefix(text.get(6 + i), "iface"));
       if (interfaces.put(p.alias(), p) != null) {
@@ -164,7 +166,7 @@ public record SnapshotFile(NetworkStatus status, long generation, OptionalLong p
     }
     var parked = StatusCodec.decodeIds(Lines.expectPrefix(text.get(text.size() - 1), "parked"));
     try {
-      NetworkStatus status = new NetworkStatus(network, InterfaceName.of(bridge), interfaces, parked,
+      NetworkStatus status = new NetworkStatus(NetworkName.of(network), InterfaceName.of(bridge), interfaces, parked,
           inbound);
       return new SnapshotFile(status, generation, previous, seq);
     } catch (RuntimeException e) {

@@ -3,7 +3,7 @@ package io.netfloor.persistence.internal;
 
 import io.netfloor.model.Limits;
 import io.netfloor.model.PluggedInterface;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusRecordCodec;
 import io.netfloor.spi.StatusStoreException;
 import java.util.SortedSet;

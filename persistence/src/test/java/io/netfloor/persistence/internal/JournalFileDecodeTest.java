@@ -4,7 +4,7 @@ package io.netfloor.persistence.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.StatusChange;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;

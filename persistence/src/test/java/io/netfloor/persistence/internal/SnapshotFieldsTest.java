@@ -4,7 +4,8 @@ package io.netfloor.persistence.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.netfloor.spi.NetworkStatus;
+import io.netfloor.model.NetworkName;
+import io.netfloor.model.NetworkStatus;
 import io.netfloor.units.InterfaceName;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.Test;
  */
 class SnapshotFieldsTest {
   private static final String GOOD = new String(new SnapshotFile(
-      NetworkStatus.empty("default", InterfaceName.of("virbr0")), 0x0123456789abcdefL,
+      NetworkStatus.empty(NetworkName.of("default"), InterfaceName.of("virbr0")), 0x0123456789abcdefL,
       OptionalLong.of(0xfedcba9876543210L), 42).encode(), StandardCharsets.US_ASCII);
 
   /** {@link #GOOD} with one line replaced, its checksum made right again. */

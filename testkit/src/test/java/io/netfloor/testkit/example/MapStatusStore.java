@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.testkit.example;
 
-import io.netfloor.spi.NetworkStatus;
-import io.netfloor.spi.StatusChange;
+import io.netfloor.model.NetworkStatus;
+import io.netfloor.model.StatusChange;
 import io.netfloor.spi.StatusRecordCodec;
 import io.netfloor.spi.StatusStore;
 import io.netfloor.spi.StatusStoreException;
@@ -29,7 +29,8 @@ public record MapStatusStore(Map<String, List<byte[]>> records) implements Statu
 
   @Override
   public synchronized void save(NetworkStatus status) {
-    records.put(status.network(), new ArrayList<>(List.of(StatusRecordCodec.encodeStatus(status))));
+    records.put(status.network().value(),
+        new ArrayList<>(List.of(StatusRecordCodec.encodeStatus(status))));
   }
 
   @Override

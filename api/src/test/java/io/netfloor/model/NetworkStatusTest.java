@@ -1,17 +1,11 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.netfloor.spi;
+package io.netfloor.model;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
-import io.netfloor.model.Bandwidth;
-import io.netfloor.model.HtbTree;
-import io.netfloor.model.Limits;
-import io.netfloor.model.NetworkConfig;
-import io.netfloor.model.PluggedInterface;
-import io.netfloor.model.TreeChange;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
@@ -52,16 +46,16 @@ class NetworkStatusTest {
   }
 
   private static NetworkStatus status(Set<Integer> parked, PluggedInterface... ifaces) {
-    TreeMap<String, PluggedInterface> m = new TreeMap<>();
+    TreeMap<InterfaceAlias, PluggedInterface> m = new TreeMap<>();
     for (PluggedInterface p : ifaces) {
       m.put(p.alias(), p);
     }
-    return new NetworkStatus("net", BR, m, new TreeSet<>(parked));
+    return new NetworkStatus(NetworkName.of("net"), BR, m, new TreeSet<>(parked));
   }
 
   @Test
   void recordedInboundLimitsNeedAnAverageAndNoFloor() {
-    NetworkStatus plain = NetworkStatus.empty("net", BR);
+    NetworkStatus plain = NetworkStatus.empty(NetworkName.of("net"), BR);
     assertThat(plain.inbound()).isEmpty();
     Limits average = Limits.averageOnly(MBIT);
     assertThat(plain.withInbound(Optional.of(average)).inbound()).contains(average);
@@ -70,29 +64,29 @@ class NetworkStatusTest {
     Limits withFloor = Limits.builder().average(MBIT).floor(MBIT).build();
     assertThatThrownBy(() -> plain.withInbound(Optional.of(withFloor)))
         .isInstanceOf(InvalidValueException.class).hasMessageContaining("'net'");
-    assertThatThrownBy(() -> new NetworkStatus("net", BR, new TreeMap<>(), new TreeSet<>(), null))
+    assertThatThrownBy(() -> new NetworkStatus(NetworkName.of("net"), BR, new TreeMap<>(), new TreeSet<>(), null))
         .isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> NetworkStatus.empty("net", null))
+    assertThatThrownBy(() -> NetworkStatus.empty(NetworkName.of("net"), null))
         .isInstanceOf(NullPointerException.class);
-    assertThatThrownBy(() -> NetworkStatus.empty("bad name!", BR))
+    assertThatThrownBy(() -> NetworkStatus.empty(NetworkName.of("bad name!"), BR))
         .isInstanceOf(InvalidValueException.class);
   }
 
   @Test
   void anInterfaceMustBeFiledUnderItsAliasAndTheCollectionsAreCopies() {
-    TreeMap<String, PluggedInterface> m = new TreeMap<>();
-    m.put("other", unfloored("a", 1));
-    assertThatThrownBy(() -> new NetworkStatus("net", BR, m, new TreeSet<>()))
+    TreeMap<InterfaceAlias, PluggedInterface> m = new TreeMap<>();
+    m.put(InterfaceAlias.of("other"), unfloored("a", 1));
+    assertThatThrownBy(() -> new NetworkStatus(NetworkName.of("net"), BR, m, new TreeSet<>()))
         .isInstanceOf(InvalidValueException.class).hasMessageContaining("'a'")
         .hasMessageContaining("'other'");
 
-    TreeMap<String, PluggedInterface> given = new TreeMap<>();
-    given.put("a", unfloored("a", 1));
+    TreeMap<InterfaceAlias, PluggedInterface> given = new TreeMap<>();
+    given.put(InterfaceAlias.of("a"), unfloored("a", 1));
     TreeSet<Integer> parked = new TreeSet<>(List.of(5));
-    NetworkStatus s = new NetworkStatus("net", BR, given, parked);
-    given.put("b", unfloored("b", 2));
+    NetworkStatus s = new NetworkStatus(NetworkName.of("net"), BR, given, parked);
+    given.put(InterfaceAlias.of("b"), unfloored("b", 2));
     parked.add(6);
-    assertThat(s.interfaces()).containsOnlyKeys("a");
+    assertThat(s.interfaces()).containsOnlyKeys(InterfaceAlias.of("a"));
     assertThat(s.parkedClassIds()).containsExactly(5);
     assertThatThrownBy(() -> s.parkedClassIds().add(7))
         .isInstanceOf(UnsupportedOperationException.class);
@@ -100,7 +94,7 @@ class NetworkStatusTest {
 
   @Test
   void theFloorSumAddsTheFloorsAndRefusesAnOverflow() {
-    assertThat(NetworkStatus.empty("net", BR).floorSum()).isEqualTo(Rate.ZERO);
+    assertThat(NetworkStatus.empty(NetworkName.of("net"), BR).floorSum()).isEqualTo(Rate.ZERO);
     NetworkStatus s = status(Set.of(), floored("a", 1, MBIT, 3), unfloored("b", 2),
         floored("c", 3, Rate.parse("2mbit"), 4));
     assertThat(s.floorSum()).isEqualTo(Rate.parse("3mbit"));
@@ -119,7 +113,7 @@ class NetworkStatusTest {
     NetworkStatus s = status(Set.of(9, 4), floored("a", 1, MBIT, 3), unfloored("b", 2),
         floored("c", 3, MBIT, 7));
     assertThat(s.usedClassIds()).containsExactly(0, 1, 2, 3, 4, 7, 9);
-    assertThat(NetworkStatus.empty("net", BR).usedClassIds()).containsExactly(0, 1, 2);
+    assertThat(NetworkStatus.empty(NetworkName.of("net"), BR).usedClassIds()).containsExactly(0, 1, 2);
     assertThatThrownBy(() -> s.usedClassIds().add(10))
         .isInstanceOf(UnsupportedOperationException.class);
   }
@@ -131,21 +125,21 @@ class NetworkStatusTest {
         .withInbound(Optional.of(resized));
     NetworkStatus taken = s.withInterface(floored("b", 2, MBIT, 3));
     assertThat(taken.parkedClassIds()).containsExactly(4);
-    assertThat(taken.interfaces()).containsOnlyKeys("a", "b");
+    assertThat(taken.interfaces()).containsOnlyKeys(InterfaceAlias.of("a"), InterfaceAlias.of("b"));
     assertThat(taken.inbound()).contains(resized);
-    assertThat(s.interfaces()).as("unchanged").containsOnlyKeys("a");
+    assertThat(s.interfaces()).as("unchanged").containsOnlyKeys(InterfaceAlias.of("a"));
     assertThat(s.parkedClassIds()).containsExactly(3, 4);
 
     NetworkStatus replaced = taken.withInterface(unfloored("a", 9));
-    assertThat(replaced.interfaces().get("a").mac()).isEqualTo(mac(9));
+    assertThat(replaced.interfaces().get(InterfaceAlias.of("a")).mac()).isEqualTo(mac(9));
     assertThat(replaced.parkedClassIds()).containsExactly(4);
 
-    NetworkStatus removed = replaced.withoutInterface("b");
-    assertThat(removed.interfaces()).containsOnlyKeys("a");
+    NetworkStatus removed = replaced.withoutInterface(InterfaceAlias.of("b"));
+    assertThat(removed.interfaces()).containsOnlyKeys(InterfaceAlias.of("a"));
     assertThat(removed.parkedClassIds()).as("a removed class is free, not parked")
         .containsExactly(4);
     assertThat(removed.inbound()).contains(resized);
-    assertThat(removed.withoutInterface("nobody")).isEqualTo(removed);
+    assertThat(removed.withoutInterface(InterfaceAlias.of("nobody"))).isEqualTo(removed);
 
     NetworkStatus parked = removed.withParked(List.of(8, 9), true);
     assertThat(parked.parkedClassIds()).containsExactly(4, 8, 9);
@@ -161,9 +155,9 @@ class NetworkStatusTest {
     tree = tree.plug("a", mac(1), Bandwidth.floor(MBIT)).tree();
     tree = tree.plug("b", mac(2), Bandwidth.NONE).tree();
     NetworkStatus s = NetworkStatus.of(tree);
-    assertThat(s.network()).isEqualTo("net");
+    assertThat(s.network()).isEqualTo(NetworkName.of("net"));
     assertThat(s.bridge()).isEqualTo(BR);
-    assertThat(s.interfaces()).isEqualTo(tree.interfaces());
+    assertThat(s.interfaces().values()).containsExactlyInAnyOrderElementsOf(tree.interfaces().values());
     assertThat(s.parkedClassIds()).isEqualTo(tree.parkedClassIds());
     assertThat(s.toTree(config())).isEqualTo(tree);
 
@@ -180,7 +174,7 @@ class NetworkStatusTest {
   @Test
   void recordedInboundLimitsTakeThePlaceOfTheConfigs() {
     NetworkConfig config = config();
-    NetworkStatus s = NetworkStatus.empty("net", BR);
+    NetworkStatus s = NetworkStatus.empty(NetworkName.of("net"), BR);
     assertThat(s.applyInbound(config)).isSameAs(config);
     Limits same = config.bandwidth().inbound().orElseThrow();
     assertThat(s.withInbound(Optional.of(same)).applyInbound(config)).isSameAs(config);

@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.netfloor.spi;
+package io.netfloor.model;
 
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.InvalidValueException;
-import io.netfloor.model.Limits;
-import io.netfloor.model.PluggedInterface;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -91,15 +89,25 @@ public sealed interface StatusChange
    *
    * @param alias the unplugged interface's alias
    */
-  record InterfaceRemoved(String alias) implements StatusChange {
+  record InterfaceRemoved(InterfaceAlias alias) implements StatusChange {
     /**
-     * Checks the alias.
+     * Checks that the alias is there.
      *
      * @param alias the unplugged interface's alias
-     * @throws io.netfloor.InvalidValueException if the alias is not valid
+     * @throws NullPointerException if {@code alias} is null
      */
     public InterfaceRemoved {
-      PluggedInterface.checkAlias(alias);
+      Objects.requireNonNull(alias, "alias");
+    }
+
+    /**
+     * The removal of the interface with a plain alias (see {@link InterfaceAlias}).
+     *
+     * @param alias the unplugged interface's alias
+     * @throws InvalidValueException if the alias is not valid
+     */
+    public InterfaceRemoved(String alias) {
+      this(InterfaceAlias.of(alias));
     }
 
     @Override

@@ -1,14 +1,10 @@
 // SPDX-License-Identifier: Apache-2.0
-package io.netfloor.spi;
+package io.netfloor.model;
 
 import com.google.common.collect.ImmutableSortedMap;
 import com.google.common.collect.ImmutableSortedSet;
 import io.netfloor.InvalidBandwidthException;
 import io.netfloor.InvalidValueException;
-import io.netfloor.model.HtbTree;
-import io.netfloor.model.Limits;
-import io.netfloor.model.NetworkConfig;
-import io.netfloor.model.PluggedInterface;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
 import java.util.Collection;
@@ -31,7 +27,7 @@ import java.util.TreeSet;
  * {@code class_id bitmap}, {@link #floorSum()} its {@code floor sum}, and the per-interface records
  * are what libvirt keeps in each port's and domain's status file.
  *
- * @param network the network's name (see {@link NetworkConfig#checkName})
+ * @param network the network's name
  * @param bridge the network's bridge
  * @param interfaces the plugged interfaces by alias; copied into an immutable sorted map
  * @param parkedClassIds class minors of parked classes; copied into an immutable sorted set
@@ -40,24 +36,23 @@ import java.util.TreeSet;
  *     network starts again. Empty (the usual case) when the network was never resized: the
  *     config's limits apply.
  */
-public record NetworkStatus(String network, InterfaceName bridge,
-    SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds,
+public record NetworkStatus(NetworkName network, InterfaceName bridge,
+    SortedMap<InterfaceAlias, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds,
     Optional<Limits> inbound) {
 
   /**
-   * Checks the name and copies the collections.
+   * Checks the components and copies the collections.
    *
-   * @param network the network's name (see {@link NetworkConfig#checkName})
+   * @param network the network's name
    * @param bridge the network's bridge
    * @param interfaces the plugged interfaces by alias; copied into an immutable sorted map
    * @param parkedClassIds class minors of parked classes; copied into an immutable sorted set
    * @param inbound the inbound limits as last resized, or empty when never resized
-   * @throws InvalidValueException if the name is invalid, an interface is filed under another key
-   *     than its alias, or {@code inbound} has no average or has a floor
+   * @throws InvalidValueException if an interface is filed under another key than its alias, or {@code inbound} has no average or has a floor
    * @throws NullPointerException if a component, a key or a value is null
    */
   public NetworkStatus {
-    NetworkConfig.checkName(network);
+    Objects.requireNonNull(network, "network");
     Objects.requireNonNull(bridge, "bridge");
     Objects.requireNonNull(inbound, "inbound");
     if (inbound.isPresent() && (inbound.get().average().isEmpty()
@@ -67,7 +62,7 @@ public record NetworkStatus(String network, InterfaceName bridge,
     }
     interfaces = ImmutableSortedMap.copyOf(interfaces);
     parkedClassIds = ImmutableSortedSet.copyOf(parkedClassIds);
-    for (Map.Entry<String, PluggedInterface> e : interfaces.entrySet()) {
+    for (Map.Entry<InterfaceAlias, PluggedInterface> e : interfaces.entrySet()) {
       if (!e.getKey().equals(e.getValue().alias())) {
         throw new InvalidValueException("status of network '" + network + "' files interface '"
             + e.getValue().alias() + "' under the key '" + e.getKey() + "'");
@@ -83,8 +78,8 @@ public record NetworkStatus(String network, InterfaceName bridge,
    * @param interfaces the plugged interfaces by alias
    * @param parkedClassIds class minors of parked classes
    */
-  public NetworkStatus(String network, InterfaceName bridge,
-      SortedMap<String, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds) {
+  public NetworkStatus(NetworkName network, InterfaceName bridge,
+      SortedMap<InterfaceAlias, PluggedInterface> interfaces, SortedSet<Integer> parkedClassIds) {
     this(network, bridge, interfaces, parkedClassIds, Optional.empty());
   }
 
@@ -94,9 +89,8 @@ public record NetworkStatus(String network, InterfaceName bridge,
    * @param network the network's name
    * @param bridge the network's bridge
    * @return a status with no interfaces and no parked classes
-   * @throws InvalidValueException if the name is invalid
    */
-  public static NetworkStatus empty(String network, InterfaceName bridge) {
+  public static NetworkStatus empty(NetworkName network, InterfaceName bridge) {
     return new NetworkStatus(network, bridge, ImmutableSortedMap.of(), ImmutableSortedSet.of());
   }
 
@@ -107,8 +101,10 @@ public record NetworkStatus(String network, InterfaceName bridge,
    * @return the tree's interfaces and parked class ids
    */
   public static NetworkStatus of(HtbTree tree) {
-    return new NetworkStatus(tree.config().name(), tree.config().bridge(),
-        new TreeMap<>(tree.interfaces()), tree.parkedClassIds());
+    SortedMap<InterfaceAlias, PluggedInterface> byAlias = new TreeMap<>();
+    tree.interfaces().values().forEach(p -> byAlias.put(p.alias(), p));
+    return new NetworkStatus(tree.config().name(), tree.config().bridge(), byAlias,
+        tree.parkedClassIds());
   }
 
   /**
@@ -194,7 +190,7 @@ public record NetworkStatus(String network, InterfaceName bridge,
    * @return the new status; this one is unchanged
    */
   public NetworkStatus withInterface(PluggedInterface iface) {
-    SortedMap<String, PluggedInterface> m = new TreeMap<>(interfaces);
+    SortedMap<InterfaceAlias, PluggedInterface> m = new TreeMap<>(interfaces);
     m.put(iface.alias(), iface);
     SortedSet<Integer> p = parkedClassIds;
     if (iface.classMinor() != 0 && p.contains(iface.classMinor())) {
@@ -210,8 +206,8 @@ public record NetworkStatus(String network, InterfaceName bridge,
    * @param alias the interface's alias; an alias not recorded changes nothing
    * @return the new status; this one is unchanged
    */
-  public NetworkStatus withoutInterface(String alias) {
-    SortedMap<String, PluggedInterface> m = new TreeMap<>(interfaces);
+  public NetworkStatus withoutInterface(InterfaceAlias alias) {
+    SortedMap<InterfaceAlias, PluggedInterface> m = new TreeMap<>(interfaces);
     m.remove(alias);
     return new NetworkStatus(network, bridge, m, parkedClassIds, inbound);
   }
