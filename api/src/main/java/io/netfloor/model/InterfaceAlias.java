@@ -54,4 +54,16 @@ public record InterfaceAlias(String value) implements Comparable<InterfaceAlias>
   public String toString() {
     return value;
   }
+
+  // equals and hashCode written out, computing what the record's own would: those are linked
+  // through method handles on first use, which a short-lived JVM (each CLI command) pays anew
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InterfaceAlias n && n.value.equals(value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 }

@@ -43,4 +43,18 @@ public record KernelPlacement(boolean ownsRootQdisc, int filterPrio, int rootTab
           + Integer.toHexString(rootTableId));
     }
   }
+
+  // equals and hashCode written out, computing what the record's own would: those are linked
+  // through method handles on first use, which a short-lived JVM (each CLI command) pays anew
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof KernelPlacement p && p.ownsRootQdisc == ownsRootQdisc
+        && p.filterPrio == filterPrio && p.rootTableId == rootTableId;
+  }
+
+  @Override
+  public int hashCode() {
+    return (31 * Boolean.hashCode(ownsRootQdisc) + Integer.hashCode(filterPrio)) * 31
+        + Integer.hashCode(rootTableId);
+  }
 }

@@ -6,6 +6,7 @@ import io.netfloor.units.ByteSize;
 import io.netfloor.units.ClassHandle;
 import io.netfloor.units.InterfaceName;
 import io.netfloor.units.Rate;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -105,5 +106,29 @@ public record HtbClass(InterfaceName device, ClassHandle classId, ClassHandle pa
         + " ceil " + ceil + burst.map(b -> " burst " + b).orElse("")
         + cburst.map(b -> " cburst " + b).orElse("") + " quantum " + quantumBytes
         + (prio != 0 ? " prio " + prio : "");
+  }
+
+  // equals and hashCode written out, computing what the record's own would: those are linked
+  // through method handles on first use, which a short-lived JVM (each CLI command) pays anew
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof HtbClass c && Objects.equals(c.device, device)
+        && Objects.equals(c.classId, classId) && Objects.equals(c.parent, parent)
+        && Objects.equals(c.rate, rate) && Objects.equals(c.ceil, ceil)
+        && Objects.equals(c.burst, burst) && Objects.equals(c.cburst, cburst)
+        && c.quantumBytes == quantumBytes && c.prio == prio;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Objects.hashCode(device);
+    h = 31 * h + Objects.hashCode(classId);
+    h = 31 * h + Objects.hashCode(parent);
+    h = 31 * h + Objects.hashCode(rate);
+    h = 31 * h + Objects.hashCode(ceil);
+    h = 31 * h + Objects.hashCode(burst);
+    h = 31 * h + Objects.hashCode(cburst);
+    h = 31 * h + Long.hashCode(quantumBytes);
+    return 31 * h + Integer.hashCode(prio);
   }
 }

@@ -2,6 +2,7 @@
 package io.netfloor.plan;
 
 import io.netfloor.units.InterfaceName;
+import java.util.Objects;
 
 /**
  * Identity of a {@link TcObject} in the kernel: what tc needs to name it for a delete.
@@ -35,5 +36,22 @@ public record ObjectKey(Kind kind, InterfaceName device, int parent, int prio, i
     if (c == 0) c = Integer.compare(prio, o.prio);
     if (c == 0) c = Integer.compareUnsigned(handle, o.handle);
     return c;
+  }
+
+  // equals and hashCode written out, computing what the record's own would: those are linked
+  // through method handles on first use, which a short-lived JVM (each CLI command) pays anew
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ObjectKey k && k.kind == kind && Objects.equals(k.device, device)
+        && k.parent == parent && k.prio == prio && k.handle == handle;
+  }
+
+  @Override
+  public int hashCode() {
+    int h = Objects.hashCode(kind);
+    h = 31 * h + Objects.hashCode(device);
+    h = 31 * h + Integer.hashCode(parent);
+    h = 31 * h + Integer.hashCode(prio);
+    return 31 * h + Integer.hashCode(handle);
   }
 }

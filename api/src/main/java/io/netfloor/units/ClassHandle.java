@@ -135,4 +135,16 @@ public record ClassHandle(int major, int minor) {
         ? Integer.toHexString(major) + ":"
         : Integer.toHexString(major) + ":" + Integer.toHexString(minor);
   }
+
+  // equals and hashCode written out, computing what the record's own would: those are linked
+  // through method handles on first use, which a short-lived JVM (each CLI command) pays anew
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ClassHandle h && h.major == major && h.minor == minor;
+  }
+
+  @Override
+  public int hashCode() {
+    return 31 * Integer.hashCode(major) + Integer.hashCode(minor);
+  }
 }

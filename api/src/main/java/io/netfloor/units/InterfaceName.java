@@ -108,4 +108,16 @@ public record InterfaceName(String value) implements Comparable<InterfaceName> {
   private static String abbreviate(String s) {
     return s.length() <= 40 ? s : s.substring(0, 40) + "…";
   }
+
+  // equals and hashCode written out, computing what the record's own would: those are linked
+  // through method handles on first use, which a short-lived JVM (each CLI command) pays anew
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof InterfaceName n && n.value.equals(value);
+  }
+
+  @Override
+  public int hashCode() {
+    return value.hashCode();
+  }
 }

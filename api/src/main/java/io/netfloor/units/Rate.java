@@ -306,4 +306,16 @@ public record Rate(long bitsPerSecond) implements Comparable<Rate> {
   private static boolean isAsciiDigit(char c) {
     return c >= '0' && c <= '9';
   }
+
+  // equals and hashCode written out, computing what the record's own would: those are linked
+  // through method handles on first use, which a short-lived JVM (each CLI command) pays anew
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Rate r && r.bitsPerSecond == bitsPerSecond;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(bitsPerSecond);
+  }
 }

@@ -576,4 +576,15 @@ class InMemoryTrafficControlTest {
     return filters.stream().filter(f -> f.handle().equals(handle)).findFirst()
         .orElseThrow(() -> new AssertionError("no filter " + handle + " in " + filters));
   }
+
+  /** As the kernel: a filter's qdisc is looked up first, so a filter op on a gone qdisc is EINVAL. */
+  @Test
+  void changingOrDeletingAFilterWhoseQdiscIsGoneIsEINVAL() {
+    InMemoryTrafficControl kernel = new InMemoryTrafficControl().addDevice(BR);
+    U32MacFilter filter = linearFilter(QDISC, 2, 0x800, 3, 3);
+    TrafficControlException deleted = refused(kernel, delete(filter));
+    assertErrno(deleted, "EINVAL", 22);
+    assertThat(deleted.getMessage()).contains("Parent Qdisc doesn't exists");
+    assertErrno(refused(kernel, new TcOp.Change(filter, filter)), "EINVAL", 22);
+  }
 }

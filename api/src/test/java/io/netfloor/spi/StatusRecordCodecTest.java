@@ -261,4 +261,16 @@ class StatusRecordCodecTest {
     assertThatThrownBy(() -> StatusRecordCodec.decodeStatus(new byte[0]))
         .isInstanceOf(StatusStoreException.class).hasMessageContaining("empty");
   }
+
+  @Test
+  void aDeviceWithoutAPriorityEndsTheInterfaceLine() {
+    PluggedInterface dev = new PluggedInterface("vm4", MacAddress.parse("52:54:00:12:34:59"),
+        Bandwidth.floor(Rate.ofMegabits(2)), 8, Optional.of(U32Handle.of(0x800, 0, 0x808)),
+        Optional.of(InterfaceName.of("vnet4")));
+    String line = "vm4 52:54:00:12:34:59 class=8 filter=800::808 in=floor=2mbit out=- dev=vnet4";
+    assertThat(StatusRecordCodec.encodeInterface(dev)).isEqualTo(line);
+    assertThat(StatusRecordCodec.decodeInterface(line)).isEqualTo(dev);
+    assertThat(StatusRecordCodec.decodeInterface(line).device())
+        .contains(InterfaceName.of("vnet4"));
+  }
 }

@@ -120,4 +120,13 @@ class ByteSizeTest {
             .satisfies(e -> assertThat(e.getMessage()).hasSizeLessThan(120)));
     assertThat(ByteSize.parse("9223372036854775807")).isEqualTo(ByteSize.ofBytes(Long.MAX_VALUE));
   }
+
+  @Test
+  void sizesOrderByTheirBytes() {
+    ByteSize kib = ByteSize.ofKibibytes(1);
+    assertThat(kib).isGreaterThan(ByteSize.ofBytes(1023)).isLessThan(ByteSize.ofBytes(1025))
+        .isEqualByComparingTo(ByteSize.ofBytes(1024));
+    assertThat(java.util.stream.Stream.of(ByteSize.ofBytes(Long.MAX_VALUE), kib, ByteSize.ofBytes(0))
+        .sorted().toList()).containsExactly(ByteSize.ofBytes(0), kib, ByteSize.ofBytes(Long.MAX_VALUE));
+  }
 }

@@ -96,4 +96,14 @@ class InterfaceNameTest {
     assertThat(utf8.length).isBetween(1, InterfaceName.MAX_BYTES);
     assertThat(new String(utf8, StandardCharsets.US_ASCII)).isEqualTo(text);
   }
+
+  @Test
+  void aTooLongNameIsQuotedWholeUpToFortyCharacters() {
+    String forty = "e".repeat(40);
+    assertThatThrownBy(() -> InterfaceName.of(forty)).isInstanceOf(InvalidValueException.class)
+        .hasMessage("interface name '" + forty + "' is 40 characters long; Linux allows at most 15"
+            + " bytes");
+    assertThatThrownBy(() -> InterfaceName.of(forty + "f"))
+        .hasMessageStartingWith("interface name '" + forty + "…' is 41 characters long");
+  }
 }

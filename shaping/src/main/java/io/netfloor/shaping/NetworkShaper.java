@@ -36,6 +36,7 @@ import io.netfloor.plan.U32Instance;
 import io.netfloor.plan.U32MacFilter;
 import io.netfloor.plan.U32MatchAllRedirect;
 import io.netfloor.plan.U32OwnerMark;
+import io.netfloor.shaping.internal.Combiner;
 import io.netfloor.shaping.internal.KernelView;
 import io.netfloor.shaping.internal.QdiscClaim;
 import io.netfloor.spi.ClassStats;
@@ -70,6 +71,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -90,8 +92,12 @@ import org.slf4j.MDC;
  * }</pre>
  *
  * <p>Thread-safe: calls on one shaper are serialised by its lock; shapers of different networks do
- * not block each other (they may share one {@link TrafficControl} and one {@link StatusStore}). The
- * order of effects, and why a crash at any instant can be repaired by {@link #reconcile()}, is in the
+ * not block each other (they may share one {@link TrafficControl} and one {@link StatusStore}).
+ * Concurrent {@link #plug(String, MacAddress, Bandwidth) plugs}, {@link #unplug unplugs} and
+ * {@link #update updates} are combined: the caller that gets the lock applies every such call
+ * waiting by then as one kernel exchange and one record (so they share one disk flush), each call
+ * admitted or refused on its own in arrival order, exactly as if it had come alone. The order of
+ * effects, and why a crash at any instant can be repaired by {@link #reconcile()}, is in the
  * package documentation.
  *
  * <p>Every failure is a {@link NetFloorException} subtype: {@code AdmissionException},
@@ -121,6 +127,8 @@ public final class NetworkShaper {
   private final TrafficControl kernel;
   private final StatusStore store;
   private final ReentrantLock lock = new ReentrantLock();
+  /** Plugs, unplugs and updates waiting for the lock, applied together by whoever gets it. */
+  private final Combiner<Call> calls = new Combiner<>(lock);
   private HtbTree tree;
   private boolean started;
   /** Set when an undo failed: the kernel may differ from the model until the next reconcile. */
@@ -467,30 +475,35 @@ public final class NetworkShaper {
    */
   public ClassHandle plug(String alias, MacAddress mac, Optional<InterfaceName> device,
       Bandwidth bandwidth) {
-    return operation("plug", alias, c -> "class " + c + ", floor " + floorOf(bandwidth), () -> {
-      requireStarted();
-      PluggedInterface existing = tree.interfaces().get(alias);
-      if (existing != null && existing.mac().equals(mac) && existing.device().equals(device)
-          && existing.bandwidth().equals(bandwidth)) {
-        return existing.effectiveClass();
-      }
-      if (device.isPresent() && !kernel.deviceExists(device.get())) {
-        throw new ShapingException("device " + device.get() + " of interface '" + alias
-            + "' does not exist");
-      }
-      TreeChange change = tree.plug(alias, mac, device, bandwidth);
-      if (device.isPresent()) {
-        removeLeftovers(device.get());
-        requireFreeDevices(change.tree().kernelObjects(), device.get());
-      }
-      int parkedBefore = tree.parkedClassIds().size();
-      commit("plug of '" + alias + "'", change);
-      afterPlug(parkedBefore, existing == null && !bandwidth.floorOrZero().isZero());
-      PluggedInterface plugged = change.affected().orElseThrow();
-      events.publish(seq -> new NetworkEvent.Plugged(config.name().value(), seq, plugged,
-          Capacity.of(tree)));
-      return plugged.effectiveClass();
-    });
+    return submit(new PlugCall(alias, mac, device, bandwidth),
+        c -> "class " + c + ", floor " + floorOf(bandwidth));
+  }
+
+  /** {@link #plug(String, MacAddress, Optional, Bandwidth)} alone, under the lock. */
+  private ClassHandle plugLocked(String alias, MacAddress mac, Optional<InterfaceName> device,
+      Bandwidth bandwidth) {
+    requireStarted();
+    PluggedInterface existing = tree.interfaces().get(alias);
+    if (existing != null && existing.mac().equals(mac) && existing.device().equals(device)
+        && existing.bandwidth().equals(bandwidth)) {
+      return existing.effectiveClass();
+    }
+    if (device.isPresent() && !kernel.deviceExists(device.get())) {
+      throw new ShapingException("device " + device.get() + " of interface '" + alias
+          + "' does not exist");
+    }
+    TreeChange change = tree.plug(alias, mac, device, bandwidth);
+    if (device.isPresent()) {
+      removeLeftovers(device.get());
+      requireFreeDevices(change.tree().kernelObjects(), device.get());
+    }
+    int parkedBefore = tree.parkedClassIds().size();
+    commit("plug of '" + alias + "'", change);
+    afterPlug(parkedBefore, existing == null && !bandwidth.floorOrZero().isZero());
+    PluggedInterface plugged = change.affected().orElseThrow();
+    events.publish(seq -> new NetworkEvent.Plugged(config.name().value(), seq, plugged,
+        Capacity.of(tree)));
+    return plugged.effectiveClass();
   }
 
   /**
@@ -615,17 +628,20 @@ public final class NetworkShaper {
    *     undone
    */
   public boolean unplug(String alias) {
-    return operation("unplug", alias, done -> done ? "done" : "was not plugged", () -> {
-      requireStarted();
-      PluggedInterface was = tree.interfaces().get(alias);
-      if (was == null) {
-        return false;
-      }
-      commit("unplug of '" + alias + "'", tree.unplug(alias));
-      events.publish(seq -> new NetworkEvent.Unplugged(config.name().value(), seq, was,
-          Capacity.of(tree)));
-      return true;
-    });
+    return submit(new UnplugCall(alias), done -> done ? "done" : "was not plugged");
+  }
+
+  /** {@link #unplug} alone, under the lock. */
+  private boolean unplugLocked(String alias) {
+    requireStarted();
+    PluggedInterface was = tree.interfaces().get(alias);
+    if (was == null) {
+      return false;
+    }
+    commit("unplug of '" + alias + "'", tree.unplug(alias));
+    events.publish(seq -> new NetworkEvent.Unplugged(config.name().value(), seq, was,
+        Capacity.of(tree)));
+    return true;
   }
 
   /**
@@ -645,20 +661,24 @@ public final class NetworkShaper {
    *     undone
    */
   public ClassHandle update(String alias, Bandwidth bandwidth) {
-    return operation("update", alias, c -> "class " + c + ", floor " + floorOf(bandwidth), () -> {
-      requireStarted();
-      PluggedInterface before = tree.interfaces().get(alias);
-      TreeChange change = tree.update(alias, bandwidth);
-      Optional<InterfaceName> device = change.affected().flatMap(PluggedInterface::device);
-      if (device.isPresent() && kernel.deviceExists(device.get())) {
-        requireFreeDevices(change.tree().kernelObjects(), device.get());
-      }
-      commit("update of '" + alias + "'", change);
-      PluggedInterface after = change.affected().orElseThrow();
-      events.publish(seq -> new NetworkEvent.Updated(config.name().value(), seq, before, after,
-          Capacity.of(tree)));
-      return after.effectiveClass();
-    });
+    return submit(new UpdateCall(alias, bandwidth),
+        c -> "class " + c + ", floor " + floorOf(bandwidth));
+  }
+
+  /** {@link #update} alone, under the lock. */
+  private ClassHandle updateLocked(String alias, Bandwidth bandwidth) {
+    requireStarted();
+    PluggedInterface before = tree.interfaces().get(alias);
+    TreeChange change = tree.update(alias, bandwidth);
+    Optional<InterfaceName> device = change.affected().flatMap(PluggedInterface::device);
+    if (device.isPresent() && kernel.deviceExists(device.get())) {
+      requireFreeDevices(change.tree().kernelObjects(), device.get());
+    }
+    commit("update of '" + alias + "'", change);
+    PluggedInterface after = change.affected().orElseThrow();
+    events.publish(seq -> new NetworkEvent.Updated(config.name().value(), seq, before, after,
+        Capacity.of(tree)));
+    return after.effectiveClass();
   }
 
   /**
@@ -926,10 +946,11 @@ public final class NetworkShaper {
   }
 
   /**
-   * Stops the pool's own thread, waiting for a top-up under way to finish (its change is then
-   * durable). Does not touch the network: the kernel tree and the status stay as they are, for
-   * the next shaper to {@link #start()} on. This shaper keeps working, without the pool's
-   * background work. Idempotent.
+   * Stops the pool's own thread, waiting for a top-up under way to finish (its change is then in
+   * the store, durable with the next change or when the store is closed). Does not touch the
+   * network: the kernel tree and the status stay as they are, for the next shaper to
+   * {@link #start()} on. This shaper keeps working, without the pool's background work.
+   * Idempotent.
    */
   public void close() {
     ScheduledExecutorService thread = locked(() -> {
@@ -997,7 +1018,13 @@ public final class NetworkShaper {
     if (n <= 0) {
       return 0;
     }
+    Unsynced before = unsynced;
     commit("parking of " + n + " pool classes", tree.park(n));
+    // no disk flush of its own (it would make a plug arriving meanwhile wait for two): the record
+    // is durable with the next change's flush, which covers every earlier record, or when the
+    // store closes. Lost in a crash, its classes are unknown to the status, and reconcile deletes
+    // them, which is all a parked class needs.
+    unsynced = before;
     poolParked += n;
     return n;
   }
@@ -1062,7 +1089,7 @@ public final class NetworkShaper {
         if (!more) {
           return;
         }
-        for (int i = 0; i < 100 && lock.hasQueuedThreads(); i++) {
+        for (int i = 0; i < 100 && (lock.hasQueuedThreads() || calls.hasWaiting()); i++) {
           Thread.yield(); // a plug is waiting: let it in before the next chunk
         }
       }
@@ -1933,6 +1960,7 @@ public final class NetworkShaper {
         kernelSuspect = true;
       } finally {
         lock.unlock();
+        calls.wakeNext();
       }
       throw new StatusStoreException(u.what() + " on network '" + config.name() + "' was rolled"
           + " back: the status store could not make it durable: " + e.getMessage(), e);
@@ -2029,6 +2057,350 @@ public final class NetworkShaper {
       log.warn("undo of {} failed; network {} will be reconciled before its next change: {}", what,
           config.name(), undoFailure.getMessage());
     }
+  }
+
+  // ------------------------------------------------------------------ concurrent changes combined
+
+  /**
+   * A plug, unplug or update queued for whichever caller holds the lock, so that concurrent calls on
+   * one network share one kernel exchange, one record and one disk flush (see {@link #applyCalls}).
+   */
+  private abstract class Call extends Combiner.Request {
+    final String kind;
+    final String alias;
+    Object result;
+    Throwable failure;
+    /** The record of the call's change, when it made one that is not yet known durable. */
+    Unsynced unsynced;
+
+    Call(String kind, String alias) {
+      this.kind = kind;
+      this.alias = alias;
+    }
+
+    /** Under the lock: the call on its own (decision, kernel, record, event), as without others. */
+    abstract Object alone();
+
+    /**
+     * Whether the call, decided on {@code on}, can be part of a combined change: not when a
+     * host-side device is involved (its checks read and clean the device first).
+     */
+    abstract boolean combinable(HtbTree on);
+
+    /** Under the lock: what the call does to {@code on}; throws the refusal the call would. */
+    abstract Decision decide(HtbTree on);
+  }
+
+  /** A call decided on a tree: its result and change (none when there is nothing to do). */
+  private record Decision(Object result, TreeChange change, LongFunction<NetworkEvent> event,
+      boolean plug, boolean needsClass) {
+    static Decision none(Object result) {
+      return new Decision(result, null, null, false, false);
+    }
+  }
+
+  private final class PlugCall extends Call {
+    final MacAddress mac;
+    final Optional<InterfaceName> device;
+    final Bandwidth bandwidth;
+
+    PlugCall(String alias, MacAddress mac, Optional<InterfaceName> device, Bandwidth bandwidth) {
+      super("plug", alias);
+      this.mac = mac;
+      this.device = device;
+      this.bandwidth = bandwidth;
+    }
+
+    @Override
+    Object alone() {
+      return plugLocked(alias, mac, device, bandwidth);
+    }
+
+    @Override
+    boolean combinable(HtbTree on) {
+      return device.isEmpty();
+    }
+
+    @Override
+    Decision decide(HtbTree on) {
+      PluggedInterface existing = on.interfaces().get(alias);
+      if (existing != null && existing.mac().equals(mac) && existing.device().equals(device)
+          && existing.bandwidth().equals(bandwidth)) {
+        return Decision.none(existing.effectiveClass());
+      }
+      TreeChange change = on.plug(alias, mac, device, bandwidth);
+      PluggedInterface plugged = change.affected().orElseThrow();
+      Capacity after = Capacity.of(change.tree());
+      return new Decision(plugged.effectiveClass(), change,
+          seq -> new NetworkEvent.Plugged(config.name().value(), seq, plugged, after), true,
+          existing == null && !bandwidth.floorOrZero().isZero());
+    }
+  }
+
+  private final class UnplugCall extends Call {
+    UnplugCall(String alias) {
+      super("unplug", alias);
+    }
+
+    @Override
+    Object alone() {
+      return unplugLocked(alias);
+    }
+
+    @Override
+    boolean combinable(HtbTree on) {
+      PluggedInterface p = on.interfaces().get(alias);
+      return p == null || p.device().isEmpty();
+    }
+
+    @Override
+    Decision decide(HtbTree on) {
+      PluggedInterface was = on.interfaces().get(alias);
+      if (was == null) {
+        return Decision.none(false);
+      }
+      TreeChange change = on.unplug(alias);
+      Capacity after = Capacity.of(change.tree());
+      return new Decision(true, change,
+          seq -> new NetworkEvent.Unplugged(config.name().value(), seq, was, after), false, false);
+    }
+  }
+
+  private final class UpdateCall extends Call {
+    final Bandwidth bandwidth;
+
+    UpdateCall(String alias, Bandwidth bandwidth) {
+      super("update", alias);
+      this.bandwidth = bandwidth;
+    }
+
+    @Override
+    Object alone() {
+      return updateLocked(alias, bandwidth);
+    }
+
+    @Override
+    boolean combinable(HtbTree on) {
+      PluggedInterface p = on.interfaces().get(alias);
+      return p == null || p.device().isEmpty();
+    }
+
+    @Override
+    Decision decide(HtbTree on) {
+      PluggedInterface before = on.interfaces().get(alias);
+      TreeChange change = on.update(alias, bandwidth);
+      PluggedInterface after = change.affected().orElseThrow();
+      Capacity capacity = Capacity.of(change.tree());
+      return new Decision(after.effectiveClass(), change,
+          seq -> new NetworkEvent.Updated(config.name().value(), seq, before, after, capacity), false,
+          false);
+    }
+  }
+
+  /**
+   * Runs {@code call}, with the calls of other threads that wait for the lock at the same time, and
+   * returns its result once its change is durable. Logged at DEBUG as {@link #operation} logs.
+   */
+  @SuppressWarnings("unchecked")
+  private <T> T submit(Call call, Function<T, String> outcome) {
+    return withNetwork(() -> {
+      long start = System.nanoTime();
+      if (lock.isHeldByCurrentThread()) {
+        runAlone(call); // from this shaper's own code under its lock: nothing to combine with
+        if (call.unsynced != null) {
+          unsynced = call.unsynced; // awaited when the lock is released, as before
+          call.unsynced = null;
+        }
+      } else {
+        calls.submit(call, this::applyCalls, this::releaseAfterCalls);
+      }
+      if (call.unsynced != null) {
+        try {
+          awaitDurable(call.unsynced);
+        } catch (RuntimeException notDurable) {
+          if (call.failure == null) {
+            call.failure = notDurable;
+          } else {
+            call.failure.addSuppressed(notDurable);
+          }
+        }
+      }
+      String where = call.alias == null ? "" : " of '" + call.alias + "'";
+      if (call.failure != null) {
+        log.debug("network {}: {}{} refused after {} us: {}", config.name(), call.kind, where,
+            (System.nanoTime() - start) / 1000, call.failure.getMessage());
+        if (call.failure instanceof Error error) {
+          throw error;
+        }
+        throw (RuntimeException) call.failure;
+      }
+      T result = (T) call.result;
+      if (log.isDebugEnabled()) {
+        log.debug("network {}: {}{}: {} ({} us)", config.name(), call.kind, where,
+            outcome.apply(result), (System.nanoTime() - start) / 1000);
+      }
+      return result;
+    });
+  }
+
+  /**
+   * Under the lock, by the caller that got it: the calls queued by then, in their order. Each call
+   * is decided on the tree the calls before it left (so it is admitted or refused exactly as if the
+   * calls had come one at a time); a run of calls that involve no host-side device is applied as
+   * one change: one kernel exchange, one record, one disk flush. When the kernel or the store
+   * refuses a combined change, nothing of it stays, and its calls are applied again one at a time,
+   * so that only the call at fault fails.
+   */
+  private void applyCalls(List<Call> batch) {
+    int i = 0;
+    try {
+      while (i < batch.size()) {
+        i += applyCombined(batch.subList(i, batch.size()));
+      }
+    } catch (RuntimeException | Error e) {
+      // a failure outside every call's own handling: the calls not yet given an outcome get it
+      for (Call c : batch.subList(i, batch.size())) {
+        if (c.result == null && c.failure == null) {
+          c.failure = e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Applies the longest combinable run at the start of {@code rest} as one change (or the first
+   * call alone); returns how many calls it gave an outcome.
+   */
+  private int applyCombined(List<Call> rest) {
+    if (rest.size() == 1 || !started || kernelSuspect || !rest.get(0).combinable(tree)) {
+      runAlone(rest.get(0));
+      return 1;
+    }
+    HtbTree next = tree;
+    List<Call> group = new ArrayList<>();
+    List<Decision> decisions = new ArrayList<>();
+    List<Plan> plans = new ArrayList<>();
+    List<Plan> undos = new ArrayList<>();
+    List<StatusChange> records = new ArrayList<>();
+    int plugs = 0;
+    int fromPool = 0;
+    int withAdd = 0;
+    for (Call c : rest) {
+      if (!c.combinable(next)) {
+        break;
+      }
+      Decision d;
+      try {
+        d = c.decide(next);
+      } catch (RuntimeException refused) {
+        c.failure = refused; // its outcome, unless the combined change fails and it runs alone
+        d = Decision.none(null);
+      }
+      group.add(c);
+      decisions.add(d);
+      if (d.change() != null) {
+        int parkedBefore = next.parkedClassIds().size();
+        next = d.change().tree();
+        plans.add(d.change().plan());
+        undos.add(0, d.change().undo());
+        records.addAll(d.change().records());
+        if (d.plug()) {
+          boolean tookParked = next.parkedClassIds().size() < parkedBefore;
+          plugs++;
+          fromPool += tookParked ? 1 : 0;
+          withAdd += !tookParked && d.needsClass() ? 1 : 0;
+        }
+      }
+    }
+    if (group.size() == 1) {
+      group.get(0).failure = null;
+      runAlone(group.get(0));
+      return 1;
+    }
+    if (!plans.isEmpty() && !applyAllOrNothing("change of " + plans.size() + " interfaces"
+        + " combined", plans.size() == 1 ? plans.get(0) : mergeChanges(concat(plans)),
+        plans.size() == 1 ? undos.get(0) : mergeChanges(concat(undos)), records, next)) {
+      for (Call c : group) {
+        c.failure = null;
+        runAlone(c);
+      }
+      return group.size();
+    }
+    Unsynced u = unsynced;
+    unsynced = null;
+    for (int k = 0; k < group.size(); k++) {
+      Call c = group.get(k);
+      Decision d = decisions.get(k);
+      if (c.failure != null) {
+        refused(c);
+      } else {
+        c.result = d.result();
+        if (d.change() != null) {
+          c.unsynced = u;
+          events.publish(d.event());
+        }
+      }
+    }
+    if (plugs > 0) {
+      afterPlugs(fromPool, withAdd, plugs);
+    }
+    return group.size();
+  }
+
+  /**
+   * Under the lock: the kernel applies {@code plan}, then the store appends {@code records} as one
+   * entry, and the model becomes {@code next}; or, when either refuses, the kernel is brought back
+   * (without telling listeners: the calls are retried one at a time, which tells them) and false
+   * is returned.
+   */
+  private boolean applyAllOrNothing(String what, Plan plan, Plan undo, List<StatusChange> records,
+      HtbTree next) {
+    if (!plan.isEmpty()) {
+      try {
+        kernel.apply(plan);
+      } catch (TrafficControlException e) {
+        undoQuietly(what, plan.undoOfFirst(e.appliedCount()), e);
+        return false;
+      }
+    }
+    StatusStore.Pending pending = null;
+    if (!records.isEmpty()) {
+      try {
+        pending = store.append(config.name().value(), records.size() == 1 ? records.get(0)
+            : new StatusChange.Batch(records));
+      } catch (RuntimeException e) {
+        undoQuietly(what, undo, e);
+        return false;
+      }
+    }
+    tree = next;
+    unsynced = pending == null ? null : new Unsynced(what, pending);
+    return true;
+  }
+
+  /** Under the lock: {@code call} on its own, as its caller would apply it without others. */
+  private void runAlone(Call call) {
+    try {
+      call.result = call.alone();
+    } catch (RuntimeException e) {
+      call.failure = e;
+      refused(call);
+    }
+    call.unsynced = unsynced;
+    unsynced = null;
+  }
+
+  /** Under the lock: tells listeners that {@code call} was refused, as {@link #operation} does. */
+  private void refused(Call call) {
+    RuntimeException e = (RuntimeException) call.failure;
+    events.publish(seq -> new NetworkEvent.Refused(config.name().value(), seq, call.kind,
+        Optional.ofNullable(call.alias), e));
+  }
+
+  /** Releases the lock after applying calls; each call carries the record it waits for. */
+  private void releaseAfterCalls() {
+    unsynced = null;
+    unlock();
   }
 
   // ------------------------------------------------------------------ orchestration
@@ -2327,6 +2699,9 @@ public final class NetworkShaper {
       unsynced = null;
     }
     lock.unlock();
+    if (!lock.isHeldByCurrentThread()) {
+      calls.wakeNext(); // calls queued meanwhile need one of them to lead
+    }
     return toAwait;
   }
 }

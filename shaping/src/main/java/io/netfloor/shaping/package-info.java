@@ -29,5 +29,11 @@
  *
  * <p>If an undo itself fails, the shaper remembers that the kernel may differ from its model and
  * reconciles before the next operation.
+ *
+ * <p>Concurrent plugs, unplugs and updates of one network are combined: the caller that gets the
+ * lock applies every call queued by then, each decided on the tree the calls before it left (so
+ * each is admitted or refused as if alone), as one kernel plan and one store record. If the kernel
+ * or the store refuses that combined change, it is undone and the calls are applied again one at a
+ * time, so that only the call at fault fails.
  */
 package io.netfloor.shaping;

@@ -12,14 +12,14 @@ import java.util.List;
 
 /**
  * The CLI row: {@code netfloor plug}, {@code status} and {@code unplug} each forked as a new JVM
- * with the {@code ./netfloor} launcher's flags (the build's class-data sharing archive, C1 only,
- * the serial collector), against forking {@code tc class add}, {@code tc -s class show} and
+ * with the {@code ./netfloor} launcher's flags (the build's class-data sharing archive, C1 only),
+ * against forking {@code tc class add}, {@code tc -s class show} and
  * {@code tc class del} in the same namespace: what a hook or script pays per command.
  */
 final class CliBench {
   /** The JVM flags of the {@code ./netfloor} launcher (kept equal to it). */
-  static final List<String> LAUNCHER_FLAGS = List.of("-XX:TieredStopAtLevel=1",
-      "-XX:+UseSerialGC", "-Xshare:auto", "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
+  static final List<String> LAUNCHER_FLAGS = List.of("-XX:TieredStopAtLevel=1", "-Xshare:auto",
+      "-Xlog:cds=off");
 
   /** Wall times in nanoseconds, one per command, in run order. */
   record Times(List<Long> plug, List<Long> status, List<Long> unplug) {}

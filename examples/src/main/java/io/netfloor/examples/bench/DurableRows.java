@@ -161,9 +161,11 @@ final class DurableRows {
     double speedup = si.median() / st.median();
     d10.append(String.format(Locale.ROOT, "### 10. Durable plug throughput, %d threads vs 1%n%n"
             + "The runs of row 9: %d plugs with the durable store from %d threads, and from one"
-            + " thread. Concurrent plugs share the store's fdatasync (group commit: each caller"
-            + " appends its record under the network's lock and waits for a sync covering it"
-            + " outside). Median of %d runs.%n%n| threads | plugs/s |%n|---:|---:|%n| 1 | %.0f |%n"
+            + " thread. Concurrent plugs are combined (the caller that gets the network's lock"
+            + " applies every plug waiting by then as one kernel exchange and one record) and"
+            + " share the store's fdatasync (group commit: each caller waits for a sync covering"
+            + " its record outside the lock). Median of %d runs.%n%n| threads | plugs/s |%n"
+            + "|---:|---:|%n| 1 | %.0f |%n"
             + "| %d | %.0f |%n%nRatio: %.2f×.%n%n", threads, n, threads, reps,
         n / (si.median() / 1e3), threads, n / (st.median() / 1e3), speedup));
     rows.add(new Benchmarks.Row("10", "durable plug throughput, " + threads + " threads ÷ 1 thread,"

@@ -37,6 +37,7 @@ abstract class BaseCommand implements Callable<Integer>, NetFloorCli.Verbosity {
    */
   StateDir state() {
     if (state == null) {
+      StartupTrace.mark("picocli parse");
       state = new StateDir(common.stateDir).check();
     }
     return state;

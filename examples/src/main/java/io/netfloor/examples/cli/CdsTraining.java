@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.examples.cli;
 
+import io.netfloor.examples.demo.Ip;
 import io.netfloor.model.Bandwidth;
 import io.netfloor.model.NetworkConfig;
 import io.netfloor.netlink.NetlinkTrafficControl;
@@ -30,18 +31,25 @@ import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * The training run behind the CLI's class-data sharing archive: the build runs it once with
- * {@code -XX:ArchiveClassesAtExit=target/netfloor.jsa} on the jar's class path, and the
+ * The training run behind the CLI's class-data sharing archive: {@link ClassDataArchive} runs it
+ * once at {@code package} on the jar's class path and archives the classes it loaded, and the
  * {@code ./netfloor} launcher starts the JVM with that archive, so a command maps the classes it
- * needs (picocli, Jackson, JNA, the model, the engine, the store) instead of loading and verifying
- * them from the jars (see docs/CLI.md).
+ * needs (picocli, Jackson, JNA, the model, the engine, the store, the netlink codecs) instead of
+ * loading and verifying them from the jars (see docs/CLI.md).
  *
- * <p>It touches no network device: the CLI runs its help and error paths in a temporary state
- * directory, the engine plugs and unplugs against an in-memory stand-in for the kernel, the file
- * store writes in the temporary directory, and the netlink backend only asks whether a device that
- * does not exist exists.
+ * <p>Run as root with iproute2, it runs the CLI's commands ({@code start}, {@code plug},
+ * {@code status}, {@code update}, {@code tree}, {@code unplug}, {@code reconcile}, {@code stop})
+ * on a bridge in a throwaway namespace ({@code nf-cds-…}, deleted at the end): the real paths,
+ * kernel dumps decoded, the status journal written and read back, the checkpoint proved and
+ * refused. Without root that part is skipped and the rest still runs, touching no network device:
+ * the CLI's help and error paths in a temporary state directory, the engine against an in-memory
+ * stand-in for the kernel, the file store written, closed and read back in the temporary
+ * directory, and the netlink backend asking whether a device that does not exist exists.
  */
 public final class CdsTraining {
+  /** How a part of the training that could not run starts its line on stderr. */
+  static final String SKIPPED = "netfloor class-data sharing training: skipped ";
+
   private CdsTraining() {}
 
   /**
@@ -55,6 +63,12 @@ public final class CdsTraining {
       attempt("the CLI's help and error paths", () -> cli(tmp));
       attempt("the engine and the file store", () -> engine(tmp));
       attempt("the netlink backend", CdsTraining::netlink);
+      if (Ip.isRoot()) {
+        attempt("the CLI's commands on a bridge in a throwaway namespace", () -> commands(tmp));
+      } else {
+        System.err.println(SKIPPED + "the CLI's commands on a bridge (they need root): the"
+            + " archive leaves out the classes that only those paths load");
+      }
     } finally {
       deleteTree(tmp);
     }
@@ -64,7 +78,7 @@ public final class CdsTraining {
     try {
       part.run();
     } catch (RuntimeException | LinkageError e) {
-      System.err.println("netfloor class-data sharing training: skipped " + what + ": " + e);
+      System.err.println(SKIPPED + what + ": " + e);
     }
   }
 
@@ -117,6 +131,66 @@ public final class CdsTraining {
           Bandwidth.floor(Rate.parse("20mbit")));
       checkpoint.remove();
       next.close();
+    }
+    // the next command's store: the snapshot and the journal written above, read back
+    try (FileStatusStore store = FileStatusStore.open(tmp.resolve("status"))) {
+      store.load("cds").orElseThrow();
+      store.revision("cds").orElseThrow();
+    }
+  }
+
+  /**
+   * The commands a hook or script runs, on a bridge in a throwaway namespace: each command as its
+   * own invocation of the CLI, as {@code ./netfloor} runs it, in a fresh state directory.
+   */
+  private static void commands(Path tmp) {
+    String ns = "nf-cds-" + Long.toHexString(Double.doubleToLongBits(Math.random()) & 0xffffffL);
+    Ip.run("ip", "netns", "add", ns);
+    try {
+      Ip.in(ns, "link", "add", "br0", "type", "bridge");
+      Ip.in(ns, "link", "set", "br0", "address", "52:54:00:ff:ff:fe", "up");
+      String state = tmp.resolve("commands").toString();
+      run(state, "start", "--bridge", "br0", "--average", "1gbit", "--netns", ns);
+      // the first round resumes from the checkpoint start left; the second finds none (removed
+      // below) and reconciles
+      for (int round = 0; round < 2; round++) {
+        run(state, "plug", "vm1", "--mac", "52:54:00:00:00:01", "--floor", "20mbit");
+        run(state, "status");
+        run(state, "plug", "vm2", "--mac", "52:54:00:00:00:02", "--json");
+        run(state, "status", "--json");
+        run(state, "update", "vm1", "--floor", "30mbit");
+        run(state, "tree");
+        run(state, "unplug", "vm2");
+        run(state, "unplug", "vm1", "--json");
+        run(state, "plug", "--dry-run", "vm3", "--mac", "52:54:00:00:00:03", "--floor", "1mbit");
+        try {
+          Files.deleteIfExists(new StateDir(Path.of(state)).checkpointFile("cds"));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      run(state, "reconcile");
+      run(state, "stop");
+    } finally {
+      try {
+        Ip.run("ip", "netns", "del", ns);
+      } catch (RuntimeException e) {
+        System.err.println("netfloor class-data sharing training: cannot delete namespace " + ns
+            + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** Runs one CLI command on network {@code cds} in {@code state}; it must succeed. */
+  private static void run(String state, String... args) {
+    StringWriter out = new StringWriter();
+    PrintWriter sink = new PrintWriter(out);
+    List<String> all = new java.util.ArrayList<>(List.of(args));
+    all.addAll(List.of("--network", "cds", "--state-dir", state));
+    int code = NetFloorCli.execute(sink, sink, all.toArray(String[]::new));
+    if (code != 0) {
+      throw new IllegalStateException("netfloor " + String.join(" ", all) + " exited " + code
+          + ": " + out.toString().strip());
     }
   }
 

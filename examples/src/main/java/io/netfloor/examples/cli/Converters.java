@@ -40,12 +40,27 @@ final class Converters {
   }
 
   private static <T> ITypeConverter<T> wrap(java.util.function.Function<String, T> parse) {
-    return text -> {
+    return new Parsing<>(parse);
+  }
+
+  /**
+   * A value type's parser as a converter. A named class rather than a lambda: a lambda of a
+   * picocli interface is spun at run time, it cannot come from the class-data sharing archive.
+   */
+  private static final class Parsing<T> implements ITypeConverter<T> {
+    private final java.util.function.Function<String, T> parse;
+
+    Parsing(java.util.function.Function<String, T> parse) {
+      this.parse = parse;
+    }
+
+    @Override
+    public T convert(String text) {
       try {
         return parse.apply(text);
       } catch (InvalidValueException e) {
         throw new TypeConversionException(e.getMessage());
       }
-    };
+    }
   }
 }

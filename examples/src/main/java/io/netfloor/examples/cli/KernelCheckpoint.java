@@ -4,7 +4,6 @@ package io.netfloor.examples.cli;
 import io.netfloor.model.KernelPlacement;
 import io.netfloor.model.NetworkStatus;
 import io.netfloor.spi.ClassInfo;
-import io.netfloor.spi.ClassStats;
 import io.netfloor.spi.FilterInfo;
 import io.netfloor.spi.KernelSnapshot;
 import io.netfloor.spi.QdiscInfo;
@@ -149,18 +148,22 @@ final class KernelCheckpoint {
    * parameters, counters left out (they change with traffic), in a fixed order, and their number.
    */
   static String digest(KernelSnapshot snapshot) {
+    // every component but the counters, written out: a record's generated toString is linked
+    // through method handles on first use, which each command would pay
     List<String> lines = new ArrayList<>();
     for (QdiscInfo q : snapshot.qdiscs()) {
-      lines.add("q " + new QdiscInfo(q.device(), q.handle(), q.parent(), q.kind(),
-          q.htbDefaultClassMinor(), q.htbRateToQuantum(), q.leafLimit(), 0, 0, 0));
+      lines.add(line("q", q.device(), q.handle(), q.parent(), q.kind(), q.htbDefaultClassMinor(),
+          q.htbRateToQuantum(), q.leafLimit()));
     }
     for (ClassInfo c : snapshot.classes()) {
-      lines.add("c " + new ClassInfo(c.device(), c.classId(), c.parent(), c.rate(), c.ceil(),
-          c.bufferTicks(), c.cbufferTicks(), c.quantumBytes(), c.prio(), c.level(), c.leafQdisc(),
-          ClassStats.ZERO));
+      lines.add(line("c", c.device(), c.classId(), c.parent(), c.rate(), c.ceil(),
+          c.bufferTicks(), c.cbufferTicks(), c.quantumBytes(), c.prio(), c.level(),
+          c.leafQdisc()));
     }
-    for (FilterInfo fi : snapshot.filters()) {
-      lines.add("f " + fi);
+    for (FilterInfo f : snapshot.filters()) {
+      lines.add(line("f", f.device(), f.parent(), f.prio(), f.protocol(), f.kind(), f.handle(),
+          f.classId(), f.linkHtid(), f.divisor(), f.selectorFlags(), f.hashOffset(),
+          f.hashMask(), f.keys(), f.actions(), f.chain()));
     }
     lines.sort(null);
     // two independent 32-bit checksums: no security provider to load (a command's start-up), and
@@ -173,5 +176,13 @@ final class KernelCheckpoint {
       crcC.update(b);
     }
     return String.format("%08x%08x-%d", crc.getValue(), crcC.getValue(), lines.size());
+  }
+
+  private static String line(String kind, Object... fields) {
+    StringBuilder b = new StringBuilder(kind);
+    for (Object f : fields) {
+      b.append(' ').append(f);
+    }
+    return b.toString();
   }
 }

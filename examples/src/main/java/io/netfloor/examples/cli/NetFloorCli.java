@@ -9,10 +9,7 @@ import io.netfloor.NetFloorException;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ParameterException;
@@ -42,23 +39,29 @@ public final class NetFloorCli implements Runnable {
    * command line naming one builds only that one's model (picocli reads every registered
    * command's annotations by reflection, a good part of a command's start-up).
    */
-  private static final Map<String, Supplier<Object>> COMMANDS = commands();
+  private static final List<String> COMMANDS = List.of("start", "adopt", "plug", "update",
+      "unplug", "resize", "status", "tree", "reconcile", "stop", "demo", "help");
 
-  private static Map<String, Supplier<Object>> commands() {
-    Map<String, Supplier<Object>> m = new LinkedHashMap<>();
-    m.put("start", StartCommand::new);
-    m.put("adopt", AdoptCommand::new);
-    m.put("plug", PlugCommand::new);
-    m.put("update", UpdateCommand::new);
-    m.put("unplug", UnplugCommand::new);
-    m.put("resize", ResizeCommand::new);
-    m.put("status", StatusCommand::new);
-    m.put("tree", TreeCommand::new);
-    m.put("reconcile", ReconcileCommand::new);
-    m.put("stop", StopCommand::new);
-    m.put("demo", DemoCommand::new);
-    m.put("help", CommandLine.HelpCommand::new);
-    return m;
+  /**
+   * A new instance of the subcommand {@code name}: a switch rather than a table of constructor
+   * references, which would link a dozen lambdas before the command line is even read.
+   */
+  private static Object newCommand(String name) {
+    switch (name) {
+      case "start": return new StartCommand();
+      case "adopt": return new AdoptCommand();
+      case "plug": return new PlugCommand();
+      case "update": return new UpdateCommand();
+      case "unplug": return new UnplugCommand();
+      case "resize": return new ResizeCommand();
+      case "status": return new StatusCommand();
+      case "tree": return new TreeCommand();
+      case "reconcile": return new ReconcileCommand();
+      case "stop": return new StopCommand();
+      case "demo": return new DemoCommand();
+      case "help": return new CommandLine.HelpCommand();
+      default: throw new IllegalArgumentException("no subcommand " + name);
+    }
   }
 
   /** A command that knows whether {@code --verbose} was given. */
@@ -75,31 +78,66 @@ public final class NetFloorCli implements Runnable {
         + " plug, update, unplug, resize, status, tree, reconcile, stop, demo");
   }
 
+  private static final String JNA_LIBRARY_PATH = "jna.platform.library.path";
+
   /** Runs the CLI and exits with its exit code. */
   public static void main(String[] args) {
-    boolean verbose = Arrays.stream(args).anyMatch(a -> a.equals("-v") || a.equals("--verbose"));
+    StartupTrace.mark("jvm");
+    List<String> given = Arrays.asList(args);
+    boolean verbose = given.contains("-v") || given.contains("--verbose");
+    // JNA's first library lookup otherwise forks ldconfig -p for a list of library directories,
+    // which only matters for a library the dynamic linker cannot find by name: NetFloor's one
+    // native library is the C library, which it can
+    if (System.getProperty(JNA_LIBRARY_PATH) == null) {
+      System.setProperty(JNA_LIBRARY_PATH, "/lib64:/usr/lib64:/lib:/usr/lib");
+    }
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", verbose ? "info" : "warn");
     System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
-    System.exit(execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true),
-        args));
+    int code = execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+    StartupTrace.mark("exit");
+    StartupTrace.print(System.err);
+    System.exit(code);
   }
 
   /** Runs the CLI with the given output streams and returns the exit code (for tests, embedding). */
   public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl;
-    if (args.length > 0 && COMMANDS.containsKey(args[0]) && !args[0].equals("help")) {
+    if (args.length > 0 && COMMANDS.contains(args[0]) && !args[0].equals("help")) {
       cl = commandLine(List.of(args[0]));
     } else if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
       cl = commandLine(List.of()); // the version needs no command
     } else {
       cl = commandLine();
     }
+    StartupTrace.mark("picocli model");
     cl.setOut(out);
     cl.setErr(err);
     // an error is a JSON document on stdout too when --json was asked for, even where the
     // arguments around it could not be parsed
     boolean json = Arrays.asList(args).contains("--json");
-    cl.setParameterExceptionHandler((ex, arguments) -> {
+    cl.setParameterExceptionHandler(new UsageErrors(out, err, json));
+    cl.setExecutionExceptionHandler(new Failures(out, err, json));
+    return cl.execute(args);
+  }
+
+  /**
+   * A command line that cannot be parsed: one line on stderr, the JSON error document when asked
+   * for, exit 2. (Named classes rather than lambdas, here and in {@link Failures}: a lambda of a
+   * picocli interface is spun at run time, it cannot come from the class-data sharing archive.)
+   */
+  private static final class UsageErrors implements CommandLine.IParameterExceptionHandler {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+
+    UsageErrors(PrintWriter out, PrintWriter err, boolean json) {
+      this.out = out;
+      this.err = err;
+      this.json = json;
+    }
+
+    @Override
+    public int handleParseException(ParameterException ex, String[] args) {
       CommandLine failed = ex.getCommandLine();
       String message = oneLine(ex.getMessage());
       err.println("netfloor: " + message + " (see '"
@@ -109,8 +147,24 @@ public final class NetFloorCli implements Runnable {
         printError(out, failed, ExitCodes.USAGE, ex, message);
       }
       return ExitCodes.USAGE;
-    });
-    cl.setExecutionExceptionHandler((ex, failed, parseResult) -> {
+    }
+  }
+
+  /** A command that failed: one line on stderr, the JSON error document when asked for. */
+  private static final class Failures implements CommandLine.IExecutionExceptionHandler {
+    private final PrintWriter out;
+    private final PrintWriter err;
+    private final boolean json;
+
+    Failures(PrintWriter out, PrintWriter err, boolean json) {
+      this.out = out;
+      this.err = err;
+      this.json = json;
+    }
+
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine failed,
+        CommandLine.ParseResult parseResult) {
       Object command = failed.getCommand();
       if (command instanceof Verbosity v && v.verbose()) {
         ex.printStackTrace(err);
@@ -122,8 +176,7 @@ public final class NetFloorCli implements Runnable {
         printError(out, failed, code, ex, oneLine(ex.getMessage()));
       }
       return code;
-    });
-    return cl.execute(args);
+    }
   }
 
   /**
@@ -131,13 +184,13 @@ public final class NetFloorCli implements Runnable {
    * {@link #execute} runs, and what the build generates the completion script and man pages from.
    */
   public static CommandLine commandLine() {
-    return commandLine(COMMANDS.keySet());
+    return commandLine(COMMANDS);
   }
 
   private static CommandLine commandLine(Collection<String> names) {
     CommandLine cl = new CommandLine(new NetFloorCli());
     for (String name : names) {
-      cl.addSubcommand(name, COMMANDS.get(name).get());
+      cl.addSubcommand(name, newCommand(name));
     }
     Converters.register(cl);
     for (CommandLine sub : cl.getSubcommands().values()) {

@@ -54,6 +54,7 @@ final class PlugCommand extends BaseCommand {
     }
     try (Session s = openSession()) {
       ClassHandle c = s.started().plug(alias, mac, Optional.ofNullable(device), bandwidth);
+      StartupTrace.mark("plug");
       s.succeeded();
       PluggedInterface p = s.shaper.tree().find(alias).orElseThrow();
       if (common.json) {

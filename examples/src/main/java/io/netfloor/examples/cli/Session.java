@@ -83,12 +83,17 @@ final class Session implements AutoCloseable {
    * earlier command in this boot are reused ({@link ProbeCache}).
    */
   static Session open(StateDir state, NetworkDefinition definition, boolean probeAfresh) {
+    StartupTrace.mark("definition");
     NetworkConfig config = definition.toConfig();
     FileStatusStore store = openStore(state);
+    StartupTrace.mark("store open");
     try {
       NetlinkTrafficControl tc = definition.netns() == null ? NetlinkTrafficControl.open()
           : NetlinkTrafficControl.openInNamespace(definition.netns());
-      return new Session(state, definition, config, store, tc, probeAfresh);
+      StartupTrace.mark("netlink open");
+      Session s = new Session(state, definition, config, store, tc, probeAfresh);
+      StartupTrace.mark("probe cache + shaper");
+      return s;
     } catch (RuntimeException e) {
       store.close();
       throw e;
@@ -106,6 +111,7 @@ final class Session implements AutoCloseable {
     Session s = open(state, definition, probeAfresh);
     try {
       s.stored = recordedStatus(state, definition, s.store);
+      StartupTrace.mark("status load");
       s.mayResume = !probeAfresh;
       return s;
     } catch (RuntimeException e) {
@@ -241,6 +247,7 @@ final class Session implements AutoCloseable {
               () -> tc.dump(InterfaceName.of(definition.bridge())))
           : Optional.empty();
       checkpoint.remove(); // before anything changes: a command that fails leaves no proof
+      StartupTrace.mark("checkpoint verify");
       if (proof.isPresent()) {
         shaper.resume(proof.get());
         resumed = true;
@@ -248,6 +255,7 @@ final class Session implements AutoCloseable {
       } else {
         startReport = shaper.start();
       }
+      StartupTrace.mark(resumed ? "resume" : "reconcile");
     }
     return shaper;
   }
@@ -301,9 +309,11 @@ final class Session implements AutoCloseable {
   @Override
   public void close() {
     try {
+      StartupTrace.mark("command");
       shaper.close(); // a pool top-up under way finishes (durably) before the socket and store go
       if (succeeded && shaper.isStarted()) {
         leaveCheckpoint();
+        StartupTrace.mark("checkpoint write");
       }
     } finally {
       try {
@@ -319,6 +329,7 @@ final class Session implements AutoCloseable {
           tc.close();
         } finally {
           store.close();
+          StartupTrace.mark("close");
         }
       }
     }

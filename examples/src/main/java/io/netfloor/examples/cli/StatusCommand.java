@@ -41,11 +41,14 @@ final class StatusCommand extends BaseCommand {
         return showLibraryNetwork(stored.get());
       }
     }
-    NetworkDefinition def = definition();
+    // the record already read (definition() would read it again), with --netns applied
+    NetworkDefinition def = recorded.isPresent() ? withNetnsOption(recorded.get()) : definition();
     // the stored status's limits (a resize) are the network's, as a start would take them
     HtbTree tree = Session.readStatus(state(), def).toTree(def.toConfig());
+    StartupTrace.mark("status load");
     NetworkConfig config = tree.config();
     KernelSnapshot snapshot = dump(def.netns(), InterfaceName.of(def.bridge()), null);
+    StartupTrace.mark("netlink open + dump");
     Rate capacity = config.floorCapacity().orElse(Rate.ZERO);
     List<PluggedInterface> ifs = sorted(tree.interfaces().values());
     List<Map<String, Object>> rows = rows(ifs, snapshot);

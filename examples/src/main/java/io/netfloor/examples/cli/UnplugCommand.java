@@ -18,7 +18,9 @@ final class UnplugCommand extends BaseCommand {
   @Override
   public Integer call() {
     try (Session s = openSession()) {
-      if (!s.started().unplug(alias)) {
+      boolean unplugged = s.started().unplug(alias);
+      StartupTrace.mark("unplug");
+      if (!unplugged) {
         throw new CliException(ExitCodes.REFUSED, "no interface '" + alias
             + "' is plugged into network '" + s.config.name() + "'");
       }
