@@ -76,4 +76,49 @@ class SafeDirectoryTest {
     assertThatThrownBy(() -> SafeDirectory.check(file, "state directory"))
         .isInstanceOf(StatusStoreException.class).hasMessageContaining(file + " is not a directory");
   }
+
+  /** As {@code /var/run -> /run}: a link on the way is fine when what holds it and its target are. */
+  @Test
+  void aStateDirectoryReachedThroughASafeLinkIsAccepted() throws IOException {
+    Path real = Files.createDirectory(tmp.resolve("run"));
+    Path link = Files.createSymbolicLink(tmp.resolve("var-run"), real); // mode 0777, as links are
+    List<Path> created = SafeDirectory.createOrCheck(link.resolve("netfloor"), "state directory");
+    assertThat(created).containsExactly(link.resolve("netfloor"));
+    assertThat(real.resolve("netfloor")).isDirectory();
+    assertThat(SafeDirectory.check(link.resolve("netfloor"), "state directory"))
+        .isEqualTo(real.resolve("netfloor").toRealPath());
+  }
+
+  /** Whoever may write the directory holding a link can point it elsewhere. */
+  @Test
+  void aLinkInADirectoryOthersMayWriteIsRefusedThoughItsTargetIsSafe() throws IOException {
+    Path open = Files.createDirectory(tmp.resolve("open"));
+    Path safe = Files.createDirectory(tmp.resolve("safe"));
+    Files.createDirectory(safe.resolve("state"), PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rwx------")));
+    Path link = Files.createSymbolicLink(open.resolve("link"), safe);
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+    assertThatThrownBy(() -> SafeDirectory.check(link.resolve("state"), "state directory"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("the directory " + open)
+        .hasMessageContaining("0777");
+    assertThatThrownBy(() -> SafeDirectory.createOrCheck(link.resolve("new"), "state directory"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("the directory " + open);
+    assertThat(safe.resolve("new")).as("refused before anything is created").doesNotExist();
+  }
+
+  /** A safe path to a link whose target lies in a directory others may write is no safer. */
+  @Test
+  void aLinkIntoADirectoryOthersMayWriteIsRefused() throws IOException {
+    Path open = Files.createDirectory(tmp.resolve("open"));
+    Files.createDirectory(open.resolve("state"), PosixFilePermissions.asFileAttribute(
+        PosixFilePermissions.fromString("rwx------")));
+    Files.setPosixFilePermissions(open, PosixFilePermissions.fromString("rwxrwxrwx"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), open);
+    assertThatThrownBy(() -> SafeDirectory.check(link.resolve("state"), "state directory"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("the directory " + open)
+        .hasMessageContaining("0777");
+    assertThatThrownBy(() -> SafeDirectory.createOrCheck(link.resolve("new"), "state directory"))
+        .isInstanceOf(StatusStoreException.class).hasMessageContaining("the directory " + open);
+    assertThat(open.resolve("new")).as("refused before anything is created").doesNotExist();
+  }
 }

@@ -59,4 +59,47 @@ class JournalChannelTest {
     assertThatThrownBy(j::force).isInstanceOf(ClosedChannelException.class);
     j.close(); // twice is fine
   }
+
+  /** The descriptors of this process open on {@code file}. */
+  private static long descriptorsOn(Path file) throws java.io.IOException {
+    Path real = file.toRealPath();
+    try (java.util.stream.Stream<Path> fds = Files.list(Path.of("/proc/self/fd"))) {
+      return fds.filter(fd -> {
+        try {
+          return Files.readSymbolicLink(fd).equals(real);
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+          return false; // closed meanwhile, or not a link to a path
+        }
+      }).count();
+    }
+  }
+
+  /** A journal holds its descriptor and a spare; closing it releases both, also after a swap. */
+  @Test
+  void closingReleasesEveryDescriptorAlsoAfterAReplacement() throws Exception {
+    Path file = tmp.resolve("j");
+    Files.write(file, new byte[4]);
+    JournalChannel j = JournalChannel.open(file);
+    assertThat(descriptorsOn(file)).isEqualTo(2);
+    j.descriptor().close();
+    j.write("a".getBytes(StandardCharsets.US_ASCII), 0); // replaced by the spare, a new spare opened
+    assertThat(descriptorsOn(file)).isEqualTo(2);
+    j.close();
+    assertThat(descriptorsOn(file)).isZero();
+    JournalChannel k = JournalChannel.open(file);
+    k.close();
+    assertThat(descriptorsOn(file)).isZero();
+  }
+
+  @Test
+  void aJournalThatCannotBeOpenedLeavesNoDescriptor() throws Exception {
+    Path missing = tmp.resolve("missing");
+    assertThatThrownBy(() -> JournalChannel.open(missing))
+        .isInstanceOf(java.nio.file.NoSuchFileException.class);
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), Files.write(tmp.resolve("t"),
+        new byte[4]));
+    assertThatThrownBy(() -> JournalChannel.open(link)).isInstanceOf(java.io.IOException.class);
+    assertThat(descriptorsOn(tmp.resolve("t"))).isZero();
+    assertThat(Files.readAllBytes(tmp.resolve("t"))).containsOnly(0);
+  }
 }
