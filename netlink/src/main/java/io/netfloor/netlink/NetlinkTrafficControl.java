@@ -466,7 +466,12 @@ public final class NetlinkTrafficControl implements TrafficControl {
    * happened whole or not at all. (Its delete is one request: deleting the table takes the node.)
    */
   private void addMark(TcOp op, U32OwnerMark mark, int committed) {
-    int dev = ifindex(mark.device());
+    int dev;
+    try {
+      dev = ifindex(mark.device());
+    } catch (NetlinkException e) { // its device is gone: name the operation, as for any other
+      throw e.forOp(op, committed);
+    }
     Ack table = channel.transact(U32FilterCodec.encodeAdd(mark.table(), dev));
     if (!table.isSuccess()) {
       throw new NetlinkException(op.describe(), op, committed, table.errno(),
@@ -493,7 +498,12 @@ public final class NetlinkTrafficControl implements TrafficControl {
    * meet {@code EBUSY}. Retried for up to a second before it counts as refused.
    */
   private void deleteTable(TcOp op, int committed) {
-    byte[] request = encoder.encode(op).orElseThrow();
+    byte[] request;
+    try {
+      request = encoder.encode(op).orElseThrow();
+    } catch (NetlinkException e) { // its device is gone: name the operation, as for any other
+      throw e.forOp(op, committed);
+    }
     Ack ack = channel.transact(request);
     if (ack.errno() == Errno.EBUSY) {
       ack = retryTableDelete(request, ack);

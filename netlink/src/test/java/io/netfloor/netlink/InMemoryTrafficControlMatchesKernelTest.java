@@ -295,6 +295,37 @@ class InMemoryTrafficControlMatchesKernelTest {
   }
 
   /**
+   * Found by the property: an ownership mark added, or a hash table deleted, on a device that does
+   * not exist was refused with {@code ENODEV} but without naming the operation, since those two go
+   * to the kernel on their own path. Both backends name it, as for any other operation.
+   */
+  @Example
+  void anOperationOnADeviceThatIsGoneIsRefusedNamingIt() {
+    NetworkConfig config = NetworkConfig.builder("net", "up0")
+        .inbound(Limits.averageOnly(Rate.ofMegabits(100))).filterLayout(FilterLayout.HASHED)
+        .leafQdisc(LeafQdiscKind.PFIFO).build();
+    List<TcObject> objects = HtbTree.start(config).tree().kernelObjects();
+    TcObject mark = objects.stream().filter(o -> o instanceof io.netfloor.plan.U32OwnerMark)
+        .findFirst().orElseThrow();
+    TcObject table = objects.stream().filter(o -> o instanceof io.netfloor.plan.U32HashTable)
+        .findFirst().orElseThrow();
+    try (TestNamespace ns = TestNamespace.create().bridge("br0");
+        NetlinkTrafficControl real = NetlinkTrafficControl.openInNamespace(ns.name())) {
+      InMemoryTrafficControl simulated = new InMemoryTrafficControl(kernel)
+          .addDevice(InterfaceName.of("br0"));
+      for (TcOp op : List.of(new TcOp.Add(mark), new TcOp.Delete(table))) {
+        assertThat(applyToBoth(Plan.of(op), simulated, real, op.describe())).isFalse();
+        assertThatThrownBy(() -> real.apply(Plan.of(op)))
+            .isInstanceOfSatisfying(TrafficControlException.class, e -> {
+              assertThat(e.failedOp()).contains(op);
+              assertThat(e.errnoName()).contains("ENODEV");
+              assertThat(e.getMessage()).startsWith(op.describe());
+            });
+      }
+    }
+  }
+
+  /**
    * Applies {@code plan} to both; both must succeed, or both refuse the same operation with the
    * same errno after the same number of applied operations.
    *
