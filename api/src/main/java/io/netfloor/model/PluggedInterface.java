@@ -129,8 +129,10 @@ public record PluggedInterface(InterfaceAlias alias, MacAddress mac, Bandwidth b
   /**
    * Whether it has a class of its own, {@code 1:classMinor} (for a floor in either direction or a
    * priority); without, {@link #classMinor()} is 0 and {@link #filterHandle()} empty, as recorded.
+   *
+   * @return whether {@link #floorClass()} is present
    */
-  boolean hasOwnClass() {
+  public boolean hasOwnClass() {
     return classMinor != 0;
   }
 

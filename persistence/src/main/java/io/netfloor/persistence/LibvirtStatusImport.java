@@ -219,7 +219,7 @@ public final class LibvirtStatusImport {
             ? s.substring(0, s.length() - imported.length()) + renameSuffix(config.name().value()) : s);
       }
       SortedMap<InterfaceAlias, PluggedInterface> ifs = new TreeMap<>(status.interfaces());
-      List<PluggedInterface> floored = ifs.values().stream().filter(p -> p.classMinor() != 0)
+      List<PluggedInterface> floored = ifs.values().stream().filter(PluggedInterface::hasOwnClass)
           .sorted(Comparator.comparingInt(PluggedInterface::classMinor)).toList();
       Optional<Rate> capacity = config.floorCapacity();
       String net = "network '" + config.name() + "'";

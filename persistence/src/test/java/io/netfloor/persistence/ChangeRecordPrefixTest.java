@@ -157,7 +157,7 @@ class ChangeRecordPrefixTest {
     Set<Integer> ids = new HashSet<>(status.parkedClassIds());
     Set<Object> handles = new HashSet<>();
     for (PluggedInterface p : status.interfaces().values()) {
-      if (p.classMinor() != 0) {
+      if (p.hasOwnClass()) {
         assertThat(ids.add(p.classMinor()))
             .as("%s: class id %d of '%s' is held twice or parked", prefix, p.classMinor(),
                 p.alias())

@@ -423,7 +423,7 @@ class LibvirtStatusImportTest {
     NetworkConfig none = NetworkConfig.builder("default", "virbr0")
         .filterLayout(FilterLayout.LIBVIRT_LINEAR).build();
     var dropped = r.fitTo(none);
-    assertThat(dropped.status().interfaces().values()).allMatch(p -> p.classMinor() == 0);
+    assertThat(dropped.status().interfaces().values()).allMatch(p -> !p.hasOwnClass());
     assertThat(dropped.status().toTree(none).interfaces()).hasSize(3);
     assertThat(dropped.warnings()).anyMatch(w -> w.contains("interface big:")
         && w.contains("has no inbound bandwidth") && w.contains("default class"));

@@ -82,7 +82,7 @@ class ConcurrencyTest {
       assertThat(s.reconcile().wasClean()).isTrue();
       Set<Integer> ids = new HashSet<>();
       model.interfaces().values().forEach(p -> {
-        if (p.classMinor() != 0) {
+        if (p.hasOwnClass()) {
           assertThat(ids.add(p.classMinor())).isTrue();
         }
       });

@@ -106,7 +106,7 @@ class HtbTreeProperties {
       Set<Integer> seen = new HashSet<>();
       List<Integer> ids = new ArrayList<>(tree.parkedClassIds());
       tree.interfaces().values().forEach(p -> {
-        if (p.classMinor() != 0) {
+        if (p.hasOwnClass()) {
           ids.add(p.classMinor());
         }
       });
@@ -173,7 +173,7 @@ class HtbTreeProperties {
   }
 
   /**
-   * Plain plugs and unplugs build their plan and undo directly (HtbTree.directChange) instead of
+   * Plain plugs and unplugs build their plan and undo directly (the model's DirectPlan) instead of
    * diffing; every change, direct or not, must be exactly (same operations, same order) what
    * {@link PlanDiff} makes from the whole trees before and after.
    */

@@ -164,7 +164,7 @@ class HtbTreeStatefulProperties {
     Set<Integer> ids = new HashSet<>(tree.parkedClassIds());
     int floored = 0;
     for (PluggedInterface p : tree.interfaces().values()) {
-      if (p.classMinor() != 0) {
+      if (p.hasOwnClass()) {
         floored++;
         assertThat(ids.add(p.classMinor())).as("class id %d given twice", p.classMinor()).isTrue();
       }
@@ -187,7 +187,7 @@ class HtbTreeStatefulProperties {
     }
     Set<ClassHandle> expectedClasses = new HashSet<>();
     for (PluggedInterface p : tree.interfaces().values()) {
-      if (p.classMinor() != 0) {
+      if (p.hasOwnClass()) {
         ClassHandle id = ClassHandle.of(1, p.classMinor());
         expectedClasses.add(id);
         assertThat(filters.get(id)).as("filter of %s", p.alias()).isNotNull();

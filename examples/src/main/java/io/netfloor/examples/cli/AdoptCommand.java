@@ -315,7 +315,7 @@ final class AdoptCommand extends BaseCommand {
       printJson(json);
       return;
     }
-    long floored = ifs.stream().filter(p -> p.classMinor() != 0).count();
+    long floored = ifs.stream().filter(PluggedInterface::hasOwnClass).count();
     out().printf("%s libvirt network '%s' as '%s': %s%s%n", dryRun ? "Would adopt" : "Adopted",
         imported.libvirtNetworkName(), def.name(), def.describe(),
         leafInUse == null ? "" : " (leaf qdisc in use: " + leafInUse + ")");

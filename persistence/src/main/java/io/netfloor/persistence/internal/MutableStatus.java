@@ -52,7 +52,7 @@ public final class MutableStatus {
 
   private void set(PluggedInterface iface) {
     interfaces.put(iface.alias(), iface);
-    if (iface.classMinor() != 0) {
+    if (iface.hasOwnClass()) {
       parked.remove(iface.classMinor()); // taking a parked class unparks it
     }
   }
