@@ -2083,9 +2083,13 @@ public final class NetworkShaper {
 
     /**
      * Whether the call, decided on {@code on}, can be part of a combined change: not when a
-     * host-side device is involved (its checks read and clean the device first).
+     * host-side device is involved (its checks read and clean the device first). This default
+     * looks at the interface as plugged in {@code on}; a plug names its own device.
      */
-    abstract boolean combinable(HtbTree on);
+    boolean combinable(HtbTree on) {
+      PluggedInterface p = on.interfaces().get(alias);
+      return p == null || p.device().isEmpty();
+    }
 
     /** Under the lock: what the call does to {@code on}; throws the refusal the call would. */
     abstract Decision decide(HtbTree on);
@@ -2148,12 +2152,6 @@ public final class NetworkShaper {
     }
 
     @Override
-    boolean combinable(HtbTree on) {
-      PluggedInterface p = on.interfaces().get(alias);
-      return p == null || p.device().isEmpty();
-    }
-
-    @Override
     Decision decide(HtbTree on) {
       PluggedInterface was = on.interfaces().get(alias);
       if (was == null) {
@@ -2177,12 +2175,6 @@ public final class NetworkShaper {
     @Override
     Object alone() {
       return updateLocked(alias, bandwidth);
-    }
-
-    @Override
-    boolean combinable(HtbTree on) {
-      PluggedInterface p = on.interfaces().get(alias);
-      return p == null || p.device().isEmpty();
     }
 
     @Override
