@@ -69,6 +69,8 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -129,6 +131,10 @@ public final class NetworkShaper {
   private final ReentrantLock lock = new ReentrantLock();
   /** Plugs, unplugs and updates waiting for the lock, applied together by whoever gets it. */
   private final Combiner<Call> calls = new Combiner<>(lock);
+  /** Plug, unplug and update calls between their submission and their return (durable). */
+  private final AtomicInteger callsInFlight = new AtomicInteger();
+  /** A top-up that gave way to concurrent callers, to resume when they are gone. */
+  private final AtomicBoolean topUpDeferred = new AtomicBoolean();
   private HtbTree tree;
   private boolean started;
   /** Set when an undo failed: the kernel may differ from the model until the next reconcile. */
@@ -1066,6 +1072,29 @@ public final class NetworkShaper {
    */
   private static final int TOP_UP_CHUNK = 8;
 
+  /** Whether more than one call is under way (queued, applied, or waiting to be durable). */
+  private boolean callersConcurrent() {
+    return callsInFlight.get() > 1 || calls.hasWaiting();
+  }
+
+  /** After a call returned: resumes a top-up that gave way to concurrent callers. */
+  private void resumeDeferredTopUp() {
+    if (!callersConcurrent() && topUpDeferred.compareAndSet(true, false)) {
+      locked(() -> {
+        if (!topUpPending || closed) {
+          topUpPending = false;
+          return null;
+        }
+        try {
+          poolExecutor().execute(this::topUp);
+        } catch (RuntimeException rejected) {
+          topUpPending = false; // the executor refused: the next plug that needs one schedules it
+        }
+        return null;
+      });
+    }
+  }
+
   /**
    * Off the callers' path: parks classes up to the goal in small chunks, each a change of its own
    * (kernel, then the store, under the lock, as every change), letting waiting callers in between.
@@ -1073,6 +1102,15 @@ public final class NetworkShaper {
   private void topUp() {
     try {
       while (true) {
+        if (callersConcurrent()) {
+          // callers run concurrently: their combined changes add the classes they need, cheaper
+          // than parking them here (and then changing them) while the callers wait for the lock;
+          // the last of them to return resumes the top-up
+          topUpDeferred.set(true);
+          if (callersConcurrent() || !topUpDeferred.compareAndSet(true, false)) {
+            return;
+          }
+        }
         boolean more = locked(() -> {
           if (!topUpPending || !started || closed) {
             topUpPending = false;
@@ -2193,46 +2231,46 @@ public final class NetworkShaper {
    * Runs {@code call}, with the calls of other threads that wait for the lock at the same time, and
    * returns its result once its change is durable. Logged at DEBUG as {@link #operation} logs.
    */
-  @SuppressWarnings("unchecked")
   private <T> T submit(Call call, Function<T, String> outcome) {
     return withNetwork(() -> {
-      long start = System.nanoTime();
-      if (lock.isHeldByCurrentThread()) {
-        runAlone(call); // from this shaper's own code under its lock: nothing to combine with
-        if (call.unsynced != null) {
-          unsynced = call.unsynced; // awaited when the lock is released, as before
-          call.unsynced = null;
-        }
-      } else {
-        calls.submit(call, this::applyCalls, this::releaseAfterCalls);
+      callsInFlight.incrementAndGet();
+      try {
+        return submitCounted(call, outcome);
+      } finally {
+        callsInFlight.decrementAndGet();
+        resumeDeferredTopUp();
       }
-      if (call.unsynced != null) {
-        try {
-          awaitDurable(call.unsynced);
-        } catch (RuntimeException notDurable) {
-          if (call.failure == null) {
-            call.failure = notDurable;
-          } else {
-            call.failure.addSuppressed(notDurable);
-          }
-        }
-      }
-      String where = call.alias == null ? "" : " of '" + call.alias + "'";
-      if (call.failure != null) {
-        log.debug("network {}: {}{} refused after {} us: {}", config.name(), call.kind, where,
-            (System.nanoTime() - start) / 1000, call.failure.getMessage());
-        if (call.failure instanceof Error error) {
-          throw error;
-        }
-        throw (RuntimeException) call.failure;
-      }
-      T result = (T) call.result;
-      if (log.isDebugEnabled()) {
-        log.debug("network {}: {}{}: {} ({} us)", config.name(), call.kind, where,
-            outcome.apply(result), (System.nanoTime() - start) / 1000);
-      }
-      return result;
     });
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T> T submitCounted(Call call, Function<T, String> outcome) {
+    long start = System.nanoTime();
+    if (lock.isHeldByCurrentThread()) {
+      runAlone(call); // from this shaper's own code under its lock: nothing to combine with
+      if (call.unsynced != null) {
+        unsynced = call.unsynced; // awaited when the lock is released, as before
+        call.unsynced = null;
+      }
+    } else {
+      // the caller that applies the call also waits until it is durable (see makeDurable)
+      calls.submit(call, this::applyCalls, this::releaseAfterCalls, this::makeDurable);
+    }
+    String where = call.alias == null ? "" : " of '" + call.alias + "'";
+    if (call.failure != null) {
+      log.debug("network {}: {}{} refused after {} us: {}", config.name(), call.kind, where,
+          (System.nanoTime() - start) / 1000, call.failure.getMessage());
+      if (call.failure instanceof Error error) {
+        throw error;
+      }
+      throw (RuntimeException) call.failure;
+    }
+    T result = (T) call.result;
+    if (log.isDebugEnabled()) {
+      log.debug("network {}: {}{}: {} ({} us)", config.name(), call.kind, where,
+          outcome.apply(result), (System.nanoTime() - start) / 1000);
+    }
+    return result;
   }
 
   /**
@@ -2387,6 +2425,31 @@ public final class NetworkShaper {
     RuntimeException e = (RuntimeException) call.failure;
     events.publish(seq -> new NetworkEvent.Refused(config.name().value(), seq, call.kind,
         Optional.ofNullable(call.alias), e));
+  }
+
+  /**
+   * By the caller that applied {@code batch}, after releasing the lock (the next caller may already
+   * apply the next calls): waits until the records of the batch's changes are durable (one disk
+   * flush for all of them, shared with concurrent ones), so that their callers return as soon as
+   * they wake; a call whose record cannot be made durable fails with the store's exception.
+   */
+  private void makeDurable(List<Call> batch) {
+    for (Call c : batch) {
+      if (c.unsynced == null) {
+        continue;
+      }
+      try {
+        awaitDurable(c.unsynced);
+      } catch (RuntimeException notDurable) {
+        if (c.failure == null) {
+          c.failure = notDurable;
+        } else {
+          c.failure.addSuppressed(notDurable);
+        }
+      } finally {
+        c.unsynced = null;
+      }
+    }
   }
 
   /** Releases the lock after applying calls; each call carries the record it waits for. */

@@ -26,6 +26,8 @@ public final class Combiner<R extends Combiner.Request> {
   /** One queued call: done once its leader has applied it (with a result or a failure). */
   public abstract static class Request {
     private final Thread caller = Thread.currentThread();
+    /** Set under the lock by the leader that took it from the queue. */
+    private volatile boolean taken;
     private volatile boolean done;
 
     /**
@@ -61,6 +63,23 @@ public final class Combiner<R extends Combiner.Request> {
    * @param release releases the lock after leading (and calls {@link #wakeNext()})
    */
   public void submit(R request, Consumer<List<R>> applyAll, Runnable release) {
+    submit(request, applyAll, release, batch -> { });
+  }
+
+  /**
+   * As {@link #submit(Request, Consumer, Runnable)}, with work the leader does for its batch after
+   * it released the lock and before it tells the batch's callers their requests are done (making
+   * the batch's changes durable, while the next leader already applies the next batch): each
+   * caller then wakes once, with nothing left to wait for.
+   *
+   * @param request the caller's request, made by the calling thread
+   * @param applyAll under the lock: applies the requests in order and gives each its outcome
+   * @param release releases the lock after leading (and calls {@link #wakeNext()})
+   * @param afterRelease outside the lock, by the leader: finishes the batch's requests; every
+   *     request is marked done afterwards, even when it throws
+   */
+  public void submit(R request, Consumer<List<R>> applyAll, Runnable release,
+      Consumer<List<R>> afterRelease) {
     Request own = request;
     if (own.caller != Thread.currentThread()) {
       throw new IllegalArgumentException("a request is submitted by the thread that made it");
@@ -69,19 +88,27 @@ public final class Combiner<R extends Combiner.Request> {
     boolean interrupted = false;
     try {
       while (!own.done) {
-        if (lock.tryLock()) {
-          // a leader completes its requests before it releases the lock: not done means queued
+        // a request taken by a leader is done once that leader finished it: only wait then
+        if (!own.taken && lock.tryLock()) {
           List<R> batch = new ArrayList<>();
           try {
-            if (!own.done) {
-              for (R r = queue.poll(); r != null; r = queue.poll()) {
-                batch.add(r);
-              }
+            for (R r = queue.poll(); r != null; r = queue.poll()) {
+              ((Request) r).taken = true;
+              batch.add(r);
+            }
+            if (!batch.isEmpty()) {
               applyAll.accept(batch);
             }
           } finally {
-            complete(batch);
-            release.run();
+            try {
+              release.run();
+            } finally {
+              try {
+                afterRelease.accept(batch);
+              } finally {
+                complete(batch);
+              }
+            }
           }
         } else {
           LockSupport.park(this);

@@ -133,4 +133,108 @@ class CombinerTest {
     assertThat(request[0].isDone()).isTrue();
     assertThat(interruptedAfter.get()).isTrue();
   }
+
+  @Test
+  void aLeaderFinishesItsBatchOutsideTheLockWhileTheNextLeaderApplies() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Combiner<Req> combiner = new Combiner<>(lock);
+    Runnable release = () -> {
+      lock.unlock();
+      combiner.wakeNext();
+    };
+    java.util.Map<Req, Integer> applications = new java.util.concurrent.ConcurrentHashMap<>();
+    java.util.function.Consumer<List<Req>> apply = batch -> {
+      assertThat(lock.isHeldByCurrentThread()).isTrue();
+      batch.forEach(r -> applications.merge(r, 1, Integer::sum));
+    };
+    CountDownLatch inAfter = new CountDownLatch(1);
+    CountDownLatch finish = new CountDownLatch(1);
+    List<Integer> finishedBatch = new ArrayList<>();
+    Req[] reqs = new Req[2]; // a request is made by the thread that submits it
+    lock.lock(); // held here, so that the leader and the follower queue in this order
+    Thread leader = new Thread(() -> combiner.submit(reqs[0] = new Req(0, 0), apply, release,
+        batch -> {
+      assertThat(lock.isHeldByCurrentThread()).as("after release").isFalse();
+      assertThat(batch).allMatch(r -> !r.isDone());
+      batch.forEach(r -> finishedBatch.add(r.thread));
+      inAfter.countDown();
+      try {
+        assertThat(finish.await(1, TimeUnit.MINUTES)).isTrue();
+      } catch (InterruptedException e) {
+        throw new IllegalStateException(e);
+      }
+    }));
+    Thread follower = new Thread(() -> combiner.submit(reqs[1] = new Req(1, 0), apply, release,
+        batch -> { }));
+    leader.start();
+    awaitParked(leader);
+    follower.start();
+    awaitParked(follower);
+    Req leaderReq = reqs[0];
+    Req followerReq = reqs[1];
+    release.run();
+    assertThat(inAfter.await(1, TimeUnit.MINUTES)).isTrue();
+    assertThat(finishedBatch).containsExactly(0, 1);
+    // the follower's request was taken: it waits for the leader, it does not lead it again, and
+    // woken early (as a park may return spuriously) it parks again instead of spinning on the lock
+    assertThat(followerReq.isDone()).isFalse();
+    java.util.concurrent.locks.LockSupport.unpark(follower);
+    Thread.sleep(20);
+    awaitParked(follower);
+    // the lock is free meanwhile: a third caller applies its own request and returns
+    Req third = new Req(2, 0);
+    combiner.submit(third, apply, release, batch -> { });
+    assertThat(third.isDone()).isTrue();
+    assertThat(followerReq.isDone()).isFalse();
+    finish.countDown();
+    leader.join(TimeUnit.MINUTES.toMillis(1));
+    follower.join(TimeUnit.MINUTES.toMillis(1));
+    assertThat(leaderReq.isDone()).isTrue();
+    assertThat(followerReq.isDone()).isTrue();
+    assertThat(applications).containsOnlyKeys(leaderReq, followerReq, third)
+        .allSatisfy((r, n) -> assertThat(n).isEqualTo(1));
+  }
+
+  @Test
+  void aBatchIsDoneEvenWhenTheLeadersFinishingThrows() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Combiner<Req> combiner = new Combiner<>(lock);
+    Runnable release = () -> {
+      lock.unlock();
+      combiner.wakeNext();
+    };
+    Req[] reqs = new Req[2];
+    Throwable[] thrown = new Throwable[1];
+    lock.lock();
+    Thread leader = new Thread(() -> {
+      try {
+        combiner.submit(reqs[0] = new Req(0, 0), batch -> { }, release, batch -> {
+          throw new IllegalStateException("disk gone");
+        });
+      } catch (IllegalStateException e) {
+        thrown[0] = e;
+      }
+    });
+    Thread follower = new Thread(() -> combiner.submit(reqs[1] = new Req(1, 0), batch -> { },
+        release, batch -> { }));
+    leader.start();
+    awaitParked(leader);
+    follower.start();
+    awaitParked(follower);
+    release.run();
+    leader.join(TimeUnit.MINUTES.toMillis(1));
+    follower.join(TimeUnit.MINUTES.toMillis(1)); // a request left not done would hang here
+    assertThat(follower.isAlive()).isFalse();
+    assertThat(reqs[1].isDone()).isTrue();
+    assertThat(reqs[0].isDone()).isTrue();
+    assertThat(thrown[0]).hasMessage("disk gone");
+    assertThat(lock.isLocked()).isFalse();
+  }
+
+  private static void awaitParked(Thread t) throws InterruptedException {
+    for (int i = 0; i < 10_000 && t.getState() != Thread.State.WAITING; i++) {
+      Thread.sleep(1);
+    }
+    assertThat(t.getState()).isEqualTo(Thread.State.WAITING);
+  }
 }
