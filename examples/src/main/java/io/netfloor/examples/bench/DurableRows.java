@@ -3,6 +3,8 @@ package io.netfloor.examples.bench;
 
 import io.netfloor.shaping.PoolStats;
 import java.io.IOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -73,6 +75,35 @@ final class DurableRows {
   }
 
   /**
+   * Runs the three ways of plugging N untimed until the JIT compiler is done with their code: until a
+   * round spends less than 10 % of its wall time compiling (at most {@link #MAX_WARM_UPS} rounds).
+   * On two cores, a compiler thread still at work takes CPU from the plugging threads, and more
+   * from 8 threads than from one. Returns the rounds run.
+   */
+  private int warmUntilCompiled(int n, int threads) throws IOException {
+    CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+    int rounds = 0;
+    while (rounds < MAX_WARM_UPS) {
+      rounds++;
+      progress.accept("rows 9-11: warm-up round " + rounds + " (plugAll, " + threads
+          + " threads, 1 thread; untimed)");
+      long compiling = jit.getTotalCompilationTime();
+      long t0 = System.nanoTime();
+      bench.plugAll(n);
+      bench.plugs(n, threads);
+      bench.plugs(n, 1);
+      double wallMs = (System.nanoTime() - t0) / 1e6;
+      if (jit.getTotalCompilationTime() - compiling < 0.1 * wallMs) {
+        break;
+      }
+    }
+    return rounds;
+  }
+
+  /** Most untimed rounds before rows 9-11 (about a second each). */
+  private static final int MAX_WARM_UPS = 12;
+
+  /**
    * Rows 9 (boot storm), 10 (8 threads vs 1) and 11 (one durable plug vs fdatasync + kernel), all
    * from the same runs of N plugs with the durable store.
    */
@@ -93,9 +124,7 @@ final class DurableRows {
     List<Double> tcBatchTotal = new ArrayList<>();
     PoolStats stormPool = null;
     int forkSampled = 0;
-    progress.accept("rows 9-11: warm-up (plugAll and 8 threads, untimed)");
-    bench.plugAll(n);
-    bench.plugs(n, threads);
+    int warmUps = warmUntilCompiled(n, threads);
     for (int r = 0; r < reps; r++) {
       progress.accept("rows 9-11: " + n + " plugs, " + threads + " threads (run " + (r + 1) + "/"
           + reps + ")");
@@ -131,8 +160,9 @@ final class DurableRows {
             + " plugging every %d-th interface with `plug`, or one `plugAll` of all %d; wall time"
             + " from the start signal to the last return, ms. Baselines on the same bridge:"
             + " libvirt's three `tc` commands per VM, one forked process each (%s), and all %d VMs'"
-            + " commands in one `tc -batch`. Median of %d runs (min–max). Pool in the last %d-thread"
-            + " run: %d plugs from parked classes, %d with a class add.%n%n"
+            + " commands in one `tc -batch`. Median of %d runs (min–max), after %d untimed rounds"
+            + " of all three (until the JIT compiler's time in a round was under 10 %% of the"
+            + " round's). Pool in the last %d-thread run: %d plugs from parked classes, %d with a class add.%n%n"
             + "| how | total ms | forked tc ÷ this | tc -batch ÷ this |%n|---|---:|---:|---:|%n"
             + "| NetFloor, %d threads × `plug` | %s | %.0f× | %.2f× |%n"
             + "| NetFloor, one `plugAll` | %s | %.0f× | %.2f× |%n"
@@ -140,7 +170,7 @@ final class DurableRows {
             + "| forked `tc` per command | %s | 1× | |%n| `tc -batch` | %s | | 1× |%n%n",
         n, threads, threads, n, forkSampled < n ? forkSampled + " VMs timed, spread over the N,"
             + " the rest applied untimed with tc -batch, total = mean × N" : "all timed", n, reps,
-        threads, stormPool.plugsFromPool(), stormPool.plugsWithAdd(), threads, st.format("%.1f"),
+        warmUps, threads, stormPool.plugsFromPool(), stormPool.plugsWithAdd(), threads, st.format("%.1f"),
         fk.median() / st.median(), tb.median() / st.median(), ba.format("%.1f"),
         fk.median() / ba.median(), tb.median() / ba.median(), si.format("%.1f"),
         fk.median() / si.median(), tb.median() / si.median(), fk.format("%.0f"),
