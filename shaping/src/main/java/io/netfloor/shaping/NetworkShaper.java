@@ -56,12 +56,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import java.util.function.LongFunction;
@@ -121,10 +115,6 @@ public final class NetworkShaper {
   private final ReentrantLock lock = new ReentrantLock();
   /** Plugs, unplugs and updates waiting for the lock, applied together by whoever gets it. */
   private final Combiner<Call> calls = new Combiner<>(lock);
-  /** Plug, unplug and update calls between their submission and their return (durable). */
-  private final AtomicInteger callsInFlight = new AtomicInteger();
-  /** A top-up that gave way to concurrent callers, to resume when they are gone. */
-  private final AtomicBoolean topUpDeferred = new AtomicBoolean();
   private HtbTree tree;
   private boolean started;
   /** Set when an undo failed: the kernel may differ from the model until the next reconcile. */
@@ -135,24 +125,13 @@ public final class NetworkShaper {
   /** Set by a change under the lock; awaited by the same thread once it released the lock. */
   private Unsynced unsynced;
   private final ShaperOptions options;
-  private final ParkedPoolPolicy pool;
-  /** The pool's own thread, when no executor was given; made at the first start. */
-  private ScheduledExecutorService poolThread;
-  private boolean closed;
-  // the pool's bookkeeping, under the lock
-  private boolean topUpPending;
-  private int topUpGoal;
-  private long plugsSinceTopUp;
-  private long lastPlugNanos;
-  private long plugsFromPool;
-  private long plugsWithAdd;
-  private long poolParked;
-  private long poolReleased;
+  /** The parked-class pool: when to park and release classes; its thread. */
+  private final ParkedPool pool;
 
   private NetworkShaper(NetworkConfig config, TrafficControl kernel, StatusStore store,
       ShaperOptions options) {
     this.options = Objects.requireNonNull(options, "options");
-    this.pool = options.parkedPool();
+    this.pool = new ParkedPool(options, new PoolAccess());
     this.requested = Objects.requireNonNull(config, "config");
     this.config = config;
     this.kernel = Objects.requireNonNull(kernel, "trafficControl");
@@ -210,7 +189,7 @@ public final class NetworkShaper {
    * change; idle release deletes what the pool does not need.
    */
   private NetworkConfig withPool(NetworkConfig c) {
-    return pool.enabled() && c.classStrategy() != ClassStrategy.PARKED_POOL
+    return options.parkedPool().enabled() && c.classStrategy() != ClassStrategy.PARKED_POOL
         ? c.toBuilder().classStrategy(ClassStrategy.PARKED_POOL).build() : c;
   }
 
@@ -331,8 +310,7 @@ public final class NetworkShaper {
       config = tree.config();
       kernelSuspect = false;
       started = true;
-      lastPlugNanos = options.nanoTicker().getAsLong();
-      fillPoolAtStart();
+      pool.atStart();
       log.info("network {} resumed on {} without a reconcile: {} interface(s)", config.name(),
           config.bridge(), tree.interfaces().size());
       return null;
@@ -370,8 +348,7 @@ public final class NetworkShaper {
           report.foreign());
     }
     started = true;
-    lastPlugNanos = options.nanoTicker().getAsLong();
-    fillPoolAtStart();
+    pool.atStart();
     log.info("network {} started on {}: {} interface(s), {} operation(s) to build, {} to repair",
         config.name(), config.bridge(), tree.interfaces().size(), report.built().size(),
         report.repairs().size());
@@ -496,7 +473,7 @@ public final class NetworkShaper {
     }
     int parkedBefore = tree.parkedClassIds().size();
     commit("plug of '" + alias + "'", change);
-    afterPlug(parkedBefore, existing == null && !bandwidth.floorOrZero().isZero());
+    pool.afterPlug(parkedBefore, existing == null && !bandwidth.floorOrZero().isZero());
     PluggedInterface plugged = change.affected().orElseThrow();
     events.publish(seq -> new NetworkEvent.Plugged(config.name().value(), seq, plugged,
         Capacity.of(tree)));
@@ -568,7 +545,7 @@ public final class NetworkShaper {
       int parkedBefore = tree.parkedClassIds().size();
       commitBatch("plug of " + plans.size() + " interfaces", whole);
       int fromPool = Math.min(needClass, parkedBefore - tree.parkedClassIds().size());
-      afterPlugs(fromPool, needClass - fromPool, plans.size());
+      pool.afterPlugs(fromPool, needClass - fromPool, plans.size());
       Capacity after = Capacity.of(tree);
       for (PluggedInterface p : plugged) { // one event each, all after the batch's one record
         events.publish(seq -> new NetworkEvent.Plugged(config.name().value(), seq, p, after));
@@ -830,7 +807,7 @@ public final class NetworkShaper {
       tree = HtbTree.empty(config);
       recordedInbound = Optional.empty();
       started = false;
-      topUpPending = false;
+      pool.stopped();
       log.info("network {} stopped: {} operation(s)", config.name(), teardown.size());
       return teardown;
     }));
@@ -910,8 +887,7 @@ public final class NetworkShaper {
    * @return a snapshot of the pool, taken under the shaper's lock
    */
   public PoolStats poolStats() {
-    return locked(() -> new PoolStats(tree.parkedClassIds().size(), pool, plugsFromPool,
-        plugsWithAdd, poolParked, poolReleased, topUpPending));
+    return locked(pool::stats);
   }
 
   /**
@@ -923,24 +899,7 @@ public final class NetworkShaper {
    * @return the number of classes parked (positive) or released (negative)
    */
   public int maintainPool() {
-    return locked(() -> {
-      if (!pool.enabled() || !started || !config.supportsFloors()) {
-        return 0;
-      }
-      int parked = tree.parkedClassIds().size();
-      long idleNanos = options.nanoTicker().getAsLong() - lastPlugNanos;
-      if (!pool.idleRelease().isZero() && idleNanos >= pool.idleRelease().toNanos()
-          && parked > pool.minimum() && !topUpPending) {
-        int release = parked - pool.minimum();
-        commit("release of " + release + " idle parked classes", tree.releaseParked(release));
-        poolReleased += release;
-        return -release;
-      }
-      if (parked < pool.minimum()) {
-        return parkForPool(pool.minimum() - parked);
-      }
-      return 0;
-    });
+    return pool.maintain();
   }
 
   /**
@@ -951,192 +910,54 @@ public final class NetworkShaper {
    * Idempotent.
    */
   public void close() {
-    ScheduledExecutorService thread = locked(() -> {
-      closed = true;
-      topUpPending = false;
-      ScheduledExecutorService t = poolThread;
-      poolThread = null;
-      return t;
-    });
-    if (thread != null) {
-      // no interrupt: an interrupted fdatasync would close the store's journal under everyone
-      thread.shutdown();
-      try {
-        if (!thread.awaitTermination(30, TimeUnit.SECONDS)) {
-          log.warn("network {}: pool top-up still running after 30 s", config.name());
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
+    pool.close();
+  }
+
+  /** What the pool sees of the shaper: its lock, its model, and committing a change. */
+  private final class PoolAccess implements ParkedPool.Shaper {
+    @Override
+    public <T> T locked(Supplier<T> body) {
+      return NetworkShaper.this.locked(body);
+    }
+
+    @Override
+    public boolean started() {
+      return started;
+    }
+
+    @Override
+    public NetworkConfig config() {
+      return config;
+    }
+
+    @Override
+    public HtbTree tree() {
+      return tree;
+    }
+
+    @Override
+    public void commit(String what, TreeChange change) {
+      NetworkShaper.this.commit(what, change);
+    }
+
+    @Override
+    public void commitUnflushed(String what, TreeChange change) {
+      Unsynced before = unsynced;
+      NetworkShaper.this.commit(what, change);
+      unsynced = before; // the calling thread does not wait for this record's flush
+    }
+
+    @Override
+    public boolean callsWaiting() {
+      return calls.hasWaiting();
+    }
+
+    @Override
+    public boolean lockWanted() {
+      return lock.hasQueuedThreads();
     }
   }
 
-  /** Under the lock, at start: park up to the minimum now, so the first plugs find classes. */
-  private void fillPoolAtStart() {
-    if (!pool.enabled() || closed || !config.supportsFloors()) {
-      return;
-    }
-    int parked = tree.parkedClassIds().size();
-    if (parked < pool.minimum()) {
-      try {
-        parkForPool(pool.minimum() - parked);
-      } catch (NetFloorException e) {
-        // rolled back like any refused change; plugs add classes until a top-up succeeds
-        log.warn("network {}: cannot park the pool's first classes: {}", config.name(),
-            e.getMessage());
-      }
-    }
-    poolExecutor();
-  }
-
-  /** Under the lock: where top-ups run; the shaper's own thread is made on first use. */
-  private Executor poolExecutor() {
-    if (options.poolExecutor().isPresent()) {
-      return options.poolExecutor().get();
-    }
-    if (poolThread == null) {
-      poolThread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "netfloor-pool-" + config.name());
-        t.setDaemon(true);
-        return t;
-      });
-      if (!pool.idleRelease().isZero()) {
-        long periodMillis = Math.max(1000, pool.idleRelease().toMillis() / 4);
-        poolThread.scheduleWithFixedDelay(this::maintainQuietly, periodMillis, periodMillis,
-            TimeUnit.MILLISECONDS);
-      }
-    }
-    return poolThread;
-  }
-
-  /** Under the lock: parks up to {@code wanted} classes for the pool, as many as ids allow. */
-  private int parkForPool(int wanted) {
-    int free = tree.classIds().capacity() - tree.classIds().usedCount();
-    int n = Math.min(wanted, free);
-    if (n <= 0) {
-      return 0;
-    }
-    Unsynced before = unsynced;
-    commit("parking of " + n + " pool classes", tree.park(n));
-    // no disk flush of its own (it would make a plug arriving meanwhile wait for two): the record
-    // is durable with the next change's flush, which covers every earlier record, or when the
-    // store closes. Lost in a crash, its classes are unknown to the status, and reconcile deletes
-    // them, which is all a parked class needs.
-    unsynced = before;
-    poolParked += n;
-    return n;
-  }
-
-  /** Under the lock, after a plug: counts it and schedules a top-up when the pool ran low. */
-  private void afterPlug(int parkedBefore, boolean needsClass) {
-    boolean fromPool = tree.parkedClassIds().size() < parkedBefore;
-    afterPlugs(fromPool ? 1 : 0, !fromPool && needsClass ? 1 : 0, 1);
-  }
-
-  /** Under the lock, after {@code plugs} plugs. */
-  private void afterPlugs(int fromPool, int withAdd, int plugs) {
-    int parked = tree.parkedClassIds().size();
-    plugsFromPool += fromPool;
-    plugsWithAdd += withAdd;
-    plugsSinceTopUp += plugs;
-    lastPlugNanos = options.nanoTicker().getAsLong();
-    if (!pool.enabled() || closed || topUpPending || parked >= pool.minimum()) {
-      return;
-    }
-    int room = pool.maximum() - parked;
-    if (room <= 0) {
-      return;
-    }
-    topUpGoal = parked + Math.min(room, pool.batchFor(plugsSinceTopUp));
-    plugsSinceTopUp = 0;
-    topUpPending = true;
-    try {
-      poolExecutor().execute(this::topUp);
-    } catch (RuntimeException rejected) {
-      topUpPending = false; // closed meanwhile: the next plug takes a class add
-      log.debug("network {}: pool top-up not scheduled: {}", config.name(), rejected.toString());
-    }
-  }
-
-  /**
-   * Classes parked per hold of the lock: a plug waits at most for this many class adds (each costs
-   * the kernel more the larger the tree: milliseconds at 16,000 interfaces).
-   */
-  private static final int TOP_UP_CHUNK = 8;
-
-  /** Whether more than one call is under way (queued, applied, or waiting to be durable). */
-  private boolean callersConcurrent() {
-    return callsInFlight.get() > 1 || calls.hasWaiting();
-  }
-
-  /** After a call returned: resumes a top-up that gave way to concurrent callers. */
-  private void resumeDeferredTopUp() {
-    if (!callersConcurrent() && topUpDeferred.compareAndSet(true, false)) {
-      locked(() -> {
-        if (!topUpPending || closed) {
-          topUpPending = false;
-          return null;
-        }
-        try {
-          poolExecutor().execute(this::topUp);
-        } catch (RuntimeException rejected) {
-          topUpPending = false; // the executor refused: the next plug that needs one schedules it
-        }
-        return null;
-      });
-    }
-  }
-
-  /**
-   * Off the callers' path: parks classes up to the goal in small chunks, each a change of its own
-   * (kernel, then the store, under the lock, as every change), letting waiting callers in between.
-   */
-  private void topUp() {
-    try {
-      while (true) {
-        if (callersConcurrent()) {
-          // callers run concurrently: their combined changes add the classes they need, cheaper
-          // than parking them here (and then changing them) while the callers wait for the lock;
-          // the last of them to return resumes the top-up
-          topUpDeferred.set(true);
-          if (callersConcurrent() || !topUpDeferred.compareAndSet(true, false)) {
-            return;
-          }
-        }
-        boolean more = locked(() -> {
-          if (!topUpPending || !started || closed) {
-            topUpPending = false;
-            return false;
-          }
-          int parked = tree.parkedClassIds().size();
-          int n = Math.min(TOP_UP_CHUNK, topUpGoal - parked);
-          if (n <= 0 || parkForPool(n) == 0) {
-            topUpPending = false;
-            return false;
-          }
-          return true;
-        });
-        if (!more) {
-          return;
-        }
-        for (int i = 0; i < 100 && (lock.hasQueuedThreads() || calls.hasWaiting()); i++) {
-          Thread.yield(); // a plug is waiting: let it in before the next chunk
-        }
-      }
-    } catch (RuntimeException e) {
-      locked(() -> topUpPending = false);
-      log.warn("network {}: pool top-up failed (plugs add classes until the next one): {}",
-          config.name(), e.toString());
-    }
-  }
-
-  private void maintainQuietly() {
-    try {
-      maintainPool();
-    } catch (RuntimeException e) {
-      log.warn("network {}: pool maintenance failed: {}", config.name(), e.toString());
-    }
-  }
 
   // ------------------------------------------------------------------ internals
 
@@ -1575,12 +1396,11 @@ public final class NetworkShaper {
    */
   private <T> T submit(Call call, Function<T, String> outcome) {
     return withNetwork(() -> {
-      callsInFlight.incrementAndGet();
+      pool.callStarted();
       try {
         return submitCounted(call, outcome);
       } finally {
-        callsInFlight.decrementAndGet();
-        resumeDeferredTopUp();
+        pool.callEnded();
       }
     });
   }
@@ -1714,7 +1534,7 @@ public final class NetworkShaper {
       }
     }
     if (plugs > 0) {
-      afterPlugs(fromPool, withAdd, plugs);
+      pool.afterPlugs(fromPool, withAdd, plugs);
     }
     return group.size();
   }
