@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: Apache-2.0
 package io.netfloor.shaping;
 
+import static io.netfloor.shaping.ConcurrentCalls.concat;
+import static io.netfloor.shaping.ConcurrentCalls.mergeChanges;
+
 import io.netfloor.InvalidValueException;
 import io.netfloor.NetFloorException;
 import io.netfloor.model.Bandwidth;
@@ -22,7 +25,6 @@ import io.netfloor.plan.HtbClass;
 import io.netfloor.plan.HtbQdisc;
 import io.netfloor.plan.IngressQdisc;
 import io.netfloor.plan.LeafQdiscKind;
-import io.netfloor.plan.ObjectKey;
 import io.netfloor.plan.Plan;
 import io.netfloor.plan.PlanDiff;
 import io.netfloor.plan.TcObject;
@@ -30,7 +32,6 @@ import io.netfloor.plan.TcOp;
 import io.netfloor.plan.U32HashTable;
 import io.netfloor.plan.U32OwnerMark;
 import io.netfloor.shaping.BridgeSurvey.Mode;
-import io.netfloor.shaping.internal.Combiner;
 import io.netfloor.shaping.internal.KernelView;
 import io.netfloor.shaping.internal.QdiscClaim;
 import io.netfloor.spi.ClassStats;
@@ -48,7 +49,6 @@ import io.netfloor.units.MacAddress;
 import io.netfloor.units.Rate;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +58,6 @@ import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
-import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -114,7 +113,7 @@ public final class NetworkShaper {
   private final StatusStore store;
   private final ReentrantLock lock = new ReentrantLock();
   /** Plugs, unplugs and updates waiting for the lock, applied together by whoever gets it. */
-  private final Combiner<Call> calls = new Combiner<>(lock);
+  private final ConcurrentCalls calls;
   private HtbTree tree;
   private boolean started;
   /** Set when an undo failed: the kernel may differ from the model until the next reconcile. */
@@ -138,6 +137,7 @@ public final class NetworkShaper {
     this.store = Objects.requireNonNull(store, "statusStore");
     this.tree = HtbTree.empty(config);
     this.events = new EventDispatcher(config.name().value(), this::durabilityGate);
+    this.calls = new ConcurrentCalls(lock, events, new CallsAccess());
   }
 
   /**
@@ -448,8 +448,7 @@ public final class NetworkShaper {
    */
   public ClassHandle plug(String alias, MacAddress mac, Optional<InterfaceName> device,
       Bandwidth bandwidth) {
-    return submit(new PlugCall(alias, mac, device, bandwidth),
-        c -> "class " + c + ", floor " + floorOf(bandwidth));
+    return submit(() -> calls.plug(alias, mac, device, bandwidth));
   }
 
   /** {@link #plug(String, MacAddress, Optional, Bandwidth)} alone, under the lock. */
@@ -554,40 +553,6 @@ public final class NetworkShaper {
     });
   }
 
-  private static Plan concat(List<Plan> plans) {
-    List<TcOp> ops = new ArrayList<>();
-    plans.forEach(p -> ops.addAll(p.ops()));
-    return new Plan(ops);
-  }
-
-  /**
-   * Successive changes of one object (the default class, whose rate every plug lowers) become one
-   * change from the first state to the last, at the place of the first: nothing else in a batch of
-   * plugs reads the object's intermediate states.
-   */
-  private static Plan mergeChanges(Plan plan) {
-    Map<ObjectKey, Integer> changeAt = new HashMap<>();
-    List<TcOp> ops = new ArrayList<>(plan.size());
-    for (TcOp op : plan.ops()) {
-      if (op instanceof TcOp.Change c) {
-        Integer at = changeAt.get(c.after().key());
-        if (at != null) {
-          TcOp.Change first = (TcOp.Change) ops.get(at);
-          ops.set(at, new TcOp.Change(first.before(), c.after()));
-          continue;
-        }
-        changeAt.put(c.after().key(), ops.size());
-      } else {
-        changeAt.remove(op instanceof TcOp.Add a ? a.object().key()
-            : ((TcOp.Delete) op).object().key());
-      }
-      ops.add(op);
-    }
-    // a change back to where it started is no change
-    ops.removeIf(op -> op instanceof TcOp.Change c && c.before().equals(c.after()));
-    return new Plan(ops);
-  }
-
   /**
    * Unplugs an interface: its class and filter go, its floor returns to the network.
    *
@@ -602,7 +567,7 @@ public final class NetworkShaper {
    *     undone
    */
   public boolean unplug(String alias) {
-    return submit(new UnplugCall(alias), done -> done ? "done" : "was not plugged");
+    return submit(() -> calls.unplug(alias));
   }
 
   /** {@link #unplug} alone, under the lock. */
@@ -635,8 +600,7 @@ public final class NetworkShaper {
    *     undone
    */
   public ClassHandle update(String alias, Bandwidth bandwidth) {
-    return submit(new UpdateCall(alias, bandwidth),
-        c -> "class " + c + ", floor " + floorOf(bandwidth));
+    return submit(() -> calls.update(alias, bandwidth));
   }
 
   /** {@link #update} alone, under the lock. */
@@ -1129,7 +1093,7 @@ public final class NetworkShaper {
   }
 
   /** A change published under the lock whose record is not yet known durable. */
-  private record Unsynced(String what, StatusStore.Pending pending) {}
+  record Unsynced(String what, StatusStore.Pending pending) {}
 
   /**
    * Under the lock: what an event published now waits for before it is delivered (the record of
@@ -1263,280 +1227,19 @@ public final class NetworkShaper {
   // ------------------------------------------------------------------ concurrent changes combined
 
   /**
-   * A plug, unplug or update queued for whichever caller holds the lock, so that concurrent calls on
-   * one network share one kernel exchange, one record and one disk flush (see {@link #applyCalls}).
+   * Runs a plug, unplug or update {@code call} (see {@link ConcurrentCalls}) with the network in the
+   * MDC, counted as in flight while it runs, so that the pool's top-up gives way to concurrent
+   * callers.
    */
-  private abstract class Call extends Combiner.Request {
-    final String kind;
-    final String alias;
-    Object result;
-    Throwable failure;
-    /** The record of the call's change, when it made one that is not yet known durable. */
-    Unsynced unsynced;
-
-    Call(String kind, String alias) {
-      this.kind = kind;
-      this.alias = alias;
-    }
-
-    /** Under the lock: the call on its own (decision, kernel, record, event), as without others. */
-    abstract Object alone();
-
-    /**
-     * Whether the call, decided on {@code on}, can be part of a combined change: not when a
-     * host-side device is involved (its checks read and clean the device first). This default
-     * looks at the interface as plugged in {@code on}; a plug names its own device.
-     */
-    boolean combinable(HtbTree on) {
-      PluggedInterface p = on.interfaces().get(alias);
-      return p == null || p.device().isEmpty();
-    }
-
-    /** Under the lock: what the call does to {@code on}; throws the refusal the call would. */
-    abstract Decision decide(HtbTree on);
-  }
-
-  /** A call decided on a tree: its result and change (none when there is nothing to do). */
-  private record Decision(Object result, TreeChange change, LongFunction<NetworkEvent> event,
-      boolean plug, boolean needsClass) {
-    static Decision none(Object result) {
-      return new Decision(result, null, null, false, false);
-    }
-  }
-
-  private final class PlugCall extends Call {
-    final MacAddress mac;
-    final Optional<InterfaceName> device;
-    final Bandwidth bandwidth;
-
-    PlugCall(String alias, MacAddress mac, Optional<InterfaceName> device, Bandwidth bandwidth) {
-      super("plug", alias);
-      this.mac = mac;
-      this.device = device;
-      this.bandwidth = bandwidth;
-    }
-
-    @Override
-    Object alone() {
-      return plugLocked(alias, mac, device, bandwidth);
-    }
-
-    @Override
-    boolean combinable(HtbTree on) {
-      return device.isEmpty();
-    }
-
-    @Override
-    Decision decide(HtbTree on) {
-      PluggedInterface existing = on.interfaces().get(alias);
-      if (existing != null && existing.mac().equals(mac) && existing.device().equals(device)
-          && existing.bandwidth().equals(bandwidth)) {
-        return Decision.none(existing.effectiveClass());
-      }
-      TreeChange change = on.plug(alias, mac, device, bandwidth);
-      PluggedInterface plugged = change.affected().orElseThrow();
-      Capacity after = Capacity.of(change.tree());
-      return new Decision(plugged.effectiveClass(), change,
-          seq -> new NetworkEvent.Plugged(config.name().value(), seq, plugged, after), true,
-          existing == null && !bandwidth.floorOrZero().isZero());
-    }
-  }
-
-  private final class UnplugCall extends Call {
-    UnplugCall(String alias) {
-      super("unplug", alias);
-    }
-
-    @Override
-    Object alone() {
-      return unplugLocked(alias);
-    }
-
-    @Override
-    Decision decide(HtbTree on) {
-      PluggedInterface was = on.interfaces().get(alias);
-      if (was == null) {
-        return Decision.none(false);
-      }
-      TreeChange change = on.unplug(alias);
-      Capacity after = Capacity.of(change.tree());
-      return new Decision(true, change,
-          seq -> new NetworkEvent.Unplugged(config.name().value(), seq, was, after), false, false);
-    }
-  }
-
-  private final class UpdateCall extends Call {
-    final Bandwidth bandwidth;
-
-    UpdateCall(String alias, Bandwidth bandwidth) {
-      super("update", alias);
-      this.bandwidth = bandwidth;
-    }
-
-    @Override
-    Object alone() {
-      return updateLocked(alias, bandwidth);
-    }
-
-    @Override
-    Decision decide(HtbTree on) {
-      PluggedInterface before = on.interfaces().get(alias);
-      TreeChange change = on.update(alias, bandwidth);
-      PluggedInterface after = change.affected().orElseThrow();
-      Capacity capacity = Capacity.of(change.tree());
-      return new Decision(after.effectiveClass(), change,
-          seq -> new NetworkEvent.Updated(config.name().value(), seq, before, after, capacity), false,
-          false);
-    }
-  }
-
-  /**
-   * Runs {@code call}, with the calls of other threads that wait for the lock at the same time, and
-   * returns its result once its change is durable. Logged at DEBUG as {@link #operation} logs.
-   */
-  private <T> T submit(Call call, Function<T, String> outcome) {
+  private <T> T submit(Supplier<T> call) {
     return withNetwork(() -> {
       pool.callStarted();
       try {
-        return submitCounted(call, outcome);
+        return call.get();
       } finally {
         pool.callEnded();
       }
     });
-  }
-
-  @SuppressWarnings("unchecked")
-  private <T> T submitCounted(Call call, Function<T, String> outcome) {
-    long start = System.nanoTime();
-    if (lock.isHeldByCurrentThread()) {
-      runAlone(call); // from this shaper's own code under its lock: nothing to combine with
-      if (call.unsynced != null) {
-        unsynced = call.unsynced; // awaited when the lock is released, as before
-        call.unsynced = null;
-      }
-    } else {
-      // the caller that applies the call also waits until it is durable (see makeDurable)
-      calls.submit(call, this::applyCalls, this::releaseAfterCalls, this::makeDurable);
-    }
-    String where = call.alias == null ? "" : " of '" + call.alias + "'";
-    if (call.failure != null) {
-      log.debug("network {}: {}{} refused after {} us: {}", config.name(), call.kind, where,
-          (System.nanoTime() - start) / 1000, call.failure.getMessage());
-      if (call.failure instanceof Error error) {
-        throw error;
-      }
-      throw (RuntimeException) call.failure;
-    }
-    T result = (T) call.result;
-    if (log.isDebugEnabled()) {
-      log.debug("network {}: {}{}: {} ({} us)", config.name(), call.kind, where,
-          outcome.apply(result), (System.nanoTime() - start) / 1000);
-    }
-    return result;
-  }
-
-  /**
-   * Under the lock, by the caller that got it: the calls queued by then, in their order. Each call
-   * is decided on the tree the calls before it left (so it is admitted or refused exactly as if the
-   * calls had come one at a time); a run of calls that involve no host-side device is applied as
-   * one change: one kernel exchange, one record, one disk flush. When the kernel or the store
-   * refuses a combined change, nothing of it stays, and its calls are applied again one at a time,
-   * so that only the call at fault fails.
-   */
-  private void applyCalls(List<Call> batch) {
-    int i = 0;
-    try {
-      while (i < batch.size()) {
-        i += applyCombined(batch.subList(i, batch.size()));
-      }
-    } catch (RuntimeException | Error e) {
-      // a failure outside every call's own handling: the calls not yet given an outcome get it
-      for (Call c : batch.subList(i, batch.size())) {
-        if (c.result == null && c.failure == null) {
-          c.failure = e;
-        }
-      }
-    }
-  }
-
-  /**
-   * Applies the longest combinable run at the start of {@code rest} as one change (or the first
-   * call alone); returns how many calls it gave an outcome.
-   */
-  private int applyCombined(List<Call> rest) {
-    if (rest.size() == 1 || !started || kernelSuspect || !rest.get(0).combinable(tree)) {
-      runAlone(rest.get(0));
-      return 1;
-    }
-    HtbTree next = tree;
-    List<Call> group = new ArrayList<>();
-    List<Decision> decisions = new ArrayList<>();
-    List<Plan> plans = new ArrayList<>();
-    List<Plan> undos = new ArrayList<>();
-    List<StatusChange> records = new ArrayList<>();
-    int plugs = 0;
-    int fromPool = 0;
-    int withAdd = 0;
-    for (Call c : rest) {
-      if (!c.combinable(next)) {
-        break;
-      }
-      Decision d;
-      try {
-        d = c.decide(next);
-      } catch (RuntimeException refused) {
-        c.failure = refused; // its outcome, unless the combined change fails and it runs alone
-        d = Decision.none(null);
-      }
-      group.add(c);
-      decisions.add(d);
-      if (d.change() != null) {
-        int parkedBefore = next.parkedClassIds().size();
-        next = d.change().tree();
-        plans.add(d.change().plan());
-        undos.add(0, d.change().undo());
-        records.addAll(d.change().records());
-        if (d.plug()) {
-          boolean tookParked = next.parkedClassIds().size() < parkedBefore;
-          plugs++;
-          fromPool += tookParked ? 1 : 0;
-          withAdd += !tookParked && d.needsClass() ? 1 : 0;
-        }
-      }
-    }
-    if (group.size() == 1) {
-      group.get(0).failure = null;
-      runAlone(group.get(0));
-      return 1;
-    }
-    if (!plans.isEmpty() && !applyAllOrNothing("change of " + plans.size() + " interfaces"
-        + " combined", plans.size() == 1 ? plans.get(0) : mergeChanges(concat(plans)),
-        plans.size() == 1 ? undos.get(0) : mergeChanges(concat(undos)), records, next)) {
-      for (Call c : group) {
-        c.failure = null;
-        runAlone(c);
-      }
-      return group.size();
-    }
-    Unsynced u = unsynced;
-    unsynced = null;
-    for (int k = 0; k < group.size(); k++) {
-      Call c = group.get(k);
-      Decision d = decisions.get(k);
-      if (c.failure != null) {
-        refused(c);
-      } else {
-        c.result = d.result();
-        if (d.change() != null) {
-          c.unsynced = u;
-          events.publish(d.event());
-        }
-      }
-    }
-    if (plugs > 0) {
-      pool.afterPlugs(fromPool, withAdd, plugs);
-    }
-    return group.size();
   }
 
   /**
@@ -1570,55 +1273,79 @@ public final class NetworkShaper {
     return true;
   }
 
-  /** Under the lock: {@code call} on its own, as its caller would apply it without others. */
-  private void runAlone(Call call) {
-    try {
-      call.result = call.alone();
-    } catch (RuntimeException e) {
-      call.failure = e;
-      refused(call);
+  /** What combined calls see of the shaper: its model, its calls alone, committing a change. */
+  private final class CallsAccess implements ConcurrentCalls.Shaper {
+    @Override
+    public boolean started() {
+      return started;
     }
-    call.unsynced = unsynced;
-    unsynced = null;
-  }
 
-  /** Under the lock: tells listeners that {@code call} was refused, as {@link #operation} does. */
-  private void refused(Call call) {
-    RuntimeException e = (RuntimeException) call.failure;
-    events.publish(seq -> new NetworkEvent.Refused(config.name().value(), seq, call.kind,
-        Optional.ofNullable(call.alias), e));
-  }
+    @Override
+    public boolean kernelSuspect() {
+      return kernelSuspect;
+    }
 
-  /**
-   * By the caller that applied {@code batch}, after releasing the lock (the next caller may already
-   * apply the next calls): waits until the records of the batch's changes are durable (one disk
-   * flush for all of them, shared with concurrent ones), so that their callers return as soon as
-   * they wake; a call whose record cannot be made durable fails with the store's exception.
-   */
-  private void makeDurable(List<Call> batch) {
-    for (Call c : batch) {
-      if (c.unsynced == null) {
-        continue;
-      }
-      try {
-        awaitDurable(c.unsynced);
-      } catch (RuntimeException notDurable) {
-        if (c.failure == null) {
-          c.failure = notDurable;
-        } else {
-          c.failure.addSuppressed(notDurable);
-        }
-      } finally {
-        c.unsynced = null;
-      }
+    @Override
+    public HtbTree tree() {
+      return tree;
+    }
+
+    @Override
+    public NetworkConfig config() {
+      return config;
+    }
+
+    @Override
+    public ClassHandle plugAlone(String alias, MacAddress mac, Optional<InterfaceName> device,
+        Bandwidth bandwidth) {
+      return plugLocked(alias, mac, device, bandwidth);
+    }
+
+    @Override
+    public boolean unplugAlone(String alias) {
+      return unplugLocked(alias);
+    }
+
+    @Override
+    public ClassHandle updateAlone(String alias, Bandwidth bandwidth) {
+      return updateLocked(alias, bandwidth);
+    }
+
+    @Override
+    public boolean applyAllOrNothing(String what, Plan plan, Plan undo,
+        List<StatusChange> records, HtbTree next) {
+      return NetworkShaper.this.applyAllOrNothing(what, plan, undo, records, next);
+    }
+
+    @Override
+    public Unsynced takeUnsynced() {
+      Unsynced u = unsynced;
+      unsynced = null;
+      return u;
+    }
+
+    @Override
+    public void putUnsynced(Unsynced u) {
+      unsynced = u;
+    }
+
+    @Override
+    public void awaitDurable(Unsynced u) {
+      NetworkShaper.this.awaitDurable(u);
+    }
+
+    @Override
+    public void releaseLock() {
+      unsynced = null;
+      unlock();
+    }
+
+    @Override
+    public void afterPlugs(int fromPool, int withAdd, int plugs) {
+      pool.afterPlugs(fromPool, withAdd, plugs);
     }
   }
 
-  /** Releases the lock after applying calls; each call carries the record it waits for. */
-  private void releaseAfterCalls() {
-    unsynced = null;
-    unlock();
-  }
 
   // ------------------------------------------------------------------ orchestration
 
@@ -1799,10 +1526,6 @@ public final class NetworkShaper {
   private NetworkStatus statusOf(HtbTree t) {
     NetworkStatus s = NetworkStatus.of(t);
     return recordedInbound.isEmpty() ? s : s.withInbound(recordedInbound);
-  }
-
-  private static String floorOf(Bandwidth bandwidth) {
-    return bandwidth == null ? "-" : bandwidth.floorOrZero().toString();
   }
 
   /** Logs each note and foreign object of a report as a record of its own. */
