@@ -231,6 +231,83 @@ class CombinerTest {
     assertThat(lock.isLocked()).isFalse();
   }
 
+  @Test
+  void whenApplyingThrowsTheBatchIsStillReleasedFinishedAndDone() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Combiner<Req> combiner = new Combiner<>(lock);
+    Runnable release = () -> {
+      lock.unlock();
+      combiner.wakeNext();
+    };
+    Req[] reqs = new Req[2];
+    Throwable[] thrown = new Throwable[1];
+    List<Integer> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+    lock.lock();
+    Thread leader = new Thread(() -> {
+      try {
+        combiner.submit(reqs[0] = new Req(0, 0), batch -> {
+          throw new IllegalStateException("kernel gone");
+        }, release, batch -> batch.forEach(r -> finished.add(r.thread)));
+      } catch (IllegalStateException e) {
+        thrown[0] = e;
+      }
+    });
+    Thread follower = new Thread(() -> combiner.submit(reqs[1] = new Req(1, 0), batch -> { },
+        release, batch -> { }));
+    leader.start();
+    awaitParked(leader);
+    follower.start();
+    awaitParked(follower);
+    release.run();
+    leader.join(TimeUnit.MINUTES.toMillis(1));
+    follower.join(TimeUnit.MINUTES.toMillis(1));
+    assertThat(follower.isAlive()).isFalse();
+    assertThat(reqs[0].isDone()).isTrue();
+    assertThat(reqs[1].isDone()).isTrue();
+    assertThat(finished).as("finished after the failure, by the leader").containsExactly(0, 1);
+    assertThat(thrown[0]).hasMessage("kernel gone");
+    assertThat(lock.isLocked()).isFalse();
+  }
+
+  @Test
+  void aReleaseThatThrowsStillLeavesEveryRequestFinishedAndDone() throws Exception {
+    ReentrantLock lock = new ReentrantLock();
+    Combiner<Req> combiner = new Combiner<>(lock);
+    Runnable release = () -> {
+      lock.unlock();
+      combiner.wakeNext();
+    };
+    Runnable failingRelease = () -> {
+      release.run();
+      throw new IllegalStateException("listener failed");
+    };
+    Req[] reqs = new Req[2];
+    Throwable[] thrown = new Throwable[1];
+    List<Integer> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
+    lock.lock();
+    Thread leader = new Thread(() -> {
+      try {
+        combiner.submit(reqs[0] = new Req(0, 0), batch -> { }, failingRelease,
+            batch -> batch.forEach(r -> finished.add(r.thread)));
+      } catch (IllegalStateException e) {
+        thrown[0] = e;
+      }
+    });
+    Thread follower = new Thread(() -> combiner.submit(reqs[1] = new Req(1, 0), batch -> { },
+        release, batch -> { }));
+    leader.start();
+    awaitParked(leader);
+    follower.start();
+    awaitParked(follower);
+    release.run();
+    leader.join(TimeUnit.MINUTES.toMillis(1));
+    follower.join(TimeUnit.MINUTES.toMillis(1));
+    assertThat(follower.isAlive()).isFalse();
+    assertThat(reqs[1].isDone()).isTrue();
+    assertThat(finished).containsExactly(0, 1);
+    assertThat(thrown[0]).hasMessage("listener failed");
+  }
+
   private static void awaitParked(Thread t) throws InterruptedException {
     for (int i = 0; i < 10_000 && t.getState() != Thread.State.WAITING; i++) {
       Thread.sleep(1);
