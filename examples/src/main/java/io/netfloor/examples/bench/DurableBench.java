@@ -5,9 +5,11 @@ import io.netfloor.model.ClassStrategy;
 import io.netfloor.model.FilterLayout;
 import io.netfloor.netlink.NetlinkTrafficControl;
 import io.netfloor.persistence.FileStatusStore;
+import io.netfloor.persistence.InMemoryStatusStore;
 import io.netfloor.shaping.NetworkShaper;
 import io.netfloor.shaping.PlugRequest;
 import io.netfloor.shaping.PoolStats;
+import io.netfloor.spi.StatusStore;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -48,9 +50,18 @@ final class DurableBench {
 
   /** Plugs 1..n from {@code threads} threads (interface i by thread i mod threads), each timed. */
   Run plugs(int n, int threads) throws IOException {
+    return plugs(n, threads, true);
+  }
+
+  /**
+   * As {@link #plugs(int, int)}; with {@code durable} false, the status is kept in memory (no
+   * fdatasync), which shows what combining costs without the disk.
+   */
+  Run plugs(int n, int threads, boolean durable) throws IOException {
     lab.freshBridge();
     NetlinkTrafficControl tc = lab.tc();
-    try (FileStatusStore store = FileStatusStore.open(freshDir())) {
+    try (FileStatusStore files = FileStatusStore.open(freshDir())) {
+      StatusStore store = durable ? files : new InMemoryStatusStore();
       NetworkShaper shaper = NetworkShaper.create(
           EngineBench.config(FilterLayout.HASHED, ClassStrategy.ADD_ON_PLUG), tc, store);
       try {
