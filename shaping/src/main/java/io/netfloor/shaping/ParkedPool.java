@@ -257,9 +257,14 @@ final class ParkedPool {
     resumeDeferredTopUp();
   }
 
-  /** Whether more than one call is under way (queued, applied, or waiting to be durable). */
+  /**
+   * Whether more than one call is under way (queued, applied, or waiting to be durable). A lone
+   * caller waiting for the lock does not count: one thread plugging back to back never leaves the
+   * pool a moment of its own, so the top-up goes on between its plugs (in their disk flushes) and
+   * only lets each waiting plug in first.
+   */
   private boolean callersConcurrent() {
-    return callsInFlight.get() > 1 || shaper.callsWaiting();
+    return callsInFlight.get() > 1;
   }
 
   /** After a call returned: resumes a top-up that gave way to concurrent callers. */
