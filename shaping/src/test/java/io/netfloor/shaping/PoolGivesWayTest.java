@@ -26,41 +26,53 @@ class PoolGivesWayTest {
   private static final InterfaceName BR = InterfaceName.of("br0");
   private static final Bandwidth ONE = Bandwidth.floor(Rate.parse("1mbit"));
 
-  @Test
-  void aTopUpDuringConcurrentCallsWaitsForThemAndThenFillsThePool() throws Exception {
-    InMemoryTrafficControl memory = new InMemoryTrafficControl().addDevice(BR);
-    CombinedCallsTest.Gate gate = new CombinedCallsTest.Gate(memory);
-    InMemoryStatusStore store = new InMemoryStatusStore();
-    ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    NetworkShaper s = NetworkShaper.create(NetworkShaperTest.config(FilterLayout.HASHED), gate,
-        store, ShaperOptions.builder().parkedPool(ParkedPoolPolicy.DEFAULT)
-            .poolExecutor(tasks::add).build());
+  private final InMemoryTrafficControl memory = new InMemoryTrafficControl().addDevice(BR);
+  private final CombinedCallsTest.Gate gate = new CombinedCallsTest.Gate(memory);
+  private final InMemoryStatusStore store = new InMemoryStatusStore();
+  /** Top-ups wait here until the test runs them. */
+  private final ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+  private final NetworkShaper s = NetworkShaper.create(
+      NetworkShaperTest.config(FilterLayout.HASHED), gate, store, ShaperOptions.builder()
+          .parkedPool(ParkedPoolPolicy.DEFAULT).poolExecutor(tasks::add).build());
+  private CompletableFuture<Object> first;
+  private Thread second;
+
+  /**
+   * Starts the network and plugs one interface, which schedules a top-up; then one plug holds the
+   * lock (held in the kernel) while a second one waits for it. Returns the scheduled top-up.
+   */
+  private Runnable topUpWhileTwoPlugsRun() throws InterruptedException {
     s.start();
     s.plug("vm0", ParkedPoolTest.mac(0), ONE);
     assertThat(tasks).as("the pool fell below its minimum: a top-up is scheduled").hasSize(1);
     Runnable topUp = tasks.poll();
-    int parkedBefore = s.poolStats().parked();
-
-    // one plug holds the lock (held in the kernel), a second one waits for it
     gate.arm();
-    CompletableFuture<Object> first = CompletableFuture.supplyAsync(
-        () -> s.plug("vm1", ParkedPoolTest.mac(1), ONE));
+    first = CompletableFuture.supplyAsync(() -> s.plug("vm1", ParkedPoolTest.mac(1), ONE));
     gate.awaitEntered();
-    Thread second = new Thread(() -> s.plug("vm2", ParkedPoolTest.mac(2), ONE));
+    second = new Thread(() -> s.plug("vm2", ParkedPoolTest.mac(2), ONE));
     second.start();
     while (second.getState() != Thread.State.WAITING) {
       Thread.sleep(1);
     }
-    // the top-up would block on the lock if it did not give way: it returns at once instead
-    CompletableFuture<Void> ran = CompletableFuture.runAsync(topUp);
-    ran.get(10, TimeUnit.SECONDS);
-    assertThat(tasks).isEmpty();
+    return topUp;
+  }
 
+  /** Lets the two plugs finish. */
+  private void finishPlugs() throws Exception {
     gate.open();
     first.get(1, TimeUnit.MINUTES);
     second.join(TimeUnit.MINUTES.toMillis(1));
-    assertThat(s.poolStats().parked()).as("the two plugs took parked classes")
-        .isEqualTo(parkedBefore - 2);
+  }
+
+  @Test
+  void aTopUpDuringConcurrentCallsWaitsForThemAndThenFillsThePool() throws Exception {
+    Runnable topUp = topUpWhileTwoPlugsRun();
+    // the top-up would block on the lock if it did not give way: it returns at once instead
+    CompletableFuture.runAsync(topUp).get(10, TimeUnit.SECONDS);
+    assertThat(tasks).isEmpty();
+    finishPlugs();
+    assertThat(s.poolStats().parked()).as("vm1 and vm2 took parked classes")
+        .isEqualTo(ParkedPoolPolicy.DEFAULT.minimum() - 3);
     // the last caller to return resumed the top-up (deferred, not dropped)
     assertThat(s.poolStats().topUpPending()).isTrue();
     assertThat(tasks).hasSize(1);
@@ -76,28 +88,10 @@ class PoolGivesWayTest {
 
   @Test
   void aTopUpDeferredUntilAfterCloseDoesNothing() throws Exception {
-    InMemoryTrafficControl memory = new InMemoryTrafficControl().addDevice(BR);
-    CombinedCallsTest.Gate gate = new CombinedCallsTest.Gate(memory);
-    ConcurrentLinkedQueue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-    NetworkShaper s = NetworkShaper.create(NetworkShaperTest.config(FilterLayout.HASHED), gate,
-        new InMemoryStatusStore(), ShaperOptions.builder().poolExecutor(tasks::add).build());
-    s.start();
-    s.plug("vm0", ParkedPoolTest.mac(0), ONE);
-    Runnable topUp = tasks.poll();
-    gate.arm();
-    CompletableFuture<Object> first = CompletableFuture.supplyAsync(
-        () -> s.plug("vm1", ParkedPoolTest.mac(1), ONE));
-    gate.awaitEntered();
-    Thread second = new Thread(() -> s.plug("vm2", ParkedPoolTest.mac(2), ONE));
-    second.start();
-    while (second.getState() != Thread.State.WAITING) {
-      Thread.sleep(1);
-    }
-    CompletableFuture.runAsync(topUp).get(30, TimeUnit.SECONDS);
+    Runnable topUp = topUpWhileTwoPlugsRun();
+    CompletableFuture.runAsync(topUp).get(10, TimeUnit.SECONDS);
     CompletableFuture<Void> closing = CompletableFuture.runAsync(s::close);
-    gate.open();
-    first.get(1, TimeUnit.MINUTES);
-    second.join(TimeUnit.MINUTES.toMillis(1));
+    finishPlugs();
     closing.get(1, TimeUnit.MINUTES);
     int parked = s.poolStats().parked();
     assertThat(s.poolStats().topUpPending()).isFalse();

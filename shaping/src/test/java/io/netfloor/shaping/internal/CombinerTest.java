@@ -9,9 +9,11 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 /** The combiner: every request done exactly once, in queue order, and no caller left waiting. */
@@ -143,7 +145,7 @@ class CombinerTest {
       combiner.wakeNext();
     };
     java.util.Map<Req, Integer> applications = new java.util.concurrent.ConcurrentHashMap<>();
-    java.util.function.Consumer<List<Req>> apply = batch -> {
+    Consumer<List<Req>> apply = batch -> {
       assertThat(lock.isHeldByCurrentThread()).isTrue();
       batch.forEach(r -> applications.merge(r, 1, Integer::sum));
     };
@@ -195,22 +197,42 @@ class CombinerTest {
         .allSatisfy((r, n) -> assertThat(n).isEqualTo(1));
   }
 
-  @Test
-  void aBatchIsDoneEvenWhenTheLeadersFinishingThrows() throws Exception {
+  /** What a leader that failed, and the follower in its batch, saw. */
+  private record Failed(Req leader, Req follower, Throwable thrown, List<Integer> finished,
+      boolean lockFree) {}
+
+  /**
+   * A leader and a follower queue (in that order) behind the lock held here; once it is released,
+   * the leader applies both with {@code apply}, releases the lock (then throws, if
+   * {@code releaseThrows}) and finishes the batch (then throws, if {@code afterThrows}).
+   */
+  private static Failed leaderFails(Consumer<List<Req>> apply, boolean releaseThrows,
+      boolean afterThrows) throws InterruptedException {
     ReentrantLock lock = new ReentrantLock();
     Combiner<Req> combiner = new Combiner<>(lock);
     Runnable release = () -> {
       lock.unlock();
       combiner.wakeNext();
     };
-    Req[] reqs = new Req[2];
+    Runnable leaderRelease = () -> {
+      release.run();
+      if (releaseThrows) {
+        throw new IllegalStateException("listener failed");
+      }
+    };
+    List<Integer> finished = new CopyOnWriteArrayList<>();
+    Consumer<List<Req>> after = batch -> {
+      batch.forEach(r -> finished.add(r.thread));
+      if (afterThrows) {
+        throw new IllegalStateException("disk gone");
+      }
+    };
+    Req[] reqs = new Req[2]; // a request is made by the thread that submits it
     Throwable[] thrown = new Throwable[1];
     lock.lock();
     Thread leader = new Thread(() -> {
       try {
-        combiner.submit(reqs[0] = new Req(0, 0), batch -> { }, release, batch -> {
-          throw new IllegalStateException("disk gone");
-        });
+        combiner.submit(reqs[0] = new Req(0, 0), apply, leaderRelease, after);
       } catch (IllegalStateException e) {
         thrown[0] = e;
       }
@@ -225,87 +247,36 @@ class CombinerTest {
     leader.join(TimeUnit.MINUTES.toMillis(1));
     follower.join(TimeUnit.MINUTES.toMillis(1)); // a request left not done would hang here
     assertThat(follower.isAlive()).isFalse();
-    assertThat(reqs[1].isDone()).isTrue();
-    assertThat(reqs[0].isDone()).isTrue();
-    assertThat(thrown[0]).hasMessage("disk gone");
-    assertThat(lock.isLocked()).isFalse();
+    return new Failed(reqs[0], reqs[1], thrown[0], finished, !lock.isLocked());
+  }
+
+  @Test
+  void aBatchIsDoneEvenWhenTheLeadersFinishingThrows() throws Exception {
+    Failed f = leaderFails(batch -> { }, false, true);
+    assertThat(f.leader().isDone()).isTrue();
+    assertThat(f.follower().isDone()).isTrue();
+    assertThat(f.thrown()).hasMessage("disk gone");
+    assertThat(f.lockFree()).isTrue();
   }
 
   @Test
   void whenApplyingThrowsTheBatchIsStillReleasedFinishedAndDone() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Combiner<Req> combiner = new Combiner<>(lock);
-    Runnable release = () -> {
-      lock.unlock();
-      combiner.wakeNext();
-    };
-    Req[] reqs = new Req[2];
-    Throwable[] thrown = new Throwable[1];
-    List<Integer> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
-    lock.lock();
-    Thread leader = new Thread(() -> {
-      try {
-        combiner.submit(reqs[0] = new Req(0, 0), batch -> {
-          throw new IllegalStateException("kernel gone");
-        }, release, batch -> batch.forEach(r -> finished.add(r.thread)));
-      } catch (IllegalStateException e) {
-        thrown[0] = e;
-      }
-    });
-    Thread follower = new Thread(() -> combiner.submit(reqs[1] = new Req(1, 0), batch -> { },
-        release, batch -> { }));
-    leader.start();
-    awaitParked(leader);
-    follower.start();
-    awaitParked(follower);
-    release.run();
-    leader.join(TimeUnit.MINUTES.toMillis(1));
-    follower.join(TimeUnit.MINUTES.toMillis(1));
-    assertThat(follower.isAlive()).isFalse();
-    assertThat(reqs[0].isDone()).isTrue();
-    assertThat(reqs[1].isDone()).isTrue();
-    assertThat(finished).as("finished after the failure, by the leader").containsExactly(0, 1);
-    assertThat(thrown[0]).hasMessage("kernel gone");
-    assertThat(lock.isLocked()).isFalse();
+    Failed f = leaderFails(batch -> {
+      throw new IllegalStateException("kernel gone");
+    }, false, false);
+    assertThat(f.leader().isDone()).isTrue();
+    assertThat(f.follower().isDone()).isTrue();
+    assertThat(f.finished()).as("finished after the failure, by the leader").containsExactly(0, 1);
+    assertThat(f.thrown()).hasMessage("kernel gone");
+    assertThat(f.lockFree()).isTrue();
   }
 
   @Test
   void aReleaseThatThrowsStillLeavesEveryRequestFinishedAndDone() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Combiner<Req> combiner = new Combiner<>(lock);
-    Runnable release = () -> {
-      lock.unlock();
-      combiner.wakeNext();
-    };
-    Runnable failingRelease = () -> {
-      release.run();
-      throw new IllegalStateException("listener failed");
-    };
-    Req[] reqs = new Req[2];
-    Throwable[] thrown = new Throwable[1];
-    List<Integer> finished = new java.util.concurrent.CopyOnWriteArrayList<>();
-    lock.lock();
-    Thread leader = new Thread(() -> {
-      try {
-        combiner.submit(reqs[0] = new Req(0, 0), batch -> { }, failingRelease,
-            batch -> batch.forEach(r -> finished.add(r.thread)));
-      } catch (IllegalStateException e) {
-        thrown[0] = e;
-      }
-    });
-    Thread follower = new Thread(() -> combiner.submit(reqs[1] = new Req(1, 0), batch -> { },
-        release, batch -> { }));
-    leader.start();
-    awaitParked(leader);
-    follower.start();
-    awaitParked(follower);
-    release.run();
-    leader.join(TimeUnit.MINUTES.toMillis(1));
-    follower.join(TimeUnit.MINUTES.toMillis(1));
-    assertThat(follower.isAlive()).isFalse();
-    assertThat(reqs[1].isDone()).isTrue();
-    assertThat(finished).containsExactly(0, 1);
-    assertThat(thrown[0]).hasMessage("listener failed");
+    Failed f = leaderFails(batch -> { }, true, false);
+    assertThat(f.follower().isDone()).isTrue();
+    assertThat(f.finished()).containsExactly(0, 1);
+    assertThat(f.thrown()).hasMessage("listener failed");
   }
 
   private static void awaitParked(Thread t) throws InterruptedException {
