@@ -863,7 +863,7 @@ public final class NetworkShaper {
    * @return the number of classes parked (positive) or released (negative)
    */
   public int maintainPool() {
-    return pool.maintain();
+    return withNetwork(pool::maintain);
   }
 
   /**
