@@ -3,12 +3,7 @@ package io.netfloor.shaping;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.netfloor.model.FilterLayout;
-import io.netfloor.model.HtbTree;
-import io.netfloor.model.NetworkConfig;
-import io.netfloor.model.TreeChange;
 import java.util.ArrayDeque;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -18,54 +13,7 @@ import org.junit.jupiter.api.Test;
  * just as the next plug arrives, instead of working in the plugs' disk flushes.
  */
 class ParkedPoolDeferralTest {
-  /** A shaper that only holds a tree; calls waiting for the lock as the test says. */
-  private static final class TreeOnly implements ParkedPool.Shaper {
-    final NetworkConfig config = NetworkShaperTest.config(FilterLayout.HASHED);
-    HtbTree tree = HtbTree.empty(config);
-    boolean callsWaiting;
-
-    @Override
-    public <T> T locked(Supplier<T> body) {
-      return body.get();
-    }
-
-    @Override
-    public boolean started() {
-      return true;
-    }
-
-    @Override
-    public NetworkConfig config() {
-      return config;
-    }
-
-    @Override
-    public HtbTree tree() {
-      return tree;
-    }
-
-    @Override
-    public void commit(String what, TreeChange change) {
-      tree = change.tree();
-    }
-
-    @Override
-    public void commitUnflushed(String what, TreeChange change) {
-      tree = change.tree();
-    }
-
-    @Override
-    public boolean callsWaiting() {
-      return callsWaiting;
-    }
-
-    @Override
-    public boolean lockWanted() {
-      return false;
-    }
-  }
-
-  private final TreeOnly shaper = new TreeOnly();
+  private final TreeOnlyShaper shaper = new TreeOnlyShaper();
   private final ArrayDeque<Runnable> tasks = new ArrayDeque<>();
   private final ParkedPool pool = new ParkedPool(ShaperOptions.builder()
       .parkedPool(ParkedPoolPolicy.DEFAULT).poolExecutor(tasks::add).build(), shaper);
