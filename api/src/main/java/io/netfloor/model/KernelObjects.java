@@ -144,24 +144,26 @@ final class KernelObjects {
 
   /** See {@link HtbTree#ceilingOf}. */
   Rate ceilingOf(PluggedInterface p) {
-    Optional<Rate> net = config.inboundCeiling();
-    if (net.isEmpty()) {
-      return Rate.ZERO;
-    }
-    Rate ceil = p.bandwidth().inbound().flatMap(Limits::ceiling)
-        .map(own -> Rate.min(own, net.get())).orElse(net.get());
-    return Rate.max(ceil, p.bandwidth().floorOrZero());
+    return ceiling(config.inboundCeiling(), p.bandwidth().inbound(), p.bandwidth().floorOrZero());
   }
 
   /** See {@link HtbTree#outboundCeilingOf}. */
   Rate outboundCeilingOf(PluggedInterface p) {
-    Optional<Rate> net = config.outboundCeiling();
-    if (net.isEmpty()) {
+    return ceiling(config.outboundCeiling(), p.bandwidth().outbound(),
+        p.bandwidth().outboundFloorOrZero());
+  }
+
+  /**
+   * An interface's ceiling in one direction: its own ceiling within the network's, never below its
+   * floor; zero when the network has no ceiling in that direction.
+   */
+  private static Rate ceiling(Optional<Rate> network, Optional<Limits> own, Rate floor) {
+    if (network.isEmpty()) {
       return Rate.ZERO;
     }
-    Rate ceil = p.bandwidth().outbound().flatMap(Limits::ceiling)
-        .map(own -> Rate.min(own, net.get())).orElse(net.get());
-    return Rate.max(ceil, p.bandwidth().outboundFloorOrZero());
+    Rate ceil = own.flatMap(Limits::ceiling).map(c -> Rate.min(c, network.get()))
+        .orElse(network.get());
+    return Rate.max(ceil, floor);
   }
 
   /** The HTB prio of {@code p}'s class: its priority, else HTB's default 0 (as before priorities). */
