@@ -54,29 +54,17 @@ public final class Combiner<R extends Combiner.Request> {
 
   /**
    * Queues {@code request} and returns once it is done: applied by this thread, holding the lock,
-   * together with every request queued by then, or by another caller that led. Interrupts do not
-   * end the wait (a change under way is not abandoned half-way); the interrupt status is kept.
-   *
-   * @param request the caller's request, made by the calling thread
-   * @param applyAll under the lock: applies the requests in order and gives each its outcome; every
-   *     request it is given is marked done afterwards, even when it throws
-   * @param release releases the lock after leading (and calls {@link #wakeNext()})
-   */
-  public void submit(R request, Consumer<List<R>> applyAll, Runnable release) {
-    submit(request, applyAll, release, batch -> { });
-  }
-
-  /**
-   * As {@link #submit(Request, Consumer, Runnable)}, with work the leader does for its batch after
-   * it released the lock and before it tells the batch's callers their requests are done (making
-   * the batch's changes durable, while the next leader already applies the next batch): each
-   * caller then wakes once, with nothing left to wait for.
+   * together with every request queued by then, or by another caller that led. The leader then
+   * releases the lock and, outside it, finishes its batch (for instance makes its changes durable,
+   * while the next leader already applies the next batch) before it tells the batch's callers
+   * their requests are done: each caller wakes once, with nothing left to wait for. Interrupts do
+   * not end the wait (a change under way is not abandoned half-way); the interrupt status is kept.
    *
    * @param request the caller's request, made by the calling thread
    * @param applyAll under the lock: applies the requests in order and gives each its outcome
    * @param release releases the lock after leading (and calls {@link #wakeNext()})
    * @param afterRelease outside the lock, by the leader: finishes the batch's requests; every
-   *     request is marked done afterwards, even when it throws
+   *     request is marked done afterwards, even when this or {@code applyAll} throws
    */
   public void submit(R request, Consumer<List<R>> applyAll, Runnable release,
       Consumer<List<R>> afterRelease) {

@@ -29,18 +29,21 @@ class CombinerTest {
     }
   }
 
+  // a new lock and combiner for each test (JUnit makes an instance per test)
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Combiner<Req> combiner = new Combiner<>(lock);
+  /** Releases the lock as its owner must: unlocks, then wakes the next queued caller. */
+  private final Runnable release = () -> {
+    lock.unlock();
+    combiner.wakeNext();
+  };
+
   @Test
   void everyRequestIsAppliedOnceInItsThreadsOrderWhileOthersTakeTheLockToo() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Combiner<Req> combiner = new Combiner<>(lock);
     int threads = 12;
     int each = 2000;
     List<Req> applied = new ArrayList<>(); // under the lock
     List<Integer> batchSizes = new ArrayList<>();
-    Runnable release = () -> {
-      lock.unlock();
-      combiner.wakeNext();
-    };
     AtomicBoolean stop = new AtomicBoolean();
     // a user of the lock that is not a combined call (as the pool's top-up is)
     Thread other = new Thread(() -> {
@@ -49,8 +52,7 @@ class CombinerTest {
         try {
           Thread.onSpinWait();
         } finally {
-          lock.unlock();
-          combiner.wakeNext();
+          release.run();
         }
         Thread.yield();
       }
@@ -73,7 +75,7 @@ class CombinerTest {
               q.appliedAt = applied.size();
               applied.add(q);
             }
-          }, release);
+          }, release, batch -> { });
           assertThat(r.isDone()).isTrue();
           assertThat(lock.isHeldByCurrentThread()).isFalse();
           mine.add(r);
@@ -101,19 +103,13 @@ class CombinerTest {
 
   @Test
   void anInterruptedCallerStillWaitsForItsRequestAndKeepsItsInterrupt() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Combiner<Req> combiner = new Combiner<>(lock);
-    Runnable release = () -> {
-      lock.unlock();
-      combiner.wakeNext();
-    };
     lock.lock(); // held elsewhere: the caller must wait
     AtomicBoolean interruptedAfter = new AtomicBoolean();
     Req[] request = new Req[1];
     Thread caller = new Thread(() -> {
       Thread.currentThread().interrupt();
       request[0] = new Req(0, 0);
-      combiner.submit(request[0], batch -> { }, release);
+      combiner.submit(request[0], batch -> { }, release, batch -> { });
       interruptedAfter.set(Thread.currentThread().isInterrupted());
     });
     caller.start();
@@ -128,8 +124,7 @@ class CombinerTest {
         assertThat(caller.getState()).isEqualTo(Thread.State.WAITING);
       }
     }
-    lock.unlock();
-    combiner.wakeNext();
+    release.run();
     caller.join(TimeUnit.MINUTES.toMillis(1));
     assertThat(caller.isAlive()).isFalse();
     assertThat(request[0].isDone()).isTrue();
@@ -138,12 +133,6 @@ class CombinerTest {
 
   @Test
   void aLeaderFinishesItsBatchOutsideTheLockWhileTheNextLeaderApplies() throws Exception {
-    ReentrantLock lock = new ReentrantLock();
-    Combiner<Req> combiner = new Combiner<>(lock);
-    Runnable release = () -> {
-      lock.unlock();
-      combiner.wakeNext();
-    };
     java.util.Map<Req, Integer> applications = new java.util.concurrent.ConcurrentHashMap<>();
     Consumer<List<Req>> apply = batch -> {
       assertThat(lock.isHeldByCurrentThread()).isTrue();
@@ -206,14 +195,8 @@ class CombinerTest {
    * the leader applies both with {@code apply}, releases the lock (then throws, if
    * {@code releaseThrows}) and finishes the batch (then throws, if {@code afterThrows}).
    */
-  private static Failed leaderFails(Consumer<List<Req>> apply, boolean releaseThrows,
+  private Failed leaderFails(Consumer<List<Req>> apply, boolean releaseThrows,
       boolean afterThrows) throws InterruptedException {
-    ReentrantLock lock = new ReentrantLock();
-    Combiner<Req> combiner = new Combiner<>(lock);
-    Runnable release = () -> {
-      lock.unlock();
-      combiner.wakeNext();
-    };
     Runnable leaderRelease = () -> {
       release.run();
       if (releaseThrows) {
