@@ -60,7 +60,7 @@ final class DurableBench {
   Run plugs(int n, int threads, boolean durable) throws IOException {
     lab.freshBridge();
     NetlinkTrafficControl tc = lab.tc();
-    try (FileStatusStore files = FileStatusStore.open(freshDir())) {
+    try (FileStatusStore files = durable ? FileStatusStore.open(freshDir()) : null) {
       StatusStore store = durable ? files : new InMemoryStatusStore();
       NetworkShaper shaper = NetworkShaper.create(
           EngineBench.config(FilterLayout.HASHED, ClassStrategy.ADD_ON_PLUG), tc, store);
